@@ -1,0 +1,213 @@
+//! Printing diagnostics: for a person (with the offending line quoted), as JSON, or
+//! as GitHub annotations for pull-request review.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::diag::{At, Diagnostic, Severity};
+use crate::load::Loaded;
+
+/// The output formats of `clsm check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Pour une personne : le fichier, la ligne citée, l'aide.
+    Human,
+    /// Un objet JSON, pour les outils.
+    Json,
+    /// Des annotations GitHub Actions (`::error file=…`).
+    Github,
+}
+
+/// Counts shown in the final line.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Summary {
+    pub actions: usize,
+    pub partenaires: usize,
+    pub indicateurs: usize,
+    pub evenements: usize,
+}
+
+impl Summary {
+    /// The counts of a loaded repository.
+    pub fn of(loaded: &Loaded) -> Self {
+        let repo = &loaded.repo;
+        Summary {
+            actions: repo.actions.len(),
+            partenaires: repo.partenaires.len(),
+            indicateurs: repo.indicateurs.len(),
+            evenements: repo.evenements.len(),
+        }
+    }
+}
+
+/// Renders `diagnostics` in `format`. `color` adds ANSI colours (human format only).
+pub fn render(format: Format, diagnostics: &[Diagnostic], loaded: &Loaded, summary: Summary, color: bool) -> String {
+    match format {
+        Format::Human => human(diagnostics, loaded, summary, color),
+        Format::Json => json(diagnostics),
+        Format::Github => github(diagnostics, &loaded.root),
+    }
+}
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n > 1 { many } else { one })
+}
+
+fn human(diagnostics: &[Diagnostic], loaded: &Loaded, summary: Summary, color: bool) -> String {
+    let style = Style { on: color };
+    let mut out = String::new();
+    for d in diagnostics {
+        let (line, column) = d.line_column();
+        let width = match d.at {
+            At::Pos { width, .. } => width,
+            _ => 1,
+        };
+        let (label, paint) = match d.severity {
+            Severity::Error => ("erreur", "1;31"),
+            Severity::Warning => ("avertissement", "1;33"),
+        };
+        let head = style.paint(paint, &format!("{label}[{}]", d.code));
+        let _ = writeln!(out, "{}:{line}:{column}: {head}: {}", d.file, style.paint("1", &d.message));
+        if let Some(text) = loaded.sources.get(&d.file).and_then(|s| s.line(line)) {
+            let gutter = " ".repeat(line.to_string().len());
+            let text = text.replace('\t', " ");
+            let indent: String = text.chars().take(column.saturating_sub(1)).map(|_| ' ').collect();
+            let available = text.chars().count().saturating_sub(column.saturating_sub(1)).max(1);
+            let marks = "^".repeat(width.clamp(1, available));
+            let _ = writeln!(out, " {} {text}", style.paint("34", &format!("{line} |")));
+            let _ = writeln!(out, " {gutter} {} {indent}{}", style.paint("34", "|"), style.paint(paint, &marks));
+        }
+        if let Some(help) = &d.help {
+            let _ = writeln!(out, " {} {help}", style.paint("36", "aide :"));
+        }
+        out.push('\n');
+    }
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diagnostics.len() - errors;
+    let counts = format!(
+        "{}, {}, {}, {}",
+        plural(summary.actions, "action", "actions"),
+        plural(summary.partenaires, "partenaire", "partenaires"),
+        plural(summary.indicateurs, "indicateur", "indicateurs"),
+        plural(summary.evenements, "événement", "événements"),
+    );
+    let verdict = match (errors, warnings) {
+        (0, 0) => style.paint("1;32", "aucun problème"),
+        (0, w) => style.paint("1;33", &format!("aucune erreur, {}", plural(w, "avertissement", "avertissements"))),
+        (e, w) => style.paint(
+            "1;31",
+            &format!("{}, {}", plural(e, "erreur", "erreurs"), plural(w, "avertissement", "avertissements")),
+        ),
+    };
+    let _ = writeln!(out, "{counts} : {verdict}");
+    out
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    errors: usize,
+    warnings: usize,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    severity: Severity,
+    code: &'static str,
+    file: &'a str,
+    line: usize,
+    column: usize,
+    message: &'a str,
+    help: Option<&'a str>,
+}
+
+fn json(diagnostics: &[Diagnostic]) -> String {
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let report = JsonReport {
+        errors,
+        warnings: diagnostics.len() - errors,
+        diagnostics: diagnostics
+            .iter()
+            .map(|d| {
+                let (line, column) = d.line_column();
+                JsonDiagnostic {
+                    severity: d.severity,
+                    code: d.code.name(),
+                    file: &d.file,
+                    line,
+                    column,
+                    message: &d.message,
+                    help: d.help.as_deref(),
+                }
+            })
+            .collect(),
+    };
+    // Serializing plain structs of strings and numbers cannot fail.
+    let mut out = serde_json::to_string_pretty(&report).unwrap_or_default();
+    out.push('\n');
+    out
+}
+
+/// GitHub workflow commands. Paths are made relative to the current folder when the
+/// repository lies below it, since annotations name files from the checkout's root.
+fn github(diagnostics: &[Diagnostic], root: &std::path::Path) -> String {
+    let prefix = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| root.canonicalize().ok()?.strip_prefix(cwd.canonicalize().ok()?).ok().map(|p| p.to_path_buf()))
+        .map(|p| p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+        .filter(|p| !p.is_empty());
+    let mut out = String::new();
+    for d in diagnostics {
+        let (line, column) = d.line_column();
+        let file = match &prefix {
+            Some(p) => format!("{p}/{}", d.file),
+            None => d.file.clone(),
+        };
+        let level = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut message = format!("[{}] {}", d.code, d.message);
+        if let Some(help) = &d.help {
+            message.push_str(&format!("\naide : {help}"));
+        }
+        let _ = writeln!(
+            out,
+            "::{level} file={},line={line},col={column},title={}::{}",
+            escape_property(&file),
+            escape_property(&format!("clsm {}", d.code)),
+            escape_data(&message)
+        );
+    }
+    out
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_escapes_newlines_and_separators() {
+        assert_eq!(escape_data("a\nb%"), "a%0Ab%25");
+        assert_eq!(escape_property("a,b:c"), "a%2Cb%3Ac");
+    }
+}

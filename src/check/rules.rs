@@ -1,0 +1,498 @@
+//! The rules of `clsm check`, one function each.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::check::Context;
+use crate::diag::{At, Code, Diagnostic, YamlPath};
+use crate::load::CONFIG_FILE;
+use crate::model::vocab::{self, Vocab, is_word};
+use crate::model::yaml::quoted_list;
+use crate::model::{Action, Kind, PartialDate, is_id, slugify};
+use crate::suggest;
+
+/// A diagnostic about the value at `path` in `file`.
+fn at(code: Code, file: &str, path: YamlPath, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(code, file, At::Path { path, key: false }, message)
+}
+
+/// What a reference points at, for messages and suggestions.
+#[derive(Clone, Copy)]
+enum Target {
+    Record(Kind),
+    Axe,
+    Thematique,
+}
+
+impl Target {
+    fn unknown(self, id: &str) -> String {
+        match self {
+            Target::Record(Kind::Action) => format!("action inconnue `{id}`"),
+            Target::Record(kind) => format!("{} inconnu `{id}`", kind.noun()),
+            Target::Axe => format!("axe inconnu `{id}`"),
+            Target::Thematique => format!("thématique inconnue `{id}`"),
+        }
+    }
+
+    fn create_hint(self, id: &str) -> String {
+        match self {
+            Target::Record(kind) => format!("créez `fiches/{}/{id}.md` ou corrigez l'identifiant", kind.folder()),
+            Target::Axe => format!("déclarez l'axe dans {CONFIG_FILE} (`[[axes]]` avec `id = \"{id}\"`)"),
+            Target::Thematique => {
+                format!("déclarez la thématique dans {CONFIG_FILE} (`[[thematiques]]` avec `id = \"{id}\"`)")
+            }
+        }
+    }
+}
+
+/// Checks one reference.
+fn reference(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath, target: Target, id: &str) {
+    let known: Vec<&str> = match target {
+        Target::Record(kind) => {
+            if cx.exists(kind, id) {
+                return;
+            }
+            cx.ids(kind)
+        }
+        Target::Axe => cx.repo.config.axes.iter().flatten().filter_map(|a| a.id.as_deref()).collect(),
+        Target::Thematique => cx.repo.config.thematiques.iter().flatten().filter_map(|t| t.id.as_deref()).collect(),
+    };
+    if !matches!(target, Target::Record(_)) && known.contains(&id) {
+        return;
+    }
+    let help = suggest::did_you_mean(id, known.iter().copied()).unwrap_or_else(|| target.create_hint(id));
+    out.push(at(Code::RefInconnue, file, path, target.unknown(id)).help(help));
+}
+
+/// Checks one vocabulary word.
+fn word(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath, vocab: &Vocab, word: &str) {
+    if cx.vocab.contains(vocab, word) {
+        return;
+    }
+    let allowed = cx.vocab.words(vocab);
+    let mut help = format!("valeurs possibles : {}", quoted_list(&allowed));
+    if let Some(s) = suggest::nearest(word, allowed.iter().map(String::as_str)) {
+        help = format!("vouliez-vous dire `{s}` ? {help}");
+    }
+    let key = path.0.iter().rev().find_map(|s| match s {
+        crate::diag::Seg::Key(k) => Some(k.clone()),
+        _ => None,
+    });
+    let message = format!("valeur inconnue `{word}` pour `{}`", key.unwrap_or_default());
+    out.push(at(Code::Vocabulaire, file, path, message).help(help));
+}
+
+fn words(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, key: &str, vocab: &Vocab, list: &Option<Vec<String>>) {
+    for (i, w) in list.iter().flatten().enumerate() {
+        word(cx, out, file, YamlPath::key(key).with_index(i), vocab, w);
+    }
+}
+
+fn one_word(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, key: &str, vocab: &Vocab, value: &Option<String>) {
+    if let Some(w) = value {
+        word(cx, out, file, YamlPath::key(key), vocab, w);
+    }
+}
+
+/// `clsm.toml`: contract type, period, porteur, axes and thematiques ids, and the
+/// vocabulary extensions.
+pub fn contract(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let config = &cx.repo.config;
+    let file = CONFIG_FILE;
+    if let Some(t) = &config.r#type
+        && !vocab::TYPE_CONTRAT.words.iter().any(|(w, _)| w == t)
+    {
+        let message = format!("type de contrat inconnu `{t}`");
+        out.push(
+            at(Code::Vocabulaire, file, YamlPath::key("type"), message)
+                .help("écrivez `type = \"CLSM\"` ou `type = \"CLS\"`"),
+        );
+    }
+    if let Some(periode) = config.periode.as_ref().and_then(|p| p.periode())
+        && periode.is_reversed()
+    {
+        out.push(reversed(file, YamlPath::key("periode"), periode.debut, periode.fin));
+    }
+    if let Some(porteur) = &config.porteur {
+        reference(cx, out, file, YamlPath::key("porteur"), Target::Record(Kind::Partenaire), porteur);
+    }
+    unique_ids(out, "axes", config.axes.iter().flatten().map(|x| x.id.as_deref()));
+    unique_ids(out, "thematiques", config.thematiques.iter().flatten().map(|x| x.id.as_deref()));
+    for (name, words) in config.vocabulaire.iter().flatten() {
+        let path = YamlPath::key("vocabulaire").with_key(name);
+        let Some(vocab) = vocab::EXTENSIBLE.iter().find(|v| v.name == name) else {
+            let names = vocab::EXTENSIBLE.iter().map(|v| v.name);
+            let help = suggest::did_you_mean(name, names.clone())
+                .unwrap_or_else(|| format!("vocabulaires extensibles : {}", quoted_list(&names.collect::<Vec<_>>())));
+            let d = Diagnostic::new(
+                Code::CleInconnue,
+                file,
+                At::Path { path, key: true },
+                format!("vocabulaire inconnu `{name}`"),
+            );
+            out.push(d.help(help));
+            continue;
+        };
+        for word in words.keys() {
+            if !is_word(word) {
+                let fixed = slugify(word).replace(['-', '.'], "_");
+                let message = format!("mot de vocabulaire invalide `{word}` : minuscules ASCII et `_` seulement");
+                let d = Diagnostic::new(
+                    Code::Vocabulaire,
+                    file,
+                    At::Path { path: path.with_key(word), key: true },
+                    message,
+                );
+                out.push(d.help(format!("écrivez `{fixed} = \"{word}\"` : le libellé garde les accents")));
+            } else if vocab.words.iter().any(|(w, _)| w == word) {
+                let message = format!("`{word}` fait déjà partie du vocabulaire `{name}`");
+                let d =
+                    Diagnostic::new(Code::IdDuplique, file, At::Path { path: path.with_key(word), key: true }, message);
+                out.push(d.help("supprimez cette ligne"));
+            }
+        }
+    }
+}
+
+fn unique_ids<'a>(out: &mut Vec<Diagnostic>, list: &str, ids: impl Iterator<Item = Option<&'a str>>) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, id) in ids.enumerate() {
+        let Some(id) = id else { continue };
+        let path = YamlPath::key(list).with_index(i).with_key("id");
+        if !is_id(id) {
+            let message = format!("identifiant invalide `{id}` : minuscules, chiffres, `.`, `_` et `-` seulement");
+            out.push(
+                at(Code::IdInvalide, CONFIG_FILE, path, message).help(format!("écrivez `id = \"{}\"`", slugify(id))),
+            );
+        } else if let Some(first) = seen.insert(id, i) {
+            let message = format!("identifiant `{id}` déjà utilisé par l'élément {} de `{list}`", first + 1);
+            out.push(at(Code::IdDuplique, CONFIG_FILE, path, message).help("chaque identifiant doit être unique"));
+        }
+    }
+}
+
+/// Every closed vocabulary of every record.
+pub fn vocabularies(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for r in &cx.repo.actions {
+        let (a, f) = (&r.data, r.file.as_str());
+        one_word(cx, out, f, "statut", &vocab::STATUT, &a.statut);
+        one_word(cx, out, f, "typologie", &vocab::TYPOLOGIE, &a.typologie);
+        one_word(cx, out, f, "participation", &vocab::PARTICIPATION, &a.participation);
+        words(cx, out, f, "duree", &vocab::DUREE, &a.duree);
+        words(cx, out, f, "territoire", &vocab::TERRITOIRE, &a.territoire);
+        words(cx, out, f, "public", &vocab::PUBLIC, &a.public);
+        words(cx, out, f, "champ", &vocab::CHAMP, &a.champ);
+        for (i, fin) in a.financements.iter().flatten().enumerate() {
+            if let Some(s) = &fin.statut {
+                let path = YamlPath::key("financements").with_index(i).with_key("statut");
+                word(cx, out, f, path, &vocab::STATUT_FINANCEMENT, s);
+            }
+        }
+        for (i, o) in a.objectifs_operationnels.iter().flatten().enumerate() {
+            if let Some(s) = &o.statut {
+                let path = YamlPath::key("objectifs_operationnels").with_index(i).with_key("statut");
+                word(cx, out, f, path, &vocab::STATUT, s);
+            }
+        }
+        for (i, e) in a.avancement.iter().flatten().enumerate() {
+            if let Some(s) = &e.statut {
+                word(cx, out, f, YamlPath::key("avancement").with_index(i).with_key("statut"), &vocab::STATUT, s);
+            }
+        }
+    }
+    for r in &cx.repo.partenaires {
+        let (p, f) = (&r.data, r.file.as_str());
+        one_word(cx, out, f, "type", &vocab::TYPE_PARTENAIRE, &p.r#type);
+        words(cx, out, f, "secteurs", &vocab::SECTEURS, &p.secteurs);
+        words(cx, out, f, "instances", &vocab::INSTANCES, &p.instances);
+    }
+    for r in &cx.repo.indicateurs {
+        let (i, f) = (&r.data, r.file.as_str());
+        one_word(cx, out, f, "type", &vocab::TYPE_INDICATEUR, &i.r#type);
+        one_word(cx, out, f, "unite", &vocab::UNITE, &i.unite);
+        one_word(cx, out, f, "sens", &vocab::SENS, &i.sens);
+    }
+    for r in &cx.repo.evenements {
+        one_word(cx, out, &r.file, "type", &vocab::TYPE_EVENEMENT, &r.data.r#type);
+    }
+}
+
+/// Every reference from one record to another, or to an axis or theme.
+pub fn references(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let partner = Target::Record(Kind::Partenaire);
+    for r in &cx.repo.actions {
+        let (a, f) = (&r.data, r.file.as_str());
+        if let Some(axe) = &a.axe {
+            reference(cx, out, f, YamlPath::key("axe"), Target::Axe, axe);
+        }
+        if let Some(porteur) = &a.porteur {
+            reference(cx, out, f, YamlPath::key("porteur"), partner, porteur);
+        }
+        let lists = [
+            ("partenaires", &a.partenaires, partner),
+            ("thematiques", &a.thematiques, Target::Thematique),
+            ("indicateurs", &a.indicateurs, Target::Record(Kind::Indicateur)),
+        ];
+        for (key, list, target) in lists {
+            for (i, id) in list.iter().flatten().enumerate() {
+                reference(cx, out, f, YamlPath::key(key).with_index(i), target, id);
+            }
+        }
+        for (i, fin) in a.financements.iter().flatten().enumerate() {
+            if let Some(id) = &fin.financeur {
+                let path = YamlPath::key("financements").with_index(i).with_key("financeur");
+                reference(cx, out, f, path, partner, id);
+            }
+        }
+        for (i, o) in a.objectifs_operationnels.iter().flatten().enumerate() {
+            for (j, qui) in o.qui.iter().flatten().enumerate() {
+                if is_id(qui) && !cx.exists(Kind::Partenaire, qui) {
+                    let path = YamlPath::key("objectifs_operationnels").with_index(i).with_key("qui").with_index(j);
+                    let mut d = Vec::new();
+                    reference(cx, &mut d, f, path, partner, qui);
+                    for diag in d {
+                        let help = diag.help.clone().unwrap_or_default();
+                        out.push(diag.help(format!(
+                            "{help} ; s'il s'agit d'un texte libre, écrivez-le avec une majuscule (`{}`)",
+                            capitalize(qui)
+                        )));
+                    }
+                }
+            }
+        }
+    }
+    for r in &cx.repo.evenements {
+        let (e, f) = (&r.data, r.file.as_str());
+        for (i, id) in e.actions.iter().flatten().enumerate() {
+            reference(cx, out, f, YamlPath::key("actions").with_index(i), Target::Record(Kind::Action), id);
+        }
+        for (i, id) in e.partenaires.iter().flatten().enumerate() {
+            reference(cx, out, f, YamlPath::key("partenaires").with_index(i), partner, id);
+        }
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn reversed(file: &str, path: YamlPath, debut: PartialDate, fin: PartialDate) -> Diagnostic {
+    let message = format!("période inversée : début {debut} après la fin {fin}");
+    at(Code::PeriodeInversee, file, path.with_key("fin"), message)
+        .help("le début doit précéder la fin : échangez les deux dates")
+}
+
+/// Periods run forwards.
+pub fn periods(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for r in &cx.repo.actions {
+        if let Some(p) = r.data.calendrier.as_ref().and_then(|c| c.periode())
+            && p.is_reversed()
+        {
+            out.push(reversed(&r.file, YamlPath::key("calendrier"), p.debut, p.fin));
+        }
+    }
+}
+
+/// Percentages within 0–100; numerators and denominators agreeing with the value.
+pub fn indicator_values(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for r in &cx.repo.indicateurs {
+        let (ind, f) = (&r.data, r.file.as_str());
+        let percent = ind.unite.as_deref() == Some("pourcentage");
+        let bounded = |path: YamlPath, value: f64, out: &mut Vec<Diagnostic>| {
+            if percent && !(0.0..=100.0).contains(&value) {
+                let message = format!("pourcentage hors bornes : {} (attendu entre 0 et 100)", number(value));
+                out.push(
+                    at(Code::HorsBornes, f, path, message)
+                        .help("un pourcentage s'écrit sans `%`, entre 0 et 100 : `42.5`"),
+                );
+            }
+        };
+        if let Some(v) = ind.valeur_initiale.as_ref().and_then(|v| v.valeur) {
+            bounded(YamlPath::key("valeur_initiale").with_key("valeur"), v, out);
+        }
+        if let Some(v) = ind.cible.as_ref().and_then(|c| c.valeur) {
+            bounded(YamlPath::key("cible").with_key("valeur"), v, out);
+        }
+        for (i, m) in ind.mesures.iter().flatten().enumerate() {
+            let path = YamlPath::key("mesures").with_index(i);
+            if let Some(v) = m.valeur {
+                bounded(path.with_key("valeur"), v, out);
+            }
+            match (m.numerateur, m.denominateur, m.valeur) {
+                (Some(_), Some(0.0), _) => {
+                    let d = at(Code::RatioIncoherent, f, path.with_key("denominateur"), "dénominateur nul");
+                    out.push(d.help("le dénominateur compte la population de référence : il ne peut pas valoir 0"));
+                }
+                (Some(n), Some(d), stated) => {
+                    let computed = if percent { n / d * 100.0 } else { n / d };
+                    match stated {
+                        Some(v) if !agrees(v, computed, percent) => {
+                            let message = format!(
+                                "la valeur {} ne correspond pas à {} / {} = {}",
+                                number(v),
+                                number(n),
+                                number(d),
+                                number(computed)
+                            );
+                            let help = format!(
+                                "écrivez `valeur: {}` ou corrigez le numérateur ou le dénominateur",
+                                number(computed)
+                            );
+                            out.push(at(Code::RatioIncoherent, f, path.with_key("valeur"), message).help(help));
+                        }
+                        None => bounded(path.with_key("numerateur"), computed, out),
+                        _ => {}
+                    }
+                }
+                (Some(_), None, _) | (None, Some(_), _) => {
+                    let missing = if m.numerateur.is_none() { "numerateur" } else { "denominateur" };
+                    let message = format!("mesure incomplète : `{missing}` manque");
+                    out.push(
+                        at(Code::CleManquante, f, path, message)
+                            .help("donnez le numérateur et le dénominateur, ou seulement `valeur`"),
+                    );
+                }
+                (None, None, None) => {
+                    let d = at(Code::CleManquante, f, path, "mesure sans valeur");
+                    out.push(d.help("ajoutez `valeur: …`, ou `numerateur` et `denominateur`"));
+                }
+                (None, None, Some(_)) => {}
+            }
+        }
+    }
+}
+
+/// A stated value agrees with the computed one when it is its rounding: to the
+/// whole percent for percentages, to 0.5 % of the value otherwise.
+fn agrees(stated: f64, computed: f64, percent: bool) -> bool {
+    let tolerance = if percent { 0.5 } else { (computed.abs() * 0.005).max(0.005) };
+    (stated - computed).abs() <= tolerance + 1e-9
+}
+
+/// A number as YAML would print it, without a useless `.0`.
+fn number(v: f64) -> String {
+    let rounded = (v * 100.0).round() / 100.0;
+    if rounded.fract() == 0.0 { format!("{}", rounded as i64) } else { format!("{rounded}") }
+}
+
+/// Coordinates on Earth.
+pub fn coordinates(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for r in &cx.repo.partenaires {
+        let Some(c) = &r.data.coordonnees else { continue };
+        let path = YamlPath::key("coordonnees");
+        if let Some(lat) = c.lat
+            && !(-90.0..=90.0).contains(&lat)
+        {
+            let d =
+                at(Code::HorsBornes, &r.file, path.with_key("lat"), format!("latitude hors bornes : {}", number(lat)));
+            out.push(d.help("la latitude est entre -90 et 90 ; à Metz, `lat: 49.12` et `lon: 6.18`"));
+        }
+        if let Some(lon) = c.lon
+            && !(-180.0..=180.0).contains(&lon)
+        {
+            let d =
+                at(Code::HorsBornes, &r.file, path.with_key("lon"), format!("longitude hors bornes : {}", number(lon)));
+            out.push(d.help("la longitude est entre -180 et 180 ; à Metz, `lat: 49.12` et `lon: 6.18`"));
+        }
+    }
+}
+
+/// Progress logs: oldest first, and the last change of statut is the current one.
+pub fn progress_logs(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for r in &cx.repo.actions {
+        let Some(entries) = &r.data.avancement else { continue };
+        let mut previous: Option<PartialDate> = None;
+        for (i, e) in entries.iter().enumerate() {
+            let Some(date) = e.date else { continue };
+            if let Some(prev) = previous
+                && date.entirely_before(&prev)
+            {
+                let path = YamlPath::key("avancement").with_index(i).with_key("date");
+                let message = format!("avancement dans le désordre : {date} vient après {prev}");
+                out.push(
+                    at(Code::AvancementDesordre, &r.file, path, message)
+                        .help("classez les entrées de la plus ancienne à la plus récente"),
+                );
+            }
+            previous = Some(date);
+        }
+        let last_change = entries.iter().enumerate().rev().find_map(|(i, e)| e.statut.as_ref().map(|s| (i, s)));
+        if let Some((i, statut)) = last_change
+            && r.data.statut.as_ref() != Some(statut)
+        {
+            let (path, message, help) = match &r.data.statut {
+                Some(current) => (
+                    YamlPath::key("statut"),
+                    format!(
+                        "statut `{current}` différent du dernier changement de l'avancement (`{statut}`, entrée {})",
+                        i + 1
+                    ),
+                    format!("écrivez `statut: {statut}` ou ajoutez une entrée d'avancement qui passe à `{current}`"),
+                ),
+                None => (
+                    YamlPath::key("avancement").with_index(i).with_key("statut"),
+                    format!("l'avancement passe au statut `{statut}` mais l'action n'a pas de `statut`"),
+                    format!("ajoutez `statut: {statut}`"),
+                ),
+            };
+            out.push(at(Code::StatutIncoherent, &r.file, path, message).help(help));
+        }
+    }
+}
+
+fn is_closed(a: &Action) -> bool {
+    matches!(a.statut.as_deref(), Some("realisee" | "abandonnee"))
+}
+
+/// Warnings about forgotten work: actions without indicators, indicators and
+/// partners nobody cites, actions past their end.
+pub fn follow_up_warnings(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let repo = cx.repo;
+    let root = YamlPath::default();
+    let mut cited_indicators = BTreeSet::new();
+    let mut active_partners: BTreeSet<&str> = repo.config.porteur.iter().map(String::as_str).collect();
+    for r in &repo.actions {
+        let a = &r.data;
+        cited_indicators.extend(a.indicateurs.iter().flatten().map(String::as_str));
+        active_partners.extend(a.porteur.iter().map(String::as_str));
+        active_partners.extend(a.partenaires.iter().flatten().map(String::as_str));
+        active_partners.extend(a.financements.iter().flatten().filter_map(|f| f.financeur.as_deref()));
+        let qui = a.objectifs_operationnels.iter().flatten().flat_map(|o| o.qui.iter().flatten());
+        active_partners.extend(qui.map(String::as_str));
+
+        let unevaluated = a.indicateurs.as_ref().is_none_or(Vec::is_empty);
+        let draft = matches!(a.statut.as_deref(), Some("piste" | "abandonnee"));
+        if unevaluated && !draft {
+            let d = at(Code::ActionSansIndicateur, &r.file, root.clone(), "action sans indicateur");
+            out.push(d.help("ajoutez `indicateurs: [id]` avec au moins un indicateur de `fiches/indicateurs/`"));
+        }
+        if let Some(fin) = a.calendrier.as_ref().and_then(|c| c.fin)
+            && fin.last_day() < cx.today
+            && !is_closed(a)
+        {
+            let statut = a.statut.as_deref().unwrap_or("non renseigné");
+            let message =
+                format!("action en retard : le calendrier s'est terminé en {fin} mais le statut est `{statut}`");
+            let d = at(Code::ActionEnRetard, &r.file, YamlPath::key("calendrier").with_key("fin"), message);
+            out.push(d.help("mettez à jour `statut` (`realisee`, `abandonnee`…) ou prolongez `calendrier.fin`"));
+        }
+    }
+    for r in &repo.indicateurs {
+        if !cited_indicators.contains(r.id.as_str()) {
+            let d = at(
+                Code::IndicateurOrphelin,
+                &r.file,
+                root.clone(),
+                format!("indicateur `{}` cité par aucune action", r.id),
+            );
+            out.push(d.help(format!("ajoutez `{}` aux `indicateurs` de l'action qu'il évalue", r.id)));
+        }
+    }
+    for r in &repo.partenaires {
+        if !active_partners.contains(r.id.as_str()) {
+            let message = format!("partenaire `{}` ni porteur ni partenaire d'aucune action", r.id);
+            let d = at(Code::PartenaireInactif, &r.file, root.clone(), message);
+            out.push(d.help(format!("ajoutez `{}` aux `partenaires` d'une action, ou retirez sa fiche", r.id)));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! `clsm check`: load, validate, print every diagnostic.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::{Context, Result};
+
+use crate::check::{self, Format, Summary};
+use crate::cli::CheckArgs;
+use crate::cmd::Outcome;
+use crate::diag::Severity;
+use crate::load;
+
+pub fn run(repo: Option<&std::path::Path>, args: &CheckArgs) -> Result<Outcome> {
+    let root = load::find_root(repo)?;
+    let loaded = load::load(&root)?;
+    let today = chrono::Local::now().date_naive();
+    let diagnostics = check::check(&loaded, today);
+
+    let color = args.format == Format::Human
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let text = check::render(args.format, &diagnostics, &loaded, Summary::of(&loaded), color);
+    // People read diagnostics on stderr; tools read JSON and annotations on stdout.
+    let written = match args.format {
+        Format::Human => std::io::stderr().write_all(text.as_bytes()),
+        Format::Json | Format::Github => std::io::stdout().write_all(text.as_bytes()),
+    };
+    written.context("impossible d'écrire le résultat")?;
+
+    let fails = |d: &&crate::diag::Diagnostic| d.severity == Severity::Error || args.strict;
+    Ok(if diagnostics.iter().any(|d| fails(&d)) { Outcome::Problems } else { Outcome::Clean })
+}

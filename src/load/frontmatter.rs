@@ -1,0 +1,98 @@
+//! Splitting a fiche into its YAML front matter and its Markdown body.
+
+/// A fiche split in two. Line numbers are 1-based lines of the file.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the two `---` lines.
+    pub yaml: &'a str,
+    /// The file line on which the YAML starts.
+    pub yaml_line: usize,
+    /// The Markdown after the closing `---`.
+    pub body: &'a str,
+}
+
+/// Why a file has no usable front matter, in French.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SplitError {
+    pub line: usize,
+    pub message: &'static str,
+    pub help: &'static str,
+}
+
+/// Splits `text` (BOM removed, `\n` line endings) at its `---` delimiters.
+pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+    if text.trim().is_empty() {
+        return Err(SplitError {
+            line: 1,
+            message: "le fichier est vide",
+            help: "une fiche commence par une ligne `---`, puis ses clés, puis une ligne `---`",
+        });
+    }
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        return Err(SplitError {
+            line: 1,
+            message: "le fichier ne commence pas par la ligne `---` du front matter",
+            help: "ajoutez une ligne `---` en tête du fichier, puis les clés, puis une ligne `---`",
+        });
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    while offset < text.len() {
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+        let trimmed = text[offset..end].trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            let body_start = (end + 1).min(text.len());
+            return Ok(Split { yaml: &text[yaml_start..offset], yaml_line: 2, body: &text[body_start..] });
+        }
+        offset = end + 1;
+    }
+    Err(SplitError {
+        line: 1,
+        message: "le front matter n'est jamais fermé",
+        help: "ajoutez une ligne `---` après la dernière clé, avant le texte",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_yaml_and_body() {
+        let s = split("---\ntitre: x\n---\n\n## Contexte\n").unwrap();
+        assert_eq!(s.yaml, "titre: x\n");
+        assert_eq!(s.yaml_line, 2);
+        assert_eq!(s.body, "\n## Contexte\n");
+    }
+
+    #[test]
+    fn accepts_an_empty_front_matter_and_no_body() {
+        let s = split("---\n---").unwrap();
+        assert_eq!((s.yaml, s.body), ("", ""));
+        let s = split("---\ntitre: x\n...\ntexte").unwrap();
+        assert_eq!(s.body, "texte");
+    }
+
+    #[test]
+    fn a_dashed_line_inside_a_value_is_not_a_delimiter() {
+        let s = split("---\ntitre: \"---\"\n---\n").unwrap();
+        assert_eq!(s.yaml, "titre: \"---\"\n");
+    }
+
+    #[test]
+    fn tolerates_trailing_spaces_on_delimiters() {
+        assert!(split("---  \ntitre: x\n--- \n").is_ok());
+    }
+
+    #[test]
+    fn refuses_missing_or_unclosed_front_matter() {
+        assert_eq!(
+            split("titre: x\n").unwrap_err().message,
+            "le fichier ne commence pas par la ligne `---` du front matter"
+        );
+        assert_eq!(split("---\ntitre: x\n").unwrap_err().message, "le front matter n'est jamais fermé");
+        assert_eq!(split("").unwrap_err().message, "le fichier est vide");
+        assert_eq!(split(" \n\n").unwrap_err().message, "le fichier est vide");
+    }
+}

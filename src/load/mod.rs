@@ -1,0 +1,420 @@
+//! Loading a data repository: find it, read `clsm.toml`, walk `fiches/`, split each
+//! file's front matter and read it into typed records.
+//!
+//! Loading never stops at a bad file: every problem becomes a [`Diagnostic`] and the
+//! walk goes on, so that `clsm check` reports them all at once. Only failures of the
+//! machine itself (an unreadable folder, a missing `clsm.toml`) are errors here.
+
+mod frontmatter;
+mod spans;
+mod text;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use anyhow::{Context, Result, bail};
+use rayon::prelude::*;
+use serde_yaml::Value;
+use walkdir::WalkDir;
+
+use crate::diag::{At, Code, Diagnostic, YamlPath};
+use crate::model::yaml::{Cx, FromYaml};
+use crate::model::{Config, Kind, Record, Repository, is_id, slugify};
+use crate::suggest;
+pub use spans::{LineIndex, NodePos, Pos, SpanIndex};
+
+/// The name of the file that makes a folder a data repository.
+pub const CONFIG_FILE: &str = "clsm.toml";
+
+/// Finds the repository: `explicit` if given, else the first folder holding a
+/// `clsm.toml` from the current folder upwards.
+pub fn find_root(explicit: Option<&Path>) -> Result<PathBuf> {
+    if let Some(dir) = explicit {
+        if !dir.join(CONFIG_FILE).is_file() {
+            bail!("aucun fichier {CONFIG_FILE} dans `{}` : ce n'est pas un dépôt clsm", dir.display());
+        }
+        return Ok(dir.to_path_buf());
+    }
+    let cwd = std::env::current_dir().context("impossible de lire le dossier courant")?;
+    match cwd.ancestors().find(|d| d.join(CONFIG_FILE).is_file()) {
+        Some(dir) => Ok(dir.to_path_buf()),
+        None => bail!(
+            "aucun fichier {CONFIG_FILE} dans `{}` ni dans ses dossiers parents\n\
+             aide : placez-vous dans un dépôt clsm ou indiquez-le avec `--repo DOSSIER`",
+            cwd.display()
+        ),
+    }
+}
+
+/// The text of one file, kept to resolve and quote diagnostics.
+#[derive(Debug)]
+pub struct Source {
+    /// The decoded text; empty when the file could not be decoded.
+    pub text: String,
+    format: Format,
+    spans: OnceLock<SpanIndex>,
+}
+
+#[derive(Debug)]
+enum Format {
+    /// A fiche: its YAML is `text[yaml]` and starts on file line `first_line`.
+    Fiche { yaml: std::ops::Range<usize>, first_line: usize },
+    /// `clsm.toml`, indexed when read.
+    Toml,
+    /// Anything unreadable.
+    Raw,
+}
+
+impl Source {
+    fn raw(text: String) -> Self {
+        Source { text, format: Format::Raw, spans: OnceLock::new() }
+    }
+
+    /// The positions of the file's keys and values, computed on first use.
+    pub fn spans(&self) -> &SpanIndex {
+        self.spans.get_or_init(|| match &self.format {
+            Format::Fiche { yaml, first_line } => spans::index_yaml(&self.text[yaml.clone()], *first_line),
+            Format::Toml | Format::Raw => SpanIndex::default(),
+        })
+    }
+
+    /// Line `n` (1-based) of the file.
+    pub fn line(&self, n: usize) -> Option<&str> {
+        self.text.lines().nth(n.checked_sub(1)?)
+    }
+
+    /// The position a path points at, or its nearest enclosing node.
+    fn locate(&self, path: &YamlPath, want_key: bool) -> Pos {
+        let spans = self.spans();
+        let mut segs = path.0.clone();
+        let mut exact = true;
+        loop {
+            let here = YamlPath(segs.clone());
+            if let Some(NodePos { key, value }) = spans.get(&here) {
+                return match key {
+                    Some(k) if want_key || !exact => k,
+                    _ => value,
+                };
+            }
+            if segs.pop().is_none() {
+                break;
+            }
+            exact = false;
+        }
+        // The document itself: its opening `---` (or line 1 of clsm.toml).
+        Pos { line: 1, column: 1, width: if matches!(self.format, Format::Fiche { .. }) { 3 } else { 1 } }
+    }
+}
+
+/// A loaded repository with everything `check` found while loading it.
+#[derive(Debug)]
+pub struct Loaded {
+    pub root: PathBuf,
+    pub repo: Repository,
+    /// Every file read, by path relative to the root.
+    pub sources: BTreeMap<String, Source>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// Turns every path-based position into a line and column of the file.
+    pub fn resolve(&self, diagnostics: &mut [Diagnostic]) {
+        for diag in diagnostics {
+            let pos = match (&diag.at, self.sources.get(&diag.file)) {
+                (At::Path { path, key }, Some(source)) => source.locate(path, *key),
+                (At::Pos { .. }, _) => continue,
+                _ => Pos { line: 1, column: 1, width: 1 },
+            };
+            diag.at = At::Pos { line: pos.line, column: pos.column, width: pos.width };
+        }
+    }
+}
+
+/// Loads the repository at `root`.
+pub fn load(root: &Path) -> Result<Loaded> {
+    let mut diagnostics = Vec::new();
+    let mut sources = BTreeMap::new();
+    let (config, source) = read_config(root, &mut diagnostics)?;
+    sources.insert(CONFIG_FILE.to_string(), source);
+
+    let files = walk_fiches(root, &mut diagnostics)?;
+    let results: Vec<Result<FileResult>> = files.par_iter().map(|f| read_fiche(root, f)).collect();
+
+    let mut repo = Repository { config, ..Repository::default() };
+    for result in results {
+        let FileResult { file, id, record, source, diagnostics: diags } = result?;
+        diagnostics.extend(diags);
+        sources.insert(file.clone(), source);
+        match record {
+            AnyRecord::Action(data, body) => repo.actions.push(Record { id, file, data: *data, body }),
+            AnyRecord::Partenaire(data, body) => repo.partenaires.push(Record { id, file, data: *data, body }),
+            AnyRecord::Indicateur(data, body) => repo.indicateurs.push(Record { id, file, data: *data, body }),
+            AnyRecord::Evenement(data, body) => repo.evenements.push(Record { id, file, data: *data, body }),
+            AnyRecord::Unreadable(kind) => repo.unreadable.push((kind, id)),
+        }
+    }
+    Ok(Loaded { root: root.to_path_buf(), repo, sources, diagnostics })
+}
+
+fn read_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<(Config, Source)> {
+    let path = root.join(CONFIG_FILE);
+    let bytes = fs::read(&path).with_context(|| format!("impossible de lire `{}`", path.display()))?;
+    let text = match text::decode(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            diagnostics.push(decode_diagnostic(CONFIG_FILE, e));
+            return Ok((Config::default(), Source::raw(String::new())));
+        }
+    };
+    let table = match toml::de::DeTable::parse(&text) {
+        Ok(table) => table,
+        Err(e) => {
+            let pos = e.span().map_or(Pos { line: 1, column: 1, width: 1 }, |s| LineIndex::new(&text).pos(s));
+            let message = format!("syntaxe TOML invalide : {}", e.message().trim());
+            let help = "vérifiez les guillemets autour des textes et les crochets des tables (`[[axes]]`)";
+            let at = At::Pos { line: pos.line, column: pos.column, width: pos.width };
+            diagnostics.push(Diagnostic::new(Code::ConfigSyntaxe, CONFIG_FILE, at, message).help(help));
+            return Ok((Config::default(), Source::raw(text)));
+        }
+    };
+    let index = spans::index_toml(table.get_ref(), &text);
+    let value = toml_to_yaml(&toml::de::DeValue::Table(table.into_inner()));
+    let mut cx = Cx::new(CONFIG_FILE);
+    let config = Config::from_yaml(&value, &mut cx).unwrap_or_default();
+    diagnostics.extend(cx.diagnostics);
+    let spans = OnceLock::new();
+    let _ = spans.set(index);
+    Ok((config, Source { text, format: Format::Toml, spans }))
+}
+
+/// TOML values as YAML values, so one reader serves both formats.
+fn toml_to_yaml(value: &toml::de::DeValue<'_>) -> Value {
+    use toml::de::DeValue;
+    match value {
+        DeValue::String(s) => Value::String(s.to_string()),
+        DeValue::Integer(i) => {
+            let digits = i.as_str().replace('_', "");
+            match i64::from_str_radix(&digits, i.radix()) {
+                Ok(n) => Value::Number(n.into()),
+                Err(_) => Value::String(i.as_str().to_string()),
+            }
+        }
+        DeValue::Float(f) => match f.as_str().replace('_', "").parse::<f64>() {
+            Ok(n) => Value::Number(n.into()),
+            Err(_) => Value::String(f.as_str().to_string()),
+        },
+        DeValue::Boolean(b) => Value::Bool(*b),
+        DeValue::Datetime(d) => Value::String(d.to_string()),
+        DeValue::Array(items) => Value::Sequence(items.iter().map(|v| toml_to_yaml(v.get_ref())).collect()),
+        DeValue::Table(t) => Value::Mapping(
+            t.iter().map(|(k, v)| (Value::String(k.get_ref().to_string()), toml_to_yaml(v.get_ref()))).collect(),
+        ),
+    }
+}
+
+/// A fiche to read: its kind, its path relative to the root, and its id.
+struct FicheFile {
+    kind: Kind,
+    rel: String,
+    id: String,
+}
+
+/// Lists the fiches under `fiches/`, warning about anything else found there.
+fn walk_fiches(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<FicheFile>> {
+    let fiches = root.join("fiches");
+    let mut files = Vec::new();
+    if !fiches.is_dir() {
+        return Ok(files);
+    }
+    let folders: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();
+    let mut walker = WalkDir::new(&fiches).follow_links(false).sort_by_file_name().min_depth(1).into_iter();
+    while let Some(entry) = walker.next() {
+        let entry = entry.with_context(|| format!("impossible de parcourir `{}`", fiches.display()))?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with('.') {
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        let stray = |message: String, help: String| {
+            Diagnostic::new(Code::FichierInattendu, rel.clone(), At::File, message).help(help)
+        };
+        let kind =
+            entry.path().parent().and_then(|p| p.file_name()).and_then(|n| Kind::from_folder(&n.to_string_lossy()));
+        if entry.path_is_symlink() {
+            diagnostics.push(stray("lien symbolique ignoré".into(), "copiez le fichier lui-même dans le dépôt".into()));
+        } else if entry.depth() == 1 && entry.file_type().is_dir() {
+            if Kind::from_folder(&name).is_none() {
+                let help = suggest::did_you_mean(&name, folders.iter().copied())
+                    .unwrap_or_else(|| format!("dossiers lus : {}", crate::model::yaml::quoted_list(&folders)));
+                diagnostics.push(stray(format!("dossier inconnu `{rel}/` : ses fichiers ne sont pas lus"), help));
+                walker.skip_current_dir();
+            }
+        } else if entry.depth() > 2 || kind.is_none() {
+            let help = format!(
+                "rangez les fiches directement dans {}",
+                folders.iter().map(|f| format!("`fiches/{f}/`")).collect::<Vec<_>>().join(", ")
+            );
+            diagnostics.push(stray(format!("fichier ignoré : `{rel}` n'est pas à sa place"), help));
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+        } else if let Some(stem) = name.strip_suffix(".md").filter(|_| entry.file_type().is_file()) {
+            let kind = kind.unwrap_or(Kind::Action);
+            files.push(FicheFile { kind, rel, id: stem.to_string() });
+        } else {
+            let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
+            let help = format!("une fiche est un fichier `.md` : renommez-le `{}.md` s'il en est une", slugify(stem));
+            diagnostics.push(stray(format!("fichier ignoré : `{rel}` n'est pas un fichier `.md`"), help));
+        }
+    }
+    Ok(files)
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+enum AnyRecord {
+    Action(Box<crate::model::Action>, String),
+    Partenaire(Box<crate::model::Partenaire>, String),
+    Indicateur(Box<crate::model::Indicateur>, String),
+    Evenement(Box<crate::model::Evenement>, String),
+    /// The file exists but its front matter could not be read at all.
+    Unreadable(Kind),
+}
+
+struct FileResult {
+    file: String,
+    id: String,
+    record: AnyRecord,
+    source: Source,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn read_fiche(root: &Path, fiche: &FicheFile) -> Result<FileResult> {
+    let path = root.join(&fiche.rel);
+    let bytes = fs::read(&path).with_context(|| format!("impossible de lire `{}`", path.display()))?;
+    let mut diagnostics = Vec::new();
+    if !is_id(&fiche.id) {
+        let message = format!(
+            "nom de fichier invalide : l'identifiant `{}` doit être en minuscules, sans espace ni accent",
+            fiche.id
+        );
+        let suggestion = slugify(&fiche.id);
+        let help = if is_id(&suggestion) {
+            format!("renommez le fichier `{suggestion}.md`")
+        } else {
+            "renommez le fichier avec des minuscules, chiffres et tirets, par exemple `ch-jury.md`".into()
+        };
+        diagnostics.push(Diagnostic::new(Code::IdInvalide, fiche.rel.clone(), At::File, message).help(help));
+    }
+    let unreadable = |source, diagnostics| FileResult {
+        file: fiche.rel.clone(),
+        id: fiche.id.clone(),
+        record: AnyRecord::Unreadable(fiche.kind),
+        source,
+        diagnostics,
+    };
+    let text = match text::decode(&bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            diagnostics.push(decode_diagnostic(&fiche.rel, e));
+            return Ok(unreadable(Source::raw(String::new()), diagnostics));
+        }
+    };
+    let (yaml_range, first_line, body) = match frontmatter::split(&text) {
+        Ok(s) => {
+            let start = s.yaml.as_ptr() as usize - text.as_ptr() as usize;
+            (start..start + s.yaml.len(), s.yaml_line, s.body.to_string())
+        }
+        Err(e) => {
+            let at = At::Pos { line: e.line, column: 1, width: 1 };
+            diagnostics.push(Diagnostic::new(Code::FrontMatter, fiche.rel.clone(), at, e.message).help(e.help));
+            return Ok(unreadable(Source::raw(text), diagnostics));
+        }
+    };
+    let source =
+        Source { text, format: Format::Fiche { yaml: yaml_range.clone(), first_line }, spans: OnceLock::new() };
+    let value = match serde_yaml::from_str::<Value>(&source.text[yaml_range]) {
+        Ok(Value::Null) => Value::Mapping(Default::default()),
+        Ok(value) => value,
+        Err(e) => {
+            diagnostics.push(yaml_diagnostic(&fiche.rel, &source, first_line, &e));
+            return Ok(unreadable(source, diagnostics));
+        }
+    };
+    let mut cx = Cx::new(&fiche.rel);
+    let record = match fiche.kind {
+        Kind::Action => read_as(&value, &mut cx).map(|r| AnyRecord::Action(Box::new(r), body)),
+        Kind::Partenaire => read_as(&value, &mut cx).map(|r| AnyRecord::Partenaire(Box::new(r), body)),
+        Kind::Indicateur => read_as(&value, &mut cx).map(|r| AnyRecord::Indicateur(Box::new(r), body)),
+        Kind::Evenement => read_as(&value, &mut cx).map(|r| AnyRecord::Evenement(Box::new(r), body)),
+    }
+    .unwrap_or(AnyRecord::Unreadable(fiche.kind));
+    diagnostics.extend(cx.diagnostics);
+    Ok(FileResult { file: fiche.rel.clone(), id: fiche.id.clone(), record, source, diagnostics })
+}
+
+fn read_as<T: FromYaml>(value: &Value, cx: &mut Cx) -> Option<T> {
+    T::from_yaml(value, cx)
+}
+
+fn decode_diagnostic(file: &str, e: text::DecodeError) -> Diagnostic {
+    let at = At::Pos { line: e.line, column: e.column, width: 1 };
+    Diagnostic::new(Code::Encodage, file, at, e.message).help(e.help)
+}
+
+/// Turns a serde_yaml error into a French diagnostic at the right line of the file.
+fn yaml_diagnostic(file: &str, source: &Source, first_line: usize, e: &serde_yaml::Error) -> Diagnostic {
+    let full = e.to_string();
+    let raw = full.split(" at line ").next().unwrap_or(&full).trim().to_string();
+    if raw.starts_with("duplicate entry")
+        && let Some((path, pos)) = source.spans().duplicates.first()
+    {
+        let at = At::Pos { line: pos.line, column: pos.column, width: pos.width };
+        let message = format!("la clé `{path}` est écrite deux fois");
+        return Diagnostic::new(Code::CleDupliquee, file, at, message)
+            .help("gardez une seule ligne pour cette clé (la seconde effacerait la première)");
+    }
+    let (line, column) = match e.location() {
+        Some(loc) => (loc.line() + first_line - 1, loc.column()),
+        None => (first_line, 1),
+    };
+    let line_text = source.line(line).unwrap_or("");
+    let (message, help) = translate_yaml_error(&raw, line_text);
+    let at = At::Pos { line, column, width: 1 };
+    Diagnostic::new(Code::YamlSyntaxe, file, at, message).help(help)
+}
+
+/// French words for the errors libyaml reports most often.
+fn translate_yaml_error(raw: &str, line: &str) -> (String, String) {
+    let (message, help): (&str, &str) = if line.contains('\t') && raw.contains("cannot start any token") {
+        (
+            "tabulation dans l'indentation",
+            "YAML n'accepte que des espaces pour indenter : remplacez les tabulations par deux espaces",
+        )
+    } else if raw.contains("mapping values are not allowed") {
+        ("deux-points inattendu", "un texte qui contient `: ` doit être entre guillemets : `titre: \"Axe 2 : …\"`")
+    } else if raw.contains("did not find expected key") || raw.contains("did not find expected '-' indicator") {
+        ("indentation incohérente", "alignez les clés d'un même niveau sur la même colonne, avec des espaces")
+    } else if raw.contains("did not find expected ',' or ']'") {
+        ("liste entre crochets mal fermée", "séparez les éléments par `,` et fermez la liste par `]`")
+    } else if raw.contains("did not find expected ',' or '}'") {
+        ("accolades mal fermées", "séparez les clés par `,` et fermez par `}`")
+    } else if raw.contains("found unexpected end of stream") || raw.contains("found unexpected end") {
+        ("fin de texte inattendue", "un guillemet, un crochet ou une accolade n'est pas fermé")
+    } else if raw.contains("repetition limit exceeded") || raw.contains("recursion limit exceeded") {
+        ("document trop imbriqué ou trop d'alias YAML", "écrivez les valeurs directement, sans ancres `&` ni alias `*`")
+    } else if raw.contains("unknown anchor") || raw.contains("undefined alias") {
+        ("alias YAML vers une ancre inconnue", "écrivez la valeur directement au lieu de `*nom`")
+    } else {
+        return (format!("syntaxe YAML invalide ({raw})"), "comparez avec l'exemple de fiche du README".into());
+    };
+    (message.to_string(), help.to_string())
+}

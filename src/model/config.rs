@@ -1,0 +1,66 @@
+//! The contract itself: `clsm.toml`.
+
+use std::collections::BTreeMap;
+
+use serde_yaml::Value;
+
+use crate::model::PeriodeFields;
+use crate::model::yaml::{Cx, FromYaml, record};
+
+record! {
+    /// An axis (axe stratégique) of the contract.
+    pub struct Axe required [id, titre] {
+        id: String,
+        titre: String,
+        description: String,
+    }
+}
+
+record! {
+    /// A theme the partners work on (jeunes, culture/loisirs…).
+    pub struct Thematique required [id, titre] {
+        id: String,
+        titre: String,
+        description: String,
+    }
+}
+
+/// `[vocabulaire.NOM]` tables: for each vocabulary, new words and their labels.
+pub type VocabExtension = BTreeMap<String, BTreeMap<String, String>>;
+
+record! {
+    /// The contract: `clsm.toml` at the repository root.
+    pub struct Config required [titre, r#type] {
+        titre: String,
+        r#type: String,
+        territoire: String,
+        periode: PeriodeFields,
+        porteur: String,
+        coordination: String,
+        axes: Vec<Axe>,
+        thematiques: Vec<Thematique>,
+        vocabulaire: VocabExtension,
+    }
+}
+
+impl<V: FromYaml> FromYaml for BTreeMap<String, V> {
+    fn from_yaml(value: &Value, cx: &mut Cx) -> Option<Self> {
+        let Value::Mapping(map) = value else {
+            cx.error(
+                crate::diag::Code::TypeInvalide,
+                "un tableau de clés attendu".into(),
+                Some("écrivez une table `[vocabulaire.public]` suivie de lignes `mot = \"Libellé\"`".into()),
+            );
+            return None;
+        };
+        let mut out = BTreeMap::new();
+        for (key, val) in map {
+            if let Some(key) = key.as_str()
+                && let Some(v) = cx.field(key, val)
+            {
+                out.insert(key.to_string(), v);
+            }
+        }
+        Some(out)
+    }
+}

@@ -1,0 +1,353 @@
+//! The typed records of a data repository and their vocabularies. No I/O here.
+//!
+//! Every key of the file format (see the README) is a field of one of these records.
+//! All fields are optional at the type level: which keys are required is part of each
+//! record's declaration, checked while reading, so that a record missing its `titre`
+//! is still read and its other problems still reported.
+
+pub mod config;
+pub mod date;
+pub mod money;
+pub mod vocab;
+pub mod yaml;
+
+use std::fmt;
+
+use serde::Serialize;
+
+pub use config::Config;
+pub use date::{PartialDate, Periode};
+pub use money::Montant;
+use yaml::record;
+
+/// The four kinds of record a repository holds, one folder each under `fiches/`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Action,
+    Partenaire,
+    Indicateur,
+    Evenement,
+}
+
+impl Kind {
+    /// Every kind, in folder order.
+    pub const ALL: [Kind; 4] = [Kind::Action, Kind::Partenaire, Kind::Indicateur, Kind::Evenement];
+
+    /// The folder under `fiches/` that holds this kind.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Kind::Action => "actions",
+            Kind::Partenaire => "partenaires",
+            Kind::Indicateur => "indicateurs",
+            Kind::Evenement => "evenements",
+        }
+    }
+
+    /// The kind whose folder is `folder`.
+    pub fn from_folder(folder: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.folder() == folder)
+    }
+
+    /// The French noun for one record of this kind ("partenaire").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Action => "action",
+            Kind::Partenaire => "partenaire",
+            Kind::Indicateur => "indicateur",
+            Kind::Evenement => "événement",
+        }
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.noun())
+    }
+}
+
+/// True when `id` is a valid record id: `[a-z0-9][a-z0-9._-]*`.
+pub fn is_id(id: &str) -> bool {
+    let mut bytes = id.bytes();
+    matches!(bytes.next(), Some(b'a'..=b'z' | b'0'..=b'9'))
+        && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-'))
+}
+
+/// The id a coordinator probably meant: lowercase, accents dropped, spaces as `-`.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let c = match c {
+            'à' | 'â' | 'ä' | 'À' | 'Â' | 'Ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
+            'î' | 'ï' | 'Î' | 'Ï' => 'i',
+            'ô' | 'ö' | 'Ô' | 'Ö' => 'o',
+            'ù' | 'û' | 'ü' | 'Ù' | 'Û' | 'Ü' => 'u',
+            'ç' | 'Ç' => 'c',
+            'œ' | 'Œ' => {
+                out.push_str("oe");
+                continue;
+            }
+            c => c.to_ascii_lowercase(),
+        };
+        if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    trimmed.to_string()
+}
+
+record! {
+    /// One line of the seeds' "Comment ? Qui ? Quand ?" table.
+    pub struct ObjectifOperationnel required [titre] {
+        titre: String,
+        comment: String,
+        /// Ids of partners (references) or free text ("Coordonnateur CLSM").
+        qui: Vec<String>,
+        quand: String,
+        statut: String,
+    }
+}
+
+record! {
+    /// A budget line.
+    pub struct LigneBudget required [poste, montant] {
+        poste: String,
+        montant: Montant,
+    }
+}
+
+record! {
+    /// A funding line: who pays, how much, whether it is secured.
+    pub struct Financement required [financeur, statut] {
+        financeur: String,
+        montant: Montant,
+        statut: String,
+    }
+}
+
+record! {
+    /// One entry of an action's progress log.
+    pub struct Avancement required [date, texte] {
+        date: PartialDate,
+        texte: String,
+        /// A change of the action's statut on that date.
+        statut: String,
+        participants: u64,
+    }
+}
+
+record! {
+    /// A planned period `{ debut, fin }`.
+    pub struct PeriodeFields required [debut, fin] {
+        debut: PartialDate,
+        fin: PartialDate,
+    }
+}
+
+impl PeriodeFields {
+    /// The period, when both ends were read.
+    pub fn periode(&self) -> Option<Periode> {
+        Some(Periode { debut: self.debut?, fin: self.fin? })
+    }
+}
+
+record! {
+    /// A fiche-action (`fiches/actions/*.md`).
+    pub struct Action required [titre, axe, porteur] {
+        numero: String,
+        titre: String,
+        axe: String,
+        statut: String,
+        porteur: String,
+        objectif_strategique: String,
+        objectif_specifique: String,
+        objectifs_operationnels: Vec<ObjectifOperationnel>,
+        pilote: String,
+        partenaires: Vec<String>,
+        thematiques: Vec<String>,
+        typologie: String,
+        duree: Vec<String>,
+        territoire: Vec<String>,
+        lieux: String,
+        public: Vec<String>,
+        public_precision: String,
+        calendrier: PeriodeFields,
+        budget: Vec<LigneBudget>,
+        financements: Vec<Financement>,
+        indicateurs: Vec<String>,
+        determinants: Vec<String>,
+        politiques_publiques: Vec<String>,
+        inegalites_sociales: bool,
+        demarche_participative: bool,
+        participation: String,
+        champ: Vec<String>,
+        prerequis: String,
+        dispositifs_existants: String,
+        resultats_attendus: String,
+        moyens_mobilisables: String,
+        moyens_a_rechercher: String,
+        suivi: String,
+        evaluation: String,
+        avancement: Vec<Avancement>,
+    }
+}
+
+record! {
+    /// A person to contact at a partner: personal data, never published by default.
+    pub struct Contact required [nom] {
+        nom: String,
+        fonction: String,
+        email: String,
+        telephone: String,
+    }
+}
+
+record! {
+    /// A point on the map.
+    pub struct Coordonnees required [lat, lon] {
+        lat: f64,
+        lon: f64,
+    }
+}
+
+record! {
+    /// A partner organisation (`fiches/partenaires/*.md`).
+    pub struct Partenaire required [nom] {
+        nom: String,
+        sigle: String,
+        r#type: String,
+        secteurs: Vec<String>,
+        adresse: String,
+        commune: String,
+        coordonnees: Coordonnees,
+        site: String,
+        telephone: String,
+        email: String,
+        fondateur: bool,
+        instances: Vec<String>,
+        contacts: Vec<Contact>,
+    }
+}
+
+record! {
+    /// The starting value of an indicator.
+    pub struct ValeurInitiale required [valeur] {
+        date: PartialDate,
+        valeur: f64,
+    }
+}
+
+record! {
+    /// The value an indicator should reach, and by when.
+    pub struct Cible required [valeur] {
+        valeur: f64,
+        echeance: PartialDate,
+    }
+}
+
+record! {
+    /// One measure of an indicator.
+    pub struct Mesure required [date] {
+        date: PartialDate,
+        valeur: f64,
+        numerateur: f64,
+        denominateur: f64,
+        commentaire: String,
+        source: String,
+    }
+}
+
+record! {
+    /// An indicator (`fiches/indicateurs/*.md`).
+    pub struct Indicateur required [libelle, r#type] {
+        libelle: String,
+        r#type: String,
+        unite: String,
+        sens: String,
+        valeur_initiale: ValeurInitiale,
+        cible: Cible,
+        numerateur: String,
+        denominateur: String,
+        sources: Vec<String>,
+        frequence: String,
+        mesures: Vec<Mesure>,
+    }
+}
+
+record! {
+    /// A meeting or event (`fiches/evenements/*.md`).
+    pub struct Evenement required [date] {
+        date: PartialDate,
+        r#type: String,
+        titre: String,
+        actions: Vec<String>,
+        partenaires: Vec<String>,
+        participants: u64,
+    }
+}
+
+/// One record of a repository: its id (the file stem), where it comes from, its
+/// front matter and its Markdown body.
+#[derive(Debug, Clone, Serialize)]
+pub struct Record<T> {
+    pub id: String,
+    /// Path relative to the repository root, with `/`.
+    pub file: String,
+    #[serde(flatten)]
+    pub data: T,
+    /// The Markdown after the front matter.
+    pub body: String,
+}
+
+/// Everything a repository holds, sorted by id within each kind.
+#[derive(Debug, Default)]
+pub struct Repository {
+    pub config: Config,
+    pub actions: Vec<Record<Action>>,
+    pub partenaires: Vec<Record<Partenaire>>,
+    pub indicateurs: Vec<Record<Indicateur>>,
+    pub evenements: Vec<Record<Evenement>>,
+    /// Files that exist but whose front matter could not be read: their ids still
+    /// count as existing, so that references to them are not reported twice.
+    pub unreadable: Vec<(Kind, String)>,
+}
+
+impl Repository {
+    /// The ids of the records of one kind.
+    pub fn ids(&self, kind: Kind) -> Vec<&str> {
+        match kind {
+            Kind::Action => self.actions.iter().map(|r| r.id.as_str()).collect(),
+            Kind::Partenaire => self.partenaires.iter().map(|r| r.id.as_str()).collect(),
+            Kind::Indicateur => self.indicateurs.iter().map(|r| r.id.as_str()).collect(),
+            Kind::Evenement => self.evenements.iter().map(|r| r.id.as_str()).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_lowercase_slugs() {
+        assert!(is_id("ch-jury"));
+        assert!(is_id("fiche-15"));
+        assert!(is_id("1.1.2"));
+        assert!(!is_id("CH-Jury"));
+        assert!(!is_id("-x"));
+        assert!(!is_id("fiche 15"));
+        assert!(!is_id("réseau"));
+        assert!(!is_id(""));
+    }
+
+    #[test]
+    fn slugify_suggests_a_valid_id() {
+        assert_eq!(slugify("Fiche 15"), "fiche-15");
+        assert_eq!(slugify("Réseau Santé Œuvre"), "reseau-sante-oeuvre");
+        assert!(is_id(&slugify("  GEM L'Albatros ")));
+    }
+}

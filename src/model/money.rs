@@ -1,0 +1,113 @@
+//! Amounts of money in euros, kept as whole cents so that totals are exact.
+
+use std::fmt;
+
+use serde::{Serialize, Serializer};
+
+/// An amount in euros, stored in cents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Hash)]
+pub struct Montant {
+    pub cents: i64,
+}
+
+impl Montant {
+    /// Converts a YAML number; refuses negatives and fractions of a cent.
+    pub fn from_f64(value: f64) -> Option<Montant> {
+        if !value.is_finite() || !(0.0..=1e13).contains(&value) {
+            return None;
+        }
+        let cents = (value * 100.0).round();
+        if ((cents / 100.0) - value).abs() > 1e-6 {
+            return None;
+        }
+        Some(Montant { cents: cents as i64 })
+    }
+
+    /// The amount in euros.
+    pub fn euros(&self) -> f64 {
+        self.cents as f64 / 100.0
+    }
+}
+
+impl std::ops::Add for Montant {
+    type Output = Montant;
+    fn add(self, other: Montant) -> Montant {
+        Montant { cents: self.cents + other.cents }
+    }
+}
+
+impl std::iter::Sum for Montant {
+    fn sum<I: Iterator<Item = Montant>>(iter: I) -> Montant {
+        iter.fold(Montant::default(), |a, b| a + b)
+    }
+}
+
+/// Written as YAML would need it: `5000` or `1250.5`.
+impl fmt::Display for Montant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (euros, cents) = (self.cents / 100, self.cents % 100);
+        if cents == 0 {
+            write!(f, "{euros}")
+        } else if cents % 10 == 0 {
+            write!(f, "{euros}.{}", cents / 10)
+        } else {
+            write!(f, "{euros}.{cents:02}")
+        }
+    }
+}
+
+impl Serialize for Montant {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_f64(self.euros())
+    }
+}
+
+/// Reads the number a coordinator meant in a text like `"5 000 €"` or `"1 250,50 euros"`,
+/// so that the diagnostic can show what to write instead. `None` when no number is there.
+pub fn number_in_text(text: &str) -> Option<Montant> {
+    let mut cleaned = String::new();
+    for c in text.trim().chars() {
+        match c {
+            '0'..='9' => cleaned.push(c),
+            ',' | '.' => cleaned.push('.'),
+            ' ' | '\u{a0}' | '\u{202f}' | '€' | '\'' => {}
+            _ if c.is_alphabetic() => {}
+            _ => return None,
+        }
+    }
+    let cleaned = cleaned.trim_end_matches('.');
+    if cleaned.is_empty() || cleaned.matches('.').count() > 1 {
+        return None;
+    }
+    cleaned.parse::<f64>().ok().and_then(Montant::from_f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_cents_exact() {
+        let total: Montant = [0.1, 0.2, 1250.5].iter().filter_map(|v| Montant::from_f64(*v)).sum();
+        assert_eq!(total.cents, 125080);
+        assert_eq!(total.to_string(), "1250.8");
+        assert_eq!(Montant::from_f64(5000.0).unwrap().to_string(), "5000");
+        assert_eq!(Montant::from_f64(12.05).unwrap().to_string(), "12.05");
+    }
+
+    #[test]
+    fn refuses_negative_and_sub_cent_amounts() {
+        assert!(Montant::from_f64(-1.0).is_none());
+        assert!(Montant::from_f64(0.001).is_none());
+        assert!(Montant::from_f64(f64::NAN).is_none());
+    }
+
+    #[test]
+    fn finds_the_number_in_french_money_text() {
+        assert_eq!(number_in_text("5 000 €").unwrap().to_string(), "5000");
+        assert_eq!(number_in_text("1 250,50 euros").unwrap().to_string(), "1250.5");
+        assert_eq!(number_in_text("5\u{202f}000€").unwrap().to_string(), "5000");
+        assert!(number_in_text("environ la moitié").is_none());
+        assert!(number_in_text("1.000,50").is_none());
+    }
+}
