@@ -444,8 +444,9 @@ fn is_closed(a: &Action) -> bool {
     matches!(a.statut.as_deref(), Some("realisee" | "abandonnee"))
 }
 
-/// Warnings about forgotten work: actions without indicators, indicators and
-/// partners nobody cites, actions past their end.
+/// Warnings about forgotten work: actions without indicators (pistes and abandoned
+/// actions aside), indicators no action cites, partners that no action and no event
+/// mentions and that do not carry the contract, actions past their end.
 pub fn follow_up_warnings(cx: &Context, out: &mut Vec<Diagnostic>) {
     let repo = cx.repo;
     let root = YamlPath::default();
@@ -477,6 +478,9 @@ pub fn follow_up_warnings(cx: &Context, out: &mut Vec<Diagnostic>) {
             out.push(d.help("mettez à jour `statut` (`realisee`, `abandonnee`…) ou prolongez `calendrier.fin`"));
         }
     }
+    for r in &repo.evenements {
+        active_partners.extend(r.data.partenaires.iter().flatten().map(String::as_str));
+    }
     for r in &repo.indicateurs {
         if !cited_indicators.contains(r.id.as_str()) {
             let d = at(
@@ -490,7 +494,7 @@ pub fn follow_up_warnings(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for r in &repo.partenaires {
         if !active_partners.contains(r.id.as_str()) {
-            let message = format!("partenaire `{}` ni porteur ni partenaire d'aucune action", r.id);
+            let message = format!("partenaire `{}` cité par aucune action ni aucun événement", r.id);
             let d = at(Code::PartenaireInactif, &r.file, root.clone(), message);
             out.push(d.help(format!("ajoutez `{}` aux `partenaires` d'une action, ou retirez sa fiche", r.id)));
         }
