@@ -53,6 +53,7 @@ fn reference(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath
             }
             cx.ids(kind)
         }
+        _ if cx.repo.config_unreadable => return,
         Target::Axe => cx.repo.config.axes.iter().flatten().filter_map(|a| a.id.as_deref()).collect(),
         Target::Thematique => cx.repo.config.thematiques.iter().flatten().filter_map(|t| t.id.as_deref()).collect(),
     };
@@ -480,6 +481,11 @@ pub fn follow_up_warnings(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for r in &repo.evenements {
         active_partners.extend(r.data.partenaires.iter().flatten().map(String::as_str));
+    }
+    // An unreadable action or event may cite anyone: saying that nobody does would
+    // only add noise to the error that matters.
+    if repo.unreadable.iter().any(|(kind, _)| matches!(kind, Kind::Action | Kind::Evenement)) {
+        return;
     }
     for r in &repo.indicateurs {
         if !cited_indicators.contains(r.id.as_str()) {

@@ -142,7 +142,8 @@ pub fn load(root: &Path) -> Result<Loaded> {
     let files = walk_fiches(root, &mut diagnostics)?;
     let results: Vec<Result<FileResult>> = files.par_iter().map(|f| read_fiche(root, f)).collect();
 
-    let mut repo = Repository { config, ..Repository::default() };
+    let config_unreadable = config.is_none();
+    let mut repo = Repository { config: config.unwrap_or_default(), config_unreadable, ..Repository::default() };
     for result in results {
         let FileResult { file, id, record, source, diagnostics: diags } = result?;
         diagnostics.extend(diags);
@@ -158,25 +159,25 @@ pub fn load(root: &Path) -> Result<Loaded> {
     Ok(Loaded { root: root.to_path_buf(), repo, sources, diagnostics })
 }
 
-fn read_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<(Config, Source)> {
+fn read_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<(Option<Config>, Source)> {
     let path = root.join(CONFIG_FILE);
     let bytes = fs::read(&path).with_context(|| format!("impossible de lire `{}`", path.display()))?;
     let text = match text::decode(&bytes) {
         Ok(text) => text,
         Err(e) => {
             diagnostics.push(decode_diagnostic(CONFIG_FILE, e));
-            return Ok((Config::default(), Source::raw(String::new())));
+            return Ok((None, Source::raw(String::new())));
         }
     };
     let table = match toml::de::DeTable::parse(&text) {
         Ok(table) => table,
         Err(e) => {
             let pos = e.span().map_or(Pos { line: 1, column: 1, width: 1 }, |s| LineIndex::new(&text).pos(s));
-            let message = format!("syntaxe TOML invalide : {}", e.message().trim());
+            let message = format!("syntaxe TOML invalide ({})", e.message().trim());
             let help = "vérifiez les guillemets autour des textes et les crochets des tables (`[[axes]]`)";
             let at = At::Pos { line: pos.line, column: pos.column, width: pos.width };
             diagnostics.push(Diagnostic::new(Code::ConfigSyntaxe, CONFIG_FILE, at, message).help(help));
-            return Ok((Config::default(), Source::raw(text)));
+            return Ok((None, Source::raw(text)));
         }
     };
     let index = spans::index_toml(table.get_ref(), &text);
@@ -186,7 +187,7 @@ fn read_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<(Config
     diagnostics.extend(cx.diagnostics);
     let spans = OnceLock::new();
     let _ = spans.set(index);
-    Ok((config, Source { text, format: Format::Toml, spans }))
+    Ok((Some(config), Source { text, format: Format::Toml, spans }))
 }
 
 /// TOML values as YAML values, so one reader serves both formats.
@@ -382,19 +383,47 @@ fn yaml_diagnostic(file: &str, source: &Source, first_line: usize, e: &serde_yam
         return Diagnostic::new(Code::CleDupliquee, file, at, message)
             .help("gardez une seule ligne pour cette clé (la seconde effacerait la première)");
     }
-    let (line, column) = match e.location() {
-        Some(loc) => (loc.line() + first_line - 1, loc.column()),
-        None => (first_line, 1),
+    // For an unclosed bracket or quote, libyaml reports the end of the text; the
+    // place where the bracket or quote opened ("while parsing … at line L column C")
+    // is where the coordinator has to look.
+    let (line, column) = match (opening_mark(&full), e.location()) {
+        (Some((l, c)), _) if full.contains("flow") || full.contains("end of stream") || full.contains("quoted") => {
+            (l + first_line - 1, c)
+        }
+        (_, Some(loc)) => (loc.line() + first_line - 1, loc.column()),
+        _ => (first_line, 1),
     };
+    // A quote left open swallows the lines after it; libyaml then complains further
+    // down. Point at the line whose quotes do not pair up instead.
+    let unpaired = (first_line..=line)
+        .rev()
+        .take(3)
+        .find_map(|n| source.line(n).filter(|l| l.matches('"').count() % 2 == 1).map(|l| (n, l)));
+    if let Some((open, text)) = unpaired {
+        let column = text.find('"').map_or(1, |i| text[..i].chars().count() + 1);
+        let at = At::Pos { line: open, column, width: 1 };
+        return Diagnostic::new(Code::YamlSyntaxe, file, at, "guillemet non fermé")
+            .help("fermez le texte par un `\"` sur la même ligne");
+    }
     let line_text = source.line(line).unwrap_or("");
     let (message, help) = translate_yaml_error(&raw, line_text);
     let at = At::Pos { line, column, width: 1 };
     Diagnostic::new(Code::YamlSyntaxe, file, at, message).help(help)
 }
 
+/// The `line L column C` of the context libyaml gives after `while parsing …`.
+fn opening_mark(message: &str) -> Option<(usize, usize)> {
+    let context = message.split(", while parsing").nth(1)?;
+    let rest = context.split(" at line ").nth(1)?;
+    let (line, rest) = rest.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.trim().parse().ok()?, column.parse().ok()?))
+}
+
 /// French words for the errors libyaml reports most often.
 fn translate_yaml_error(raw: &str, line: &str) -> (String, String) {
-    let (message, help): (&str, &str) = if line.contains('\t') && raw.contains("cannot start any token") {
+    let tab = raw.contains("tab character") || (line.contains('\t') && raw.contains("cannot start any token"));
+    let (message, help): (&str, &str) = if tab {
         (
             "tabulation dans l'indentation",
             "YAML n'accepte que des espaces pour indenter : remplacez les tabulations par deux espaces",

@@ -314,6 +314,8 @@ pub struct Repository {
     /// Files that exist but whose front matter could not be read: their ids still
     /// count as existing, so that references to them are not reported twice.
     pub unreadable: Vec<(Kind, String)>,
+    /// True when `clsm.toml` could not be parsed: axes and themes are then unknown.
+    pub config_unreadable: bool,
 }
 
 impl Repository {

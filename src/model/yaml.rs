@@ -60,7 +60,7 @@ impl<'a> Cx<'a> {
 
     /// Records a value of the wrong type; always `None`, for `return`.
     fn type_error<T>(&mut self, value: &Value, expected: &str, help: Option<String>) -> Option<T> {
-        let message = format!("{expected} attendu, trouvé {}", describe(value));
+        let message = format!("type invalide : il faut {expected}, pas {}", describe(value));
         self.error(Code::TypeInvalide, message, help);
         None
     }

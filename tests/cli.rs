@@ -1,0 +1,220 @@
+//! Runs the real `clsm` binary on the repositories of `tests/fixtures/` and on the
+//! Metz repository at the project root.
+//!
+//! Each fixture holds one minimal repository and an `attendu.txt` written by hand:
+//! the expected exit code, then every expected diagnostic as
+//! `SEVERITY CODE FILE:LINE:COLUMN MESSAGE`, in the order `clsm check` sorts them.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use clsm::diag::Code;
+
+fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    project_root().join("tests/fixtures").join(name)
+}
+
+fn clsm(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_clsm"))
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("the clsm binary runs")
+}
+
+fn check_json(repo: &Path) -> (i32, serde_json::Value) {
+    let out = clsm(&["check", "--format", "json", "--repo", repo.to_str().unwrap()], &project_root());
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("JSON invalide ({e}) : {}", String::from_utf8_lossy(&out.stdout)));
+    (out.status.code().expect("exit code"), json)
+}
+
+/// The diagnostics of a JSON report as the lines of `attendu.txt`.
+fn as_lines(report: &serde_json::Value) -> Vec<String> {
+    report["diagnostics"]
+        .as_array()
+        .expect("diagnostics array")
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}:{}:{} {}",
+                d["severity"].as_str().unwrap(),
+                d["code"].as_str().unwrap(),
+                d["file"].as_str().unwrap(),
+                d["line"],
+                d["column"],
+                d["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+fn assert_fixture(name: &str) {
+    let dir = fixture(name);
+    let expected = std::fs::read_to_string(dir.join("attendu.txt")).expect("attendu.txt");
+    let mut lines = expected.lines();
+    let exit: i32 =
+        lines.next().and_then(|l| l.strip_prefix("sortie: ")).and_then(|c| c.parse().ok()).expect("sortie: N");
+    let expected: Vec<String> = lines.map(str::to_string).collect();
+    let (code, report) = check_json(&dir);
+    assert_eq!(as_lines(&report), expected, "fixture {name}");
+    assert_eq!(code, exit, "exit code of fixture {name}");
+    let errors = expected.iter().filter(|l| l.starts_with("error ")).count();
+    assert_eq!(report["errors"], errors, "error count of fixture {name}");
+    assert_eq!(report["warnings"], expected.len() - errors, "warning count of fixture {name}");
+}
+
+macro_rules! fixtures {
+    ($($test:ident => $name:literal,)*) => {
+        $(
+            #[test]
+            fn $test() {
+                assert_fixture($name);
+            }
+        )*
+
+        const FIXTURES: &[&str] = &[$($name),*];
+    };
+}
+
+fixtures! {
+    accepts_a_minimal_valid_repository => "valide",
+    rejects_windows_1252_text_with_byte_offset => "encodage",
+    rejects_a_file_without_front_matter => "front-matter",
+    points_at_the_unclosed_bracket => "yaml-syntaxe",
+    rejects_a_key_written_twice => "cle-dupliquee",
+    rejects_broken_toml_in_clsm_toml => "config-syntaxe",
+    rejects_unknown_key_with_suggestion => "cle-inconnue",
+    rejects_missing_required_key => "cle-manquante",
+    rejects_a_word_where_a_list_is_expected => "type-invalide",
+    rejects_a_word_outside_the_vocabulary => "vocabulaire",
+    rejects_a_file_name_that_is_not_an_id => "id-invalide",
+    rejects_two_axes_with_one_id => "id-duplique",
+    rejects_unknown_partner_with_suggestion => "ref-inconnue",
+    rejects_french_style_dates => "date-invalide",
+    rejects_a_period_ending_before_it_starts => "periode-inversee",
+    rejects_money_written_as_text => "montant-invalide",
+    rejects_a_percentage_above_100 => "hors-bornes",
+    rejects_a_value_that_disagrees_with_its_ratio => "ratio-incoherent",
+    rejects_progress_entries_out_of_order => "avancement-desordre",
+    rejects_a_statut_that_contradicts_the_log => "statut-incoherent",
+    warns_about_stray_files_under_fiches => "fichier-inattendu",
+    warns_about_an_action_without_indicator => "action-sans-indicateur",
+    warns_about_an_indicator_no_action_cites => "indicateur-orphelin",
+    warns_about_a_partner_nobody_mentions => "partenaire-inactif",
+    warns_about_an_action_past_its_end => "action-en-retard",
+}
+
+#[test]
+fn every_code_has_its_broken_fixture() {
+    for code in Code::ALL {
+        assert!(FIXTURES.contains(&code.name()), "no fixture for `{code}`");
+        let expected = std::fs::read_to_string(fixture(code.name()).join("attendu.txt")).unwrap();
+        assert!(expected.contains(&format!(" {code} ")), "fixture `{code}` does not produce its code");
+    }
+}
+
+#[test]
+fn readme_documents_every_code() {
+    let readme = std::fs::read_to_string(project_root().join("README.md")).unwrap();
+    for code in Code::ALL {
+        assert!(readme.contains(&format!("`{code}`")), "README does not document `{code}`");
+        assert!(readme.contains(&format!("[{code}]")), "README has no example output for `{code}`");
+    }
+}
+
+#[test]
+fn metz_repository_passes_without_error() {
+    let (code, report) = check_json(&project_root());
+    assert_eq!(report["errors"], 0, "{:#}", report);
+    assert_eq!(code, 0);
+    let out = clsm(&["check"], &project_root());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("22 actions, 25 partenaires, 8 indicateurs, 19 événements : aucune erreur"), "{stderr}");
+}
+
+#[test]
+fn human_output_quotes_the_line_and_marks_the_value() {
+    let out = clsm(&["verifier"], &fixture("ref-inconnue"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let expected = "\
+fiches/actions/a.md:6:24: erreur[ref-inconnue]: partenaire inconnu `porteu`
+ 6 | partenaires: [porteur, porteu]
+   |                        ^^^^^^
+ aide : vouliez-vous dire `porteur` ?
+
+1 action, 1 partenaire, 0 indicateur, 0 événement : 1 erreur, 0 avertissement
+";
+    assert_eq!(String::from_utf8_lossy(&out.stderr), expected);
+}
+
+#[test]
+fn json_output_carries_help() {
+    let (_, report) = check_json(&fixture("montant-invalide"));
+    assert_eq!(report["diagnostics"][0]["help"], "écrivez le nombre seul, en euros : `5000`");
+    let (_, report) = check_json(&fixture("cle-inconnue"));
+    assert_eq!(report["diagnostics"][0]["help"], "vouliez-vous dire `partenaires` ?");
+    let (_, report) = check_json(&fixture("valide"));
+    assert_eq!(report, serde_json::json!({"errors": 0, "warnings": 0, "diagnostics": []}));
+}
+
+#[test]
+fn github_output_is_one_annotation_per_problem() {
+    let out = clsm(&["check", "--format", "github", "--repo", "tests/fixtures/periode-inversee"], &project_root());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(
+        lines[0].starts_with(
+            "::error file=tests/fixtures/periode-inversee/fiches/actions/a.md,line=8,col=8,title=clsm periode-inversee::"
+        ),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains("%0Aaide : le début doit précéder la fin"), "{}", lines[0]);
+    assert!(lines[1].starts_with("::warning file="), "{}", lines[1]);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn strict_makes_warnings_fail() {
+    let repo = fixture("partenaire-inactif");
+    assert_eq!(clsm(&["check"], &repo).status.code(), Some(0));
+    assert_eq!(clsm(&["check", "--strict"], &repo).status.code(), Some(1));
+    assert_eq!(clsm(&["--strict", "check"], &repo).status.code(), Some(2), "--strict is an option of check");
+}
+
+#[test]
+fn finds_the_repository_from_a_subfolder() {
+    let out = clsm(&["check"], &fixture("ref-inconnue").join("fiches/actions"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fiches/actions/a.md:6:24"));
+}
+
+#[test]
+fn repo_option_works_after_the_subcommand() {
+    let out = clsm(&["check", "--repo", "tests/fixtures/valide"], &project_root());
+    assert_eq!(out.status.code(), Some(0));
+    let out = clsm(&["--repo", "tests/fixtures/valide", "check"], &project_root());
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn missing_repository_is_a_usage_error() {
+    let empty = std::env::temp_dir();
+    let out = clsm(&["check", "--repo", empty.to_str().unwrap()], &project_root());
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("erreur : aucun fichier clsm.toml dans"), "{stderr}");
+}
+
+#[test]
+fn unknown_subcommand_is_a_usage_error() {
+    assert_eq!(clsm(&["verifie"], &project_root()).status.code(), Some(2));
+}
