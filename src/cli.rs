@@ -2,13 +2,13 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand};
 
 use crate::check::Format;
 
 const TEMPLATE: &str = "\
 {before-help}{about-with-newline}
-{usage-heading} {usage}
+Utilisation : {usage}
 
 {all-args}{after-help}";
 
@@ -16,12 +16,22 @@ const TEMPLATE: &str = "\
 /// tenu dans un dépôt de fichiers texte.
 #[derive(Debug, Parser)]
 #[command(name = "clsm", version, help_template = TEMPLATE, disable_help_subcommand = true)]
-#[command(next_help_heading = "Options")]
+#[command(disable_help_flag = true, disable_version_flag = true)]
+#[command(subcommand_help_heading = "Commandes", subcommand_value_name = "COMMANDE")]
+#[command(override_usage = "clsm [--repo DOSSIER] <COMMANDE> [OPTIONS]")]
 pub struct Cli {
     /// Dossier du dépôt (par défaut : le premier dossier contenant un clsm.toml,
     /// en partant du dossier courant)
     #[arg(long, global = true, value_name = "DOSSIER")]
     pub repo: Option<PathBuf>,
+
+    /// Affiche l'aide
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+
+    /// Affiche la version
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    version: Option<bool>,
 
     #[command(subcommand)]
     pub command: Command,
@@ -31,16 +41,53 @@ pub struct Cli {
 pub enum Command {
     /// Vérifie tout le dépôt : valeurs, références, dates, avec fichier et ligne
     #[command(visible_alias = "verifier", help_template = TEMPLATE)]
+    #[command(override_usage = "clsm check [--format human|json|github] [--strict]")]
     Check(CheckArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Format de sortie
+    /// Format de sortie : `human` (par défaut, pour une personne), `json` (pour les
+    /// outils) ou `github` (annotations de pull request)
     #[arg(long, value_enum, default_value = "human", value_name = "FORMAT")]
+    #[arg(hide_possible_values = true, hide_default_value = true)]
     pub format: Format,
 
-    /// Les avertissements font aussi échouer la vérification
+    /// Les avertissements font aussi échouer la vérification (code de sortie 1)
     #[arg(long)]
     pub strict: bool,
+}
+
+/// A clap error in French: what was wrong, the nearest valid word, where to look.
+pub fn french_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |kind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(v)) => Some(v.join(", ")),
+        _ => None,
+    };
+    let quoted = |kind| get(kind).map(|s| format!("`{s}`")).unwrap_or_default();
+    let mut message = match e.kind() {
+        ErrorKind::InvalidSubcommand => format!("commande inconnue {}", quoted(ContextKind::InvalidSubcommand)),
+        ErrorKind::UnknownArgument => format!("option inconnue {}", quoted(ContextKind::InvalidArg)),
+        ErrorKind::InvalidValue => {
+            format!("valeur invalide {} pour {}", quoted(ContextKind::InvalidValue), quoted(ContextKind::InvalidArg))
+        }
+        ErrorKind::MissingRequiredArgument => format!("argument manquant {}", quoted(ContextKind::InvalidArg)),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            "indiquez une commande, par exemple `clsm check`".to_string()
+        }
+        ErrorKind::ArgumentConflict => format!("option incompatible {}", quoted(ContextKind::InvalidArg)),
+        ErrorKind::TooManyValues => format!("valeur en trop pour {}", quoted(ContextKind::InvalidArg)),
+        _ => return e.to_string(),
+    };
+    message = format!("erreur : {message}\n");
+    if let Some(s) = get(ContextKind::SuggestedSubcommand).or_else(|| get(ContextKind::SuggestedArg)) {
+        message.push_str(&format!("aide : vouliez-vous dire `{s}` ?\n"));
+    }
+    if let Some(values) = get(ContextKind::ValidValue) {
+        message.push_str(&format!("aide : valeurs possibles : {values}\n"));
+    }
+    message.push_str("aide : `clsm --help` liste les commandes et leurs options\n");
+    message
 }

@@ -13,6 +13,7 @@ mod rules;
 use std::collections::HashSet;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 pub use render::{Format, Summary, render};
 
@@ -74,12 +75,19 @@ const RULES: &[(&str, Rule)] = &[
 ];
 
 /// Checks a loaded repository; returns every diagnostic, positioned and sorted.
-pub fn check(loaded: &Loaded, today: NaiveDate) -> Vec<Diagnostic> {
+/// The rules are independent of each other and run in parallel.
+pub fn check(loaded: &mut Loaded, today: NaiveDate) -> Vec<Diagnostic> {
+    let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
     let cx = Context::new(&loaded.repo, today);
-    let mut diagnostics = loaded.diagnostics.clone();
-    for (_name, rule) in RULES {
-        rule(&cx, &mut diagnostics);
-    }
+    let found: Vec<Vec<Diagnostic>> = RULES
+        .par_iter()
+        .map(|(_name, rule)| {
+            let mut out = Vec::new();
+            rule(&cx, &mut out);
+            out
+        })
+        .collect();
+    diagnostics.extend(found.into_iter().flatten());
     loaded.resolve(&mut diagnostics);
     diag::sort(&mut diagnostics);
     diagnostics.dedup();

@@ -113,14 +113,22 @@ impl Source {
 pub struct Loaded {
     pub root: PathBuf,
     pub repo: Repository,
-    /// Every file read, by path relative to the root.
+    /// The text of the files that have something to report, by path relative to the
+    /// root. Valid files are not kept: on 10,000 fiches that would double the memory.
     pub sources: BTreeMap<String, Source>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Loaded {
-    /// Turns every path-based position into a line and column of the file.
-    pub fn resolve(&self, diagnostics: &mut [Diagnostic]) {
+    /// Turns every path-based position into a line and column of the file, reading
+    /// again the files that were valid when loaded but that a rule reports on.
+    pub fn resolve(&mut self, diagnostics: &mut [Diagnostic]) {
+        for diag in diagnostics.iter() {
+            if !self.sources.contains_key(&diag.file) {
+                let source = reread(&self.root, &diag.file);
+                self.sources.insert(diag.file.clone(), source);
+            }
+        }
         for diag in diagnostics {
             let pos = match (&diag.at, self.sources.get(&diag.file)) {
                 (At::Path { path, key }, Some(source)) => source.locate(path, *key),
@@ -146,8 +154,10 @@ pub fn load(root: &Path) -> Result<Loaded> {
     let mut repo = Repository { config: config.unwrap_or_default(), config_unreadable, ..Repository::default() };
     for result in results {
         let FileResult { file, id, record, source, diagnostics: diags } = result?;
+        if let Some(source) = source {
+            sources.insert(file.clone(), source);
+        }
         diagnostics.extend(diags);
-        sources.insert(file.clone(), source);
         match record {
             AnyRecord::Action(data, body) => repo.actions.push(Record { id, file, data: *data, body }),
             AnyRecord::Partenaire(data, body) => repo.partenaires.push(Record { id, file, data: *data, body }),
@@ -157,6 +167,20 @@ pub fn load(root: &Path) -> Result<Loaded> {
         }
     }
     Ok(Loaded { root: root.to_path_buf(), repo, sources, diagnostics })
+}
+
+/// Reads a fiche's text again to show and position a diagnostic.
+fn reread(root: &Path, rel: &str) -> Source {
+    let text = fs::read(root.join(rel)).ok().and_then(|bytes| text::decode(&bytes).ok());
+    let Some(text) = text else { return Source::raw(String::new()) };
+    match frontmatter::split(&text) {
+        Ok(s) => {
+            let start = s.yaml.as_ptr() as usize - text.as_ptr() as usize;
+            let format = Format::Fiche { yaml: start..start + s.yaml.len(), first_line: s.yaml_line };
+            Source { text, format, spans: OnceLock::new() }
+        }
+        Err(_) => Source::raw(text),
+    }
 }
 
 fn read_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<(Option<Config>, Source)> {
@@ -294,7 +318,8 @@ struct FileResult {
     file: String,
     id: String,
     record: AnyRecord,
-    source: Source,
+    /// The file's text, kept only when the file has something to report.
+    source: Option<Source>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -319,7 +344,7 @@ fn read_fiche(root: &Path, fiche: &FicheFile) -> Result<FileResult> {
         file: fiche.rel.clone(),
         id: fiche.id.clone(),
         record: AnyRecord::Unreadable(fiche.kind),
-        source,
+        source: Some(source),
         diagnostics,
     };
     let text = match text::decode(&bytes) {
@@ -359,10 +384,11 @@ fn read_fiche(root: &Path, fiche: &FicheFile) -> Result<FileResult> {
     }
     .unwrap_or(AnyRecord::Unreadable(fiche.kind));
     diagnostics.extend(cx.diagnostics);
+    let source = (!diagnostics.is_empty()).then_some(source);
     Ok(FileResult { file: fiche.rel.clone(), id: fiche.id.clone(), record, source, diagnostics })
 }
 
-fn read_as<T: FromYaml>(value: &Value, cx: &mut Cx) -> Option<T> {
+fn read_as<'a, T: FromYaml>(value: &'a Value, cx: &mut Cx<'a>) -> Option<T> {
     T::from_yaml(value, cx)
 }
 

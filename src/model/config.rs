@@ -44,7 +44,7 @@ record! {
 }
 
 impl<V: FromYaml> FromYaml for BTreeMap<String, V> {
-    fn from_yaml(value: &Value, cx: &mut Cx) -> Option<Self> {
+    fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         let Value::Mapping(map) = value else {
             cx.error(
                 crate::diag::Code::TypeInvalide,

@@ -10,51 +10,69 @@
 
 use serde_yaml::Value;
 
-use crate::diag::{At, Code, Diagnostic, YamlPath};
+use crate::diag::{At, Code, Diagnostic, Seg, YamlPath};
 use crate::model::date::PartialDate;
 use crate::model::money::{Montant, number_in_text};
 use crate::suggest;
 
+/// One step down a document, borrowed from the value being read: paths are only
+/// turned into owned [`YamlPath`]s when there is a problem to report.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
 /// Collects the problems found while reading one file.
 pub struct Cx<'a> {
     file: &'a str,
-    path: YamlPath,
+    steps: Vec<Step<'a>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Cx<'a> {
     /// A context for the file at `file` (relative to the repository root).
     pub fn new(file: &'a str) -> Self {
-        Cx { file, path: YamlPath::default(), diagnostics: Vec::new() }
+        Cx { file, steps: Vec::new(), diagnostics: Vec::new() }
+    }
+
+    fn path(&self) -> YamlPath {
+        YamlPath(
+            self.steps
+                .iter()
+                .map(|s| match s {
+                    Step::Key(k) => Seg::Key(k.to_string()),
+                    Step::Index(i) => Seg::Index(*i),
+                })
+                .collect(),
+        )
     }
 
     /// Records a problem about the value at the current path.
     pub fn error(&mut self, code: Code, message: String, help: Option<String>) {
-        let at = At::Path { path: self.path.clone(), key: false };
+        let at = At::Path { path: self.path(), key: false };
         self.diagnostics.push(Diagnostic::new(code, self.file, at, message).maybe_help(help));
     }
 
     fn key_error(&mut self, key: &str, code: Code, message: String, help: Option<String>) {
-        let at = At::Path { path: self.path.with_key(key), key: true };
+        let at = At::Path { path: self.path().with_key(key), key: true };
         self.diagnostics.push(Diagnostic::new(code, self.file, at, message).maybe_help(help));
     }
 
     /// Reads `value` as a `T` one level down the path, at `key`.
-    pub fn field<T: FromYaml>(&mut self, key: &str, value: &Value) -> Option<T> {
-        let child = self.path.with_key(key);
-        self.within(child, |cx| T::from_yaml(value, cx))
+    pub fn field<T: FromYaml>(&mut self, key: &'a str, value: &'a Value) -> Option<T> {
+        self.within(Step::Key(key), |cx| T::from_yaml(value, cx))
     }
 
-    fn item<T: FromYaml>(&mut self, index: usize, value: &Value) -> Option<T> {
-        let child = self.path.with_index(index);
-        self.within(child, |cx| T::from_yaml(value, cx))
+    fn item<T: FromYaml>(&mut self, index: usize, value: &'a Value) -> Option<T> {
+        self.within(Step::Index(index), |cx| T::from_yaml(value, cx))
     }
 
-    /// Runs `f` with the current path set to `path`, then restores it.
-    fn within<R>(&mut self, path: YamlPath, f: impl FnOnce(&mut Self) -> R) -> R {
-        let saved = std::mem::replace(&mut self.path, path);
+    /// Runs `f` one step further down the document.
+    fn within<R>(&mut self, step: Step<'a>, f: impl FnOnce(&mut Self) -> R) -> R {
+        self.steps.push(step);
         let out = f(self);
-        self.path = saved;
+        self.steps.pop();
         out
     }
 
@@ -68,10 +86,10 @@ impl<'a> Cx<'a> {
     /// Reads a mapping of known keys, calling `read` for each key that is in `keys`.
     pub fn mapping(
         &mut self,
-        value: &Value,
+        value: &'a Value,
         keys: &'static [&'static str],
         required: &'static [&'static str],
-        mut read: impl FnMut(&mut Self, &str, &Value),
+        mut read: impl FnMut(&mut Self, &'a str, &'a Value),
     ) -> Option<()> {
         let map = match value {
             Value::Mapping(map) => map,
@@ -109,7 +127,7 @@ impl<'a> Cx<'a> {
 
 /// A type that can be read from a YAML value, reporting problems to the context.
 pub trait FromYaml: Sized {
-    fn from_yaml(value: &Value, cx: &mut Cx) -> Option<Self>;
+    fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self>;
 }
 
 /// How a value looks, in French, for "expected X, found Y" messages.
@@ -139,7 +157,7 @@ pub fn quoted_list<S: AsRef<str>>(items: &[S]) -> String {
 }
 
 impl FromYaml for String {
-    fn from_yaml(value: &Value, cx: &mut Cx) -> Option<Self> {
+    fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         match value {
             Value::String(s) => Some(s.clone()),
             // `numero: 15` or `axe: 2` are what anyone would write: integers are exact.
@@ -158,7 +176,7 @@ impl FromYaml for String {
 }
 
 impl FromYaml for bool {
-    fn from_yaml(value: &Value, cx: &mut Cx) -> Option<Self> {
+    fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         match value {
             Value::Bool(b) => Some(*b),
             Value::String(s) if matches!(s.to_lowercase().as_str(), "oui" | "yes" | "vrai") => {
@@ -176,7 +194,7 @@ impl FromYaml for bool {
 }
 
 impl FromYaml for f64 {
-    fn from_yaml(value: &Value, cx: &mut Cx) -> Option<Self> {
+    fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         match value {
             Value::Number(n) => n.as_f64(),
             Value::String(s) => {
@@ -193,7 +211,7 @@ impl FromYaml for f64 {
 }
 
 impl FromYaml for u64 {
-    fn from_yaml(value: &Value, cx: &mut Cx) -> Option<Self> {
+    fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         match value {
             Value::Number(n) if n.is_u64() => n.as_u64(),
             Value::Number(_) => cx.type_error(value, "un nombre entier positif", None),
@@ -208,7 +226,7 @@ impl FromYaml for u64 {
 }
 
 impl FromYaml for PartialDate {
-    fn from_yaml(value: &Value, cx: &mut Cx) -> Option<Self> {
+    fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         let parsed = match value {
             // YAML reads `2018` as a number: that is a year.
             Value::Number(n) => match n.as_u64() {
@@ -232,7 +250,7 @@ impl FromYaml for PartialDate {
 }
 
 impl FromYaml for Montant {
-    fn from_yaml(value: &Value, cx: &mut Cx) -> Option<Self> {
+    fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         match value {
             Value::Number(n) => {
                 let amount = n.as_f64().and_then(Montant::from_f64);
@@ -258,7 +276,7 @@ impl FromYaml for Montant {
 }
 
 impl<T: FromYaml> FromYaml for Vec<T> {
-    fn from_yaml(value: &Value, cx: &mut Cx) -> Option<Self> {
+    fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         let Value::Sequence(items) = value else {
             let help = match value {
                 Value::String(s) if !s.contains('\n') => Some(format!("écrivez une liste : `[{s}]`")),
@@ -271,14 +289,8 @@ impl<T: FromYaml> FromYaml for Vec<T> {
         let mut complete = true;
         for (i, item) in items.iter().enumerate() {
             if item.is_null() {
-                let saved = std::mem::take(&mut cx.path);
-                cx.path = saved.with_index(i);
-                cx.error(
-                    Code::TypeInvalide,
-                    "élément de liste vide".into(),
-                    Some("supprimez le tiret ou écrivez une valeur".into()),
-                );
-                cx.path = saved;
+                let help = Some("supprimez le tiret ou écrivez une valeur".into());
+                cx.within(Step::Index(i), |cx| cx.error(Code::TypeInvalide, "élément de liste vide".into(), help));
                 complete = false;
                 continue;
             }
@@ -330,7 +342,7 @@ macro_rules! record {
         }
 
         impl $crate::model::yaml::FromYaml for $name {
-            fn from_yaml(value: &serde_yaml::Value, cx: &mut $crate::model::yaml::Cx) -> Option<Self> {
+            fn from_yaml<'a>(value: &'a serde_yaml::Value, cx: &mut $crate::model::yaml::Cx<'a>) -> Option<Self> {
                 let mut out = Self::default();
                 cx.mapping(value, Self::KEYS, Self::REQUIRED, |cx, key, val| {
                     $( if key == $crate::model::yaml::key_name(stringify!($field)) {
