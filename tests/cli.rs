@@ -218,3 +218,19 @@ fn missing_repository_is_a_usage_error() {
 fn unknown_subcommand_is_a_usage_error() {
     assert_eq!(clsm(&["verifie"], &project_root()).status.code(), Some(2));
 }
+
+#[test]
+fn every_example_repository_passes_strictly() {
+    let examples = project_root().join("examples");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&examples).unwrap() {
+        let dir = entry.unwrap().path();
+        if !dir.join("clsm.toml").is_file() {
+            continue;
+        }
+        let out = clsm(&["check", "--strict", "--repo", dir.to_str().unwrap()], &project_root());
+        assert_eq!(out.status.code(), Some(0), "{}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
+        checked += 1;
+    }
+    assert!(checked >= 1, "no example repository in examples/");
+}

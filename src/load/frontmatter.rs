@@ -96,3 +96,48 @@ mod tests {
         assert_eq!(split(" \n\n").unwrap_err().message, "le fichier est vide");
     }
 }
+
+/// The deepest nesting of flow brackets (`[`, `{`) a front matter may have.
+pub const MAX_FLOW_DEPTH: usize = 32;
+
+/// Finds where a front matter nests brackets deeper than [`MAX_FLOW_DEPTH`], as a
+/// line (1-based, in the YAML) and column. libyaml takes time quadratic in that depth,
+/// so a hostile file would hang the check before any depth limit is reached.
+/// Brackets inside quotes and comments are not counted.
+pub fn too_deep(yaml: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (n, line) in yaml.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        for (col, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((n + 1, col + 1));
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod depth_tests {
+    use super::*;
+
+    #[test]
+    fn finds_brackets_nested_too_deep() {
+        assert_eq!(too_deep("titre: x\nliste: [a, {b: [c]}]\n"), None);
+        let deep = format!("titre: {}{}", "[".repeat(40), "]".repeat(40));
+        assert_eq!(too_deep(&deep), Some((1, 8 + MAX_FLOW_DEPTH)));
+        assert_eq!(too_deep(&format!("titre: \"{}\"", "[".repeat(40))), None);
+        assert_eq!(too_deep(&format!("titre: x # {}", "[".repeat(40))), None);
+    }
+}

@@ -367,6 +367,13 @@ fn read_fiche(root: &Path, fiche: &FicheFile) -> Result<FileResult> {
     };
     let source =
         Source { text, format: Format::Fiche { yaml: yaml_range.clone(), first_line }, spans: OnceLock::new() };
+    if let Some((line, column)) = frontmatter::too_deep(&source.text[yaml_range.clone()]) {
+        let at = At::Pos { line: line + first_line - 1, column, width: 1 };
+        let message = format!("crochets ou accolades imbriqués sur plus de {} niveaux", frontmatter::MAX_FLOW_DEPTH);
+        let d = Diagnostic::new(Code::YamlSyntaxe, fiche.rel.clone(), at, message);
+        diagnostics.push(d.help("une fiche n'a besoin que de quelques niveaux : vérifiez les `[` et `{`"));
+        return Ok(unreadable(source, diagnostics));
+    }
     let value = match serde_yaml::from_str::<Value>(&source.text[yaml_range]) {
         Ok(Value::Null) => Value::Mapping(Default::default()),
         Ok(value) => value,
