@@ -43,6 +43,23 @@ pub enum Command {
     #[command(visible_alias = "verifier", help_template = TEMPLATE)]
     #[command(override_usage = "clsm check [--format human|json|github] [--strict]")]
     Check(CheckArgs),
+
+    /// Construit le site HTML du contrat dans `_site/`
+    #[command(visible_alias = "construire", help_template = TEMPLATE)]
+    #[command(override_usage = "clsm build [--out DOSSIER] [--interne]")]
+    Build(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Dossier de sortie (par défaut : `_site` dans le dépôt). Un dossier existant
+    /// n'est remplacé que s'il est vide ou s'il a été produit par clsm
+    #[arg(long, value_name = "DOSSIER")]
+    pub out: Option<PathBuf>,
+
+    /// Inclut les contacts personnels des partenaires (document interne, à ne pas publier)
+    #[arg(long)]
+    pub interne: bool,
 }
 
 #[derive(Debug, Args)]

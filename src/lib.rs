@@ -12,4 +12,6 @@ pub mod cmd;
 pub mod diag;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod suggest;
+pub mod views;

@@ -15,7 +15,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use config::Config;
+pub use config::{Axe, Config, Thematique};
 pub use date::{PartialDate, Periode};
 pub use money::Montant;
 use yaml::record;

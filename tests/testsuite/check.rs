@@ -1,31 +1,14 @@
-//! Runs the real `clsm` binary on the repositories of `tests/fixtures/` and on the
-//! Metz repository at the project root.
+//! `clsm check` on the repositories of `tests/fixtures/` and on the Metz repository.
 //!
 //! Each fixture holds one minimal repository and an `attendu.txt` written by hand:
 //! the expected exit code, then every expected diagnostic as
 //! `SEVERITY CODE FILE:LINE:COLUMN MESSAGE`, in the order `clsm check` sorts them.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 
 use clsm::diag::Code;
 
-fn project_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture(name: &str) -> PathBuf {
-    project_root().join("tests/fixtures").join(name)
-}
-
-fn clsm(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_clsm"))
-        .args(args)
-        .current_dir(cwd)
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("the clsm binary runs")
-}
+use crate::{clsm, fixture, project_root};
 
 fn check_json(repo: &Path) -> (i32, serde_json::Value) {
     let out = clsm(&["check", "--format", "json", "--repo", repo.to_str().unwrap()], &project_root());

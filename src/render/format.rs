@@ -1,0 +1,112 @@
+//! French formatting of dates, numbers and amounts, shared by every output.
+//!
+//! French typography separates thousands with a narrow no-break space and puts a
+//! no-break space before `€` and `%`: "1 250,50 €", "80 %".
+
+use crate::model::PartialDate;
+
+/// Narrow no-break space, between groups of thousands.
+const THOUSANDS: char = '\u{202f}';
+/// No-break space, before units.
+const NBSP: char = '\u{a0}';
+
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// "12 septembre 2024", "septembre 2024", "2024"; the first of the month is "1er".
+pub fn date(d: &PartialDate) -> String {
+    let month = |m: u32| MONTHS.get(m.saturating_sub(1) as usize).copied().unwrap_or("?");
+    match (d.month, d.day) {
+        (Some(m), Some(1)) => format!("1er {} {}", month(m), d.year),
+        (Some(m), Some(day)) => format!("{day} {} {}", month(m), d.year),
+        (Some(m), None) => format!("{} {}", month(m), d.year),
+        _ => d.year.to_string(),
+    }
+}
+
+/// A number with at most `decimals` decimals, trailing zeros dropped: "1 250,5".
+pub fn number(value: f64, decimals: usize) -> String {
+    let text = format!("{:.*}", decimals, value.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let frac = frac.trim_end_matches('0');
+    let mut out = String::new();
+    if value < 0.0 && text.chars().any(|c| c.is_ascii_digit() && c != '0') {
+        out.push('-');
+    }
+    out.push_str(&group_thousands(int));
+    if !frac.is_empty() {
+        out.push(',');
+        out.push_str(frac);
+    }
+    out
+}
+
+fn group_thousands(digits: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(THOUSANDS);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// "5 000 €", "1 250,50 €": cents shown only when there are some.
+pub fn euros(value: f64) -> String {
+    let cents = (value * 100.0).round() as i64;
+    let whole = number((cents / 100) as f64, 0);
+    if cents % 100 == 0 { format!("{whole}{NBSP}€") } else { format!("{whole},{:02}{NBSP}€", (cents % 100).abs()) }
+}
+
+/// "80 %", "12,5 %".
+pub fn percent(value: f64) -> String {
+    format!("{}{NBSP}%", number(value, 1))
+}
+
+/// A value in its unit (`pourcentage`, `euros` or a plain number).
+pub fn value(value: f64, unit: Option<&str>) -> String {
+    match unit {
+        Some("pourcentage") => percent(value),
+        Some("euros") => euros(value),
+        _ => number(value, 2),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_french() {
+        assert_eq!(date(&PartialDate::parse("2026-11-22").unwrap()), "22 novembre 2026");
+        assert_eq!(date(&PartialDate::parse("2024-09-01").unwrap()), "1er septembre 2024");
+        assert_eq!(date(&PartialDate::parse("2020-02").unwrap()), "février 2020");
+        assert_eq!(date(&PartialDate::year(2019)), "2019");
+    }
+
+    #[test]
+    fn numbers_and_amounts_in_french() {
+        assert_eq!(euros(1250.5), "1\u{202f}250,50\u{a0}€");
+        assert_eq!(euros(5000.0), "5\u{202f}000\u{a0}€");
+        assert_eq!(euros(480.0), "480\u{a0}€");
+        assert_eq!(number(1234567.891, 2), "1\u{202f}234\u{202f}567,89");
+        assert_eq!(number(12.0, 2), "12");
+        assert_eq!(number(-0.001, 2), "0");
+        assert_eq!(percent(80.0), "80\u{a0}%");
+        assert_eq!(percent(12.26), "12,3\u{a0}%");
+        assert_eq!(value(45.0, Some("pourcentage")), "45\u{a0}%");
+    }
+}

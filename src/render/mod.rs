@@ -1,0 +1,137 @@
+//! Rendering: the Tera environment (built-in templates, overridden by a repository's
+//! own `templates/`), the French formatting filters, Markdown, and the HTML site.
+//!
+//! Built-in templates are embedded in the binary under the reserved prefix
+//! `__clsm/`, which Tera uses as a fallback: a template the repository defines with
+//! the same name (`templates/action.html`) wins, and built-in templates that extend or
+//! include it get the repository's version too.
+
+pub mod format;
+pub mod markdown;
+pub mod output;
+pub mod site;
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context as _, Result, anyhow};
+use tera::{Kwargs, State, Tera, Value};
+
+use crate::model::PartialDate;
+
+/// The prefix of the built-in templates.
+const BUILTIN: &str = "__clsm/";
+
+/// The built-in templates and assets, as `(name, content)`.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("axe.html", include_str!("../../templates/axe.html")),
+    ("action.html", include_str!("../../templates/action.html")),
+    ("annuaire.html", include_str!("../../templates/annuaire.html")),
+    ("indicateurs.html", include_str!("../../templates/indicateurs.html")),
+    ("cadre-logique.html", include_str!("../../templates/cadre-logique.html")),
+    ("pistes.html", include_str!("../../templates/pistes.html")),
+    ("calendrier.html", include_str!("../../templates/calendrier.html")),
+    ("style.css", include_str!("../../templates/style.css")),
+];
+
+/// The templates of one repository, ready to render.
+pub struct Renderer {
+    tera: Tera,
+    /// `style.css`: the repository's own, or the built-in one.
+    pub stylesheet: String,
+}
+
+impl Renderer {
+    /// The built-in templates, overridden by the files of `repo_root/templates/`.
+    pub fn new(repo_root: &Path) -> Result<Self> {
+        let mut tera = Tera::new();
+        tera.set_fallback_prefixes([BUILTIN]).map_err(|e| anyhow!("{e}"))?;
+        tera.autoescape_on([".html"]);
+        // Filters first: Tera checks, while parsing, that every filter used exists.
+        register_filters(&mut tera);
+        let mut stylesheet = None;
+        for (name, content) in TEMPLATES {
+            if name.ends_with(".html") {
+                tera.add_raw_template(&format!("{BUILTIN}{name}"), content)
+                    .map_err(|e| anyhow!("modèle intégré `{name}` invalide : {e}"))?;
+            }
+        }
+        let own = repo_root.join("templates");
+        if own.is_dir() {
+            let mut entries: Vec<_> = fs::read_dir(&own)
+                .with_context(|| format!("impossible de lire `{}`", own.display()))?
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .collect();
+            entries.sort();
+            for path in entries {
+                let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
+                let text =
+                    || fs::read_to_string(&path).with_context(|| format!("impossible de lire `{}`", path.display()));
+                if name == "style.css" {
+                    stylesheet = Some(text()?);
+                } else if name.ends_with(".html") {
+                    tera.add_raw_template(&name, &text()?)
+                        .map_err(|e| anyhow!("modèle `templates/{name}` invalide : {e}"))?;
+                }
+            }
+        }
+        let builtin_css = TEMPLATES.iter().find(|(n, _)| *n == "style.css").map_or("", |(_, c)| *c);
+        Ok(Renderer { tera, stylesheet: stylesheet.unwrap_or_else(|| builtin_css.to_string()) })
+    }
+
+    /// Renders the template `name` with `context`.
+    pub fn render(&self, name: &str, context: &tera::Context) -> Result<String> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| anyhow!("rendu du modèle `{name}` impossible : {}", error_chain(&e)))
+    }
+}
+
+fn error_chain(e: &tera::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(&format!(" : {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
+fn as_date(value: &Value) -> Option<PartialDate> {
+    match value.as_str() {
+        Some(s) => PartialDate::parse(s).ok(),
+        None => value.as_i64().map(|y| PartialDate::year(y as i32)),
+    }
+}
+
+fn as_number(value: &Value) -> Option<f64> {
+    value.as_f64().or_else(|| value.as_i64().map(|i| i as f64))
+}
+
+/// The filters templates use for French formatting and Markdown.
+fn register_filters(tera: &mut Tera) {
+    tera.register_filter("date_fr", |v: &Value, _: Kwargs, _: &State| match as_date(v) {
+        Some(d) => format::date(&d),
+        None => String::new(),
+    });
+    tera.register_filter("euros", |v: &Value, _: Kwargs, _: &State| {
+        as_number(v).map(format::euros).unwrap_or_default()
+    });
+    tera.register_filter("nombre", |v: &Value, _: Kwargs, _: &State| {
+        as_number(v).map(|n| format::number(n, 2)).unwrap_or_default()
+    });
+    tera.register_filter("pourcent", |v: &Value, _: Kwargs, _: &State| {
+        as_number(v).map(format::percent).unwrap_or_default()
+    });
+    tera.register_filter("valeur", |v: &Value, kwargs: Kwargs, _: &State| {
+        let unit: Option<String> = kwargs.get("unite").ok().flatten();
+        as_number(v).map(|n| format::value(n, unit.as_deref())).unwrap_or_default()
+    });
+    tera.register_filter("markdown", |v: &str, kwargs: Kwargs, _: &State| {
+        let level: i64 = kwargs.get("niveau").ok().flatten().unwrap_or(2);
+        Value::safe_string(&markdown::to_html(v, level.clamp(1, 6) as u8))
+    });
+}

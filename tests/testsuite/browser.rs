@@ -1,0 +1,47 @@
+//! The site in a real browser: every page type of the Metz site opened in headless
+//! Chromium and checked with axe-core (WCAG 2.1 AA), reflow at 200 % zoom included.
+//!
+//! It needs Chromium (`/usr/bin/chromium`, or `CHROMIUM`) and the npm packages of
+//! `tests/navigateur/` (`npm ci` there). Without them the test says so and passes,
+//! except in CI (`CI` set), where it fails: CI installs both.
+
+use std::process::Command;
+
+use crate::{clsm, project_root, temp_dir};
+
+#[test]
+fn every_page_type_passes_axe_in_chromium() {
+    let tools = project_root().join("tests/navigateur");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let ready = tools.join("node_modules/axe-core").is_dir() && std::path::Path::new(&chromium).exists();
+    if !ready {
+        assert!(std::env::var_os("CI").is_none(), "CI must install Chromium and `npm ci` in tests/navigateur");
+        eprintln!("vérification navigateur sautée : installez chromium et lancez `npm ci` dans tests/navigateur");
+        return;
+    }
+    let out = temp_dir("axe").join("_site");
+    let result = clsm(&["build", "--out", out.to_str().unwrap()], &project_root());
+    assert_eq!(result.status.code(), Some(0));
+    let pages = [
+        "index.html",
+        "axes/2.html",
+        "actions/fiche-15.html",
+        "actions/logement-sante-mentale.html",
+        "actions/piste-2-jeunes.html",
+        "annuaire.html",
+        "indicateurs.html",
+        "cadre-logique.html",
+        "pistes.html",
+        "calendrier.html",
+    ];
+    let run = Command::new("node")
+        .arg(tools.join("axe.mjs"))
+        .arg(&out)
+        .args(pages)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node runs");
+    let report = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{report}\n{}", String::from_utf8_lossy(&run.stderr));
+    assert_eq!(report.matches(": 0 violation(s) grave(s)").count(), pages.len(), "{report}");
+}

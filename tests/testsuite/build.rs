@@ -1,0 +1,209 @@
+//! `clsm build`: the HTML site, its safety, its determinism.
+
+use std::fs;
+
+use crate::{clsm, files, fixture, project_root, temp_dir};
+
+fn build(repo: &std::path::Path, out: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["build", "--repo", repo.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    clsm(&args, &project_root())
+}
+
+fn read(path: std::path::PathBuf) -> String {
+    fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn builds_every_page_type_of_the_metz_site() {
+    let out = temp_dir("metz-site").join("_site");
+    let result = build(&project_root(), &out, &[]);
+    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
+    for page in [
+        "index.html",
+        "annuaire.html",
+        "indicateurs.html",
+        "cadre-logique.html",
+        "pistes.html",
+        "calendrier.html",
+        "axes/1.html",
+        "axes/5.html",
+        "actions/fiche-15.html",
+        "actions/piste-1-culture.html",
+        "style.css",
+        "ressources.geojson",
+        ".clsm-site",
+    ] {
+        assert!(out.join(page).is_file(), "missing {page}");
+    }
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("site construit dans"), "{stderr}");
+}
+
+#[test]
+fn fiche_15_carries_every_field_of_the_seed() {
+    let out = temp_dir("fiche-15").join("_site");
+    assert_eq!(build(&project_root(), &out, &[]).status.code(), Some(0));
+    let html = read(out.join("actions/fiche-15.html"));
+    let expected = [
+        "<span class=\"numero\">Fiche n°15</span> Coordination du Conseil local de santé mentale",
+        "Améliorer le bien-être psychique des habitants du territoire",
+        "Développer la concertation et la coordination entre les acteurs locaux dans le champ de la santé mentale",
+        "Centre hospitalier de Jury",
+        "<dt>Pilote de la fiche-action</dt><dd>Conseil local de santé mentale</dd>",
+        "Agence régionale de santé Grand Est",
+        "<dt>Modalité de suivi</dt><dd>Bilan annuel</dd>",
+        "porte depuis bientôt cinq ans le CLSM messin",
+        "Projet\nterritorial de santé de Moselle",
+        "Animer les instances du CLSM (comité de pilotage, assemblée plénière et groupes projets).",
+        "Conception d",
+        "formation croisée à partir d",
+        "☒</span> Action expérimentale",
+        "☐</span> Action annuelle",
+        "☒</span> Action pluriannuelle",
+        "☒</span> Intercommunal",
+        "☐</span> Quartiers Politique de la Ville",
+        "☒</span> Professionnels",
+        "☐</span> Personnes âgées (&gt; 65 ans)",
+        "Autre : élus, aidants et usagers.",
+        "5\u{202f}000\u{a0}€",
+        "Pressenti",
+        "Potentiel social : empowerment communautaire, participation des personnes concernées.",
+        "Instruction N°DGS/SP4/CGET/2016/289 du 30 septembre 2016",
+        "Nombre et typologie des réunions organisées dans le cadre du CLSM",
+        "Professionnels impliqués dans le CLSM qui déclarent mieux connaître",
+        "tableau de suivi, questionnaires, bilan annuel.",
+        "Promouvoir le bien-être psychique",
+    ];
+    for text in expected {
+        assert!(html.contains(text), "fiche 15 lacks {text:?}");
+    }
+    // Both yes/no questions are answered yes, and only yes.
+    assert_eq!(html.matches("☒</span> Oui").count(), 2);
+    assert_eq!(html.matches("☐</span> Non").count(), 2);
+}
+
+#[test]
+fn building_twice_gives_identical_bytes() {
+    let dir = temp_dir("twice");
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    assert_eq!(build(&project_root(), &a, &[]).status.code(), Some(0));
+    assert_eq!(build(&project_root(), &b, &[]).status.code(), Some(0));
+    let (fa, fb) = (files(&a), files(&b));
+    assert!(fa.len() > 30);
+    assert_eq!(fa, fb);
+}
+
+#[test]
+fn contacts_appear_only_in_internal_builds() {
+    let repo = project_root().join("examples/cls-exemple");
+    let dir = temp_dir("contacts");
+    let (public, internal) = (dir.join("public"), dir.join("interne"));
+    assert_eq!(build(&repo, &public, &[]).status.code(), Some(0));
+    assert_eq!(build(&repo, &internal, &["--interne"]).status.code(), Some(0));
+    let all = |d: &std::path::Path| {
+        files(d).into_iter().map(|(_, b)| String::from_utf8_lossy(&b).to_string()).collect::<String>()
+    };
+    let (public, internal) = (all(&public), all(&internal));
+    for secret in ["Camille Exemple", "camille@exemple.invalid", "03 00 00 00 00"] {
+        assert!(!public.contains(secret), "{secret} leaked into the public site");
+        assert!(internal.contains(secret), "{secret} missing from the internal site");
+    }
+}
+
+#[test]
+fn hostile_text_never_reaches_the_html_unescaped() {
+    let out = temp_dir("hostile").join("_site");
+    let result = build(&fixture("site-hostile"), &out, &[]);
+    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
+    for (name, bytes) in files(&out) {
+        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        for needle in
+            ["<script", "href=\"javascript:", "<img", "<b ", "<i>", "onerror=\"", "onclick=\"", "onmouseover="]
+        {
+            let raw = text.contains(needle) && !(needle == "onmouseover=" && text.contains("&lt;b onmouseover="));
+            assert!(!raw, "{name} contains {needle:?}");
+        }
+        assert!(!text.contains("dominique"), "{name} leaks a contact");
+    }
+    let page = read(out.join("actions/a.html"));
+    assert!(page.contains("&lt;script&gt;alert("), "the body's script is shown as text");
+}
+
+#[test]
+fn links_stay_inside_the_site() {
+    let out = temp_dir("links").join("_site");
+    assert_eq!(build(&project_root(), &out, &[]).status.code(), Some(0));
+    for (name, bytes) in files(&out).into_iter().filter(|(n, _)| n.ends_with(".html")) {
+        let text = String::from_utf8_lossy(&bytes);
+        for attr in ["href=\"", "src=\""] {
+            for target in text.split(attr).skip(1) {
+                let target = &target[..target.find('"').unwrap_or(0)];
+                assert!(!target.starts_with('/'), "{name}: absolute link {target}");
+                assert!(!target.starts_with("http"), "{name}: external resource {target}");
+                if !target.starts_with('#') && !target.starts_with("mailto:") {
+                    let path = target.split('#').next().unwrap();
+                    let base = out.join(&name);
+                    let resolved = base.parent().unwrap().join(path);
+                    assert!(resolved.exists(), "{name}: broken link {target}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn partners_with_coordinates_are_on_the_map() {
+    let out = temp_dir("geojson").join("_site");
+    assert_eq!(build(&project_root().join("examples/cls-exemple"), &out, &[]).status.code(), Some(0));
+    let geojson: serde_json::Value = serde_json::from_str(&read(out.join("ressources.geojson"))).unwrap();
+    assert_eq!(geojson["type"], "FeatureCollection");
+    let features = geojson["features"].as_array().unwrap();
+    assert_eq!(features.len(), 1);
+    assert_eq!(features[0]["geometry"]["coordinates"], serde_json::json!([6.18, 49.12]));
+    assert_eq!(features[0]["properties"]["page"], "annuaire.html#ville-exemple");
+}
+
+#[test]
+fn a_repository_with_errors_builds_nothing() {
+    let out = temp_dir("errors").join("_site");
+    let result = build(&fixture("ref-inconnue"), &out, &[]);
+    assert_eq!(result.status.code(), Some(1));
+    assert!(!out.exists());
+    assert!(String::from_utf8_lossy(&result.stderr).contains("erreur[ref-inconnue]"));
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_make() {
+    let dir = temp_dir("foreign");
+    fs::write(dir.join("rapport.docx"), "à garder").unwrap();
+    let result = build(&project_root(), &dir, &[]);
+    assert_eq!(result.status.code(), Some(2));
+    assert_eq!(fs::read_to_string(dir.join("rapport.docx")).unwrap(), "à garder");
+    assert!(!dir.join("index.html").exists());
+    let result = build(&project_root(), &project_root(), &[]);
+    assert_eq!(result.status.code(), Some(2), "the repository itself is refused");
+}
+
+#[test]
+fn repository_templates_override_the_built_in_ones() {
+    let dir = temp_dir("override");
+    let repo = dir.join("repo");
+    for entry in files(&fixture("valide")) {
+        let path = repo.join(&entry.0);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, entry.1).unwrap();
+    }
+    fs::create_dir_all(repo.join("templates")).unwrap();
+    fs::write(
+        repo.join("templates/index.html"),
+        "{% extends \"base.html\" %}{% block titre %}Maison{% endblock titre %}{% block contenu %}<h1>Notre accueil</h1>{% endblock contenu %}",
+    )
+    .unwrap();
+    let out = dir.join("_site");
+    let result = build(&repo, &out, &[]);
+    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
+    let index = read(out.join("index.html"));
+    assert!(index.contains("<h1>Notre accueil</h1>") && index.contains("<title>Maison"), "{index}");
+    assert!(read(out.join("actions/a.html")).contains("Action d’essai"), "built-in templates still serve");
+}
