@@ -7,7 +7,7 @@ use anyhow::Result;
 use crate::cli::BuildArgs;
 use crate::cmd::{Outcome, load_checked};
 use crate::render::Renderer;
-use crate::render::output::Staging;
+use crate::render::output::OutputDir;
 use crate::{render, views};
 
 pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
@@ -15,13 +15,17 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     let out = args.out.clone().unwrap_or_else(|| loaded.root.join("_site"));
     let site = views::site::build(&loaded.repo, views::site::Options { interne: args.interne });
     let renderer = Renderer::new(&loaded.root)?;
-    let staging = Staging::new(&out, &loaded.root)?;
-    let written = render::site::write(&site, &renderer, &staging)?;
-    staging.commit()?;
+    let folder = OutputDir::new(&out, &loaded.root)?;
+    // The views hold everything the pages need: the records' memory can serve the
+    // rendering instead.
+    drop(loaded);
+    let written = render::site::write(&site, &renderer, &folder)?;
+    folder.finish()?;
     eprintln!("site construit dans `{}` : {} pages", out.display(), written.pages);
     if args.interne {
         eprintln!("attention : ce site contient les contacts des partenaires ; ne le publiez pas");
     }
-    std::mem::forget(loaded);
+    // The process ends right after: freeing the views one by one would only delay it.
+    std::mem::forget(site);
     Ok(Outcome::Clean)
 }

@@ -1,24 +1,32 @@
 //! Writing a generated folder safely.
 //!
-//! `clsm build --out DIR` replaces the whole folder, so it must never be pointed at
-//! something a person owns. A folder clsm creates holds a marker file; an existing
-//! folder without it is refused unless it is empty, and the repository itself, its
-//! `fiches/` and their parents are always refused. The new folder is written beside
-//! the old one and swapped in at the end, so a failed build leaves the previous site
-//! untouched and no reader ever sees half a file.
+//! `clsm build --out DIR` owns its folder: it removes files it did not write, so it
+//! must never be pointed at something a person owns. A folder clsm creates holds a
+//! marker file; an existing folder without it is refused unless it is empty, and the
+//! repository itself, its `fiches/` and their parents are always refused.
+//!
+//! Each file is written to a temporary name and renamed, so no reader ever sees half
+//! a file; a file whose content has not changed is left alone (rebuilding a site
+//! after editing one fiche rewrites that fiche's page, not ten thousand pages). When
+//! the build is finished, files of earlier builds that are no longer produced (an
+//! action that was deleted) are removed.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{Context, Result, bail};
 
 /// The file that marks a folder as written by clsm.
 pub const MARKER: &str = ".clsm-site";
 
-/// A folder being written, to be swapped into place by [`Staging::commit`].
-pub struct Staging {
-    target: PathBuf,
-    staging: PathBuf,
+/// An output folder being written.
+pub struct OutputDir {
+    root: PathBuf,
+    /// Paths written (relative, with `/`) and folders known to exist.
+    written: Mutex<HashSet<String>>,
+    folders: Mutex<HashSet<PathBuf>>,
 }
 
 fn absolute(path: &Path) -> PathBuf {
@@ -29,7 +37,6 @@ fn absolute(path: &Path) -> PathBuf {
 fn check_target(target: &Path, repo_root: &Path) -> Result<()> {
     let target_abs = absolute(target);
     let root = absolute(repo_root);
-    let fiches = root.join("fiches");
     if root.starts_with(&target_abs) {
         bail!(
             "le dossier de sortie `{}` contient le dépôt lui-même : il serait effacé\n\
@@ -37,18 +44,15 @@ fn check_target(target: &Path, repo_root: &Path) -> Result<()> {
             target.display()
         );
     }
-    if target_abs.starts_with(&fiches) || target_abs.starts_with(root.join("templates")) {
+    if target_abs.starts_with(root.join("fiches")) || target_abs.starts_with(root.join("templates")) {
         bail!("le dossier de sortie `{}` est dans les fiches ou les modèles du dépôt", target.display());
     }
     if target.exists() {
         if !target.is_dir() {
             bail!("`{}` existe et n'est pas un dossier", target.display());
         }
-        let empty = fs::read_dir(target)
-            .with_context(|| format!("impossible de lire `{}`", target.display()))?
-            .next()
-            .is_none();
-        if !empty && !target.join(MARKER).is_file() {
+        let mut entries = fs::read_dir(target).with_context(|| format!("impossible de lire `{}`", target.display()))?;
+        if entries.next().is_some() && !target.join(MARKER).is_file() {
             bail!(
                 "le dossier `{}` n'est pas vide et n'a pas été créé par clsm : il n'est pas remplacé\n\
                  aide : choisissez un dossier vide ou nouveau",
@@ -59,57 +63,62 @@ fn check_target(target: &Path, repo_root: &Path) -> Result<()> {
     Ok(())
 }
 
-impl Staging {
-    /// Prepares to replace `target` (checked against `repo_root`).
+impl OutputDir {
+    /// Opens `target` (checked against `repo_root`) for writing, creating it if needed.
     pub fn new(target: &Path, repo_root: &Path) -> Result<Self> {
         check_target(target, repo_root)?;
-        let name = target.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "site".into());
-        let parent = absolute(target).parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."));
-        fs::create_dir_all(&parent).with_context(|| format!("impossible de créer `{}`", parent.display()))?;
-        let staging = parent.join(format!(".{name}.clsm-en-cours"));
-        if staging.exists() {
-            fs::remove_dir_all(&staging).with_context(|| format!("impossible de vider `{}`", staging.display()))?;
-        }
-        fs::create_dir_all(&staging).with_context(|| format!("impossible de créer `{}`", staging.display()))?;
-        fs::write(staging.join(MARKER), "Dossier produit par clsm : il est remplacé à chaque construction.\n")
-            .with_context(|| format!("impossible d'écrire dans `{}`", staging.display()))?;
-        Ok(Staging { target: target.to_path_buf(), staging })
+        fs::create_dir_all(target).with_context(|| format!("impossible de créer `{}`", target.display()))?;
+        let out = OutputDir { root: target.to_path_buf(), written: Mutex::default(), folders: Mutex::default() };
+        out.write(MARKER, "Dossier produit par clsm : il est réécrit à chaque construction.\n".as_bytes())?;
+        Ok(out)
     }
 
-    /// Writes `content` at `relative` (with `/`) inside the new folder.
+    /// Writes `content` at `relative` (with `/`), atomically, unless it is already there.
     pub fn write(&self, relative: &str, content: &[u8]) -> Result<()> {
-        let path = self.staging.join(relative);
+        let path = self.root.join(relative);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).with_context(|| format!("impossible de créer `{}`", parent.display()))?;
-        }
-        fs::write(&path, content).with_context(|| format!("impossible d'écrire `{}`", path.display()))
-    }
-
-    /// Puts the new folder in place of the old one.
-    pub fn commit(self) -> Result<()> {
-        let old = self.staging.with_extension("ancien");
-        if self.target.exists() {
-            if old.exists() {
-                fs::remove_dir_all(&old).with_context(|| format!("impossible de supprimer `{}`", old.display()))?;
+            let known = self.folders.lock().map(|f| f.contains(parent)).unwrap_or(false);
+            if !known {
+                fs::create_dir_all(parent).with_context(|| format!("impossible de créer `{}`", parent.display()))?;
+                if let Ok(mut folders) = self.folders.lock() {
+                    folders.insert(parent.to_path_buf());
+                }
             }
-            fs::rename(&self.target, &old)
-                .with_context(|| format!("impossible de déplacer `{}`", self.target.display()))?;
         }
-        fs::rename(&self.staging, &self.target)
-            .with_context(|| format!("impossible de créer `{}`", self.target.display()))?;
-        if old.exists() {
-            fs::remove_dir_all(&old).with_context(|| format!("impossible de supprimer `{}`", old.display()))?;
+        if let Ok(mut written) = self.written.lock() {
+            written.insert(relative.to_string());
         }
-        Ok(())
+        if fs::read(&path).is_ok_and(|old| old == content) {
+            return Ok(());
+        }
+        let temporary = path
+            .with_file_name(format!(".{}.clsm-tmp", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+        fs::write(&temporary, content).with_context(|| format!("impossible d'écrire `{}`", temporary.display()))?;
+        fs::rename(&temporary, &path).with_context(|| format!("impossible d'écrire `{}`", path.display()))
     }
-}
 
-impl Drop for Staging {
-    /// A build that failed leaves no half-written folder behind.
-    fn drop(&mut self) {
-        if self.staging.exists() {
-            let _ = fs::remove_dir_all(&self.staging);
+    /// Removes the files of earlier builds that this one did not write.
+    pub fn finish(self) -> Result<usize> {
+        let written = self.written.into_inner().unwrap_or_default();
+        let mut removed = 0;
+        let mut folders = Vec::new();
+        for entry in walkdir::WalkDir::new(&self.root).min_depth(1).follow_links(false) {
+            let entry = entry.with_context(|| format!("impossible de parcourir `{}`", self.root.display()))?;
+            let relative = entry.path().strip_prefix(&self.root).unwrap_or(entry.path());
+            let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            if entry.file_type().is_dir() {
+                folders.push(entry.path().to_path_buf());
+            } else if !written.contains(&relative) {
+                fs::remove_file(entry.path())
+                    .with_context(|| format!("impossible de supprimer `{}`", entry.path().display()))?;
+                removed += 1;
+            }
         }
+        // Deepest first, so that emptied parents go too; folders still in use stay.
+        for folder in folders.iter().rev() {
+            let _ = fs::remove_dir(folder);
+        }
+        Ok(removed)
     }
 }
 
@@ -127,9 +136,9 @@ mod tests {
     #[test]
     fn refuses_the_repository_and_its_parents() {
         let repo = temp("repo");
-        assert!(Staging::new(&repo, &repo).is_err());
-        assert!(Staging::new(repo.parent().unwrap(), &repo).is_err());
-        assert!(Staging::new(&repo.join("fiches/actions"), &repo).is_err());
+        assert!(OutputDir::new(&repo, &repo).is_err());
+        assert!(OutputDir::new(repo.parent().unwrap(), &repo).is_err());
+        assert!(OutputDir::new(&repo.join("fiches/actions"), &repo).is_err());
     }
 
     #[test]
@@ -137,36 +146,34 @@ mod tests {
         let repo = temp("repo2");
         let home = temp("home");
         fs::write(home.join("lettre.odt"), "précieux").unwrap();
-        let err = Staging::new(&home, &repo).err().unwrap().to_string();
+        let err = OutputDir::new(&home, &repo).err().unwrap().to_string();
         assert!(err.contains("n'a pas été créé par clsm"), "{err}");
         assert!(home.join("lettre.odt").exists());
     }
 
     #[test]
-    fn replaces_its_own_folder_and_drops_stale_files() {
+    fn drops_stale_files_and_keeps_unchanged_ones() {
         let repo = temp("repo3");
         let out = repo.join("_site");
-        let first = Staging::new(&out, &repo).unwrap();
+        let first = OutputDir::new(&out, &repo).unwrap();
         first.write("a/ancienne.html", b"1").unwrap();
-        first.commit().unwrap();
-        let second = Staging::new(&out, &repo).unwrap();
+        first.write("index.html", b"2").unwrap();
+        first.finish().unwrap();
+        let modified = fs::metadata(out.join("index.html")).unwrap().modified().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let second = OutputDir::new(&out, &repo).unwrap();
         second.write("index.html", b"2").unwrap();
-        second.commit().unwrap();
-        assert!(out.join("index.html").exists());
-        assert!(!out.join("a/ancienne.html").exists());
+        second.write("b/nouvelle.html", b"3").unwrap();
+        assert_eq!(second.finish().unwrap(), 1);
+        assert!(!out.join("a").exists(), "the emptied folder is gone");
+        assert!(out.join("b/nouvelle.html").exists());
         assert!(out.join(MARKER).exists());
-    }
-
-    #[test]
-    fn a_failed_build_leaves_the_old_site() {
-        let repo = temp("repo4");
-        let out = repo.join("_site");
-        let first = Staging::new(&out, &repo).unwrap();
-        first.write("index.html", b"1").unwrap();
-        first.commit().unwrap();
-        let failed = Staging::new(&out, &repo).unwrap();
-        failed.write("index.html", b"2").unwrap();
-        drop(failed);
-        assert_eq!(fs::read(out.join("index.html")).unwrap(), b"1");
+        assert_eq!(fs::metadata(out.join("index.html")).unwrap().modified().unwrap(), modified);
+        let leftovers: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".clsm-tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
     }
 }

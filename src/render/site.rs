@@ -4,6 +4,8 @@
 //! Every link is relative (`racine` is `""` or `"../"`), so the site works opened
 //! from disk or served under any sub-path, and nothing is fetched from elsewhere.
 
+use std::sync::mpsc;
+
 use anyhow::Result;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -11,8 +13,8 @@ use serde_json::json;
 use tera::Context;
 
 use crate::render::Renderer;
-use crate::render::output::Staging;
-use crate::views::site::{Site, map_points};
+use crate::render::output::OutputDir;
+use crate::views::site::{ActionView, AxeView, Site, map_points};
 
 /// What was written.
 #[derive(Debug, Default)]
@@ -32,40 +34,88 @@ fn context<T: Serialize + ?Sized>(site: &Site, racine: &str, page: &str, key: &'
     cx
 }
 
-/// Renders every page of `site` into `out`.
-pub fn write(site: &Site, renderer: &Renderer, out: &Staging) -> Result<Written> {
-    let mut pages = 0;
-    let mut page = |path: &str, template: &str, cx: Context| -> Result<()> {
-        out.write(path, renderer.render(template, &cx)?.as_bytes())?;
-        pages += 1;
-        Ok(())
-    };
-    let mut home = context(site, "", "accueil", "axes", &site.axes);
-    home.insert("chiffres", &site.chiffres);
-    page("index.html", "index.html", home)?;
-    page("annuaire.html", "annuaire.html", context(site, "", "annuaire", "annuaire", &site.annuaire))?;
-    page("indicateurs.html", "indicateurs.html", context(site, "", "indicateurs", "indicateurs", &site.indicateurs))?;
-    let cadre = context(site, "", "cadre-logique", "lignes", &site.cadre_logique);
-    page("cadre-logique.html", "cadre-logique.html", cadre)?;
-    page("pistes.html", "pistes.html", context(site, "", "pistes", "pistes", &site.pistes))?;
-    page("calendrier.html", "calendrier.html", context(site, "", "calendrier", "annees", &site.calendrier))?;
-    for axe in &site.axes {
-        page(&format!("axes/{}.html", axe.id), "axe.html", context(site, "../", "axe", "axe", axe))?;
+/// One page of the site.
+enum Page<'a> {
+    Home,
+    Directory,
+    Indicators,
+    Logframe,
+    Pistes,
+    Calendar,
+    Axis(&'a AxeView),
+    Action(&'a ActionView),
+}
+
+impl Page<'_> {
+    /// Where the page goes, which template renders it, and with what.
+    fn render(&self, site: &Site, renderer: &Renderer) -> Result<(String, String)> {
+        let (path, template, cx) = match self {
+            Page::Home => {
+                let mut cx = context(site, "", "accueil", "axes", &site.axes);
+                cx.insert("chiffres", &site.chiffres);
+                ("index.html".to_string(), "index.html", cx)
+            }
+            Page::Directory => {
+                ("annuaire.html".into(), "annuaire.html", context(site, "", "annuaire", "annuaire", &site.annuaire))
+            }
+            Page::Indicators => (
+                "indicateurs.html".into(),
+                "indicateurs.html",
+                context(site, "", "indicateurs", "indicateurs", &site.indicateurs),
+            ),
+            Page::Logframe => (
+                "cadre-logique.html".into(),
+                "cadre-logique.html",
+                context(site, "", "cadre-logique", "lignes", &site.cadre_logique),
+            ),
+            Page::Pistes => ("pistes.html".into(), "pistes.html", context(site, "", "pistes", "pistes", &site.pistes)),
+            Page::Calendar => (
+                "calendrier.html".into(),
+                "calendrier.html",
+                context(site, "", "calendrier", "annees", &site.calendrier),
+            ),
+            Page::Axis(axe) => (format!("axes/{}.html", axe.id), "axe.html", context(site, "../", "axe", "axe", *axe)),
+            Page::Action(action) => (
+                format!("actions/{}.html", action.id),
+                "action.html",
+                context(site, "../", "action", "action", *action),
+            ),
+        };
+        Ok((path, renderer.render(template, &cx)?))
     }
-    // Action pages are most of the site: render them on every core.
-    let actions: Result<Vec<()>> = site
-        .actions
-        .par_iter()
-        .map(|action| {
-            let cx = context(site, "../", "action", "action", action);
-            out.write(&format!("actions/{}.html", action.id), renderer.render("action.html", &cx)?.as_bytes())
-        })
-        .collect();
-    actions?;
-    pages += site.actions.len();
+}
+
+/// Renders every page of `site` into `out`.
+///
+/// Pages are rendered on every core; one thread writes them as they come, since
+/// creating files in one folder does not go faster with more threads (they only
+/// wait on each other's lock on the folder).
+pub fn write(site: &Site, renderer: &Renderer, out: &OutputDir) -> Result<Written> {
+    // The big pages first, so that they do not finish last on a single core.
+    let mut pages = vec![Page::Logframe, Page::Indicators, Page::Directory, Page::Home, Page::Pistes, Page::Calendar];
+    pages.extend(site.axes.iter().map(Page::Axis));
+    pages.extend(site.actions.iter().map(Page::Action));
+    let count = pages.len();
+    let (sender, receiver) = mpsc::sync_channel::<(String, String)>(64);
+    let (rendered, written) = std::thread::scope(|scope| {
+        let writer = scope.spawn(move || -> Result<()> {
+            for (path, html) in receiver {
+                out.write(&path, html.as_bytes())?;
+            }
+            Ok(())
+        });
+        let rendered = pages.par_iter().try_for_each_with(sender, |sender, page| {
+            let page = page.render(site, renderer)?;
+            // A closed channel means the writer failed: its error is reported below.
+            sender.send(page).map_err(|_| anyhow::anyhow!("écriture du site interrompue"))
+        });
+        (rendered, writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    written?;
+    rendered?;
     out.write("style.css", renderer.stylesheet.as_bytes())?;
     out.write("ressources.geojson", geojson(site).as_bytes())?;
-    Ok(Written { pages })
+    Ok(Written { pages: count })
 }
 
 /// Every partner with coordinates, as GeoJSON points (`[lon, lat]`), for uMap.

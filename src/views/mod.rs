@@ -7,29 +7,36 @@ pub mod indicators;
 pub mod site;
 
 use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::model::vocab::{Vocab, Vocabularies};
+use crate::model::vocab::{self, Vocab, Vocabularies};
+
+/// Shared text: the same name or label appears on many pages, and cloning an
+/// `Arc<str>` shares it instead of copying it (10,000 fiches would otherwise hold
+/// hundreds of thousands of copies of the same partner names and labels).
+pub type Text = Arc<str>;
 
 /// A link to a record: its id and what to show for it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Lien {
-    pub id: String,
-    pub titre: String,
+    pub id: Text,
+    pub titre: Text,
 }
 
 /// A vocabulary word with its French label.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Mot {
-    pub mot: String,
-    pub libelle: String,
+    pub mot: Text,
+    pub libelle: Text,
 }
 
 impl Mot {
-    /// The word `word` of `vocab`, labelled.
-    pub fn new(vocab: &Vocabularies, of: &Vocab, word: &str) -> Self {
-        Mot { mot: word.to_string(), libelle: vocab.label(of, word).to_string() }
+    /// A word outside any vocabulary (such as "not filled in"), labelled.
+    pub fn other(mot: &str, libelle: &str) -> Self {
+        Mot { mot: mot.into(), libelle: libelle.into() }
     }
 }
 
@@ -37,19 +44,56 @@ impl Mot {
 /// the chosen ones ticked.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Case {
-    pub mot: String,
-    pub libelle: String,
+    pub mot: Text,
+    pub libelle: Text,
     pub coche: bool,
 }
 
-/// Every word of `of`, ticked when it is in `chosen`.
-pub fn cases(vocab: &Vocabularies, of: &Vocab, chosen: &Option<Vec<String>>) -> Vec<Case> {
-    let chosen = chosen.as_deref().unwrap_or_default();
-    vocab
-        .words(of)
-        .into_iter()
-        .map(|w| Case { libelle: vocab.label(of, &w).to_string(), coche: chosen.contains(&w), mot: w })
-        .collect()
+/// The words of every vocabulary, labelled once and shared by all views.
+pub struct Lexicon {
+    words: HashMap<&'static str, Vec<Mot>>,
+}
+
+impl Lexicon {
+    /// Every vocabulary of the format, with a repository's extensions.
+    pub fn new(vocab: &Vocabularies) -> Self {
+        let all = vocab::EXTENSIBLE.iter().copied().chain([&vocab::TYPE_CONTRAT]);
+        let words = all
+            .map(|of| {
+                let words = vocab.words(of);
+                let words = words.iter().map(|w| Mot { mot: w.as_str().into(), libelle: vocab.label(of, w).into() });
+                (of.name, words.collect())
+            })
+            .collect();
+        Lexicon { words }
+    }
+
+    /// The word `word` of `of`; a word outside the vocabulary is its own label.
+    pub fn word(&self, of: &Vocab, word: &str) -> Mot {
+        self.words
+            .get(of.name)
+            .and_then(|words| words.iter().find(|m| &*m.mot == word))
+            .cloned()
+            .unwrap_or_else(|| Mot::other(word, word))
+    }
+
+    /// Every word of `of`, in order.
+    pub fn all(&self, of: &Vocab) -> &[Mot] {
+        self.words.get(of.name).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every word of `of`, ticked when it is in `chosen`.
+    pub fn cases(&self, of: &Vocab, chosen: &Option<Vec<String>>) -> Vec<Case> {
+        let chosen = chosen.as_deref().unwrap_or_default();
+        self.all(of)
+            .iter()
+            .map(|m| Case {
+                mot: m.mot.clone(),
+                libelle: m.libelle.clone(),
+                coche: chosen.iter().any(|c| **c == *m.mot),
+            })
+            .collect()
+    }
 }
 
 /// A web address safe to put in a link: `http` or `https` only. Anything else

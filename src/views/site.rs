@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::model::vocab::{self, Vocabularies};
 use crate::model::{Action, Evenement, Indicateur, Partenaire, PartialDate, Periode, Record, Repository, Thematique};
 use crate::views::indicators::{self, Point};
-use crate::views::{Case, Lien, Mot, cases, mail_url, natural_cmp, web_url};
+use crate::views::{Case, Lexicon, Lien, Mot, mail_url, natural_cmp, web_url};
 
 /// Options of the document set.
 #[derive(Debug, Clone, Copy, Default)]
@@ -327,13 +327,21 @@ pub struct EvenementView {
     pub corps: String,
 }
 
-/// Looks up names for ids while building the views.
+/// Looks up names for ids while building the views; each name is made once and
+/// shared by every view that shows it.
 struct Names<'a> {
     repo: &'a Repository,
     vocab: Vocabularies,
-    partners: HashMap<&'a str, &'a Partenaire>,
-    actions: HashMap<&'a str, &'a Action>,
-    indicators: HashMap<&'a str, &'a Indicateur>,
+    lexicon: Lexicon,
+    partners: HashMap<&'a str, (&'a Partenaire, Lien)>,
+    actions: HashMap<&'a str, Lien>,
+    indicators: HashMap<&'a str, (&'a Indicateur, Lien)>,
+    axes: HashMap<&'a str, Lien>,
+    themes: HashMap<&'a str, Lien>,
+}
+
+fn link(id: &str, titre: Option<&str>) -> Lien {
+    Lien { id: id.into(), titre: titre.unwrap_or(id).into() }
 }
 
 impl<'a> Names<'a> {
@@ -344,39 +352,59 @@ impl<'a> Names<'a> {
                 vocab.extend(name, word.clone(), label.clone());
             }
         }
+        let c = &repo.config;
         Names {
             repo,
+            lexicon: Lexicon::new(&vocab),
             vocab,
-            partners: repo.partenaires.iter().map(|r| (r.id.as_str(), &r.data)).collect(),
-            actions: repo.actions.iter().map(|r| (r.id.as_str(), &r.data)).collect(),
-            indicators: repo.indicateurs.iter().map(|r| (r.id.as_str(), &r.data)).collect(),
+            partners: repo
+                .partenaires
+                .iter()
+                .map(|r| (r.id.as_str(), (&r.data, link(&r.id, r.data.nom.as_deref()))))
+                .collect(),
+            actions: repo
+                .actions
+                .iter()
+                .map(|r| (r.id.as_str(), link(&r.id, Some(&action_title(&r.data, &r.id)))))
+                .collect(),
+            indicators: repo
+                .indicateurs
+                .iter()
+                .map(|r| (r.id.as_str(), (&r.data, link(&r.id, r.data.libelle.as_deref()))))
+                .collect(),
+            axes: c
+                .axes
+                .iter()
+                .flatten()
+                .filter_map(|a| Some((a.id.as_deref()?, link(a.id.as_deref()?, a.titre.as_deref()))))
+                .collect(),
+            themes: c
+                .thematiques
+                .iter()
+                .flatten()
+                .filter_map(|t| Some((t.id.as_deref()?, link(t.id.as_deref()?, t.titre.as_deref()))))
+                .collect(),
         }
     }
 
     fn partner(&self, id: &str) -> Lien {
-        let titre = self.partners.get(id).and_then(|p| p.nom.clone()).unwrap_or_else(|| id.to_string());
-        Lien { id: id.to_string(), titre }
+        self.partners.get(id).map_or_else(|| link(id, None), |(_, l)| l.clone())
     }
 
     fn action(&self, id: &str) -> Lien {
-        let titre = self.actions.get(id).map(|a| action_title(a, id)).unwrap_or_else(|| id.to_string());
-        Lien { id: id.to_string(), titre }
+        self.actions.get(id).cloned().unwrap_or_else(|| link(id, None))
     }
 
     fn indicator(&self, id: &str) -> Lien {
-        let titre = self.indicators.get(id).and_then(|i| i.libelle.clone()).unwrap_or_else(|| id.to_string());
-        Lien { id: id.to_string(), titre }
+        self.indicators.get(id).map_or_else(|| link(id, None), |(_, l)| l.clone())
     }
 
     fn axis(&self, id: &str) -> Lien {
-        let titre =
-            self.repo.config.axes.iter().flatten().find(|a| a.id.as_deref() == Some(id)).and_then(|a| a.titre.clone());
-        Lien { id: id.to_string(), titre: titre.unwrap_or_else(|| id.to_string()) }
+        self.axes.get(id).cloned().unwrap_or_else(|| link(id, None))
     }
 
     fn theme(&self, id: &str) -> Lien {
-        let titre = self.themes().find(|t| t.id.as_deref() == Some(id)).and_then(|t| t.titre.clone());
-        Lien { id: id.to_string(), titre: titre.unwrap_or_else(|| id.to_string()) }
+        self.themes.get(id).cloned().unwrap_or_else(|| link(id, None))
     }
 
     fn themes(&self) -> impl Iterator<Item = &'a Thematique> {
@@ -384,11 +412,11 @@ impl<'a> Names<'a> {
     }
 
     fn word(&self, of: &vocab::Vocab, word: &Option<String>) -> Option<Mot> {
-        word.as_deref().map(|w| Mot::new(&self.vocab, of, w))
+        word.as_deref().map(|w| self.lexicon.word(of, w))
     }
 
     fn words(&self, of: &vocab::Vocab, words: &Option<Vec<String>>) -> Vec<Mot> {
-        words.iter().flatten().map(|w| Mot::new(&self.vocab, of, w)).collect()
+        words.iter().flatten().map(|w| self.lexicon.word(of, w)).collect()
     }
 }
 
@@ -411,7 +439,7 @@ pub fn build(repo: &Repository, options: Options) -> Site {
         axes: axes(&names, &actions),
         actions: actions.iter().map(|r| action_view(&names, r)).collect(),
         annuaire: directory(&names, options),
-        indicateurs: repo.indicateurs.iter().map(|r| indicator_view(&names, r)).collect(),
+        indicateurs: indicator_views(&names, &actions),
         cadre_logique: actions.iter().filter(|r| !is_piste(&r.data)).map(|r| logframe_row(&names, r)).collect(),
         pistes: pistes(&names, &actions),
         calendrier: calendar(&names),
@@ -448,7 +476,7 @@ fn contract(names: &Names) -> Contrat {
     let c = &names.repo.config;
     Contrat {
         titre: c.titre.clone().unwrap_or_default(),
-        r#type: c.r#type.as_deref().map(|t| Mot::new(&names.vocab, &vocab::TYPE_CONTRAT, t)),
+        r#type: names.word(&vocab::TYPE_CONTRAT, &c.r#type),
         territoire: c.territoire.clone(),
         periode: c.periode.as_ref().and_then(|p| p.periode()),
         porteur: c.porteur.as_deref().map(|p| names.partner(p)),
@@ -528,12 +556,12 @@ fn text_list(list: &Option<Vec<String>>) -> Vec<String> {
 }
 
 fn indicator_summary(names: &Names, id: &str) -> (Option<String>, IndicateurResume) {
-    let indicator = names.indicators.get(id);
+    let indicator = names.indicators.get(id).map(|(i, _)| *i);
     let resume = IndicateurResume {
         id: id.to_string(),
-        libelle: names.indicator(id).titre,
+        libelle: names.indicator(id).titre.to_string(),
         unite: indicator.and_then(|i| i.unite.clone()),
-        derniere: indicator.and_then(|i| indicators::latest(i)),
+        derniere: indicator.and_then(indicators::latest),
         cible: indicator.and_then(|i| i.cible.as_ref()?.valeur),
         echeance: indicator.and_then(|i| i.cible.as_ref()?.echeance),
     };
@@ -542,7 +570,6 @@ fn indicator_summary(names: &Names, id: &str) -> (Option<String>, IndicateurResu
 
 fn action_view(names: &Names, r: &Record<Action>) -> ActionView {
     let a = &r.data;
-    let v = &names.vocab;
     let budget: Vec<LigneBudgetView> = a
         .budget
         .iter()
@@ -585,9 +612,7 @@ fn action_view(names: &Names, r: &Record<Action>) -> ActionView {
                     .iter()
                     .flatten()
                     .map(|q| match names.partners.get(q.as_str()) {
-                        Some(p) => {
-                            Qui { texte: p.nom.clone().unwrap_or_else(|| q.clone()), partenaire: Some(q.clone()) }
-                        }
+                        Some(p) => Qui { texte: p.1.titre.to_string(), partenaire: Some(q.clone()) },
                         None => Qui { texte: q.clone(), partenaire: None },
                     })
                     .collect(),
@@ -596,15 +621,15 @@ fn action_view(names: &Names, r: &Record<Action>) -> ActionView {
             })
             .collect(),
         typologie: names.word(&vocab::TYPOLOGIE, &a.typologie),
-        duree: cases(v, &vocab::DUREE, &a.duree),
-        territoire: cases(v, &vocab::TERRITOIRE, &a.territoire),
+        duree: names.lexicon.cases(&vocab::DUREE, &a.duree),
+        territoire: names.lexicon.cases(&vocab::TERRITOIRE, &a.territoire),
         lieux: a.lieux.clone(),
-        public: cases(v, &vocab::PUBLIC, &a.public),
+        public: names.lexicon.cases(&vocab::PUBLIC, &a.public),
         public_precision: a.public_precision.clone(),
         calendrier: a.calendrier.as_ref().and_then(|c| c.periode()),
         // The legal scope is optional: its boxes are shown only when one is ticked.
         champ: if a.champ.as_ref().is_some_and(|c| !c.is_empty()) {
-            cases(v, &vocab::CHAMP, &a.champ)
+            names.lexicon.cases(&vocab::CHAMP, &a.champ)
         } else {
             Vec::new()
         },
@@ -718,9 +743,9 @@ fn directory(names: &Names, options: Options) -> Vec<GroupePartenaires> {
                 return None;
             }
             let r#type = if t.is_empty() {
-                Mot { mot: String::new(), libelle: "Type non renseigné".into() }
+                Mot::other("", "Type non renseigné")
             } else {
-                Mot::new(&names.vocab, &vocab::TYPE_PARTENAIRE, &t)
+                names.lexicon.word(&vocab::TYPE_PARTENAIRE, &t)
             };
             let ancre = format!("type-{}", if t.is_empty() { "non-renseigne" } else { t.as_str() });
             Some(GroupePartenaires { ancre, r#type, partenaires: members })
@@ -728,21 +753,32 @@ fn directory(names: &Names, options: Options) -> Vec<GroupePartenaires> {
         .collect()
 }
 
-fn indicator_view(names: &Names, r: &Record<Indicateur>) -> IndicateurView {
+/// Every indicator, each with the actions that cite it (in official order).
+fn indicator_views(names: &Names, actions: &[&Record<Action>]) -> Vec<IndicateurView> {
+    let mut citing: HashMap<&str, Vec<Lien>> = HashMap::new();
+    for a in actions {
+        for id in a.data.indicateurs.iter().flatten() {
+            citing.entry(id.as_str()).or_default().push(names.action(&a.id));
+        }
+    }
+    names
+        .repo
+        .indicateurs
+        .iter()
+        .map(|r| indicator_view(names, r, citing.remove(r.id.as_str()).unwrap_or_default()))
+        .collect()
+}
+
+fn indicator_view(names: &Names, r: &Record<Indicateur>, actions: Vec<Lien>) -> IndicateurView {
     let i = &r.data;
-    let actions = ordered_actions(names.repo)
-        .into_iter()
-        .filter(|a| a.data.indicateurs.iter().flatten().any(|x| x == &r.id))
-        .map(|a| names.action(&a.id))
-        .collect();
     let initial = i.valeur_initiale.as_ref();
     IndicateurView {
         id: r.id.clone(),
         libelle: i.libelle.clone().unwrap_or_else(|| r.id.clone()),
         r#type: names.word(&vocab::TYPE_INDICATEUR, &i.r#type),
         unite: i.unite.clone(),
-        unite_libelle: names.word(&vocab::UNITE, &i.unite).map(|m| m.libelle),
-        sens: Mot::new(&names.vocab, &vocab::SENS, i.sens.as_deref().unwrap_or("hausse")),
+        unite_libelle: names.word(&vocab::UNITE, &i.unite).map(|m| m.libelle.to_string()),
+        sens: names.lexicon.word(&vocab::SENS, i.sens.as_deref().unwrap_or("hausse")),
         valeur_initiale: initial.and_then(|v| Some(Point { date: v.date?, valeur: v.valeur? })),
         valeur_initiale_sans_date: initial.filter(|v| v.date.is_none()).and_then(|v| v.valeur),
         cible: i.cible.as_ref().and_then(|c| c.valeur),
@@ -791,13 +827,13 @@ fn logframe_row(names: &Names, r: &Record<Action>) -> LigneCadre {
     let mut sources: Vec<String> = cited
         .iter()
         .filter_map(|id| names.indicators.get(id))
-        .flat_map(|i| i.sources.iter().flatten().cloned())
+        .flat_map(|(i, _)| i.sources.iter().flatten().cloned())
         .collect();
     sources.dedup();
     LigneCadre {
         objectif_strategique: a.objectif_strategique.clone(),
         objectif_specifique: a.objectif_specifique.clone(),
-        action: Lien { id: r.id.clone(), titre: a.titre.clone().unwrap_or_else(|| r.id.clone()) },
+        action: link(&r.id, a.titre.as_deref()),
         numero: a.numero.clone(),
         description: first_paragraph(&r.body),
         prerequis: a.prerequis.clone(),
@@ -892,9 +928,9 @@ fn calendar(names: &Names) -> Vec<Annee> {
                         return None;
                     }
                     let r#type = if t.is_empty() {
-                        Mot { mot: String::new(), libelle: "Autres rendez-vous".into() }
+                        Mot::other("", "Autres rendez-vous")
                     } else {
-                        Mot::new(&names.vocab, &vocab::TYPE_EVENEMENT, t)
+                        names.lexicon.word(&vocab::TYPE_EVENEMENT, t)
                     };
                     let ancre = format!("annee-{annee}-{}", if t.is_empty() { "non-renseigne" } else { t.as_str() });
                     Some(EvenementsType { ancre, r#type, evenements })
@@ -912,7 +948,7 @@ pub fn map_points(site: &Site) -> Vec<(&str, &str, &str, f64, f64)> {
         .flat_map(|g| g.partenaires.iter())
         .filter_map(|p| {
             let (lat, lon) = p.coordonnees?;
-            Some((p.id.as_str(), p.nom.as_str(), p.r#type.as_ref().map_or("", |t| t.libelle.as_str()), lat, lon))
+            Some((p.id.as_str(), p.nom.as_str(), p.r#type.as_ref().map_or("", |t| &*t.libelle), lat, lon))
         })
         .collect()
 }
