@@ -32,6 +32,12 @@ impl PartialDate {
         PartialDate { year, month: None, day: None }
     }
 
+    /// A full date.
+    pub fn day(date: NaiveDate) -> Self {
+        use chrono::Datelike;
+        PartialDate { year: date.year(), month: Some(date.month()), day: Some(date.day()) }
+    }
+
     /// Parses `AAAA`, `AAAA-MM` or `AAAA-MM-JJ`, checking that the day exists.
     pub fn parse(text: &str) -> Result<Self, DateError> {
         let invalid = |message: String| DateError { message, help: DATE_HELP.to_string() };

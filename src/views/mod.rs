@@ -4,6 +4,7 @@
 //! or writes files.
 
 pub mod indicators;
+pub mod report;
 pub mod site;
 
 use std::cmp::Ordering;

@@ -329,10 +329,10 @@ pub struct EvenementView {
 
 /// Looks up names for ids while building the views; each name is made once and
 /// shared by every view that shows it.
-struct Names<'a> {
+pub(crate) struct Names<'a> {
     repo: &'a Repository,
     vocab: Vocabularies,
-    lexicon: Lexicon,
+    pub(crate) lexicon: Lexicon,
     partners: HashMap<&'a str, (&'a Partenaire, Lien)>,
     actions: HashMap<&'a str, Lien>,
     indicators: HashMap<&'a str, (&'a Indicateur, Lien)>,
@@ -345,7 +345,7 @@ fn link(id: &str, titre: Option<&str>) -> Lien {
 }
 
 impl<'a> Names<'a> {
-    fn new(repo: &'a Repository) -> Self {
+    pub(crate) fn new(repo: &'a Repository) -> Self {
         let mut vocab = Vocabularies::default();
         for (name, words) in repo.config.vocabulaire.iter().flatten() {
             for (word, label) in words {
@@ -387,15 +387,15 @@ impl<'a> Names<'a> {
         }
     }
 
-    fn partner(&self, id: &str) -> Lien {
+    pub(crate) fn partner(&self, id: &str) -> Lien {
         self.partners.get(id).map_or_else(|| link(id, None), |(_, l)| l.clone())
     }
 
-    fn action(&self, id: &str) -> Lien {
+    pub(crate) fn action(&self, id: &str) -> Lien {
         self.actions.get(id).cloned().unwrap_or_else(|| link(id, None))
     }
 
-    fn indicator(&self, id: &str) -> Lien {
+    pub(crate) fn indicator(&self, id: &str) -> Lien {
         self.indicators.get(id).map_or_else(|| link(id, None), |(_, l)| l.clone())
     }
 
@@ -411,7 +411,7 @@ impl<'a> Names<'a> {
         self.repo.config.thematiques.iter().flatten()
     }
 
-    fn word(&self, of: &vocab::Vocab, word: &Option<String>) -> Option<Mot> {
+    pub(crate) fn word(&self, of: &vocab::Vocab, word: &Option<String>) -> Option<Mot> {
         word.as_deref().map(|w| self.lexicon.word(of, w))
     }
 
@@ -485,7 +485,7 @@ fn contract(names: &Names) -> Contrat {
 }
 
 /// Actions by statut, in vocabulary order; statuts with no action are left out.
-fn by_statut<'a>(names: &Names, actions: impl Iterator<Item = &'a Action>) -> Vec<Compte> {
+pub(crate) fn by_statut<'a>(names: &Names, actions: impl Iterator<Item = &'a Action>) -> Vec<Compte> {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for a in actions {
         *counts.entry(a.statut.clone().unwrap_or_default()).or_default() += 1;
