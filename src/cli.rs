@@ -48,6 +48,79 @@ pub enum Command {
     #[command(visible_alias = "construire", help_template = TEMPLATE)]
     #[command(override_usage = "clsm build [--out DOSSIER] [--interne]")]
     Build(BuildArgs),
+
+    /// Où en est le contrat : actions en retard ou sans nouvelles, indicateurs, réunions
+    #[command(visible_alias = "rapport", help_template = TEMPLATE)]
+    #[command(
+        override_usage = "clsm report [--format terminal|md|html|json] [--annee N] [--axe ID] [--date AAAA-MM-JJ] [--out FICHIER]"
+    )]
+    Report(ReportArgs),
+
+    /// Le bilan annuel, pour les financeurs (HTML, ou JSON)
+    #[command(help_template = TEMPLATE)]
+    #[command(override_usage = "clsm bilan [--annee N] [--format html|json] [--out FICHIER]")]
+    Bilan(BilanArgs),
+}
+
+/// Formats of `clsm report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    Terminal,
+    Md,
+    Html,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Format : `terminal` (par défaut), `md` (Markdown), `html` ou `json`
+    #[arg(long, value_enum, default_value = "terminal", value_name = "FORMAT")]
+    #[arg(hide_possible_values = true, hide_default_value = true)]
+    pub format: ReportFormat,
+
+    /// L'année des réunions et des valeurs d'indicateurs (par défaut : celle de la date)
+    #[arg(long, value_name = "N")]
+    pub annee: Option<i32>,
+
+    /// Un seul axe, par son identifiant
+    #[arg(long, value_name = "ID")]
+    pub axe: Option<String>,
+
+    /// La date de référence, AAAA-MM-JJ (par défaut : aujourd'hui ; pour une année
+    /// passée, son dernier jour)
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    pub date: Option<String>,
+
+    /// Écrit dans ce fichier au lieu de l'écran
+    #[arg(long, value_name = "FICHIER")]
+    pub out: Option<PathBuf>,
+}
+
+/// Formats of `clsm bilan`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum BilanFormat {
+    Html,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct BilanArgs {
+    /// L'année du bilan (par défaut : l'année en cours)
+    #[arg(long, value_name = "N")]
+    pub annee: Option<i32>,
+
+    /// Format : `html` (par défaut, dans `_site/bilan-N.html`) ou `json` (à l'écran)
+    #[arg(long, value_enum, default_value = "html", value_name = "FORMAT")]
+    #[arg(hide_possible_values = true, hide_default_value = true)]
+    pub format: BilanFormat,
+
+    /// Écrit dans ce fichier
+    #[arg(long, value_name = "FICHIER")]
+    pub out: Option<PathBuf>,
+
+    /// La date à laquelle le bilan est établi, AAAA-MM-JJ (par défaut : aujourd'hui)
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Args)]

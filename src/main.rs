@@ -29,6 +29,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Check(args) => cmd::check::run(cli.repo.as_deref(), args),
         Command::Build(args) => cmd::build::run(cli.repo.as_deref(), args),
+        Command::Report(args) => cmd::report::run(cli.repo.as_deref(), args),
+        Command::Bilan(args) => cmd::bilan::run(cli.repo.as_deref(), args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

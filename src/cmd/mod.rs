@@ -1,7 +1,9 @@
 //! One module per subcommand. Each returns whether the repository passed.
 
+pub mod bilan;
 pub mod build;
 pub mod check;
+pub mod report;
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -41,4 +43,30 @@ pub fn load_checked(repo: Option<&Path>) -> Result<Option<Loaded>> {
         eprintln!("{n} avertissement{} : `clsm check` les détaille", if n > 1 { "s" } else { "" });
     }
     Ok(Some(loaded))
+}
+
+/// Today, or the date given with `--date`.
+pub fn reference_date(given: Option<&str>) -> Result<chrono::NaiveDate> {
+    match given {
+        None => Ok(chrono::Local::now().date_naive()),
+        Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
+            anyhow::anyhow!(
+                "date invalide `{text}`\naide : écrivez la date sous la forme AAAA-MM-JJ, par exemple 2026-11-22"
+            )
+        }),
+    }
+}
+
+/// Writes a document to `out`, or to standard output.
+pub fn emit(out: Option<&Path>, content: &str, marker: &str) -> Result<()> {
+    use anyhow::Context as _;
+    use std::io::Write as _;
+    match out {
+        Some(path) => {
+            crate::render::output::write_document(path, content.as_bytes(), marker)?;
+            eprintln!("écrit dans `{}`", path.display());
+            Ok(())
+        }
+        None => std::io::stdout().write_all(content.as_bytes()).context("impossible d'écrire le résultat"),
+    }
 }

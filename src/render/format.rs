@@ -36,6 +36,20 @@ pub fn date(d: &PartialDate) -> String {
     }
 }
 
+const SHORT_MONTHS: [&str; 12] =
+    ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+
+/// "déc. 2025", "2025", "10/06/2026": short enough for a chart's labels.
+pub fn short_date(d: &PartialDate) -> String {
+    match (d.month, d.day) {
+        (Some(m), Some(day)) => format!("{day:02}/{m:02}/{}", d.year),
+        (Some(m), None) => {
+            format!("{} {}", SHORT_MONTHS.get(m.saturating_sub(1) as usize).copied().unwrap_or("?"), d.year)
+        }
+        _ => d.year.to_string(),
+    }
+}
+
 /// A number with at most `decimals` decimals, trailing zeros dropped: "1 250,5".
 pub fn number(value: f64, decimals: usize) -> String {
     let text = format!("{:.*}", decimals, value.abs());
@@ -95,6 +109,8 @@ mod tests {
         assert_eq!(date(&PartialDate::parse("2024-09-01").unwrap()), "1er septembre 2024");
         assert_eq!(date(&PartialDate::parse("2020-02").unwrap()), "février 2020");
         assert_eq!(date(&PartialDate::year(2019)), "2019");
+        assert_eq!(short_date(&PartialDate::parse("2025-12").unwrap()), "déc. 2025");
+        assert_eq!(short_date(&PartialDate::parse("2026-06-10").unwrap()), "10/06/2026");
     }
 
     #[test]

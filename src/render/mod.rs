@@ -6,10 +6,13 @@
 //! the same name (`templates/action.html`) wins, and built-in templates that extend or
 //! include it get the repository's version too.
 
+pub mod chart;
+pub mod documents;
 pub mod format;
 pub mod markdown;
 pub mod output;
 pub mod site;
+pub mod text;
 
 use std::fs;
 use std::path::Path;
@@ -33,6 +36,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("cadre-logique.html", include_str!("../../templates/cadre-logique.html")),
     ("pistes.html", include_str!("../../templates/pistes.html")),
     ("calendrier.html", include_str!("../../templates/calendrier.html")),
+    ("document.html", include_str!("../../templates/document.html")),
+    ("rapport.html", include_str!("../../templates/rapport.html")),
+    ("rapport.md", include_str!("../../templates/rapport.md")),
+    ("bilan.html", include_str!("../../templates/bilan.html")),
     ("style.css", include_str!("../../templates/style.css")),
 ];
 
@@ -53,7 +60,7 @@ impl Renderer {
         register_filters(&mut tera);
         let mut stylesheet = None;
         for (name, content) in TEMPLATES {
-            if name.ends_with(".html") {
+            if name.ends_with(".html") || name.ends_with(".md") {
                 tera.add_raw_template(&format!("{BUILTIN}{name}"), content)
                     .map_err(|e| anyhow!("modèle intégré `{name}` invalide : {e}"))?;
             }
@@ -72,7 +79,7 @@ impl Renderer {
                     || fs::read_to_string(&path).with_context(|| format!("impossible de lire `{}`", path.display()));
                 if name == "style.css" {
                     stylesheet = Some(text()?);
-                } else if name.ends_with(".html") {
+                } else if name.ends_with(".html") || name.ends_with(".md") {
                     tera.add_raw_template(&name, &text()?)
                         .map_err(|e| anyhow!("modèle `templates/{name}` invalide : {e}"))?;
                 }
@@ -129,6 +136,10 @@ fn register_filters(tera: &mut Tera) {
     tera.register_filter("valeur", |v: &Value, kwargs: Kwargs, _: &State| {
         let unit: Option<String> = kwargs.get("unite").ok().flatten();
         as_number(v).map(|n| format::value(n, unit.as_deref())).unwrap_or_default()
+    });
+    // A text inside a Markdown table cell: no `|`, no line break, no HTML.
+    tera.register_filter("cellule", |v: &str, _: Kwargs, _: &State| {
+        v.replace('|', "\\|").replace(['\n', '\r'], " ").replace('<', "&lt;").replace('>', "&gt;")
     });
     tera.register_filter("markdown", |v: &str, kwargs: Kwargs, _: &State| {
         let level: i64 = kwargs.get("niveau").ok().flatten().unwrap_or(2);

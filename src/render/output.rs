@@ -1,15 +1,17 @@
 //! Writing a generated folder safely.
 //!
-//! `clsm build --out DIR` owns its folder: it removes files it did not write, so it
-//! must never be pointed at something a person owns. A folder clsm creates holds a
-//! marker file; an existing folder without it is refused unless it is empty, and the
-//! repository itself, its `fiches/` and their parents are always refused.
+//! `clsm build --out DIR` owns its folder, so it must never be pointed at something a
+//! person owns. A folder clsm creates holds a marker file, `.clsm-site`, which also
+//! lists the files the last build wrote; an existing folder without it is refused
+//! unless it is empty, and the repository itself, its `fiches/` and their parents
+//! are always refused.
 //!
 //! Each file is written to a temporary name and renamed, so no reader ever sees half
 //! a file; a file whose content has not changed is left alone (rebuilding a site
 //! after editing one fiche rewrites that fiche's page, not ten thousand pages). When
-//! the build is finished, files of earlier builds that are no longer produced (an
-//! action that was deleted) are removed.
+//! the build is finished, the files the previous build wrote and this one did not
+//! (the page of a deleted action) are removed. Files that other commands put there
+//! (`bilan-2026.html`) are not in that list and stay.
 
 use std::collections::HashSet;
 use std::fs;
@@ -24,6 +26,8 @@ pub const MARKER: &str = ".clsm-site";
 /// An output folder being written.
 pub struct OutputDir {
     root: PathBuf,
+    /// Files the previous build wrote, from the marker.
+    previous: HashSet<String>,
     /// Paths written (relative, with `/`) and folders known to exist.
     written: Mutex<HashSet<String>>,
     folders: Mutex<HashSet<PathBuf>>,
@@ -68,9 +72,29 @@ impl OutputDir {
     pub fn new(target: &Path, repo_root: &Path) -> Result<Self> {
         check_target(target, repo_root)?;
         fs::create_dir_all(target).with_context(|| format!("impossible de créer `{}`", target.display()))?;
-        let out = OutputDir { root: target.to_path_buf(), written: Mutex::default(), folders: Mutex::default() };
-        out.write(MARKER, "Dossier produit par clsm : il est réécrit à chaque construction.\n".as_bytes())?;
+        let marker = fs::read_to_string(target.join(MARKER)).unwrap_or_default();
+        let previous = marker.lines().skip(1).map(str::to_string).collect();
+        Ok(OutputDir { root: target.to_path_buf(), previous, written: Mutex::default(), folders: Mutex::default() })
+    }
+
+    /// Opens `target` to add one document to it, without claiming the other files.
+    pub fn for_document(target: &Path, repo_root: &Path) -> Result<Self> {
+        let out = Self::new(target, repo_root)?;
+        if !target.join(MARKER).is_file() {
+            out.write_marker(&HashSet::new())?;
+        }
         Ok(out)
+    }
+
+    fn write_marker(&self, files: &HashSet<String>) -> Result<()> {
+        let mut list: Vec<&String> = files.iter().filter(|f| *f != MARKER).collect();
+        list.sort();
+        let mut text = String::from("Dossier produit par clsm. Fichiers de la dernière construction :\n");
+        for f in list {
+            text.push_str(f);
+            text.push('\n');
+        }
+        self.write(MARKER, text.as_bytes())
     }
 
     /// Writes `content` at `relative` (with `/`), atomically, unless it is already there.
@@ -97,29 +121,58 @@ impl OutputDir {
         fs::rename(&temporary, &path).with_context(|| format!("impossible d'écrire `{}`", path.display()))
     }
 
-    /// Removes the files of earlier builds that this one did not write.
+    /// Removes the files of the previous build that this one did not write, and
+    /// records the files of this one.
     pub fn finish(self) -> Result<usize> {
-        let written = self.written.into_inner().unwrap_or_default();
+        let written = self.written.lock().map(|w| w.clone()).unwrap_or_default();
         let mut removed = 0;
-        let mut folders = Vec::new();
-        for entry in walkdir::WalkDir::new(&self.root).min_depth(1).follow_links(false) {
-            let entry = entry.with_context(|| format!("impossible de parcourir `{}`", self.root.display()))?;
-            let relative = entry.path().strip_prefix(&self.root).unwrap_or(entry.path());
-            let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            if entry.file_type().is_dir() {
-                folders.push(entry.path().to_path_buf());
-            } else if !written.contains(&relative) {
-                fs::remove_file(entry.path())
-                    .with_context(|| format!("impossible de supprimer `{}`", entry.path().display()))?;
+        let mut emptied = Vec::new();
+        for stale in self.previous.difference(&written) {
+            // The list comes from a file anyone could edit: stay inside the folder.
+            if stale.split('/').any(|part| part.is_empty() || part == "." || part == "..") {
+                continue;
+            }
+            let path = self.root.join(stale);
+            if path.is_file() {
+                fs::remove_file(&path).with_context(|| format!("impossible de supprimer `{}`", path.display()))?;
                 removed += 1;
+                emptied.extend(path.parent().map(Path::to_path_buf));
             }
         }
-        // Deepest first, so that emptied parents go too; folders still in use stay.
-        for folder in folders.iter().rev() {
-            let _ = fs::remove_dir(folder);
+        for folder in emptied {
+            if folder != self.root {
+                // Only succeeds when the folder is empty.
+                let _ = fs::remove_dir(&folder);
+            }
         }
+        self.write_marker(&written)?;
         Ok(removed)
     }
+}
+
+/// Writes one document (`--out FILE` of `report` or `bilan`), atomically. An
+/// existing file is replaced only if clsm made it (it carries `marker`).
+pub fn write_document(path: &Path, content: &[u8], marker: &str) -> Result<()> {
+    if path.is_dir() {
+        bail!("`{}` est un dossier : indiquez un nom de fichier", path.display());
+    }
+    if path.exists() {
+        let existing = fs::read(path).unwrap_or_default();
+        if !String::from_utf8_lossy(&existing).contains(marker) {
+            bail!(
+                "`{}` existe et n'a pas été produit par clsm : il n'est pas remplacé\n\
+                 aide : choisissez un autre nom de fichier",
+                path.display()
+            );
+        }
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).with_context(|| format!("impossible de créer `{}`", parent.display()))?;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.clsm-tmp"));
+    fs::write(&temporary, content).with_context(|| format!("impossible d'écrire `{}`", temporary.display()))?;
+    fs::rename(&temporary, path).with_context(|| format!("impossible d'écrire `{}`", path.display()))
 }
 
 #[cfg(test)]
@@ -152,6 +205,19 @@ mod tests {
     }
 
     #[test]
+    fn documents_replace_only_what_clsm_made() {
+        let dir = temp("documents");
+        let path = dir.join("rapport.html");
+        write_document(&path, b"<meta name=\"generator\" content=\"clsm\"> 1", "content=\"clsm\"").unwrap();
+        write_document(&path, b"<meta name=\"generator\" content=\"clsm\"> 2", "content=\"clsm\"").unwrap();
+        assert!(fs::read_to_string(&path).unwrap().ends_with('2'));
+        let mine = dir.join("notes.html");
+        fs::write(&mine, "mes notes").unwrap();
+        assert!(write_document(&mine, b"x", "content=\"clsm\"").is_err());
+        assert_eq!(fs::read_to_string(&mine).unwrap(), "mes notes");
+    }
+
+    #[test]
     fn drops_stale_files_and_keeps_unchanged_ones() {
         let repo = temp("repo3");
         let out = repo.join("_site");
@@ -164,8 +230,10 @@ mod tests {
         let second = OutputDir::new(&out, &repo).unwrap();
         second.write("index.html", b"2").unwrap();
         second.write("b/nouvelle.html", b"3").unwrap();
+        fs::write(out.join("bilan-2026.html"), "d'une autre commande").unwrap();
         assert_eq!(second.finish().unwrap(), 1);
         assert!(!out.join("a").exists(), "the emptied folder is gone");
+        assert!(out.join("bilan-2026.html").exists(), "files of other commands stay");
         assert!(out.join("b/nouvelle.html").exists());
         assert!(out.join(MARKER).exists());
         assert_eq!(fs::metadata(out.join("index.html")).unwrap().modified().unwrap(), modified);

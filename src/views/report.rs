@@ -13,7 +13,7 @@ use crate::model::vocab;
 use crate::model::{Action, Indicateur, PartialDate, Record, Repository};
 use crate::views::indicators::{self, Point};
 use crate::views::site::Names;
-use crate::views::{Lien, Mot, natural_cmp};
+use crate::views::{Lien, Mot};
 
 /// What the figures are computed for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,6 +133,8 @@ pub struct BudgetAction {
 /// `clsm report`: where the contract stands on a date.
 #[derive(Debug, Serialize)]
 pub struct Report {
+    /// Marks the JSON as made by clsm (so `--out` may replace it).
+    pub produit_par: &'static str,
     pub titre: String,
     pub date: PartialDate,
     pub annee: i32,
@@ -302,17 +304,7 @@ pub(crate) fn budget(names: &Names, actions: &[&Record<Action>]) -> Budget {
 
 /// Actions in official order (axis, number, id).
 pub fn ordered(repo: &Repository) -> Vec<&Record<Action>> {
-    let rank: BTreeMap<&str, usize> =
-        repo.config.axes.iter().flatten().enumerate().filter_map(|(i, a)| Some((a.id.as_deref()?, i))).collect();
-    let mut actions: Vec<&Record<Action>> = repo.actions.iter().collect();
-    actions.sort_by(|a, b| {
-        let axis = |r: &Record<Action>| r.data.axe.as_deref().and_then(|x| rank.get(x)).copied().unwrap_or(usize::MAX);
-        axis(a)
-            .cmp(&axis(b))
-            .then_with(|| natural_cmp(a.data.numero.as_deref().unwrap_or("~"), b.data.numero.as_deref().unwrap_or("~")))
-            .then_with(|| a.id.cmp(&b.id))
-    });
-    actions
+    super::site::ordered_actions(repo)
 }
 
 /// Builds the progress report. `axe` keeps one axis only.
@@ -352,6 +344,7 @@ pub fn report(repo: &Repository, scope: Scope, axe: Option<&str>) -> Report {
         .collect();
     let evenements = events_of_year(&names, repo, scope.annee);
     Report {
+        produit_par: "clsm",
         titre: repo.config.titre.clone().unwrap_or_default(),
         date: PartialDate::day(scope.date),
         annee: scope.annee,
@@ -397,6 +390,8 @@ pub struct AxeBilan {
 /// `clsm bilan`: the annual report for the funders.
 #[derive(Debug, Serialize)]
 pub struct Bilan {
+    /// Marks the JSON as made by clsm (so `--out` may replace it).
+    pub produit_par: &'static str,
     pub titre: String,
     pub territoire: Option<String>,
     pub annee: i32,
@@ -471,6 +466,7 @@ pub fn bilan(repo: &Repository, scope: Scope) -> Bilan {
     indicateurs.sort_by_key(|i| i.valeur_annee.is_none());
     let evenements = events_of_year(&names, repo, scope.annee);
     Bilan {
+        produit_par: "clsm",
         titre: repo.config.titre.clone().unwrap_or_default(),
         territoire: repo.config.territoire.clone(),
         annee: scope.annee,

@@ -452,7 +452,7 @@ fn is_piste(a: &Action) -> bool {
 }
 
 /// Actions by axis (in the contract's order), then official number, then id.
-fn ordered_actions(repo: &Repository) -> Vec<&Record<Action>> {
+pub(crate) fn ordered_actions(repo: &Repository) -> Vec<&Record<Action>> {
     let axis_rank: HashMap<&str, usize> =
         repo.config.axes.iter().flatten().enumerate().filter_map(|(i, a)| Some((a.id.as_deref()?, i))).collect();
     let mut actions: Vec<&Record<Action>> = repo.actions.iter().collect();

@@ -22,6 +22,15 @@ fn every_page_type_passes_axe_in_chromium() {
     let out = temp_dir("axe").join("_site");
     let result = clsm(&["build", "--out", out.to_str().unwrap()], &project_root());
     assert_eq!(result.status.code(), Some(0));
+    // The annual report and the progress report are pages too.
+    let bilan = out.join("bilan-2019.html");
+    assert_eq!(
+        clsm(&["bilan", "--annee", "2019", "--out", bilan.to_str().unwrap()], &project_root()).status.code(),
+        Some(0)
+    );
+    let rapport = out.join("rapport.html");
+    let args = ["report", "--format", "html", "--annee", "2020", "--out", rapport.to_str().unwrap()];
+    assert_eq!(clsm(&args, &project_root()).status.code(), Some(0));
     let pages = [
         "index.html",
         "axes/2.html",
@@ -33,6 +42,8 @@ fn every_page_type_passes_axe_in_chromium() {
         "cadre-logique.html",
         "pistes.html",
         "calendrier.html",
+        "bilan-2019.html",
+        "rapport.html",
     ];
     let run = Command::new("node")
         .arg(tools.join("axe.mjs"))

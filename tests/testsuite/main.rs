@@ -4,6 +4,7 @@
 mod browser;
 mod build;
 mod check;
+mod report;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -1,0 +1,51 @@
+//! `clsm report`: where the contract stands, for the coordinator.
+
+use std::io::IsTerminal;
+use std::path::Path;
+
+use anyhow::{Result, bail};
+
+use crate::cli::{ReportArgs, ReportFormat};
+use crate::cmd::{Outcome, emit, load_checked, reference_date};
+use crate::render::Renderer;
+use crate::views::report::{self, Scope};
+use crate::{render, suggest};
+
+pub fn run(repo: Option<&Path>, args: &ReportArgs) -> Result<Outcome> {
+    let date = reference_date(args.date.as_deref())?;
+    let Some(loaded) = load_checked(repo)? else { return Ok(Outcome::Problems) };
+    if let Some(axe) = &args.axe {
+        let axes: Vec<&str> = loaded.repo.config.axes.iter().flatten().filter_map(|a| a.id.as_deref()).collect();
+        if !axes.contains(&axe.as_str()) {
+            let help = suggest::did_you_mean(axe, axes.iter().copied())
+                .unwrap_or_else(|| format!("axes du contrat : {}", axes.join(", ")));
+            bail!("axe inconnu `{axe}`\naide : {help}");
+        }
+    }
+    let scope = match (args.date.is_some(), args.annee) {
+        (false, Some(annee)) => Scope::year(annee, date),
+        (_, annee) => Scope { annee: annee.unwrap_or_else(|| Scope::on(date).annee), ..Scope::on(date) },
+    };
+    let report = report::report(&loaded.repo, scope, args.axe.as_deref());
+    let (text, marker) = match args.format {
+        ReportFormat::Terminal => {
+            let color = args.out.is_none()
+                && std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            (render::text::report(&report, color), "situation au")
+        }
+        ReportFormat::Md => {
+            (render::documents::report_markdown(&Renderer::new(&loaded.root)?, &report)?, "produit par clsm")
+        }
+        ReportFormat::Html => {
+            (render::documents::report_html(&Renderer::new(&loaded.root)?, &report)?, "content=\"clsm\"")
+        }
+        ReportFormat::Json => {
+            let mut json = serde_json::to_string_pretty(&report)?;
+            json.push('\n');
+            (json, "\"produit_par\": \"clsm\"")
+        }
+    };
+    emit(args.out.as_deref(), &text, marker)?;
+    Ok(Outcome::Clean)
+}

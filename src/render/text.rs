@@ -1,0 +1,223 @@
+//! `clsm report` in the terminal: what needs attention first, then each axis as a
+//! compact table, the indicators, the year's meetings and the money.
+
+use std::fmt::Write as _;
+
+use crate::render::format;
+use crate::views::report::{ActionEtat, IndicateurEtat, Report};
+
+/// ANSI styles, or nothing when the output is not a terminal.
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.on { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    }
+    fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+}
+
+/// Cuts `text` to `width` characters, with an ellipsis.
+fn fit(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// Pads `text` to `width` characters (French text: count characters, not bytes).
+fn pad(text: &str, width: usize) -> String {
+    let n = text.chars().count();
+    format!("{text}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+/// Lays out rows as columns separated by two spaces; the last column is not padded.
+fn table(rows: &[Vec<String>]) -> Vec<String> {
+    let columns = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+        .collect();
+    rows.iter()
+        .map(|row| {
+            let cells: Vec<String> = row
+                .iter()
+                .enumerate()
+                .map(|(i, cell)| if i + 1 == row.len() { cell.clone() } else { pad(cell, widths[i]) })
+                .collect();
+            cells.join("  ").trim_end().to_string()
+        })
+        .collect()
+}
+
+fn action_line(a: &ActionEtat) -> String {
+    let numero = a.numero.as_deref().map(|n| format!("{n}. ")).unwrap_or_default();
+    format!("{numero}{}", fit(&a.titre, 60))
+}
+
+fn indicator_value(i: &IndicateurEtat) -> String {
+    match i.derniere {
+        Some(p) => format!("{} ({})", format::value(p.valeur, i.unite.as_deref()), format::date(&p.date)),
+        None => "aucune mesure".into(),
+    }
+}
+
+fn target(i: &IndicateurEtat) -> String {
+    match (i.cible, i.echeance) {
+        (Some(c), Some(e)) => format!("{} en {}", format::value(c, i.unite.as_deref()), format::date(&e)),
+        (Some(c), None) => format::value(c, i.unite.as_deref()),
+        _ => "—".into(),
+    }
+}
+
+/// The report as terminal text; `color` adds ANSI colours.
+pub fn report(r: &Report, color: bool) -> String {
+    let s = Style { on: color };
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", s.bold(&format!("{} — situation au {}", r.titre, format::date(&r.date))));
+    let total: usize = r.par_statut.iter().map(|c| c.nombre).sum();
+    let statuts: Vec<String> = r.par_statut.iter().map(|c| format!("{} : {}", c.libelle, c.nombre)).collect();
+    let _ = writeln!(out, "{total} actions. {}", statuts.join(" ; "));
+
+    if !r.en_retard.is_empty() || !r.sans_nouvelles.is_empty() || !r.hors_trajectoire.is_empty() {
+        let _ = writeln!(out, "\n{}", s.bold("À surveiller"));
+        for a in &r.en_retard {
+            let fin = a.fin.map(|f| format::date(&f)).unwrap_or_default();
+            let statut = a.statut.as_ref().map_or("statut non renseigné".to_string(), |m| m.libelle.to_lowercase());
+            let _ = writeln!(
+                out,
+                "  {} {} — fin prévue {fin}, {statut}",
+                s.paint("31", &pad("en retard", 16)),
+                action_line(a)
+            );
+        }
+        for a in &r.sans_nouvelles {
+            let depuis = match &a.dernier_avancement {
+                Some(e) => format!("dernière nouvelle {}", format::date(&e.date)),
+                None => "aucun avancement noté".into(),
+            };
+            let _ = writeln!(out, "  {} {} — {depuis}", s.paint("33", &pad("sans nouvelles", 16)), action_line(a));
+        }
+        for i in &r.hors_trajectoire {
+            let _ = writeln!(
+                out,
+                "  {} {} — {}, cible {}",
+                s.paint("33", "hors trajectoire"),
+                fit(&i.libelle, 60),
+                indicator_value(i),
+                target(i)
+            );
+        }
+    }
+
+    for axe in &r.axes {
+        let _ = writeln!(out, "\n{}", s.bold(&format!("Axe {} : {}", axe.id, axe.titre)));
+        // Pistes are ideas, not work in progress: counted, not listed.
+        let is_piste = |a: &&ActionEtat| a.statut.as_ref().is_some_and(|m| &*m.mot == "piste");
+        let pistes = axe.actions.iter().filter(is_piste).count();
+        let engaged: Vec<&ActionEtat> = axe.actions.iter().filter(|a| !is_piste(a)).collect();
+        if engaged.is_empty() {
+            let _ = writeln!(out, "  aucune action engagée");
+        }
+        let mut rows =
+            vec![vec!["Action".to_string(), "Statut".into(), "Dernière nouvelle".into(), "Objectifs".into()]];
+        for a in engaged.iter().copied() {
+            let mut alerts = Vec::new();
+            if a.en_retard {
+                alerts.push("en retard");
+            }
+            if a.sans_nouvelles {
+                alerts.push("sans nouvelles");
+            }
+            let last = a.dernier_avancement.as_ref().map(|e| format::date(&e.date)).unwrap_or_else(|| "—".into());
+            let objectives = if a.objectifs_total > 0 {
+                format!("{}/{}", a.objectifs_realises, a.objectifs_total)
+            } else {
+                "—".into()
+            };
+            let statut = a.statut.as_ref().map_or("—".to_string(), |m| m.libelle.to_string());
+            let alert = if alerts.is_empty() { String::new() } else { format!("  ⚠ {}", alerts.join(", ")) };
+            rows.push(vec![action_line(a), statut, last, format!("{objectives}{alert}")]);
+        }
+        if rows.len() > 1 {
+            for (i, line) in table(&rows).into_iter().enumerate() {
+                let line = if i == 0 { s.paint("2", &line) } else { line };
+                let _ = writeln!(out, "  {line}");
+            }
+        }
+        if pistes > 0 {
+            let _ = writeln!(out, "  {pistes} piste{} d'actions à l'étude", if pistes > 1 { "s" } else { "" });
+        }
+    }
+
+    if !r.indicateurs.is_empty() {
+        let _ = writeln!(out, "\n{}", s.bold("Indicateurs"));
+        let mut rows = vec![vec![
+            "Indicateur".to_string(),
+            "Dernière valeur".into(),
+            "Cible".into(),
+            "Atteinte".into(),
+            "Trajectoire".into(),
+        ]];
+        for i in &r.indicateurs {
+            let attainment = i.atteinte.map(format::percent).unwrap_or_else(|| "—".into());
+            let track = match i.en_bonne_voie {
+                Some(true) => "en bonne voie",
+                Some(false) => "hors trajectoire",
+                None => "—",
+            };
+            rows.push(vec![fit(&i.libelle, 55), indicator_value(i), target(i), attainment, track.into()]);
+        }
+        for (i, line) in table(&rows).into_iter().enumerate() {
+            let line = if i == 0 { s.paint("2", &line) } else { line };
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+
+    let _ = writeln!(
+        out,
+        "\n{}",
+        s.bold(&format!(
+            "Réunions et événements en {} : {} ({} participants)",
+            r.annee,
+            r.reunions,
+            format::number(r.participants as f64, 0)
+        ))
+    );
+    for e in &r.evenements {
+        let _ = writeln!(
+            out,
+            "  {} : {} ({} participants)",
+            e.r#type.libelle,
+            e.nombre,
+            format::number(e.participants as f64, 0)
+        );
+    }
+    let b = &r.budget;
+    let _ = writeln!(
+        out,
+        "\n{} {} prévus ; {} acquis, {} pressentis",
+        s.bold("Budget :"),
+        format::euros(b.prevu),
+        format::euros(b.acquis),
+        format::euros(b.pressenti)
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_line_up_by_characters() {
+        let rows = vec![vec!["Échéance".to_string(), "x".into()], vec!["a".into(), "y".into()]];
+        assert_eq!(table(&rows), ["Échéance  x", "a         y"]);
+        assert_eq!(fit("abcdef", 4), "abc…");
+        assert_eq!(fit("abc", 4), "abc");
+    }
+}

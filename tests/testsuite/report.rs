@@ -1,0 +1,132 @@
+//! `clsm report` and `clsm bilan` on the fixture whose numbers are known
+//! (`tests/fixtures/rapport/`), seen from a fixed date.
+
+use std::fs;
+
+use crate::{clsm, fixture, project_root, temp_dir};
+
+const DATE: &str = "2026-11-22";
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let repo = fixture("rapport");
+    let mut all = vec!["--repo", repo.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let out = clsm(&all, &project_root());
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+/// The HTML without its inline stylesheet (it has its own file, templates/style.css).
+fn without_style(html: &str) -> String {
+    match (html.find("<style>"), html.find("</style>")) {
+        (Some(a), Some(b)) => format!("{}<style>…</style>{}", &html[..a], &html[b + "</style>".len()..]),
+        _ => html.to_string(),
+    }
+}
+
+#[test]
+fn report_in_the_terminal() {
+    let (code, stdout, _) = run(&["report", "--date", DATE]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("report_terminal", stdout);
+}
+
+#[test]
+fn report_in_markdown() {
+    let (code, stdout, _) = run(&["rapport", "--date", DATE, "--format", "md"]);
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("report_markdown", stdout);
+}
+
+#[test]
+fn report_in_json_carries_the_figures() {
+    let (code, stdout, _) = run(&["report", "--date", DATE, "--format", "json"]);
+    assert_eq!(code, 0);
+    let r: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(r["date"], "2026-11-22");
+    assert_eq!(r["en_retard"][0]["id"], "retard");
+    assert_eq!(r["participants"], 214);
+    assert_eq!(r["budget"]["prevu"], 1730.5);
+    assert_eq!(r["hors_trajectoire"][0]["id"], "ind-hausse");
+}
+
+#[test]
+fn report_of_a_past_year_is_seen_from_its_last_day() {
+    let (code, stdout, _) = run(&["report", "--annee", "2025", "--format", "json"]);
+    assert_eq!(code, 0);
+    let r: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(r["date"], "2025-12-31");
+    assert_eq!((r["reunions"].as_u64(), r["participants"].as_u64()), (Some(1), Some(80)));
+}
+
+#[test]
+fn report_rejects_an_unknown_axis_and_a_bad_date() {
+    let (code, _, stderr) = run(&["report", "--axe", "3"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("axe inconnu `3`"), "{stderr}");
+    let (code, _, stderr) = run(&["report", "--date", "22/11/2026"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("AAAA-MM-JJ"), "{stderr}");
+}
+
+#[test]
+fn report_html_is_a_standalone_page() {
+    let (code, stdout, _) = run(&["report", "--date", DATE, "--format", "html"]);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("<style>") && !stdout.contains("<link"), "the stylesheet is inline");
+    assert!(stdout.contains("<h1>Où en est le contrat ? Situation au 22 novembre 2026</h1>"));
+}
+
+#[test]
+fn annual_report_in_html() {
+    let out = temp_dir("bilan").join("bilan-2026.html");
+    let (code, _, stderr) = run(&["bilan", "--annee", "2026", "--date", DATE, "--out", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+    let html = fs::read_to_string(&out).unwrap();
+    insta::assert_snapshot!("bilan_html", without_style(&html));
+}
+
+#[test]
+fn annual_report_in_json() {
+    let (code, stdout, _) = run(&["bilan", "--annee", "2026", "--date", DATE, "--format", "json"]);
+    assert_eq!(code, 0);
+    let b: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!((b["actions_engagees"].as_u64(), b["pistes"].as_u64()), (Some(3), Some(1)));
+    assert_eq!(b["faits_marquants"][0]["texte"], "Atelier avec les habitants.");
+    assert_eq!(b["evenements"][0]["participants"], 14);
+}
+
+#[test]
+fn a_document_does_not_replace_a_file_clsm_did_not_make() {
+    let path = temp_dir("not-mine").join("bilan.html");
+    fs::write(&path, "mon bilan écrit à la main").unwrap();
+    let (code, _, stderr) = run(&["bilan", "--annee", "2026", "--out", path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("n'a pas été produit par clsm"), "{stderr}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), "mon bilan écrit à la main");
+}
+
+#[test]
+fn the_site_and_the_annual_report_share_their_folder() {
+    let dir = temp_dir("shared-site");
+    let repo = dir.join("repo");
+    for (rel, bytes) in crate::files(&fixture("rapport")) {
+        let path = repo.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    let cwd = project_root();
+    let repo_arg = repo.to_str().unwrap();
+    assert_eq!(clsm(&["--repo", repo_arg, "build"], &cwd).status.code(), Some(0));
+    assert_eq!(clsm(&["--repo", repo_arg, "bilan", "--annee", "2026"], &cwd).status.code(), Some(0));
+    assert!(repo.join("_site/bilan-2026.html").is_file());
+    // A later build keeps the annual report, and removes the page of a deleted action.
+    fs::remove_file(repo.join("fiches/actions/piste.md")).unwrap();
+    assert_eq!(clsm(&["--repo", repo_arg, "build"], &cwd).status.code(), Some(0));
+    assert!(repo.join("_site/bilan-2026.html").is_file());
+    assert!(!repo.join("_site/actions/piste.html").exists());
+    assert!(repo.join("_site/actions/active.html").is_file());
+}
