@@ -60,6 +60,68 @@ pub enum Command {
     #[command(help_template = TEMPLATE)]
     #[command(override_usage = "clsm bilan [--annee N] [--format html|json] [--out FICHIER]")]
     Bilan(BilanArgs),
+
+    /// Exporte les indicateurs, les actions ou les partenaires en CSV (Excel) ou JSON
+    #[command(visible_alias = "exporter", help_template = TEMPLATE)]
+    #[command(
+        override_usage = "clsm export indicateurs|actions|partenaires [--profil excel|opendata] [--format csv|json] [--out FICHIER]"
+    )]
+    Export(ExportArgs),
+}
+
+/// What `clsm export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportKind {
+    Indicateurs,
+    Actions,
+    Partenaires,
+}
+
+/// CSV conventions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportProfile {
+    Excel,
+    Opendata,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// `indicateurs` (une ligne par mesure), `actions` ou `partenaires`
+    #[arg(value_enum, value_name = "QUOI", hide_possible_values = true)]
+    pub kind: ExportKind,
+
+    /// `excel` (par défaut : `;`, UTF-8 avec BOM, virgule décimale) ou `opendata`
+    /// (convention Etalab : `,`, sans BOM, point décimal)
+    #[arg(long, value_enum, default_value = "excel", value_name = "PROFIL")]
+    #[arg(hide_possible_values = true, hide_default_value = true)]
+    pub profil: ExportProfile,
+
+    /// `csv` (par défaut) ou `json`
+    #[arg(long, value_enum, default_value = "csv", value_name = "FORMAT")]
+    #[arg(hide_possible_values = true, hide_default_value = true)]
+    pub format: ExportFormat,
+
+    /// Séparateur de colonnes : un caractère, ou `tab`
+    #[arg(long, value_name = "CARACTÈRE")]
+    pub delimiter: Option<String>,
+
+    /// Sans BOM en tête du fichier
+    #[arg(long)]
+    pub no_bom: bool,
+
+    /// Écrit dans ce fichier au lieu de l'écran
+    #[arg(long, value_name = "FICHIER")]
+    pub out: Option<PathBuf>,
+
+    /// Partenaires : inclut les contacts personnels (à ne pas publier)
+    #[arg(long)]
+    pub interne: bool,
 }
 
 /// Formats of `clsm report`.

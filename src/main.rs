@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::Build(args) => cmd::build::run(cli.repo.as_deref(), args),
         Command::Report(args) => cmd::report::run(cli.repo.as_deref(), args),
         Command::Bilan(args) => cmd::bilan::run(cli.repo.as_deref(), args),
+        Command::Export(args) => cmd::export::run(cli.repo.as_deref(), args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

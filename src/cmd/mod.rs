@@ -3,6 +3,7 @@
 pub mod bilan;
 pub mod build;
 pub mod check;
+pub mod export;
 pub mod report;
 
 use std::io::IsTerminal;

@@ -4,6 +4,7 @@
 mod browser;
 mod build;
 mod check;
+mod export;
 mod report;
 
 use std::path::{Path, PathBuf};

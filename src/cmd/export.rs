@@ -1,0 +1,60 @@
+//! `clsm export`: tables for Excel and for open data.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+
+use crate::cli::{ExportArgs, ExportFormat, ExportKind, ExportProfile};
+use crate::cmd::{Outcome, load_checked};
+use crate::export::{self, Profile};
+use crate::render::output::write_document;
+
+/// The delimiter given with `--delimiter`: one ASCII character, or `tab`.
+fn delimiter(given: &str) -> Result<u8> {
+    match given {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        s if s.len() == 1 && s.is_ascii() && !s.chars().any(|c| c.is_alphanumeric() || c == '"' || c == '\n') => {
+            Ok(s.as_bytes()[0])
+        }
+        s => bail!("séparateur invalide `{s}`\naide : donnez un seul caractère, par exemple `;` ou `,`, ou `tab`"),
+    }
+}
+
+pub fn run(repo: Option<&Path>, args: &ExportArgs) -> Result<Outcome> {
+    let mut profile = match args.profil {
+        ExportProfile::Excel => Profile::EXCEL,
+        ExportProfile::Opendata => Profile::OPENDATA,
+    };
+    if let Some(d) = &args.delimiter {
+        profile.delimiter = delimiter(d)?;
+    }
+    if args.no_bom {
+        profile.bom = false;
+    }
+    let Some(loaded) = load_checked(repo)? else { return Ok(Outcome::Problems) };
+    let table = match args.kind {
+        ExportKind::Indicateurs => export::indicators(&loaded.repo),
+        ExportKind::Actions => export::actions(&loaded.repo),
+        ExportKind::Partenaires => export::partners(&loaded.repo, args.interne),
+    };
+    let (bytes, marker) = match args.format {
+        ExportFormat::Csv => {
+            let header = table.header.join(&(profile.delimiter as char).to_string());
+            (export::to_csv(&table, profile)?, header)
+        }
+        ExportFormat::Json => (export::to_json(&table)?, format!("\"{}\":", table.header[0])),
+    };
+    match &args.out {
+        // A file that begins like this export is an earlier export: it may be replaced.
+        Some(path) => {
+            write_document(path, &bytes, &marker)?;
+            eprintln!("{} lignes écrites dans `{}`", table.rows.len(), path.display());
+        }
+        None => std::io::stdout().write_all(&bytes).context("impossible d'écrire le résultat")?,
+    }
+    if args.interne && args.kind == ExportKind::Partenaires {
+        eprintln!("attention : cet export contient les contacts des partenaires ; ne le publiez pas");
+    }
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,174 @@
+//! Exports: the indicators, actions and partners as tables, for French Excel or for
+//! open data, and as JSON.
+//!
+//! Each export is first a list of rows (column name → cell) computed from the
+//! repository; the writers only lay those rows out. Two CSV profiles:
+//! `excel` (`;`, UTF-8 with BOM, decimal comma: French Excel garbles accents without
+//! the BOM and reads `22.5` as a date) and `opendata` (the Etalab convention: `,`, no
+//! BOM, decimal point). Dates stay as written (`2019`, `2020-04`), which is ISO 8601.
+
+mod tables;
+
+use anyhow::{Context, Result};
+use serde_json::{Map, Value};
+
+pub use tables::{actions, indicators, partners};
+
+/// A cell: text, or a number to write in the profile's decimal style.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+impl From<String> for Cell {
+    fn from(s: String) -> Self {
+        Cell::Text(s)
+    }
+}
+
+impl From<&str> for Cell {
+    fn from(s: &str) -> Self {
+        Cell::Text(s.to_string())
+    }
+}
+
+impl<T: Into<Cell>> From<Option<T>> for Cell {
+    fn from(v: Option<T>) -> Self {
+        v.map_or(Cell::Empty, Into::into)
+    }
+}
+
+impl From<f64> for Cell {
+    fn from(n: f64) -> Self {
+        Cell::Number(n)
+    }
+}
+
+/// A table: its header and its rows, cells in header order.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub header: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// How to write a CSV file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Profile {
+    pub delimiter: u8,
+    pub bom: bool,
+    pub decimal_comma: bool,
+}
+
+impl Profile {
+    /// French Excel: `;`, BOM, decimal comma.
+    pub const EXCEL: Profile = Profile { delimiter: b';', bom: true, decimal_comma: true };
+    /// Etalab open data: `,`, no BOM, decimal point.
+    pub const OPENDATA: Profile = Profile { delimiter: b',', bom: false, decimal_comma: false };
+}
+
+/// A number without useless zeros, in the profile's decimal style, no grouping.
+fn number(n: f64, decimal_comma: bool) -> String {
+    let text = if n.fract() == 0.0 && n.abs() < 1e15 {
+        format!("{}", n as i64)
+    } else {
+        let t = format!("{:.6}", n);
+        t.trim_end_matches('0').trim_end_matches('.').to_string()
+    };
+    if decimal_comma { text.replace('.', ",") } else { text }
+}
+
+/// Writes `table` as CSV in `profile`.
+pub fn to_csv(table: &Table, profile: Profile) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    if profile.bom {
+        out.extend_from_slice("\u{feff}".as_bytes());
+    }
+    let mut writer =
+        csv::WriterBuilder::new().delimiter(profile.delimiter).terminator(csv::Terminator::CRLF).from_writer(out);
+    writer.write_record(&table.header).context("écriture CSV impossible")?;
+    for row in &table.rows {
+        let cells = row.iter().map(|c| match c {
+            Cell::Text(s) => s.clone(),
+            Cell::Number(n) => number(*n, profile.decimal_comma),
+            Cell::Empty => String::new(),
+        });
+        writer.write_record(cells).context("écriture CSV impossible")?;
+    }
+    writer.into_inner().map_err(|e| anyhow::anyhow!("écriture CSV impossible : {e}"))
+}
+
+/// Writes `table` as a JSON array of objects, numbers as numbers.
+pub fn to_json(table: &Table) -> Result<Vec<u8>> {
+    let rows: Vec<Value> = table
+        .rows
+        .iter()
+        .map(|row| {
+            let object: Map<String, Value> = table
+                .header
+                .iter()
+                .zip(row)
+                .map(|(k, c)| {
+                    let v = match c {
+                        Cell::Text(s) => Value::String(s.clone()),
+                        Cell::Number(n) => serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number),
+                        Cell::Empty => Value::Null,
+                    };
+                    (k.to_string(), v)
+                })
+                .collect();
+            Value::Object(object)
+        })
+        .collect();
+    let mut text = serde_json::to_vec_pretty(&rows)?;
+    text.push(b'\n');
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> Table {
+        Table {
+            header: vec!["id", "texte", "valeur"],
+            rows: vec![
+                vec!["a".into(), "un ; deux".into(), 12.5.into()],
+                vec!["b".into(), "ligne 1\nligne 2 \"citée\"".into(), Cell::Empty],
+                vec!["c".into(), Cell::Empty, 1250.0.into()],
+            ],
+        }
+    }
+
+    #[test]
+    fn excel_profile_has_bom_semicolons_and_decimal_commas() {
+        let bytes = to_csv(&table(), Profile::EXCEL).unwrap();
+        assert_eq!(&bytes[..3], b"\xEF\xBB\xBF");
+        let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+        assert_eq!(
+            text,
+            "id;texte;valeur\r\na;\"un ; deux\";12,5\r\nb;\"ligne 1\nligne 2 \"\"citée\"\"\";\r\nc;;1250\r\n"
+        );
+    }
+
+    #[test]
+    fn opendata_profile_has_commas_and_decimal_points() {
+        let text = String::from_utf8(to_csv(&table(), Profile::OPENDATA).unwrap()).unwrap();
+        assert!(text.starts_with("id,texte,valeur\r\na,un ; deux,12.5\r\n"), "{text}");
+    }
+
+    #[test]
+    fn numbers_lose_useless_zeros() {
+        assert_eq!(number(22.5, true), "22,5");
+        assert_eq!(number(100.0, true), "100");
+        assert_eq!(number(1.0 / 3.0, false), "0.333333");
+    }
+
+    #[test]
+    fn json_keeps_numbers_as_numbers() {
+        let json: serde_json::Value = serde_json::from_slice(&to_json(&table()).unwrap()).unwrap();
+        assert_eq!(json[0]["valeur"], 12.5);
+        assert_eq!(json[1]["valeur"], serde_json::Value::Null);
+    }
+}

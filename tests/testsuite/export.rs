@@ -1,0 +1,109 @@
+//! `clsm export`: the bytes French Excel and open-data portals expect.
+
+use std::fs;
+
+use crate::{clsm, project_root, temp_dir};
+
+fn export(repo: &str, args: &[&str]) -> Vec<u8> {
+    let root = project_root().join(repo);
+    let mut all = vec!["--repo", root.to_str().unwrap(), "export"];
+    all.extend_from_slice(args);
+    let out = clsm(&all, &project_root());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+/// Parses CSV bytes (after an optional BOM) with `delimiter`.
+fn records(bytes: &[u8], delimiter: u8) -> Vec<Vec<String>> {
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).from_reader(body);
+    reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect()
+}
+
+#[test]
+fn indicators_for_french_excel() {
+    let bytes = export("", &["indicateurs"]);
+    assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 BOM first");
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    assert!(text.starts_with(
+        "indicateur;libelle;type;unite;actions;date;valeur;numerateur;denominateur;cible;echeance;commentaire\r\n"
+    ));
+    assert!(!text.starts_with("sep="));
+    let rows = records(&bytes, b';');
+    let housing = rows.iter().find(|r| r[0] == "logements-accompagnes").unwrap();
+    assert_eq!(housing[4], "logement-sante-mentale");
+    assert_eq!((housing[5].as_str(), housing[6].as_str()), ("2018-11", "20"));
+    assert!(housing[11].ends_with("(État, ARELOR, CH Jury, AMLI et Metz Métropole)."), "{}", housing[11]);
+    // Two measures, two rows; an indicator without measure still has its row.
+    assert_eq!(rows.iter().filter(|r| r[0] == "sessions-sensibilisation").count(), 2);
+    assert_eq!(rows.iter().filter(|r| r[0] == "actions-realisees").count(), 1);
+}
+
+#[test]
+fn decimal_commas_for_excel_and_points_for_open_data() {
+    let excel = records(&export("examples/cls-exemple", &["actions"]), b';');
+    let header = &excel[0];
+    let budget = header.iter().position(|h| h == "budget").unwrap();
+    let row = excel.iter().find(|r| r[0] == "groupe-aidants").unwrap();
+    assert_eq!(row[budget], "1730,5");
+    let bytes = export("examples/cls-exemple", &["actions", "--profil", "opendata"]);
+    assert!(!bytes.starts_with(b"\xEF\xBB\xBF"), "no BOM in open data");
+    let open = records(&bytes, b',');
+    let row = open.iter().find(|r| r[0] == "groupe-aidants").unwrap();
+    assert_eq!(row[budget], "1730.5");
+    let public = header.iter().position(|h| h == "public").unwrap();
+    assert_eq!(row[public], "Aidants");
+}
+
+#[test]
+fn cells_with_delimiters_and_line_breaks_round_trip() {
+    // The Metz comment holds commas, so the open-data profile must quote it.
+    let bytes = export("", &["indicateurs", "--profil", "opendata"]);
+    let rows = records(&bytes, b',');
+    assert!(rows.iter().all(|r| r.len() == 12), "every row keeps its 12 columns");
+    let housing = rows.iter().find(|r| r[0] == "logements-accompagnes").unwrap();
+    assert_eq!(
+        housing[11],
+        "Convention pour l'accès à 20 logements accompagnés (État, ARELOR, CH Jury, AMLI et Metz Métropole)."
+    );
+    let tab = export("", &["indicateurs", "--delimiter", "tab", "--no-bom"]);
+    assert!(tab.starts_with(b"indicateur\tlibelle\t"));
+}
+
+#[test]
+fn partners_without_contacts_unless_internal() {
+    let public = String::from_utf8(export("examples/cls-exemple", &["partenaires"])).unwrap();
+    assert!(!public.contains("Camille Exemple") && !public.contains("camille@exemple.invalid"));
+    assert!(!public.contains(";contacts"));
+    let internal = String::from_utf8(export("examples/cls-exemple", &["partenaires", "--interne"])).unwrap();
+    assert!(internal.contains("Camille Exemple (Déléguée départementale, camille@exemple.invalid, 03 00 00 00 00)"));
+}
+
+#[test]
+fn json_export_has_the_same_columns() {
+    let json: serde_json::Value = serde_json::from_slice(&export("", &["indicateurs", "--format", "json"])).unwrap();
+    let first = json.as_array().unwrap().iter().find(|r| r["indicateur"] == "logements-accompagnes").unwrap();
+    assert_eq!(first["valeur"], 20.0);
+    assert_eq!(first["date"], "2018-11");
+}
+
+#[test]
+fn out_replaces_an_earlier_export_but_not_another_file() {
+    let dir = temp_dir("export-out");
+    let path = dir.join("indicateurs.csv");
+    let args = ["export", "indicateurs", "--out", path.to_str().unwrap()];
+    assert_eq!(clsm(&args, &project_root()).status.code(), Some(0));
+    assert_eq!(clsm(&args, &project_root()).status.code(), Some(0), "an earlier export is replaced");
+    let mine = dir.join("budget.csv");
+    fs::write(&mine, "poste;montant\n").unwrap();
+    let out = clsm(&["export", "indicateurs", "--out", mine.to_str().unwrap()], &project_root());
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(fs::read_to_string(&mine).unwrap(), "poste;montant\n");
+}
+
+#[test]
+fn a_bad_delimiter_is_a_usage_error() {
+    let out = clsm(&["export", "indicateurs", "--delimiter", ";;"], &project_root());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("séparateur invalide"));
+}
