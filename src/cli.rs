@@ -67,6 +67,73 @@ pub enum Command {
         override_usage = "clsm export indicateurs|actions|partenaires [--profil excel|opendata] [--format csv|json] [--out FICHIER]"
     )]
     Export(ExportArgs),
+
+    /// Crée une fiche (action, partenaire ou indicateur) à partir d'un modèle commenté
+    #[command(visible_alias = "nouveau", help_template = TEMPLATE)]
+    #[command(override_usage = "clsm new action|partenaire|indicateur ID")]
+    New(NewArgs),
+
+    /// Crée un nouveau dépôt de contrat, prêt à être vérifié
+    #[command(help_template = TEMPLATE)]
+    #[command(override_usage = "clsm init [DOSSIER] [--force] [--templates]")]
+    Init(InitArgs),
+
+    /// Schéma JSON des clés de chaque type de fiche, pour l'éditeur
+    #[command(help_template = TEMPLATE)]
+    #[command(override_usage = "clsm schema [action|partenaire|indicateur|evenement|config]")]
+    Schema(SchemaArgs),
+}
+
+/// What `clsm schema` describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SchemaKind {
+    Action,
+    Partenaire,
+    Indicateur,
+    Evenement,
+    Config,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// `action`, `partenaire`, `indicateur`, `evenement` ou `config` (clsm.toml) ;
+    /// sans rien : tous, dans un seul objet
+    #[arg(value_enum, value_name = "QUOI", hide_possible_values = true)]
+    pub kind: Option<SchemaKind>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Le dossier du nouveau dépôt (par défaut : le dossier courant)
+    #[arg(value_name = "DOSSIER")]
+    pub dir: Option<PathBuf>,
+
+    /// Accepte un dossier qui n'est pas vide (aucun fichier existant n'est remplacé)
+    #[arg(long)]
+    pub force: bool,
+
+    /// Copie aussi les modèles intégrés dans `templates/`, pour les modifier
+    #[arg(long)]
+    pub templates: bool,
+}
+
+/// What `clsm new` creates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum NewKind {
+    Action,
+    Partenaire,
+    Indicateur,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// `action`, `partenaire` ou `indicateur`
+    #[arg(value_enum, value_name = "QUOI", hide_possible_values = true)]
+    pub kind: NewKind,
+
+    /// L'identifiant, qui sera le nom du fichier : minuscules, chiffres et tirets
+    #[arg(value_name = "ID")]
+    pub id: String,
 }
 
 /// What `clsm export` writes.

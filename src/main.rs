@@ -32,6 +32,9 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run(cli.repo.as_deref(), args),
         Command::Bilan(args) => cmd::bilan::run(cli.repo.as_deref(), args),
         Command::Export(args) => cmd::export::run(cli.repo.as_deref(), args),
+        Command::New(args) => cmd::new::run(cli.repo.as_deref(), args),
+        Command::Init(args) => cmd::init::run(args),
+        Command::Schema(args) => cmd::schema::run(cli.repo.as_deref(), args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

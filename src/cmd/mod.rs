@@ -4,7 +4,10 @@ pub mod bilan;
 pub mod build;
 pub mod check;
 pub mod export;
+pub mod init;
+pub mod new;
 pub mod report;
+pub mod schema;
 
 use std::io::IsTerminal;
 use std::path::Path;

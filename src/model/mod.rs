@@ -8,6 +8,7 @@
 pub mod config;
 pub mod date;
 pub mod money;
+pub mod schema;
 pub mod vocab;
 pub mod yaml;
 

@@ -341,6 +341,18 @@ macro_rules! record {
             pub const REQUIRED: &'static [&'static str] = &[$($crate::model::yaml::key_name(stringify!($req))),*];
         }
 
+        impl $crate::model::schema::Schema for $name {
+            fn schema(cx: &$crate::model::schema::SchemaCx) -> serde_json::Value {
+                let mut properties = serde_json::Map::new();
+                $(
+                    let key = $crate::model::yaml::key_name(stringify!($field));
+                    let schema = <$ty as $crate::model::schema::Schema>::schema(cx);
+                    properties.insert(key.to_string(), $crate::model::schema::describe(cx, stringify!($name), key, schema));
+                )*
+                $crate::model::schema::object(properties, Self::REQUIRED)
+            }
+        }
+
         impl $crate::model::yaml::FromYaml for $name {
             fn from_yaml<'a>(value: &'a serde_yaml::Value, cx: &mut $crate::model::yaml::Cx<'a>) -> Option<Self> {
                 let mut out = Self::default();

@@ -40,6 +40,9 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("rapport.html", include_str!("../../templates/rapport.html")),
     ("rapport.md", include_str!("../../templates/rapport.md")),
     ("bilan.html", include_str!("../../templates/bilan.html")),
+    ("nouveau-action.md", include_str!("../../templates/nouveau-action.md")),
+    ("nouveau-partenaire.md", include_str!("../../templates/nouveau-partenaire.md")),
+    ("nouveau-indicateur.md", include_str!("../../templates/nouveau-indicateur.md")),
     ("style.css", include_str!("../../templates/style.css")),
 ];
 
@@ -137,6 +140,8 @@ fn register_filters(tera: &mut Tera) {
         let unit: Option<String> = kwargs.get("unite").ok().flatten();
         as_number(v).map(|n| format::value(n, unit.as_deref())).unwrap_or_default()
     });
+    // A value for a YAML file: double-quoted, escaped, so that any text stays data.
+    tera.register_filter("yaml", |v: &str, _: Kwargs, _: &State| serde_json::to_string(v).unwrap_or_default());
     // A text inside a Markdown table cell: no `|`, no line break, no HTML.
     tera.register_filter("cellule", |v: &str, _: Kwargs, _: &State| {
         v.replace('|', "\\|").replace(['\n', '\r'], " ").replace('<', "&lt;").replace('>', "&gt;")

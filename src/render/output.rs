@@ -175,6 +175,27 @@ pub fn write_document(path: &Path, content: &[u8], marker: &str) -> Result<()> {
     fs::rename(&temporary, path).with_context(|| format!("impossible d'écrire `{}`", path.display()))
 }
 
+/// Creates `path` with `content`, atomically, and only if it does not exist yet: the
+/// content goes to a temporary file first, which is then linked under its name
+/// (linking fails when the name is taken, where renaming would replace the file).
+pub fn create_new(path: &Path, content: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent).with_context(|| format!("impossible de créer `{}`", parent.display()))?;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let temporary = path.with_file_name(format!(".{name}.clsm-tmp"));
+    fs::write(&temporary, content).with_context(|| format!("impossible d'écrire `{}`", temporary.display()))?;
+    let linked = fs::hard_link(&temporary, path);
+    let _ = fs::remove_file(&temporary);
+    match linked {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            bail!("`{}` existe déjà : il n'est pas remplacé", path.display())
+        }
+        Err(e) => Err(e).with_context(|| format!("impossible de créer `{}`", path.display())),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,6 +223,16 @@ mod tests {
         let err = OutputDir::new(&home, &repo).err().unwrap().to_string();
         assert!(err.contains("n'a pas été créé par clsm"), "{err}");
         assert!(home.join("lettre.odt").exists());
+    }
+
+    #[test]
+    fn create_new_never_replaces_a_file() {
+        let dir = temp("create-new");
+        let path = dir.join("a/fiche.md");
+        create_new(&path, b"1").unwrap();
+        assert!(create_new(&path, b"2").is_err());
+        assert_eq!(fs::read(&path).unwrap(), b"1");
+        assert_eq!(fs::read_dir(path.parent().unwrap()).unwrap().count(), 1, "no temporary file left");
     }
 
     #[test]

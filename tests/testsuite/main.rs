@@ -4,8 +4,10 @@
 mod browser;
 mod build;
 mod check;
+mod create;
 mod export;
 mod report;
+mod schema;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

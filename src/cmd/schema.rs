@@ -1,0 +1,56 @@
+//! `clsm schema`: JSON Schemas of the front matter of each kind and of `clsm.toml`.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use serde_json::{Map, Value};
+
+use crate::cli::{SchemaArgs, SchemaKind};
+use crate::cmd::Outcome;
+use crate::load;
+use crate::model::schema::{Schema, SchemaCx, document};
+use crate::model::vocab::Vocabularies;
+use crate::model::{Action, Config, Evenement, Indicateur, Partenaire};
+
+fn schema_of(kind: SchemaKind, cx: &SchemaCx) -> Value {
+    match kind {
+        SchemaKind::Action => document("Fiche-action clsm (fiches/actions/*.md)", Action::schema(cx)),
+        SchemaKind::Partenaire => document("Partenaire clsm (fiches/partenaires/*.md)", Partenaire::schema(cx)),
+        SchemaKind::Indicateur => document("Indicateur clsm (fiches/indicateurs/*.md)", Indicateur::schema(cx)),
+        SchemaKind::Evenement => document("Événement clsm (fiches/evenements/*.md)", Evenement::schema(cx)),
+        SchemaKind::Config => document("Contrat clsm (clsm.toml)", Config::schema(cx)),
+    }
+}
+
+pub fn run(repo: Option<&Path>, args: &SchemaArgs) -> Result<Outcome> {
+    // Inside a repository, its own words are part of the vocabularies.
+    let mut vocab = Vocabularies::default();
+    if let Ok(root) = load::find_root(repo)
+        && let Ok(loaded) = load::load(&root)
+    {
+        for (name, words) in loaded.repo.config.vocabulaire.iter().flatten() {
+            for (word, label) in words {
+                vocab.extend(name, word.clone(), label.clone());
+            }
+        }
+    }
+    let cx = SchemaCx { vocab: &vocab };
+    let value = match args.kind {
+        Some(kind) => schema_of(kind, &cx),
+        None => {
+            let all = [
+                ("action", SchemaKind::Action),
+                ("partenaire", SchemaKind::Partenaire),
+                ("indicateur", SchemaKind::Indicateur),
+                ("evenement", SchemaKind::Evenement),
+                ("config", SchemaKind::Config),
+            ];
+            Value::Object(all.into_iter().map(|(k, kind)| (k.to_string(), schema_of(kind, &cx))).collect::<Map<_, _>>())
+        }
+    };
+    let mut text = serde_json::to_string_pretty(&value)?;
+    text.push('\n');
+    std::io::stdout().write_all(text.as_bytes()).context("impossible d'écrire le résultat")?;
+    Ok(Outcome::Clean)
+}
