@@ -82,6 +82,22 @@ pub enum Command {
     #[command(help_template = TEMPLATE)]
     #[command(override_usage = "clsm schema [action|partenaire|indicateur|evenement|config]")]
     Schema(SchemaArgs),
+
+    /// Crée des fiches-actions à partir d'un cadre logique enregistré en CSV
+    #[command(visible_alias = "importer", help_template = TEMPLATE)]
+    #[command(override_usage = "clsm import FICHIER.csv [--dry-run]")]
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Le tableau du cadre logique, enregistré en CSV (séparateur `;`, `,` ou tabulation)
+    #[arg(value_name = "FICHIER.csv")]
+    pub file: PathBuf,
+
+    /// Montre les fiches qui seraient créées, sans rien écrire
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// What `clsm schema` describes.

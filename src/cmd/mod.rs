@@ -4,6 +4,7 @@ pub mod bilan;
 pub mod build;
 pub mod check;
 pub mod export;
+pub mod import;
 pub mod init;
 pub mod new;
 pub mod report;

@@ -203,7 +203,7 @@ fn unknown_subcommand_is_a_usage_error() {
 }
 
 #[test]
-fn every_example_repository_passes_strictly() {
+fn every_example_repository_passes() {
     let examples = project_root().join("examples");
     let mut checked = 0;
     for entry in std::fs::read_dir(&examples).unwrap() {
@@ -211,9 +211,16 @@ fn every_example_repository_passes_strictly() {
         if !dir.join("clsm.toml").is_file() {
             continue;
         }
-        let out = clsm(&["check", "--strict", "--repo", dir.to_str().unwrap()], &project_root());
+        // The invented example uses every key and must be flawless; imported ones may
+        // still say what is missing (warnings).
+        let strict = dir.ends_with("cls-exemple");
+        let mut args = vec!["check", "--repo", dir.to_str().unwrap()];
+        if strict {
+            args.push("--strict");
+        }
+        let out = clsm(&args, &project_root());
         assert_eq!(out.status.code(), Some(0), "{}: {}", dir.display(), String::from_utf8_lossy(&out.stderr));
         checked += 1;
     }
-    assert!(checked >= 1, "no example repository in examples/");
+    assert!(checked >= 2, "the example repositories are missing from examples/");
 }

@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod create;
 mod export;
+mod import;
 mod report;
 mod schema;
 
