@@ -19,6 +19,9 @@ pub struct SplitError {
     pub help: &'static str,
 }
 
+/// The longest front matter read: a fiche's keys take a few kilobytes.
+pub const MAX_YAML_BYTES: usize = 1 << 20;
+
 /// Splits `text` (BOM removed, `\n` line endings) at its `---` delimiters.
 pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     if text.trim().is_empty() {
@@ -41,6 +44,13 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
     while offset < text.len() {
         let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
         let trimmed = text[offset..end].trim_end();
+        if offset - yaml_start > MAX_YAML_BYTES {
+            return Err(SplitError {
+                line: 1,
+                message: "le bloc de clés dépasse 1 Mo : ce n'est pas une fiche",
+                help: "une fiche tient en quelques Ko ; vérifiez que le fichier n'a pas été remplacé par un autre",
+            });
+        }
         if trimmed == "---" || trimmed == "..." {
             let body_start = (end + 1).min(text.len());
             return Ok(Split { yaml: &text[yaml_start..offset], yaml_line: 2, body: &text[body_start..] });
@@ -83,6 +93,12 @@ mod tests {
     #[test]
     fn tolerates_trailing_spaces_on_delimiters() {
         assert!(split("---  \ntitre: x\n--- \n").is_ok());
+    }
+
+    #[test]
+    fn refuses_a_front_matter_of_more_than_a_megabyte() {
+        let text = format!("---\n{}---\n", "cle: valeur\n".repeat(100_000));
+        assert!(split(&text).unwrap_err().message.contains("dépasse 1 Mo"));
     }
 
     #[test]

@@ -124,7 +124,8 @@ impl Loaded {
     /// again the files that were valid when loaded but that a rule reports on.
     pub fn resolve(&mut self, diagnostics: &mut [Diagnostic]) {
         for diag in diagnostics.iter() {
-            if !self.sources.contains_key(&diag.file) {
+            // A repository loaded from memory has no folder to read from.
+            if !self.sources.contains_key(&diag.file) && !self.root.as_os_str().is_empty() {
                 let source = reread(&self.root, &diag.file);
                 self.sources.insert(diag.file.clone(), source);
             }
@@ -148,12 +149,56 @@ pub fn load(root: &Path) -> Result<Loaded> {
     sources.insert(CONFIG_FILE.to_string(), source);
 
     let files = walk_fiches(root, &mut diagnostics)?;
+    diagnostics.extend(case_collisions(&files));
     let results: Vec<Result<FileResult>> = files.par_iter().map(|f| read_fiche(root, f)).collect();
 
+    let results = results.into_iter().collect::<Result<Vec<FileResult>>>()?;
+    let repo = assemble(config, results, &mut sources, &mut diagnostics);
+    Ok(Loaded { root: root.to_path_buf(), repo, sources, diagnostics })
+}
+
+/// Loads a repository held in memory: `clsm.toml`'s bytes and `(path, bytes)` for
+/// each fiche (`fiches/actions/x.md`). No file is read; used by tests and fuzzing.
+pub fn load_from_memory(config: &[u8], fiches: &[(String, Vec<u8>)]) -> Loaded {
+    let mut diagnostics = Vec::new();
+    let mut sources = BTreeMap::new();
+    let (config, source) = parse_config(config, &mut diagnostics);
+    sources.insert(CONFIG_FILE.to_string(), source);
+    let mut results = Vec::new();
+    for (rel, bytes) in fiches {
+        let mut parts = rel.split('/');
+        let (Some("fiches"), Some(folder), Some(name), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            continue;
+        };
+        let (Some(kind), Some(id)) = (Kind::from_folder(folder), name.strip_suffix(".md")) else { continue };
+        let fiche = FicheFile { kind, rel: rel.clone(), id: id.to_string() };
+        let mut result = parse_fiche(&fiche, bytes);
+        // Nothing to read again later: keep every text for the diagnostics.
+        if result.source.is_none()
+            && let Ok(text) = text::decode(bytes)
+        {
+            result.source = Some(reparse(text));
+        }
+        results.push(result);
+    }
+    results.sort_unstable_by(|a, b| a.file.cmp(&b.file));
+    results.dedup_by(|a, b| a.file == b.file);
+    let repo = assemble(config, results, &mut sources, &mut diagnostics);
+    Loaded { root: PathBuf::new(), repo, sources, diagnostics }
+}
+
+/// Gathers the files read into a repository.
+fn assemble(
+    config: Option<Config>,
+    results: Vec<FileResult>,
+    sources: &mut BTreeMap<String, Source>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Repository {
     let config_unreadable = config.is_none();
     let mut repo = Repository { config: config.unwrap_or_default(), config_unreadable, ..Repository::default() };
     for result in results {
-        let FileResult { file, id, record, source, diagnostics: diags } = result?;
+        let FileResult { file, id, record, source, diagnostics: diags } = result;
         if let Some(source) = source {
             sources.insert(file.clone(), source);
         }
@@ -166,13 +211,18 @@ pub fn load(root: &Path) -> Result<Loaded> {
             AnyRecord::Unreadable(kind) => repo.unreadable.push((kind, id)),
         }
     }
-    Ok(Loaded { root: root.to_path_buf(), repo, sources, diagnostics })
+    repo
 }
 
 /// Reads a fiche's text again to show and position a diagnostic.
 fn reread(root: &Path, rel: &str) -> Source {
     let text = fs::read(root.join(rel)).ok().and_then(|bytes| text::decode(&bytes).ok());
     let Some(text) = text else { return Source::raw(String::new()) };
+    reparse(text)
+}
+
+/// A fiche's text, split so that its positions can be found.
+fn reparse(text: String) -> Source {
     match frontmatter::split(&text) {
         Ok(s) => {
             let start = s.yaml.as_ptr() as usize - text.as_ptr() as usize;
@@ -186,11 +236,16 @@ fn reread(root: &Path, rel: &str) -> Source {
 fn read_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<(Option<Config>, Source)> {
     let path = root.join(CONFIG_FILE);
     let bytes = fs::read(&path).with_context(|| format!("impossible de lire `{}`", path.display()))?;
-    let text = match text::decode(&bytes) {
+    Ok(parse_config(&bytes, diagnostics))
+}
+
+/// Reads `clsm.toml` from its bytes.
+fn parse_config(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> (Option<Config>, Source) {
+    let text = match text::decode(bytes) {
         Ok(text) => text,
         Err(e) => {
             diagnostics.push(decode_diagnostic(CONFIG_FILE, e));
-            return Ok((None, Source::raw(String::new())));
+            return (None, Source::raw(String::new()));
         }
     };
     let table = match toml::de::DeTable::parse(&text) {
@@ -201,7 +256,7 @@ fn read_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<(Option
             let help = "vérifiez les guillemets autour des textes et les crochets des tables (`[[axes]]`)";
             let at = At::Pos { line: pos.line, column: pos.column, width: pos.width };
             diagnostics.push(Diagnostic::new(Code::ConfigSyntaxe, CONFIG_FILE, at, message).help(help));
-            return Ok((None, Source::raw(text)));
+            return (None, Source::raw(text));
         }
     };
     let index = spans::index_toml(table.get_ref(), &text);
@@ -211,7 +266,7 @@ fn read_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<(Option
     diagnostics.extend(cx.diagnostics);
     let spans = OnceLock::new();
     let _ = spans.set(index);
-    Ok((Some(config), Source { text, format: Format::Toml, spans }))
+    (Some(config), Source { text, format: Format::Toml, spans })
 }
 
 /// TOML values as YAML values, so one reader serves both formats.
@@ -244,6 +299,24 @@ struct FicheFile {
     kind: Kind,
     rel: String,
     id: String,
+}
+
+/// Two fiches of one kind whose names differ only by case are one file on Windows
+/// and macOS: a partner cloning the repository there would lose one of them.
+fn case_collisions(files: &[FicheFile]) -> Vec<Diagnostic> {
+    let mut seen: std::collections::HashMap<(Kind, String), &FicheFile> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for f in files {
+        if let Some(first) = seen.insert((f.kind, f.id.to_lowercase()), f) {
+            let message = format!(
+                "`{}` et `{}` ne diffèrent que par les majuscules : c'est le même fichier sous Windows et macOS",
+                first.rel, f.rel
+            );
+            let d = Diagnostic::new(Code::IdDuplique, f.rel.clone(), At::File, message);
+            out.push(d.help("gardez un seul de ces deux fichiers, nommé en minuscules"));
+        }
+    }
+    out
 }
 
 /// Lists the fiches under `fiches/`, warning about anything else found there.
@@ -326,6 +399,11 @@ struct FileResult {
 fn read_fiche(root: &Path, fiche: &FicheFile) -> Result<FileResult> {
     let path = root.join(&fiche.rel);
     let bytes = fs::read(&path).with_context(|| format!("impossible de lire `{}`", path.display()))?;
+    Ok(parse_fiche(fiche, &bytes))
+}
+
+/// Reads one fiche from its bytes: no I/O, so that it can be fuzzed.
+fn parse_fiche(fiche: &FicheFile, bytes: &[u8]) -> FileResult {
     let mut diagnostics = Vec::new();
     if !is_id(&fiche.id) {
         let message = format!(
@@ -347,11 +425,11 @@ fn read_fiche(root: &Path, fiche: &FicheFile) -> Result<FileResult> {
         source: Some(source),
         diagnostics,
     };
-    let text = match text::decode(&bytes) {
+    let text = match text::decode(bytes) {
         Ok(text) => text,
         Err(e) => {
             diagnostics.push(decode_diagnostic(&fiche.rel, e));
-            return Ok(unreadable(Source::raw(String::new()), diagnostics));
+            return unreadable(Source::raw(String::new()), diagnostics);
         }
     };
     let (yaml_range, first_line, body) = match frontmatter::split(&text) {
@@ -362,7 +440,7 @@ fn read_fiche(root: &Path, fiche: &FicheFile) -> Result<FileResult> {
         Err(e) => {
             let at = At::Pos { line: e.line, column: 1, width: 1 };
             diagnostics.push(Diagnostic::new(Code::FrontMatter, fiche.rel.clone(), at, e.message).help(e.help));
-            return Ok(unreadable(Source::raw(text), diagnostics));
+            return unreadable(Source::raw(text), diagnostics);
         }
     };
     let source =
@@ -372,14 +450,14 @@ fn read_fiche(root: &Path, fiche: &FicheFile) -> Result<FileResult> {
         let message = format!("crochets ou accolades imbriqués sur plus de {} niveaux", frontmatter::MAX_FLOW_DEPTH);
         let d = Diagnostic::new(Code::YamlSyntaxe, fiche.rel.clone(), at, message);
         diagnostics.push(d.help("une fiche n'a besoin que de quelques niveaux : vérifiez les `[` et `{`"));
-        return Ok(unreadable(source, diagnostics));
+        return unreadable(source, diagnostics);
     }
     let value = match serde_yaml::from_str::<Value>(&source.text[yaml_range]) {
         Ok(Value::Null) => Value::Mapping(Default::default()),
         Ok(value) => value,
         Err(e) => {
             diagnostics.push(yaml_diagnostic(&fiche.rel, &source, first_line, &e));
-            return Ok(unreadable(source, diagnostics));
+            return unreadable(source, diagnostics);
         }
     };
     let mut cx = Cx::new(&fiche.rel);
@@ -392,7 +470,7 @@ fn read_fiche(root: &Path, fiche: &FicheFile) -> Result<FileResult> {
     .unwrap_or(AnyRecord::Unreadable(fiche.kind));
     diagnostics.extend(cx.diagnostics);
     let source = (!diagnostics.is_empty()).then_some(source);
-    Ok(FileResult { file: fiche.rel.clone(), id: fiche.id.clone(), record, source, diagnostics })
+    FileResult { file: fiche.rel.clone(), id: fiche.id.clone(), record, source, diagnostics }
 }
 
 fn read_as<'a, T: FromYaml>(value: &'a Value, cx: &mut Cx<'a>) -> Option<T> {

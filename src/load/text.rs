@@ -25,6 +25,18 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
         });
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    // Text never holds a zero byte; images, PDF and office documents do, early on.
+    if let Some(offset) = bytes.iter().take(4096).position(|&b| b == 0) {
+        let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+        return Err(DecodeError {
+            line,
+            column: 1,
+            message: format!(
+                "le fichier n'est pas un texte (octet nul à l'octet {offset}) : image, PDF ou document bureautique ?"
+            ),
+            help: "une fiche est un fichier texte Markdown ; retirez ce fichier de `fiches/`".into(),
+        });
+    }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let offset = e.valid_up_to();
         let before = &bytes[..offset];
@@ -77,6 +89,7 @@ mod tests {
     #[test]
     fn refuses_utf16_and_binary() {
         assert!(decode(b"\xFF\xFE-\0-\0").unwrap_err().message.contains("UTF-16"));
-        assert!(decode(b"---\n\0\0").unwrap_err().message.contains("octet nul"));
+        assert!(decode(b"---\n\0\0").unwrap_err().message.contains("octet nul à l'octet 4"));
+        assert!(decode(b"\x89PNG\r\n\x1a\n\0\0").unwrap_err().message.contains("pas un texte"));
     }
 }

@@ -91,12 +91,22 @@ fixtures! {
     warns_about_an_indicator_no_action_cites => "indicateur-orphelin",
     warns_about_a_partner_nobody_mentions => "partenaire-inactif",
     warns_about_an_action_past_its_end => "action-en-retard",
+    refuses_a_utf16_file => "hostile-utf16",
+    refuses_an_image_renamed_md => "hostile-binaire",
+    refuses_an_empty_file => "hostile-vide",
+    refuses_a_front_matter_never_closed => "hostile-non-ferme",
+    names_tab_indentation => "hostile-tabulations",
+    stops_exponential_yaml_aliases => "hostile-alias",
+    stops_deeply_nested_brackets => "hostile-imbrication",
+    refuses_file_names_with_spaces_and_accents => "hostile-noms",
+    refuses_uppercase_ids => "hostile-majuscules",
 }
 
 #[test]
 fn every_code_has_its_broken_fixture() {
     for code in Code::ALL {
         assert!(FIXTURES.contains(&code.name()), "no fixture for `{code}`");
+        assert!(fixture(code.name()).join("attendu.txt").is_file());
         let expected = std::fs::read_to_string(fixture(code.name()).join("attendu.txt")).unwrap();
         assert!(expected.contains(&format!(" {code} ")), "fixture `{code}` does not produce its code");
     }

@@ -6,7 +6,9 @@ mod build;
 mod check;
 mod create;
 mod export;
+mod hostile;
 mod import;
+mod property;
 mod report;
 mod schema;
 
