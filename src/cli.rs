@@ -87,6 +87,31 @@ pub enum Command {
     #[command(visible_alias = "importer", help_template = TEMPLATE)]
     #[command(override_usage = "clsm import FICHIER.csv [--dry-run]")]
     Import(ImportArgs),
+
+    /// Ce qui a changé entre deux révisions git, fiche par fiche et champ par champ
+    #[command(help_template = TEMPLATE)]
+    #[command(override_usage = "clsm diff [RÉVISION] [RÉVISION] [--format texte|md|json]")]
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    Texte,
+    Md,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// Aucune : HEAD comparé à la copie de travail ; une : cette révision comparée à
+    /// la copie de travail ; deux : la première comparée à la seconde
+    #[arg(value_name = "RÉVISION", num_args = 0..=2)]
+    pub revisions: Vec<String>,
+
+    /// `texte` (par défaut), `md` (commentaire de pull request) ou `json`
+    #[arg(long, value_enum, default_value = "texte", value_name = "FORMAT")]
+    #[arg(hide_possible_values = true, hide_default_value = true)]
+    pub format: DiffFormat,
 }
 
 #[derive(Debug, Args)]

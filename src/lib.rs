@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cmd;
 pub mod diag;
 pub mod export;
+pub mod history;
 pub mod import;
 pub mod load;
 pub mod model;

@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         Command::Init(args) => cmd::init::run(args),
         Command::Schema(args) => cmd::schema::run(cli.repo.as_deref(), args),
         Command::Import(args) => cmd::import::run(cli.repo.as_deref(), args),
+        Command::Diff(args) => cmd::diff::run(cli.repo.as_deref(), args),
     };
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,

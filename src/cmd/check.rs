@@ -13,8 +13,7 @@ use crate::load;
 pub fn run(repo: Option<&std::path::Path>, args: &CheckArgs) -> Result<Outcome> {
     let root = load::find_root(repo)?;
     let mut loaded = load::load(&root)?;
-    let today = chrono::Local::now().date_naive();
-    let diagnostics = check::check(&mut loaded, today);
+    let diagnostics = check::check(&mut loaded, crate::cmd::today());
 
     let color = args.format == Format::Human
         && std::io::stderr().is_terminal()

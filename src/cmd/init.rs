@@ -78,7 +78,7 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
                 dir.display()
             );
         }
-        let year = chrono::Local::now().year();
+        let year = crate::cmd::today().year();
         create(&dir, CONFIG_FILE, &config(year), &mut created)?;
         create(&dir, ".gitignore", "# Les documents produits par clsm build et clsm bilan.\n_site/\n", &mut created)?;
         // The fiches are written from the same templates as `clsm new`, in a repository

@@ -3,6 +3,7 @@
 pub mod bilan;
 pub mod build;
 pub mod check;
+pub mod diff;
 pub mod export;
 pub mod import;
 pub mod init;
@@ -34,8 +35,7 @@ pub enum Outcome {
 pub fn load_checked(repo: Option<&Path>) -> Result<Option<Loaded>> {
     let root = load::find_root(repo)?;
     let mut loaded = load::load(&root)?;
-    let today = chrono::Local::now().date_naive();
-    let diagnostics = crate::check::check(&mut loaded, today);
+    let diagnostics = crate::check::check(&mut loaded, today());
     let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
     if errors {
         let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
@@ -50,10 +50,21 @@ pub fn load_checked(repo: Option<&Path>) -> Result<Option<Loaded>> {
     Ok(Some(loaded))
 }
 
+/// Today: the date of `SOURCE_DATE_EPOCH` when it is set (reproducible builds: the
+/// same sources give the same bytes, whatever the day), else the local date.
+pub fn today() -> chrono::NaiveDate {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
+        .map(|t| t.date_naive())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
+}
+
 /// Today, or the date given with `--date`.
 pub fn reference_date(given: Option<&str>) -> Result<chrono::NaiveDate> {
     match given {
-        None => Ok(chrono::Local::now().date_naive()),
+        None => Ok(today()),
         Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
             anyhow::anyhow!(
                 "date invalide `{text}`\naide : écrivez la date sous la forme AAAA-MM-JJ, par exemple 2026-11-22"

@@ -6,6 +6,7 @@
 //! the same name (`templates/action.html`) wins, and built-in templates that extend or
 //! include it get the repository's version too.
 
+pub mod changes;
 pub mod chart;
 pub mod documents;
 pub mod format;

@@ -3,6 +3,7 @@
 //! nothing here formats text (that is the render layer's filters) and nothing reads
 //! or writes files.
 
+pub mod changes;
 pub mod indicators;
 pub mod report;
 pub mod site;

@@ -4,6 +4,7 @@
 mod browser;
 mod build;
 mod check;
+mod ci;
 mod create;
 mod export;
 mod hostile;

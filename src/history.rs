@@ -1,0 +1,107 @@
+//! A data repository as it was at a git revision, read with gix (no `git` program),
+//! or as it is in the working tree. The data folder may be anywhere inside the git
+//! repository.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+
+use crate::load::{self, CONFIG_FILE, Loaded};
+
+/// The files of a data repository: `clsm.toml` and every `fiches/*/*.md`.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub config: Vec<u8>,
+    pub fiches: Vec<(String, Vec<u8>)>,
+}
+
+impl Snapshot {
+    /// Reads the snapshot as a repository.
+    pub fn load(&self) -> Loaded {
+        load::load_from_memory(&self.config, &self.fiches)
+    }
+}
+
+/// Is `path` (relative to the data folder, with `/`) a file the format reads?
+fn is_data_file(path: &str) -> bool {
+    if path == CONFIG_FILE {
+        return true;
+    }
+    let parts: Vec<&str> = path.split('/').collect();
+    matches!(parts.as_slice(), ["fiches", folder, name] if crate::model::Kind::from_folder(folder).is_some() && name.ends_with(".md"))
+}
+
+/// The data folder's path inside the git repository, with `/` (empty at the root).
+fn prefix(repo: &gix::Repository, data_root: &Path) -> Result<String> {
+    let workdir = repo.workdir().ok_or_else(|| anyhow!("le dépôt git n'a pas de copie de travail"))?;
+    let workdir = workdir.canonicalize().with_context(|| format!("impossible de lire `{}`", workdir.display()))?;
+    let data = data_root.canonicalize().with_context(|| format!("impossible de lire `{}`", data_root.display()))?;
+    let relative =
+        data.strip_prefix(&workdir).map_err(|_| anyhow!("`{}` n'est pas dans le dépôt git", data.display()))?;
+    Ok(relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+}
+
+/// The data repository at `data_root` as it was at `revision` (`HEAD`, `main~2`, a tag…).
+pub fn at_revision(data_root: &Path, revision: &str) -> Result<Snapshot> {
+    let repo =
+        gix::discover(data_root).with_context(|| format!("`{}` n'est pas dans un dépôt git", data_root.display()))?;
+    let prefix = prefix(&repo, data_root)?;
+    let id = repo
+        .rev_parse_single(revision)
+        .map_err(|e| anyhow!("révision inconnue `{revision}` ({e})\naide : par exemple `HEAD`, `HEAD~1`, `main` ou un identifiant de commit"))?;
+    let root = id
+        .object()
+        .context("objet git illisible")?
+        .peel_to_tree()
+        .context("la révision n'a pas d'arbre de fichiers")?;
+    let tree = if prefix.is_empty() {
+        root
+    } else {
+        match root.lookup_entry_by_path(&prefix).context("arbre git illisible")? {
+            Some(entry) => {
+                entry.object().context("objet git illisible")?.peel_to_tree().context("arbre git illisible")?
+            }
+            None => bail!("le dossier `{prefix}` n'existe pas à la révision `{revision}`"),
+        }
+    };
+    let mut snapshot = Snapshot::default();
+    let entries = tree.traverse().breadthfirst.files().context("arbre git illisible")?;
+    for entry in entries {
+        let path = entry.filepath.to_string();
+        if !entry.mode.is_blob() || !is_data_file(&path) {
+            continue;
+        }
+        let data = repo.find_object(entry.oid).context("objet git illisible")?.detach().data;
+        if path == CONFIG_FILE {
+            snapshot.config = data;
+        } else {
+            snapshot.fiches.push((path, data));
+        }
+    }
+    if snapshot.config.is_empty() {
+        bail!(
+            "pas de {CONFIG_FILE} dans `{}` à la révision `{revision}`",
+            if prefix.is_empty() { "." } else { &prefix }
+        );
+    }
+    snapshot.fiches.sort();
+    Ok(snapshot)
+}
+
+/// The data repository as it is on disk.
+pub fn working_tree(data_root: &Path) -> Result<Snapshot> {
+    let read = |p: PathBuf| std::fs::read(&p).with_context(|| format!("impossible de lire `{}`", p.display()));
+    let mut snapshot = Snapshot { config: read(data_root.join(CONFIG_FILE))?, fiches: Vec::new() };
+    let fiches = data_root.join("fiches");
+    if fiches.is_dir() {
+        for entry in walkdir::WalkDir::new(&fiches).min_depth(2).max_depth(2).follow_links(false).sort_by_file_name() {
+            let entry = entry.with_context(|| format!("impossible de parcourir `{}`", fiches.display()))?;
+            let relative = entry.path().strip_prefix(data_root).unwrap_or(entry.path());
+            let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            if entry.file_type().is_file() && is_data_file(&relative) {
+                snapshot.fiches.push((relative, read(entry.path().to_path_buf())?));
+            }
+        }
+    }
+    Ok(snapshot)
+}

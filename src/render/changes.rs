@@ -1,0 +1,129 @@
+//! The changes between two revisions, in French, for a person or a pull request.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::render::format;
+use crate::views::changes::{Changes, Etat, FieldChange, RecordChange};
+
+/// What one item of a list is called.
+fn item_name(key: &str) -> &str {
+    match key {
+        "avancement" => "avancement",
+        "mesures" => "mesure",
+        "partenaires" => "partenaire",
+        "thematiques" => "thématique",
+        "indicateurs" => "indicateur",
+        "budget" => "ligne de budget",
+        "financements" => "financement",
+        "objectifs_operationnels" => "objectif",
+        "determinants" => "déterminant",
+        "politiques_publiques" => "politique publique",
+        "sources" => "source",
+        "contacts" => "contact",
+        "actions" => "action",
+        "axes" => "axe",
+        other => other,
+    }
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+fn field<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
+    value.get(key).filter(|v| !v.is_null())
+}
+
+/// A value as a person reads it.
+fn show(key: &str, value: &Value) -> String {
+    let text = |v: Option<&Value>| v.map(|v| show("", v)).unwrap_or_default();
+    match value {
+        Value::String(s) if s.contains(' ') => format!("« {} »", shorten(s, 80)),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.as_f64().map(|f| format::number(f, 2)).unwrap_or_else(|| n.to_string()),
+        Value::Bool(true) => "oui".into(),
+        Value::Bool(false) => "non".into(),
+        Value::Null => "—".into(),
+        Value::Array(items) => items.iter().map(|v| show(key, v)).collect::<Vec<_>>().join(", "),
+        Value::Object(_) => match key {
+            "avancement" => format!("{} {}", text(field(value, "date")), text(field(value, "texte"))),
+            "mesures" => format!("{} = {}", text(field(value, "date")), text(field(value, "valeur"))),
+            "budget" => format!("{} : {} €", text(field(value, "poste")), text(field(value, "montant"))),
+            "financements" => format!("{} ({})", text(field(value, "financeur")), text(field(value, "statut"))),
+            "objectifs_operationnels" | "axes" | "thematiques" => text(field(value, "titre")),
+            "contacts" => text(field(value, "nom")),
+            "calendrier" | "periode" => format!("{} – {}", text(field(value, "debut")), text(field(value, "fin"))),
+            "cible" => format!("{} en {}", text(field(value, "valeur")), text(field(value, "echeance"))),
+            "valeur_initiale" => format!("{} en {}", text(field(value, "valeur")), text(field(value, "date"))),
+            _ => {
+                let Value::Object(map) = value else { return String::new() };
+                map.iter().map(|(k, v)| format!("{k} {}", show(k, v))).collect::<Vec<_>>().join(", ")
+            }
+        },
+    }
+}
+
+fn describe(change: &FieldChange) -> Vec<String> {
+    match change {
+        FieldChange::Ajout { cle, valeur } => vec![format!("{cle} {}", show(cle, valeur))],
+        FieldChange::Retrait { cle, valeur } => vec![format!("− {cle} {}", show(cle, valeur))],
+        FieldChange::Modification { cle, avant, apres } => {
+            vec![format!("{cle} {} → {}", show(cle, avant), show(cle, apres))]
+        }
+        FieldChange::Liste { cle, ajouts, retraits } => {
+            let name = item_name(cle);
+            let mut out: Vec<String> = ajouts.iter().map(|v| format!("+ {name} {}", show(cle, v))).collect();
+            out.extend(retraits.iter().map(|v| format!("− {name} {}", show(cle, v))));
+            out
+        }
+    }
+}
+
+/// One line per record: "fiche 15 : statut conception → mise_en_oeuvre ; + avancement …".
+fn line(r: &RecordChange) -> String {
+    let verb = match r.etat {
+        Etat::Ajoute => " (nouveau)",
+        Etat::Supprime => " (supprimé)",
+        Etat::Modifie => "",
+    };
+    let mut parts: Vec<String> = r.champs.iter().flat_map(describe).collect();
+    if let Some(t) = &r.texte {
+        parts.push(format!("texte : {t}"));
+    }
+    if parts.is_empty() { format!("{}{verb}", r.nom) } else { format!("{}{verb} : {}", r.nom, parts.join(" ; ")) }
+}
+
+/// For a person, one line per record.
+pub fn to_text(changes: &Changes) -> String {
+    if changes.changements.is_empty() {
+        return "aucun changement\n".into();
+    }
+    let mut out = String::new();
+    for r in &changes.changements {
+        let _ = writeln!(out, "{}", line(r));
+    }
+    out
+}
+
+/// For a pull-request comment.
+pub fn to_markdown(changes: &Changes, from: &str, to: &str) -> String {
+    let mut out = format!("### Changements du contrat ({from} → {to})\n\n");
+    if changes.changements.is_empty() {
+        out.push_str("Aucun changement dans les fiches ni dans `clsm.toml`.\n");
+        return out;
+    }
+    for r in &changes.changements {
+        // Backticks and pipes from the fiches must not break the comment's Markdown.
+        let safe = line(r).replace('`', "'").replace('<', "&lt;");
+        let _ = writeln!(out, "- {safe}");
+    }
+    out
+}
