@@ -149,15 +149,6 @@ pub fn actions(repo: &Repository) -> Table {
         .into_iter()
         .map(|r| {
             let a = &r.data;
-            let raised = |statut: &str| -> Montant {
-                a.financements
-                    .iter()
-                    .flatten()
-                    .filter(|f| f.statut.as_deref() == Some(statut))
-                    .filter_map(|f| f.montant)
-                    .sum()
-            };
-            let budget: Montant = a.budget.iter().flatten().filter_map(|l| l.montant).sum();
             vec![
                 r.id.as_str().into(),
                 text(&a.numero),
@@ -181,9 +172,9 @@ pub fn actions(repo: &Repository) -> Table {
                 text(&a.moyens_a_rechercher),
                 date(a.calendrier.as_ref().and_then(|c| c.debut)),
                 date(a.calendrier.as_ref().and_then(|c| c.fin)),
-                money(budget),
-                money(raised("acquis")),
-                money(raised("pressenti")),
+                money(a.budget_total()),
+                money(a.funding("acquis")),
+                money(a.funding("pressenti")),
             ]
         })
         .collect();

@@ -197,6 +197,23 @@ record! {
     }
 }
 
+impl Action {
+    /// The sum of the budget lines.
+    pub fn budget_total(&self) -> Montant {
+        self.budget.iter().flatten().filter_map(|l| l.montant).sum()
+    }
+
+    /// The sum of the funding lines with this `statut` (`acquis` or `pressenti`).
+    pub fn funding(&self, statut: &str) -> Montant {
+        self.financements
+            .iter()
+            .flatten()
+            .filter(|f| f.statut.as_deref() == Some(statut))
+            .filter_map(|f| f.montant)
+            .sum()
+    }
+}
+
 record! {
     /// A person to contact at a partner: personal data, never published by default.
     pub struct Contact required [nom] {

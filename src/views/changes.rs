@@ -85,11 +85,12 @@ fn fields(old: &BTreeMap<String, Value>, new: &BTreeMap<String, Value>) -> Vec<F
 
 /// A short word diff: `[-ancien-] {+nouveau+}` with a few words of context.
 pub fn word_diff(old: &str, new: &str) -> Option<String> {
-    if old.trim() == new.trim() {
-        return None;
-    }
     let a: Vec<&str> = old.split_whitespace().collect();
     let b: Vec<&str> = new.split_whitespace().collect();
+    // Line breaks and spaces moved around are not a change of the text.
+    if a == b {
+        return None;
+    }
     if a.len() * b.len() > 4_000_000 {
         return Some("texte entièrement modifié".into());
     }
@@ -107,12 +108,12 @@ pub fn word_diff(old: &str, new: &str) -> Option<String> {
             parts.push(('=', a[i]));
             i += 1;
             j += 1;
-        } else if j < b.len() && (i == a.len() || lcs[i][j + 1] >= lcs[i + 1][j]) {
-            parts.push(('+', b[j]));
-            j += 1;
-        } else {
+        } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
             parts.push(('-', a[i]));
             i += 1;
+        } else {
+            parts.push(('+', b[j]));
+            j += 1;
         }
     }
     // Keep three words of context around each change.
@@ -126,9 +127,9 @@ pub fn word_diff(old: &str, new: &str) -> Option<String> {
             skipped = true;
             continue;
         }
-        if skipped && !out.is_empty() {
+        if skipped {
             close(&mut out, &mut current);
-            out.push_str(" …");
+            out.push_str(if out.is_empty() { "…" } else { " …" });
         }
         skipped = false;
         if current != Some(*kind) {
@@ -241,7 +242,12 @@ mod tests {
             "Le groupe se réunit chaque mois à la mairie.",
             "Le groupe se réunit chaque semaine à la mairie.",
         );
-        assert_eq!(d.as_deref(), Some("groupe se réunit chaque [-mois-] {+semaine+} à la mairie."));
+        assert_eq!(d.as_deref(), Some("… se réunit chaque [-mois-] {+semaine+} à la mairie."));
+        let d = word_diff(
+            "un deux trois quatre cinq six sept huit neuf dix",
+            "un deux trois quatre cinq SIX sept huit neuf dix",
+        );
+        assert_eq!(d.as_deref(), Some("… trois quatre cinq [-six-] {+SIX+} sept huit neuf …"));
         assert_eq!(word_diff("même texte", " même  texte "), None);
     }
 

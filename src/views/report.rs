@@ -276,16 +276,7 @@ pub(crate) fn budget(names: &Names, actions: &[&Record<Action>]) -> Budget {
     let mut total = Budget::default();
     for r in actions {
         let a = &r.data;
-        let prevu: crate::model::Montant = a.budget.iter().flatten().filter_map(|l| l.montant).sum();
-        let raised = |statut: &str| -> crate::model::Montant {
-            a.financements
-                .iter()
-                .flatten()
-                .filter(|f| f.statut.as_deref() == Some(statut))
-                .filter_map(|f| f.montant)
-                .sum()
-        };
-        let (acquis, pressenti) = (raised("acquis"), raised("pressenti"));
+        let (prevu, acquis, pressenti) = (a.budget_total(), a.funding("acquis"), a.funding("pressenti"));
         if prevu.cents == 0 && acquis.cents == 0 && pressenti.cents == 0 {
             continue;
         }

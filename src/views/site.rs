@@ -576,10 +576,7 @@ fn action_view(names: &Names, r: &Record<Action>) -> ActionView {
         .flatten()
         .map(|l| LigneBudgetView { poste: l.poste.clone().unwrap_or_default(), montant: l.montant.map(|m| m.euros()) })
         .collect();
-    let budget_total = a.budget.as_ref().filter(|b| !b.is_empty()).map(|b| {
-        let total: crate::model::Montant = b.iter().filter_map(|l| l.montant).sum();
-        total.euros()
-    });
+    let budget_total = a.budget.as_ref().filter(|b| !b.is_empty()).map(|_| a.budget_total().euros());
     let (mut processus, mut resultat) = (Vec::new(), Vec::new());
     for id in a.indicateurs.iter().flatten() {
         match indicator_summary(names, id) {

@@ -187,13 +187,8 @@ fn refuses_to_replace_a_folder_it_did_not_make() {
 
 #[test]
 fn repository_templates_override_the_built_in_ones() {
-    let dir = temp_dir("override");
-    let repo = dir.join("repo");
-    for entry in files(&fixture("valide")) {
-        let path = repo.join(&entry.0);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, entry.1).unwrap();
-    }
+    let repo = crate::copy_of("valide", "override");
+    let dir = repo.parent().unwrap().to_path_buf();
     fs::create_dir_all(repo.join("templates")).unwrap();
     fs::write(
         repo.join("templates/index.html"),

@@ -4,17 +4,7 @@ use std::fs;
 
 use clsm::model::{Action, Indicateur, Partenaire};
 
-use crate::{clsm, files, fixture, project_root, temp_dir};
-
-fn copy_of(name: &str, test: &str) -> std::path::PathBuf {
-    let repo = temp_dir(test).join("repo");
-    for (rel, bytes) in files(&fixture(name)) {
-        let path = repo.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, bytes).unwrap();
-    }
-    repo
-}
+use crate::{clsm, copy_of, project_root, temp_dir};
 
 #[test]
 fn new_fiches_pass_check_and_explain_every_key() {

@@ -5,17 +5,7 @@
 use std::fs;
 use std::time::{Duration, Instant};
 
-use crate::{clsm, files, fixture, project_root, temp_dir};
-
-fn copy_of(name: &str, test: &str) -> std::path::PathBuf {
-    let repo = temp_dir(test).join("repo");
-    for (rel, bytes) in files(&fixture(name)) {
-        let path = repo.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, bytes).unwrap();
-    }
-    repo
-}
+use crate::{clsm, copy_of, files, project_root, temp_dir};
 
 fn check_json(repo: &std::path::Path) -> (Option<i32>, serde_json::Value, Duration) {
     let start = Instant::now();

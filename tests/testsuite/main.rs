@@ -59,3 +59,14 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// A copy of the fixture `name` in a new folder, to modify.
+fn copy_of(name: &str, test: &str) -> PathBuf {
+    let repo = temp_dir(test).join("repo");
+    for (rel, bytes) in files(&fixture(name)) {
+        let path = repo.join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent folder")).expect("folder");
+        std::fs::write(path, bytes).expect("file");
+    }
+    repo
+}

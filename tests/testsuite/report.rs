@@ -111,13 +111,7 @@ fn a_document_does_not_replace_a_file_clsm_did_not_make() {
 
 #[test]
 fn the_site_and_the_annual_report_share_their_folder() {
-    let dir = temp_dir("shared-site");
-    let repo = dir.join("repo");
-    for (rel, bytes) in crate::files(&fixture("rapport")) {
-        let path = repo.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, bytes).unwrap();
-    }
+    let repo = crate::copy_of("rapport", "shared-site");
     let cwd = project_root();
     let repo_arg = repo.to_str().unwrap();
     assert_eq!(clsm(&["--repo", repo_arg, "build"], &cwd).status.code(), Some(0));
