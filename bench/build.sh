@@ -64,7 +64,7 @@ for n in "${sizes[@]}"; do
   for case in nouveau reconstruit; do
     fresh=$([ "$case" = nouveau ] && echo 1 || echo 0)
     read -r c_secs c_mib <<< "$(median_and_peak "$fresh" "$work/out-$n" \
-      target/release/clsm build --repo "$repo" --out "$work/out-$n")"
+      target/release/clsm build --sans-pdf --repo "$repo" --out "$work/out-$n")"
     read -r h_secs h_mib <<< "$(median_and_peak "$fresh" "$work/hugo-out-$n" \
       hugo --source "$work/hugo-$n" --destination "$work/hugo-out-$n" --quiet)"
     ratio=$(python3 -c "print(f'{$h_secs / max($c_secs, 0.01):.1f}')")

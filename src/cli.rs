@@ -44,9 +44,9 @@ pub enum Command {
     #[command(override_usage = "clsm check [--format human|json|github] [--strict]")]
     Check(CheckArgs),
 
-    /// Construit le site HTML du contrat dans `_site/`
+    /// Construit le site HTML et les PDF du contrat dans `_site/`
     #[command(visible_alias = "construire", help_template = TEMPLATE)]
-    #[command(override_usage = "clsm build [--out DOSSIER] [--interne]")]
+    #[command(override_usage = "clsm build [--out DOSSIER] [--interne] [--sans-pdf]")]
     Build(BuildArgs),
 
     /// Où en est le contrat : actions en retard ou sans nouvelles, indicateurs, réunions
@@ -58,7 +58,7 @@ pub enum Command {
 
     /// Le bilan annuel, pour les financeurs (HTML, ou JSON)
     #[command(help_template = TEMPLATE)]
-    #[command(override_usage = "clsm bilan [--annee N] [--format html|json] [--out FICHIER]")]
+    #[command(override_usage = "clsm bilan [--annee N] [--format html|pdf|json] [--out FICHIER]")]
     Bilan(BilanArgs),
 
     /// Exporte les indicateurs, les actions ou les partenaires en CSV (Excel) ou JSON
@@ -270,6 +270,7 @@ pub struct ReportArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum BilanFormat {
     Html,
+    Pdf,
     Json,
 }
 
@@ -279,7 +280,8 @@ pub struct BilanArgs {
     #[arg(long, value_name = "N")]
     pub annee: Option<i32>,
 
-    /// Format : `html` (par défaut, dans `_site/bilan-N.html`) ou `json` (à l'écran)
+    /// Format : `html` (par défaut, dans `_site/bilan-N.html`), `pdf` (dans
+    /// `_site/bilan-N.pdf`) ou `json` (à l'écran)
     #[arg(long, value_enum, default_value = "html", value_name = "FORMAT")]
     #[arg(hide_possible_values = true, hide_default_value = true)]
     pub format: BilanFormat,
@@ -303,6 +305,10 @@ pub struct BuildArgs {
     /// Inclut les contacts personnels des partenaires (document interne, à ne pas publier)
     #[arg(long)]
     pub interne: bool,
+
+    /// Sans les PDF (contrat.pdf et une fiche par action) : plus rapide
+    #[arg(long)]
+    pub sans_pdf: bool,
 }
 
 #[derive(Debug, Args)]

@@ -22,6 +22,22 @@ pub fn run(repo: Option<&Path>, args: &BilanArgs) -> Result<Outcome> {
             json.push('\n');
             emit(args.out.as_deref(), &json, "\"produit_par\": \"clsm\"")?;
         }
+        BilanFormat::Pdf => {
+            let pdf = bilan_pdf(&Renderer::new(&loaded.root)?, &bilan)?;
+            match &args.out {
+                Some(path) => {
+                    // A PDF made by clsm says so in its metadata.
+                    crate::render::output::write_document(path, &pdf, "clsm")?;
+                    eprintln!("écrit dans `{}`", path.display());
+                }
+                None => {
+                    let site = loaded.root.join("_site");
+                    let name = format!("bilan-{annee}.pdf");
+                    OutputDir::for_document(&site, &loaded.root)?.write(&name, &pdf)?;
+                    eprintln!("bilan {annee} écrit dans `{}`", site.join(&name).display());
+                }
+            }
+        }
         BilanFormat::Html => {
             let html = render::documents::bilan_html(&Renderer::new(&loaded.root)?, &bilan)?;
             match &args.out {
@@ -36,4 +52,14 @@ pub fn run(repo: Option<&Path>, args: &BilanArgs) -> Result<Outcome> {
         }
     }
     Ok(Outcome::Clean)
+}
+
+#[cfg(feature = "pdf")]
+fn bilan_pdf(renderer: &Renderer, bilan: &crate::views::report::Bilan) -> Result<Vec<u8>> {
+    render::pdf::bilan(renderer, bilan)
+}
+
+#[cfg(not(feature = "pdf"))]
+fn bilan_pdf(_: &Renderer, _: &crate::views::report::Bilan) -> Result<Vec<u8>> {
+    anyhow::bail!("cette version de clsm est construite sans les PDF")
 }

@@ -20,12 +20,31 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     // rendering instead.
     drop(loaded);
     let written = render::site::write(&site, &renderer, &folder)?;
+    let pdfs = if args.sans_pdf { 0 } else { write_pdfs(&site, &renderer, &folder)? };
     folder.finish()?;
-    eprintln!("site construit dans `{}` : {} pages", out.display(), written.pages);
+    eprintln!("site construit dans `{}` : {} pages, {pdfs} PDF", out.display(), written.pages);
     if args.interne {
         eprintln!("attention : ce site contient les contacts des partenaires ; ne le publiez pas");
     }
     // The process ends right after: freeing the views one by one would only delay it.
     std::mem::forget(site);
     Ok(Outcome::Clean)
+}
+
+/// `contrat.pdf` and one PDF per fiche, in `fiches/`.
+#[cfg(feature = "pdf")]
+fn write_pdfs(site: &views::site::Site, renderer: &Renderer, folder: &OutputDir) -> Result<usize> {
+    folder.write("contrat.pdf", &render::pdf::contract(renderer, site)?)?;
+    let fiches = render::pdf::fiches(renderer, site)?;
+    for (id, bytes) in &fiches {
+        folder.write(&format!("fiches/{id}.pdf"), bytes)?;
+    }
+    Ok(fiches.len() + 1)
+}
+
+#[cfg(not(feature = "pdf"))]
+fn write_pdfs(_: &views::site::Site, _: &Renderer, _: &OutputDir) -> Result<usize> {
+    anyhow::bail!(
+        "cette version de clsm est construite sans les PDF\naide : ajoutez `--sans-pdf`, ou construisez clsm avec sa fonction `pdf`"
+    )
 }

@@ -12,6 +12,8 @@ pub mod documents;
 pub mod format;
 pub mod markdown;
 pub mod output;
+#[cfg(feature = "pdf")]
+pub mod pdf;
 pub mod site;
 pub mod text;
 
@@ -45,6 +47,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("nouveau-partenaire.md", include_str!("../../templates/nouveau-partenaire.md")),
     ("nouveau-indicateur.md", include_str!("../../templates/nouveau-indicateur.md")),
     ("style.css", include_str!("../../templates/style.css")),
+    ("pdf-commun.typ", include_str!("../../templates/pdf-commun.typ")),
+    ("contrat.typ", include_str!("../../templates/contrat.typ")),
+    ("fiche.typ", include_str!("../../templates/fiche.typ")),
+    ("bilan.typ", include_str!("../../templates/bilan.typ")),
 ];
 
 /// The templates of one repository, ready to render.
@@ -52,6 +58,8 @@ pub struct Renderer {
     tera: Tera,
     /// `style.css`: the repository's own, or the built-in one.
     pub stylesheet: String,
+    /// The Typst templates of the PDF documents, by name, the repository's first.
+    pub typst: Vec<(String, String)>,
 }
 
 impl Renderer {
@@ -63,6 +71,7 @@ impl Renderer {
         // Filters first: Tera checks, while parsing, that every filter used exists.
         register_filters(&mut tera);
         let mut stylesheet = None;
+        let mut typst: Vec<(String, String)> = Vec::new();
         for (name, content) in TEMPLATES {
             if name.ends_with(".html") || name.ends_with(".md") {
                 tera.add_raw_template(&format!("{BUILTIN}{name}"), content)
@@ -83,6 +92,8 @@ impl Renderer {
                     || fs::read_to_string(&path).with_context(|| format!("impossible de lire `{}`", path.display()));
                 if name == "style.css" {
                     stylesheet = Some(text()?);
+                } else if name.ends_with(".typ") {
+                    typst.push((name.clone(), text()?));
                 } else if name.ends_with(".html") || name.ends_with(".md") {
                     tera.add_raw_template(&name, &text()?)
                         .map_err(|e| anyhow!("modèle `templates/{name}` invalide : {e}"))?;
@@ -90,7 +101,12 @@ impl Renderer {
             }
         }
         let builtin_css = TEMPLATES.iter().find(|(n, _)| *n == "style.css").map_or("", |(_, c)| *c);
-        Ok(Renderer { tera, stylesheet: stylesheet.unwrap_or_else(|| builtin_css.to_string()) })
+        for (name, content) in TEMPLATES.iter().filter(|(n, _)| n.ends_with(".typ")) {
+            if !typst.iter().any(|(n, _)| n == name) {
+                typst.push((name.to_string(), content.to_string()));
+            }
+        }
+        Ok(Renderer { tera, stylesheet: stylesheet.unwrap_or_else(|| builtin_css.to_string()), typst })
     }
 
     /// Renders the template `name` with `context`.

@@ -117,14 +117,18 @@ fn hostile_text_never_reaches_the_html_unescaped() {
     let result = build(&fixture("site-hostile"), &out, &[]);
     assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
     for (name, bytes) in files(&out) {
-        let text = String::from_utf8_lossy(&bytes).to_lowercase();
+        let text = crate::readable_text(&name, &bytes).to_lowercase();
+        assert!(!text.contains("dominique"), "{name} leaks a contact");
+        // A PDF shows text, it runs nothing: only HTML could carry a script.
+        if !name.ends_with(".html") {
+            continue;
+        }
         for needle in
             ["<script", "href=\"javascript:", "<img", "<b ", "<i>", "onerror=\"", "onclick=\"", "onmouseover="]
         {
             let raw = text.contains(needle) && !(needle == "onmouseover=" && text.contains("&lt;b onmouseover="));
             assert!(!raw, "{name} contains {needle:?}");
         }
-        assert!(!text.contains("dominique"), "{name} leaks a contact");
     }
     let page = read(out.join("actions/a.html"));
     assert!(page.contains("&lt;script&gt;alert("), "the body's script is shown as text");

@@ -75,7 +75,7 @@ fn a_symbolic_link_out_of_the_repository_is_not_followed() {
         Some(0)
     );
     for (name, bytes) in files(&out) {
-        assert!(!String::from_utf8_lossy(&bytes).contains("NE PAS PUBLIER"), "{name}");
+        assert!(!crate::readable_text(&name, &bytes).contains("NE PAS PUBLIER"), "{name}");
     }
 }
 
@@ -88,7 +88,7 @@ fn every_output(repo: &std::path::Path, test: &str) -> Vec<(String, String)> {
     let mut outputs = Vec::new();
     assert_eq!(clsm(&["--repo", r, "build", "--out", site.to_str().unwrap()], &project_root()).status.code(), Some(0));
     for (name, bytes) in files(&site) {
-        outputs.push((format!("site/{name}"), String::from_utf8_lossy(&bytes).to_string()));
+        outputs.push((format!("site/{name}"), crate::readable_text(&name, &bytes)));
     }
     let runs: Vec<Vec<&str>> = vec![
         vec!["bilan", "--annee", "2024", "--out", "BILAN"],

@@ -9,6 +9,7 @@ mod create;
 mod export;
 mod hostile;
 mod import;
+mod pdf;
 mod property;
 mod report;
 mod schema;
@@ -69,4 +70,26 @@ fn copy_of(name: &str, test: &str) -> PathBuf {
         std::fs::write(path, bytes).expect("file");
     }
     repo
+}
+
+/// The text a person would read in a file: a PDF's text through `pdftotext`
+/// (poppler-utils), other files as they are. Without `pdftotext`, a PDF reads as
+/// empty, except in CI (`CI` set), which installs it.
+fn readable_text(name: &str, bytes: &[u8]) -> String {
+    if !name.ends_with(".pdf") {
+        return String::from_utf8_lossy(bytes).to_string();
+    }
+    let run = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8", "-", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn();
+    let Ok(mut child) = run else {
+        assert!(std::env::var_os("CI").is_none(), "CI must install poppler-utils (pdftotext)");
+        return String::new();
+    };
+    use std::io::Write as _;
+    child.stdin.take().expect("stdin").write_all(bytes).expect("pdftotext reads the PDF");
+    let out = child.wait_with_output().expect("pdftotext runs");
+    String::from_utf8_lossy(&out.stdout).to_string()
 }

@@ -1,0 +1,353 @@
+//! PDF documents, made in-process by Typst: no browser, no network, no system font.
+//!
+//! The `.typ` templates of `templates/` (overridable by a repository like the HTML
+//! ones) receive the same view data as the HTML pages, as JSON in `sys.inputs`: user
+//! text stays data. Markdown bodies are turned into Typst markup by walking comrak's
+//! tree with every text escaped, and the templates evaluate that markup only. The
+//! `World` given to Typst holds the templates and the embedded fonts, nothing else.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use anyhow::{Result, anyhow};
+use comrak::nodes::{AstNode, ListType, NodeValue};
+use comrak::{Arena, Options, parse_document};
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Dict, Duration, IntoValue};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+
+/// The embedded fonts, loaded once.
+fn fonts() -> &'static (LazyHash<FontBook>, Vec<Font>) {
+    static FONTS: OnceLock<(LazyHash<FontBook>, Vec<Font>)> = OnceLock::new();
+    FONTS.get_or_init(|| {
+        let fonts: Vec<Font> = typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
+        (LazyHash::new(FontBook::from_fonts(&fonts)), fonts)
+    })
+}
+
+/// What Typst may see: the templates, the data, the fonts.
+struct ClsmWorld {
+    library: LazyHash<Library>,
+    main: FileId,
+    sources: HashMap<FileId, Source>,
+    today: Option<Datetime>,
+}
+
+impl World for ClsmWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &fonts().0
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        self.sources.get(&id).cloned().ok_or_else(|| FileError::AccessDenied)
+    }
+
+    fn file(&self, _id: FileId) -> FileResult<Bytes> {
+        Err(FileError::AccessDenied)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        fonts().1.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+fn file_id(name: &str) -> Result<FileId> {
+    let path =
+        VirtualPath::new(format!("/{name}")).map_err(|e| anyhow!("chemin de modèle invalide `{name}` : {e:?}"))?;
+    Ok(FileId::new(RootedPath::new(VirtualRoot::Project, path)))
+}
+
+/// Compiles the template `main` (with the other `.typ` templates importable) on
+/// `data`, into PDF bytes. `ident` identifies the document, for stable output.
+pub fn compile(templates: &[(String, String)], main: &str, data: &serde_json::Value, ident: &str) -> Result<Vec<u8>> {
+    let mut inputs = Dict::new();
+    inputs.insert("donnees".into(), serde_json::to_string(data)?.into_value());
+    let library = Library::builder().with_inputs(inputs).build();
+    let mut sources = HashMap::new();
+    for (name, text) in templates {
+        let id = file_id(name)?;
+        sources.insert(id, Source::new(id, text.clone()));
+    }
+    let main = file_id(main)?;
+    let today = crate::cmd::today();
+    use chrono::Datelike;
+    let today = Datetime::from_ymd(today.year(), today.month() as u8, today.day() as u8);
+    let world = ClsmWorld { library: LazyHash::new(library), main, sources, today };
+    let document: PagedDocument = typst::compile(&world).output.map_err(|errors| {
+        let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
+        anyhow!("modèle PDF `{}` : {}", main_name(&world), messages.join(" ; "))
+    })?;
+    let options = typst_pdf::PdfOptions {
+        ident: typst::foundations::Smart::Custom(ident.to_string()),
+        creator: typst::foundations::Smart::Custom(Some("clsm".into())),
+        ..typst_pdf::PdfOptions::default()
+    };
+    typst_pdf::pdf(&document, &options).map_err(|errors| {
+        let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
+        anyhow!("export PDF impossible : {}", messages.join(" ; "))
+    })
+}
+
+fn main_name(world: &ClsmWorld) -> String {
+    world.main.get().vpath().get_without_slash().to_string()
+}
+
+/// Text escaped for Typst markup: every character that is not a letter, a digit or
+/// a space is preceded by a backslash, so that no text can become code.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == ' ' {
+            out.push(c);
+        } else if c.is_whitespace() {
+            out.push(' ');
+        } else {
+            out.push('\\');
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A string literal for Typst code.
+fn literal(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// Markdown turned into Typst markup: headings (shifted to start at `level`),
+/// paragraphs, emphasis, lists, tables, links, quotes and code. Raw HTML is dropped.
+pub fn markdown_to_typst(markdown: &str, level: usize) -> String {
+    let arena = Arena::new();
+    let mut options = Options::default();
+    options.extension.table = true;
+    options.extension.strikethrough = true;
+    let root = parse_document(&arena, markdown, &options);
+    let top = root
+        .descendants()
+        .filter_map(|n| match &n.data().value {
+            NodeValue::Heading(h) => Some(h.level as usize),
+            _ => None,
+        })
+        .min()
+        .unwrap_or(1);
+    let mut out = String::new();
+    block(root, &mut out, level as isize - top as isize, 0);
+    out.trim().to_string()
+}
+
+fn children<'a>(node: &'a AstNode<'a>, out: &mut String, shift: isize, indent: usize) {
+    for child in node.children() {
+        block(child, out, shift, indent);
+    }
+}
+
+fn inline<'a>(node: &'a AstNode<'a>) -> String {
+    let mut out = String::new();
+    for child in node.children() {
+        let value = child.data().value.clone();
+        match value {
+            NodeValue::Text(t) => out.push_str(&escape(&t)),
+            NodeValue::SoftBreak => out.push(' '),
+            NodeValue::LineBreak => out.push_str("\\\n"),
+            NodeValue::Code(c) => out.push_str(&format!("#raw({})", literal(&c.literal))),
+            NodeValue::Emph => out.push_str(&format!("#emph[{}]", inline(child))),
+            NodeValue::Strong => out.push_str(&format!("#strong[{}]", inline(child))),
+            NodeValue::Strikethrough => out.push_str(&format!("#strike[{}]", inline(child))),
+            NodeValue::Link(link) => {
+                let text = inline(child);
+                let safe = crate::views::web_url(&link.url).or_else(|| crate::views::mail_url(&link.url));
+                match safe {
+                    Some(url) => out.push_str(&format!("#link({})[{text}]", literal(&url))),
+                    None => out.push_str(&text),
+                }
+            }
+            NodeValue::Image(_) => out.push_str(&inline(child)),
+            NodeValue::HtmlInline(_) => {}
+            _ => out.push_str(&inline(child)),
+        }
+    }
+    out
+}
+
+fn block<'a>(node: &'a AstNode<'a>, out: &mut String, shift: isize, indent: usize) {
+    let pad = " ".repeat(indent);
+    let value = node.data().value.clone();
+    match value {
+        NodeValue::Document => children(node, out, shift, indent),
+        NodeValue::Paragraph => {
+            out.push_str(&inline(node));
+            out.push_str("\n\n");
+        }
+        NodeValue::Heading(h) => {
+            let level = (h.level as isize + shift).clamp(1, 6) as usize;
+            out.push_str(&format!("#heading(level: {level}, outlined: false)[{}]\n\n", inline(node)));
+        }
+        NodeValue::List(list) => {
+            for item in node.children() {
+                let mark = if list.list_type == ListType::Ordered { "+" } else { "-" };
+                let mut content = String::new();
+                for part in item.children() {
+                    match &part.data().value {
+                        NodeValue::Paragraph => content.push_str(&inline(part)),
+                        _ => {
+                            content.push('\n');
+                            block(part, &mut content, shift, indent + 2);
+                        }
+                    }
+                }
+                out.push_str(&format!("{pad}{mark} {}\n", content.trim_end()));
+            }
+            out.push('\n');
+        }
+        NodeValue::BlockQuote => {
+            let mut inner = String::new();
+            children(node, &mut inner, shift, 0);
+            out.push_str(&format!("#quote(block: true)[{}]\n\n", inner.trim()));
+        }
+        NodeValue::CodeBlock(code) => out.push_str(&format!("#raw(block: true, {})\n\n", literal(&code.literal))),
+        NodeValue::ThematicBreak => out.push_str("#line(length: 100%)\n\n"),
+        NodeValue::Table(table) => {
+            let columns = table.alignments.len().max(1);
+            let cells: Vec<String> = node
+                .descendants()
+                .filter(|n| matches!(n.data().value, NodeValue::TableCell))
+                .map(|c| format!("[{}]", inline(c)))
+                .collect();
+            out.push_str(&format!("#table(columns: {columns}, {})\n\n", cells.join(", ")));
+        }
+        NodeValue::HtmlBlock(_) => {}
+        _ => children(node, out, shift, indent),
+    }
+}
+
+/// Adds the French spelling of the values templates show, beside them:
+/// `date_fr` ("12 septembre 2024"), `montant_fr` ("1 250,50 €"), `valeur_fr` in the
+/// indicator's unit, `atteinte_fr` ("66,7 %"), `participants_fr`.
+pub fn frenchify(value: &mut serde_json::Value, unit: Option<&str>) {
+    use crate::model::PartialDate;
+    use crate::render::format;
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let unit_here = map.get("unite").and_then(|u| u.as_str()).map(str::to_string);
+            let unit = unit_here.as_deref().or(unit);
+            let mut added = Vec::new();
+            for (key, v) in map.iter() {
+                let french = match key.as_str() {
+                    "date" | "debut" | "fin" | "echeance" => {
+                        Some(v.as_str().and_then(|s| PartialDate::parse(s).ok()).map(|d| format::date(&d)))
+                    }
+                    "montant" | "budget_total" | "prevu" | "acquis" | "pressenti" => {
+                        Some(v.as_f64().map(format::euros))
+                    }
+                    "valeur" | "cible" => Some(v.as_f64().map(|n| format::value(n, unit))),
+                    "atteinte" => Some(v.as_f64().map(format::percent)),
+                    "participants" => Some(v.as_f64().map(|n| format::number(n, 0))),
+                    _ => None,
+                };
+                if let Some(french) = french {
+                    added.push((format!("{key}_fr"), french.map_or(Value::Null, Value::String)));
+                }
+            }
+            for v in map.values_mut() {
+                frenchify(v, unit);
+            }
+            map.extend(added);
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| frenchify(v, unit)),
+        _ => {}
+    }
+}
+
+/// The view data of the site, ready for the `.typ` templates: French spellings, and
+/// each Markdown body as escaped Typst markup (`corps_typst`) with its headings from
+/// `level` on.
+fn site_data(site: &crate::views::site::Site, level: usize) -> Result<serde_json::Value> {
+    let mut data = serde_json::to_value(site)?;
+    if let Some(actions) = data.get_mut("actions").and_then(|a| a.as_array_mut()) {
+        for (view, action) in site.actions.iter().zip(actions) {
+            action["corps_typst"] = serde_json::Value::String(markdown_to_typst(&view.corps, level));
+        }
+    }
+    frenchify(&mut data, None);
+    Ok(data)
+}
+
+/// The whole contract: `contrat.pdf`.
+pub fn contract(renderer: &crate::render::Renderer, site: &crate::views::site::Site) -> Result<Vec<u8>> {
+    let data = site_data(site, 3)?;
+    compile(&renderer.typst, "contrat.typ", &data, &format!("clsm-contrat-{}", site.contrat.titre))
+}
+
+/// One fiche per action: `(id, bytes)`, made on every core.
+pub fn fiches(renderer: &crate::render::Renderer, site: &crate::views::site::Site) -> Result<Vec<(String, Vec<u8>)>> {
+    use rayon::prelude::*;
+    let data = site_data(site, 2)?;
+    let contract = data["contrat"].clone();
+    let actions = data["actions"].as_array().cloned().unwrap_or_default();
+    actions
+        .par_iter()
+        .map(|action| {
+            let id = action["id"].as_str().unwrap_or_default().to_string();
+            let one = serde_json::json!({ "contrat": contract, "action": action });
+            Ok((id.clone(), compile(&renderer.typst, "fiche.typ", &one, &format!("clsm-fiche-{id}"))?))
+        })
+        .collect()
+}
+
+/// The annual report with its charts.
+pub fn bilan(renderer: &crate::render::Renderer, bilan: &crate::views::report::Bilan) -> Result<Vec<u8>> {
+    let graphiques: Vec<serde_json::Value> = bilan
+        .indicateurs
+        .iter()
+        .map(|i| serde_json::json!({ "indicateur": i, "graphique": crate::render::chart::indicator(i) }))
+        .collect();
+    let mut data = serde_json::json!({ "bilan": bilan, "graphiques": graphiques });
+    frenchify(&mut data, None);
+    compile(&renderer.typst, "bilan.typ", &data, &format!("clsm-bilan-{}-{}", bilan.titre, bilan.annee))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_can_never_become_code() {
+        assert_eq!(escape("#let x = 1"), "\\#let x \\= 1");
+        assert_eq!(
+            escape("*gras* _it_ $x$ @ref <l> [a] \\"),
+            "\\*gras\\* \\_it\\_ \\$x\\$ \\@ref \\<l\\> \\[a\\] \\\\"
+        );
+        assert_eq!(escape("Œuvre à 5 %"), "Œuvre à 5 \\%");
+    }
+
+    #[test]
+    fn markdown_becomes_escaped_typst_markup() {
+        let typst = markdown_to_typst(
+            "## Contexte\n\nUn *mot* et `#code`.\n\n- un\n- deux\n\n<script>x</script>\n\n[site](https://exemple.fr) [mal](javascript:alert(1))",
+            3,
+        );
+        assert!(typst.starts_with("#heading(level: 3, outlined: false)[Contexte]"), "{typst}");
+        assert!(typst.contains("Un #emph[mot] et #raw(\"#code\")\\."), "{typst}");
+        assert!(typst.contains("- un\n- deux"), "{typst}");
+        assert!(!typst.contains("script"), "{typst}");
+        assert!(typst.contains("#link(\"https://exemple.fr\")[site]"), "{typst}");
+        assert!(!typst.contains("javascript"), "{typst}");
+    }
+}

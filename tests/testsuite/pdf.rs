@@ -1,0 +1,60 @@
+//! The PDF documents: the contract, each fiche, the annual report.
+
+use crate::{clsm, files, project_root, readable_text, temp_dir};
+
+#[test]
+fn the_contract_and_each_fiche_as_pdf() {
+    let out = temp_dir("pdf").join("_site");
+    let result = clsm(&["build", "--out", out.to_str().unwrap()], &project_root());
+    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
+    let pdfs: Vec<(String, Vec<u8>)> = files(&out).into_iter().filter(|(n, _)| n.ends_with(".pdf")).collect();
+    assert_eq!(pdfs.len(), 23, "contrat.pdf and one PDF per action");
+    let contract = &pdfs.iter().find(|(n, _)| n == "contrat.pdf").unwrap().1;
+    let raw = String::from_utf8_lossy(contract);
+    assert!(raw.contains("/Lang(fr-FR)"), "language in the catalog");
+    assert!(raw.contains("/StructTreeRoot"), "a tagged PDF");
+    let text = readable_text("contrat.pdf", contract);
+    if !text.is_empty() {
+        for expected in [
+            "Sommaire",
+            "Fiche n°15 : Coordination du Conseil local de santé mentale",
+            "Cadre logique",
+            "Annuaire des partenaires",
+        ] {
+            assert!(text.contains(expected), "contrat.pdf lacks {expected:?}");
+        }
+        assert!(text.contains("1 / "), "pages are numbered");
+    }
+    let fiche = &pdfs.iter().find(|(n, _)| n == "fiches/fiche-15.pdf").unwrap().1;
+    let text = readable_text("fiche.pdf", fiche);
+    if !text.is_empty() {
+        for expected in [
+            "Améliorer le bien-être psychique des habitants du territoire",
+            "Bilan annuel",
+            "Intercommunal",
+            "5 000 €",
+            "tableau de suivi, questionnaires, bilan annuel.",
+        ] {
+            assert!(text.contains(expected), "fiche-15.pdf lacks {expected:?}");
+        }
+    }
+}
+
+#[test]
+fn the_annual_report_as_pdf() {
+    let path = temp_dir("bilan-pdf").join("bilan-2019.pdf");
+    let result =
+        clsm(&["bilan", "--annee", "2019", "--format", "pdf", "--out", path.to_str().unwrap()], &project_root());
+    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
+    let bytes = std::fs::read(&path).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let text = readable_text("bilan.pdf", &bytes);
+    if !text.is_empty() {
+        assert!(text.contains("Bilan 2019") && text.contains("Réunions et participants"), "{text}");
+    }
+    // Made again, it replaces itself (it says clsm made it) and is the same.
+    let again =
+        clsm(&["bilan", "--annee", "2019", "--format", "pdf", "--out", path.to_str().unwrap()], &project_root());
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(std::fs::read(&path).unwrap(), bytes);
+}
