@@ -14,6 +14,9 @@ use clsm::cli::{Cli, Command};
 use clsm::cmd::{self, Outcome};
 
 fn main() -> ExitCode {
+    // Typst lays pages out on the global thread pool too: give its threads the stack
+    // a long document needs (the default 2 MiB overflows on hundreds of fiches).
+    let _ = rayon::ThreadPoolBuilder::new().stack_size(32 << 20).build_global();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // `--help` and `--version` arrive here too, as "errors" for stdout.

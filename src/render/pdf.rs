@@ -20,6 +20,10 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
+/// The stack of the threads that lay documents out: Typst's layout is recursive, and
+/// a contract of hundreds of fiches goes deeper than a default thread allows.
+pub const STACK: usize = 64 << 20;
+
 /// The embedded fonts, loaded once.
 fn fonts() -> &'static (LazyHash<FontBook>, Vec<Font>) {
     static FONTS: OnceLock<(LazyHash<FontBook>, Vec<Font>)> = OnceLock::new();
@@ -89,7 +93,23 @@ pub fn compile(templates: &[(String, String)], main: &str, data: &serde_json::Va
     use chrono::Datelike;
     let today = Datetime::from_ymd(today.year(), today.month() as u8, today.day() as u8);
     let world = ClsmWorld { library: LazyHash::new(library), main, sources, today };
-    let document: PagedDocument = typst::compile(&world).output.map_err(|errors| {
+    // Laying out a long document recurses deeply: Typst gets a thread with room.
+    let compiled = std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("typst".into())
+            .stack_size(STACK)
+            .spawn_scoped(scope, || typst::compile::<PagedDocument>(&world).output)
+            .map(|handle| handle.join())
+    });
+    // Typst memoizes across compilations; one fiche after another, its cache would
+    // keep every one of them: keep only what the last few could reuse.
+    typst::comemo::evict(8);
+    let compiled = match compiled {
+        Ok(Ok(result)) => result,
+        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Err(e) => return Err(anyhow!("impossible de lancer la composition du PDF : {e}")),
+    };
+    let document: PagedDocument = compiled.map_err(|errors| {
         let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
         anyhow!("modèle PDF `{}` : {}", main_name(&world), messages.join(" ; "))
     })?;
