@@ -37,12 +37,7 @@ impl<'a> Context<'a> {
             set.extend(repo.unreadable.iter().filter(|(k, _)| *k == kind).map(|(_, id)| id.as_str()));
             set
         });
-        let mut vocab = Vocabularies::default();
-        for (name, words) in repo.config.vocabulaire.iter().flatten() {
-            for (word, label) in words {
-                vocab.extend(name, word.clone(), label.clone());
-            }
-        }
+        let vocab = repo.config.vocabularies();
         Context { repo, vocab, today, ids }
     }
 

@@ -15,9 +15,7 @@ pub fn run(repo: Option<&std::path::Path>, args: &CheckArgs) -> Result<Outcome> 
     let mut loaded = load::load(&root)?;
     let diagnostics = check::check(&mut loaded, crate::cmd::today());
 
-    let color = args.format == Format::Human
-        && std::io::stderr().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = crate::cmd::color(args.format == Format::Human && std::io::stderr().is_terminal());
     let text = check::render(args.format, &diagnostics, &loaded, Summary::of(&loaded), color);
     // People read diagnostics on stderr; tools read JSON and annotations on stdout.
     let written = match args.format {

@@ -29,6 +29,11 @@ pub enum Outcome {
     Problems,
 }
 
+/// Colours on a terminal only, and never when `NO_COLOR` is set.
+pub fn color(terminal: bool) -> bool {
+    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// Loads and checks the repository for a command that renders it. Documents are
 /// only made from a repository without errors: when it has some, they are printed
 /// as `clsm check` would and `None` is returned. Warnings are counted and let pass.
@@ -38,7 +43,7 @@ pub fn load_checked(repo: Option<&Path>) -> Result<Option<Loaded>> {
     let diagnostics = crate::check::check(&mut loaded, today());
     let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
     if errors {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let color = color(std::io::stderr().is_terminal());
         eprint!("{}", crate::check::render(Format::Human, &diagnostics, &loaded, Summary::of(&loaded), color));
         eprintln!("aucun document produit : corrigez d'abord les erreurs ci-dessus");
         return Ok(None);

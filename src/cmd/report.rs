@@ -29,9 +29,7 @@ pub fn run(repo: Option<&Path>, args: &ReportArgs) -> Result<Outcome> {
     let report = report::report(&loaded.repo, scope, args.axe.as_deref());
     let (text, marker) = match args.format {
         ReportFormat::Terminal => {
-            let color = args.out.is_none()
-                && std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            let color = crate::cmd::color(args.out.is_none() && std::io::stdout().is_terminal());
             (render::text::report(&report, color), "situation au")
         }
         ReportFormat::Md => {

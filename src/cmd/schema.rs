@@ -25,16 +25,10 @@ fn schema_of(kind: SchemaKind, cx: &SchemaCx) -> Value {
 
 pub fn run(repo: Option<&Path>, args: &SchemaArgs) -> Result<Outcome> {
     // Inside a repository, its own words are part of the vocabularies.
-    let mut vocab = Vocabularies::default();
-    if let Ok(root) = load::find_root(repo)
-        && let Ok(loaded) = load::load(&root)
-    {
-        for (name, words) in loaded.repo.config.vocabulaire.iter().flatten() {
-            for (word, label) in words {
-                vocab.extend(name, word.clone(), label.clone());
-            }
-        }
-    }
+    let vocab = match load::find_root(repo).and_then(|root| load::load(&root)) {
+        Ok(loaded) => loaded.repo.config.vocabularies(),
+        Err(_) => Vocabularies::default(),
+    };
     let cx = SchemaCx { vocab: &vocab };
     let value = match args.kind {
         Some(kind) => schema_of(kind, &cx),

@@ -18,16 +18,6 @@ fn labels(vocab: &Vocabularies, of: &vocab::Vocab, words: &Option<Vec<String>>) 
     joined(&list)
 }
 
-fn vocabularies(repo: &Repository) -> Vocabularies {
-    let mut v = Vocabularies::default();
-    for (name, words) in repo.config.vocabulaire.iter().flatten() {
-        for (word, label) in words {
-            v.extend(name, word.clone(), label.clone());
-        }
-    }
-    v
-}
-
 fn text(v: &Option<String>) -> Cell {
     v.clone().into()
 }
@@ -103,7 +93,7 @@ pub fn indicators(repo: &Repository) -> Table {
 
 /// One row per action, with the columns of the cadre logique.
 pub fn actions(repo: &Repository) -> Table {
-    let vocab = vocabularies(repo);
+    let vocab = repo.config.vocabularies();
     let header = vec![
         "action",
         "numero",
@@ -183,7 +173,7 @@ pub fn actions(repo: &Repository) -> Table {
 
 /// One row per partner; the personal `contacts` only when `interne`.
 pub fn partners(repo: &Repository, interne: bool) -> Table {
-    let vocab = vocabularies(repo);
+    let vocab = repo.config.vocabularies();
     let mut header = vec![
         "partenaire",
         "nom",

@@ -3,8 +3,9 @@
 /// A fiche split in two. Line numbers are 1-based lines of the file.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Split<'a> {
-    /// The YAML between the two `---` lines.
+    /// The YAML between the two `---` lines, and where it is in the text.
     pub yaml: &'a str,
+    pub yaml_range: std::ops::Range<usize>,
     /// The file line on which the YAML starts.
     pub yaml_line: usize,
     /// The Markdown after the closing `---`.
@@ -53,7 +54,12 @@ pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
         }
         if trimmed == "---" || trimmed == "..." {
             let body_start = (end + 1).min(text.len());
-            return Ok(Split { yaml: &text[yaml_start..offset], yaml_line: 2, body: &text[body_start..] });
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_range: yaml_start..offset,
+                yaml_line: 2,
+                body: &text[body_start..],
+            });
         }
         offset = end + 1;
     }

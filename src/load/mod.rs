@@ -225,8 +225,7 @@ fn reread(root: &Path, rel: &str) -> Source {
 fn reparse(text: String) -> Source {
     match frontmatter::split(&text) {
         Ok(s) => {
-            let start = s.yaml.as_ptr() as usize - text.as_ptr() as usize;
-            let format = Format::Fiche { yaml: start..start + s.yaml.len(), first_line: s.yaml_line };
+            let format = Format::Fiche { yaml: s.yaml_range, first_line: s.yaml_line };
             Source { text, format, spans: OnceLock::new() }
         }
         Err(_) => Source::raw(text),
@@ -433,10 +432,7 @@ fn parse_fiche(fiche: &FicheFile, bytes: &[u8]) -> FileResult {
         }
     };
     let (yaml_range, first_line, body) = match frontmatter::split(&text) {
-        Ok(s) => {
-            let start = s.yaml.as_ptr() as usize - text.as_ptr() as usize;
-            (start..start + s.yaml.len(), s.yaml_line, s.body.to_string())
-        }
+        Ok(s) => (s.yaml_range, s.yaml_line, s.body.to_string()),
         Err(e) => {
             let at = At::Pos { line: e.line, column: 1, width: 1 };
             diagnostics.push(Diagnostic::new(Code::FrontMatter, fiche.rel.clone(), at, e.message).help(e.help));

@@ -43,6 +43,19 @@ record! {
     }
 }
 
+impl Config {
+    /// The vocabularies in force: the built-in words and the contract's own.
+    pub fn vocabularies(&self) -> crate::model::vocab::Vocabularies {
+        let mut vocab = crate::model::vocab::Vocabularies::default();
+        for (name, words) in self.vocabulaire.iter().flatten() {
+            for (word, label) in words {
+                vocab.extend(name, word.clone(), label.clone());
+            }
+        }
+        vocab
+    }
+}
+
 impl<V: FromYaml> FromYaml for BTreeMap<String, V> {
     fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         let Value::Mapping(map) = value else {

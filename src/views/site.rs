@@ -346,12 +346,7 @@ fn link(id: &str, titre: Option<&str>) -> Lien {
 
 impl<'a> Names<'a> {
     pub(crate) fn new(repo: &'a Repository) -> Self {
-        let mut vocab = Vocabularies::default();
-        for (name, words) in repo.config.vocabulaire.iter().flatten() {
-            for (word, label) in words {
-                vocab.extend(name, word.clone(), label.clone());
-            }
-        }
+        let vocab = repo.config.vocabularies();
         let c = &repo.config;
         Names {
             repo,
