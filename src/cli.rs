@@ -25,6 +25,19 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "DOSSIER")]
     pub repo: Option<PathBuf>,
 
+    /// Durée maximale de la commande, en secondes (par défaut : 300) ; au-delà, clsm
+    /// s'arrête (code 2) en nommant le modèle ou le document en cours, et les
+    /// documents déjà publiés restent intacts
+    #[arg(long, global = true, value_name = "SECONDES", default_value_t = 300, hide_default_value = true)]
+    #[arg(value_parser = clap::value_parser!(u64).range(1..))]
+    pub delai: u64,
+
+    /// Mémoire maximale, en Mo (par défaut : les trois quarts de celle de la machine) ;
+    /// au-delà, clsm s'arrête de même
+    #[arg(long, global = true, value_name = "MO")]
+    #[arg(value_parser = clap::value_parser!(u64).range(1..))]
+    pub memoire: Option<u64>,
+
     /// Affiche l'aide
     #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
     help: Option<bool>,
@@ -90,7 +103,7 @@ pub enum Command {
 
     /// Ce qui a changé entre deux révisions git, fiche par fiche et champ par champ
     #[command(help_template = TEMPLATE)]
-    #[command(override_usage = "clsm diff [RÉVISION] [RÉVISION] [--format texte|md|json]")]
+    #[command(override_usage = "clsm diff [RÉVISION] [RÉVISION] [--format texte|md|json] [--interne]")]
     Diff(DiffArgs),
 }
 
@@ -112,6 +125,11 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value = "texte", value_name = "FORMAT")]
     #[arg(hide_possible_values = true, hide_default_value = true)]
     pub format: DiffFormat,
+
+    /// Montre aussi les changements des contacts personnels des partenaires (à ne
+    /// pas publier : sans cette option, ils sont seulement signalés)
+    #[arg(long)]
+    pub interne: bool,
 }
 
 #[derive(Debug, Args)]

@@ -42,6 +42,7 @@ macro_rules! codes {
 }
 
 codes! {
+    FichierIllisible = "fichier-illisible", Error;
     Encodage = "encodage", Error;
     FrontMatter = "front-matter", Error;
     YamlSyntaxe = "yaml-syntaxe", Error;
@@ -61,6 +62,7 @@ codes! {
     RatioIncoherent = "ratio-incoherent", Error;
     AvancementDesordre = "avancement-desordre", Error;
     StatutIncoherent = "statut-incoherent", Error;
+    TexteHorsLimites = "texte-hors-limites", Error;
     FichierInattendu = "fichier-inattendu", Warning;
     ActionSansIndicateur = "action-sans-indicateur", Warning;
     IndicateurOrphelin = "indicateur-orphelin", Warning;

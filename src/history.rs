@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
 
+use crate::files::read_regular;
 use crate::load::{self, CONFIG_FILE, Loaded};
 
 /// The files of a data repository: `clsm.toml` and every `fiches/*/*.md`.
@@ -71,6 +72,12 @@ pub fn at_revision(data_root: &Path, revision: &str) -> Result<Snapshot> {
         if !entry.mode.is_blob() || !is_data_file(&path) {
             continue;
         }
+        // The same bound as on disk: a blob of gigabytes is not read into memory.
+        let limit = if path == CONFIG_FILE { load::CONFIG_LIMIT } else { load::FICHE_LIMIT };
+        let size = repo.find_header(entry.oid).context("objet git illisible")?.size();
+        if size > limit {
+            bail!("`{path}` dépasse {} à la révision `{revision}` : il n'est pas lu", crate::files::read::size(limit));
+        }
         let data = repo.find_object(entry.oid).context("objet git illisible")?.detach().data;
         if path == CONFIG_FILE {
             snapshot.config = data;
@@ -90,8 +97,10 @@ pub fn at_revision(data_root: &Path, revision: &str) -> Result<Snapshot> {
 
 /// The data repository as it is on disk.
 pub fn working_tree(data_root: &Path) -> Result<Snapshot> {
-    let read = |p: PathBuf| std::fs::read(&p).with_context(|| format!("impossible de lire `{}`", p.display()));
-    let mut snapshot = Snapshot { config: read(data_root.join(CONFIG_FILE))?, fiches: Vec::new() };
+    // The same bounds as `clsm check`: regular files only, never through a link.
+    let read =
+        |p: PathBuf, limit| read_regular(&p, limit).with_context(|| format!("impossible de lire `{}`", p.display()));
+    let mut snapshot = Snapshot { config: read(data_root.join(CONFIG_FILE), load::CONFIG_LIMIT)?, fiches: Vec::new() };
     let fiches = data_root.join("fiches");
     if fiches.is_dir() {
         for entry in walkdir::WalkDir::new(&fiches).min_depth(2).max_depth(2).follow_links(false).sort_by_file_name() {
@@ -99,7 +108,7 @@ pub fn working_tree(data_root: &Path) -> Result<Snapshot> {
             let relative = entry.path().strip_prefix(data_root).unwrap_or(entry.path());
             let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
             if entry.file_type().is_file() && is_data_file(&relative) {
-                snapshot.fiches.push((relative, read(entry.path().to_path_buf())?));
+                snapshot.fiches.push((relative, read(entry.path().to_path_buf(), load::FICHE_LIMIT)?));
             }
         }
     }

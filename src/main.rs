@@ -29,6 +29,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    clsm::limits::watch(clsm::limits::Limits {
+        delai: std::time::Duration::from_secs(cli.delai),
+        memoire: cli.memoire.map(|mo| mo << 20).or_else(clsm::limits::Limits::default_memory),
+    });
     let result = match &cli.command {
         Command::Check(args) => cmd::check::run(cli.repo.as_deref(), args),
         Command::Build(args) => cmd::build::run(cli.repo.as_deref(), args),
@@ -45,9 +49,10 @@ fn main() -> ExitCode {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
         Err(e) => {
-            eprintln!("erreur : {e}");
+            // Messages quote file names and text from the repository: shown, never obeyed.
+            eprintln!("erreur : {}", clsm::terminal::clean(&e.to_string()));
             for cause in e.chain().skip(1) {
-                eprintln!("  cause : {cause}");
+                eprintln!("  cause : {}", clsm::terminal::clean(&cause.to_string()));
             }
             ExitCode::from(2)
         }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::diag::{At, Diagnostic, Severity};
 use crate::load::Loaded;
+use crate::terminal;
 
 /// The output formats of `clsm check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -78,18 +79,17 @@ fn human(diagnostics: &[Diagnostic], loaded: &Loaded, summary: Summary, color: b
             Severity::Warning => ("avertissement", "1;33"),
         };
         let head = style.paint(paint, &format!("{label}[{}]", d.code));
-        let _ = writeln!(out, "{}:{line}:{column}: {head}: {}", d.file, style.paint("1", &d.message));
+        let (file, message) = (terminal::one_line(&d.file), terminal::clean(&d.message));
+        let _ = writeln!(out, "{file}:{line}:{column}: {head}: {}", style.paint("1", &message));
         if let Some(text) = loaded.sources.get(&d.file).and_then(|s| s.line(line)) {
             let gutter = " ".repeat(line.to_string().len());
-            let text = text.replace('\t', " ");
-            let indent: String = text.chars().take(column.saturating_sub(1)).map(|_| ' ').collect();
-            let available = text.chars().count().saturating_sub(column.saturating_sub(1)).max(1);
-            let marks = "^".repeat(width.clamp(1, available));
+            let (text, indent, marks) = excerpt(text, column, width);
+            let (indent, marks) = (" ".repeat(indent), "^".repeat(marks));
             let _ = writeln!(out, " {} {text}", style.paint("34", &format!("{line} |")));
             let _ = writeln!(out, " {gutter} {} {indent}{}", style.paint("34", "|"), style.paint(paint, &marks));
         }
         if let Some(help) = &d.help {
-            let _ = writeln!(out, " {} {help}", style.paint("36", "aide :"));
+            let _ = writeln!(out, " {} {}", style.paint("36", "aide :"), terminal::clean(help));
         }
         out.push('\n');
     }
@@ -112,6 +112,38 @@ fn human(diagnostics: &[Diagnostic], loaded: &Loaded, summary: Summary, color: b
     };
     let _ = writeln!(out, "{counts} : {verdict}");
     out
+}
+
+/// The most characters of a line quoted under a diagnostic.
+const EXCERPT: usize = 100;
+
+/// The part of `line` to quote, how far the caret is indented under it and how many
+/// carets: at most [`EXCERPT`] characters around `column`, cut with `…`. The caret
+/// stays under the value: a character that would act on the terminal is shown as
+/// one `�`, a tab as one space.
+fn excerpt(line: &str, column: usize, width: usize) -> (String, usize, usize) {
+    let chars: Vec<char> = line
+        .chars()
+        .map(|c| match c {
+            '\t' => ' ',
+            c if terminal::acts(c) => '\u{FFFD}',
+            c => c,
+        })
+        .collect();
+    let at = column.saturating_sub(1).min(chars.len());
+    let start = if chars.len() <= EXCERPT { 0 } else { at.saturating_sub(EXCERPT / 3) };
+    let end = (start + EXCERPT).min(chars.len());
+    let mut text: String = chars[start..end].iter().collect();
+    let mut indent = at - start;
+    if start > 0 {
+        text.insert(0, '…');
+        indent += 1;
+    }
+    if end < chars.len() {
+        text.push('…');
+    }
+    let marks = width.clamp(1, end.saturating_sub(at).max(1));
+    (text, indent, marks)
 }
 
 #[derive(Serialize)]
@@ -193,8 +225,10 @@ fn github(diagnostics: &[Diagnostic], root: &std::path::Path) -> String {
     out
 }
 
+/// GitHub's escaping of a workflow command, after the characters that would act on
+/// the log's terminal are shown escaped.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    terminal::clean(s).replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
 }
 
 fn escape_property(s: &str) -> String {
@@ -204,6 +238,18 @@ fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lines_are_quoted_around_the_value() {
+        assert_eq!(excerpt("statut: en_cours", 9, 8), ("statut: en_cours".to_string(), 8, 8));
+        let long = format!("{}valeur{}", "a".repeat(500), "b".repeat(500));
+        let (text, indent, marks) = excerpt(&long, 501, 6);
+        assert_eq!(text.chars().count(), EXCERPT + 2);
+        assert!(text.starts_with('…') && text.ends_with('…'));
+        assert_eq!(text.chars().skip(indent).take(6).collect::<String>(), "valeur");
+        assert_eq!(marks, 6);
+        assert_eq!(excerpt("a\u{1b}b", 3, 1), ("a\u{FFFD}b".to_string(), 2, 1));
+    }
 
     #[test]
     fn github_escapes_newlines_and_separators() {

@@ -5,10 +5,11 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::cli::{BilanArgs, BilanFormat};
-use crate::cmd::{Outcome, emit, load_checked, reference_date};
+use crate::cmd::{Outcome, emit, load_checked, reference_date, signature};
+use crate::files::write::{Signature, write_document, write_into_site};
 use crate::render;
 use crate::render::Renderer;
-use crate::render::output::OutputDir;
+use crate::terminal::clean;
 use crate::views::report::{self, Scope};
 
 pub fn run(repo: Option<&Path>, args: &BilanArgs) -> Result<Outcome> {
@@ -20,38 +21,35 @@ pub fn run(repo: Option<&Path>, args: &BilanArgs) -> Result<Outcome> {
         BilanFormat::Json => {
             let mut json = serde_json::to_string_pretty(&bilan)?;
             json.push('\n');
-            emit(args.out.as_deref(), &json, "\"produit_par\": \"clsm\"")?;
+            emit(args.out.as_deref(), &json, signature::JSON, &loaded.root)?;
         }
         BilanFormat::Pdf => {
             let pdf = bilan_pdf(&Renderer::new(&loaded.root)?, &bilan)?;
             match &args.out {
                 Some(path) => {
                     // A PDF made by clsm says so in its metadata.
-                    crate::render::output::write_document(path, &pdf, "clsm")?;
-                    eprintln!("écrit dans `{}`", path.display());
+                    write_document(path, &pdf, &Signature::Pdf, &loaded.root)?;
+                    eprintln!("écrit dans `{}`", clean(&path.display().to_string()));
                 }
-                None => {
-                    let site = loaded.root.join("_site");
-                    let name = format!("bilan-{annee}.pdf");
-                    OutputDir::for_document(&site, &loaded.root)?.write(&name, &pdf)?;
-                    eprintln!("bilan {annee} écrit dans `{}`", site.join(&name).display());
-                }
+                None => into_site(&loaded.root, &format!("bilan-{annee}.pdf"), &pdf, annee)?,
             }
         }
         BilanFormat::Html => {
             let html = render::documents::bilan_html(&Renderer::new(&loaded.root)?, &bilan)?;
             match &args.out {
-                Some(path) => emit(Some(path), &html, "content=\"clsm\"")?,
-                None => {
-                    let site = loaded.root.join("_site");
-                    let name = format!("bilan-{annee}.html");
-                    OutputDir::for_document(&site, &loaded.root)?.write(&name, html.as_bytes())?;
-                    eprintln!("bilan {annee} écrit dans `{}`", site.join(&name).display());
-                }
+                Some(path) => emit(Some(path), &html, signature::COMMENT, &loaded.root)?,
+                None => into_site(&loaded.root, &format!("bilan-{annee}.html"), html.as_bytes(), annee)?,
             }
         }
     }
     Ok(Outcome::Clean)
+}
+
+/// Adds the bilan to the repository's `_site/`, beside the built site.
+fn into_site(root: &Path, name: &str, content: &[u8], annee: i32) -> Result<()> {
+    let path = write_into_site(&root.join("_site"), root, name, content)?;
+    eprintln!("bilan {annee} écrit dans `{}`", clean(&path.display().to_string()));
+    Ok(())
 }
 
 #[cfg(feature = "pdf")]

@@ -1,4 +1,4 @@
-//! `clsm build`: the document set (HTML site) into `_site/` or `--out`.
+//! `clsm build`: the document set (HTML site and PDFs) into `_site/` or `--out`.
 
 use std::path::Path;
 
@@ -6,8 +6,9 @@ use anyhow::Result;
 
 use crate::cli::BuildArgs;
 use crate::cmd::{Outcome, load_checked};
+use crate::files::write::SiteWriter;
 use crate::render::Renderer;
-use crate::render::output::OutputDir;
+use crate::terminal::clean;
 use crate::{render, views};
 
 pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
@@ -15,14 +16,16 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     let out = args.out.clone().unwrap_or_else(|| loaded.root.join("_site"));
     let site = views::site::build(&loaded.repo, views::site::Options { interne: args.interne });
     let renderer = Renderer::new(&loaded.root)?;
-    let folder = OutputDir::new(&out, &loaded.root)?;
+    // Everything is written into a staging folder, put in place of `out` at the end:
+    // a build that fails leaves the previous site as it was.
+    let folder = SiteWriter::new(&out, &loaded.root)?;
     // The views hold everything the pages need: the records' memory can serve the
     // rendering instead.
     drop(loaded);
     let written = render::site::write(&site, &renderer, &folder)?;
     let pdfs = if args.sans_pdf { 0 } else { write_pdfs(&site, &renderer, &folder)? };
     folder.finish()?;
-    eprintln!("site construit dans `{}` : {} pages, {pdfs} PDF", out.display(), written.pages);
+    eprintln!("site construit dans `{}` : {} pages, {pdfs} PDF", clean(&out.display().to_string()), written.pages);
     if args.interne {
         eprintln!("attention : ce site contient les contacts des partenaires ; ne le publiez pas");
     }
@@ -33,7 +36,7 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
 
 /// `contrat.pdf` and one PDF per fiche, in `fiches/`.
 #[cfg(feature = "pdf")]
-fn write_pdfs(site: &views::site::Site, renderer: &Renderer, folder: &OutputDir) -> Result<usize> {
+fn write_pdfs(site: &views::site::Site, renderer: &Renderer, folder: &SiteWriter) -> Result<usize> {
     folder.write("contrat.pdf", &render::pdf::contract(renderer, site)?)?;
     let fiches = render::pdf::fiches(renderer, site)?;
     for (id, bytes) in &fiches {
@@ -43,7 +46,7 @@ fn write_pdfs(site: &views::site::Site, renderer: &Renderer, folder: &OutputDir)
 }
 
 #[cfg(not(feature = "pdf"))]
-fn write_pdfs(_: &views::site::Site, _: &Renderer, _: &OutputDir) -> Result<usize> {
+fn write_pdfs(_: &views::site::Site, _: &Renderer, _: &SiteWriter) -> Result<usize> {
     anyhow::bail!(
         "cette version de clsm est construite sans les PDF\naide : ajoutez `--sans-pdf`, ou construisez clsm avec sa fonction `pdf`"
     )

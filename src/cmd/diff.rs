@@ -25,7 +25,7 @@ pub fn run(repo: Option<&Path>, args: &DiffArgs) -> Result<Outcome> {
         }
         [a, b, ..] => (a.clone(), history::at_revision(&root, a)?, b.clone(), history::at_revision(&root, b)?),
     };
-    let changes = compare(&old.load().repo, &new.load().repo);
+    let changes = compare(&old.load().repo, &new.load().repo, args.interne);
     let text = match args.format {
         DiffFormat::Texte => changes::to_text(&changes),
         DiffFormat::Md => changes::to_markdown(&changes, &old_name, &new_name),
@@ -36,5 +36,8 @@ pub fn run(repo: Option<&Path>, args: &DiffArgs) -> Result<Outcome> {
         }
     };
     std::io::stdout().write_all(text.as_bytes()).context("impossible d'écrire le résultat")?;
+    if args.interne {
+        eprintln!("attention : ces changements montrent les contacts des partenaires ; ne les publiez pas");
+    }
     Ok(Outcome::Clean)
 }

@@ -8,7 +8,8 @@ use anyhow::{Context, Result, bail};
 use crate::cli::{ExportArgs, ExportFormat, ExportKind, ExportProfile};
 use crate::cmd::{Outcome, load_checked};
 use crate::export::{self, Profile};
-use crate::render::output::write_document;
+use crate::files::write::{Signature, write_document};
+use crate::terminal::clean;
 
 /// The delimiter given with `--delimiter`: one ASCII character, or `tab`.
 fn delimiter(given: &str) -> Result<u8> {
@@ -38,18 +39,21 @@ pub fn run(repo: Option<&Path>, args: &ExportArgs) -> Result<Outcome> {
         ExportKind::Actions => export::actions(&loaded.repo),
         ExportKind::Partenaires => export::partners(&loaded.repo, args.interne),
     };
-    let (bytes, marker) = match args.format {
+    // An earlier export of the same table starts like this one: it may be replaced.
+    let (bytes, signature) = match args.format {
         ExportFormat::Csv => {
             let header = table.header.join(&(profile.delimiter as char).to_string());
-            (export::to_csv(&table, profile)?, header)
+            (export::to_csv(&table, profile)?, Signature::prefix(format!("{header}\r\n")))
         }
-        ExportFormat::Json => (export::to_json(&table)?, format!("\"{}\":", table.header[0])),
+        ExportFormat::Json => {
+            let first = format!("[\n  {{\n    \"{}\": ", table.header[0]);
+            (export::to_json(&table)?, Signature::Prefix(vec![first, "[]\n".into()]))
+        }
     };
     match &args.out {
-        // A file that begins like this export is an earlier export: it may be replaced.
         Some(path) => {
-            write_document(path, &bytes, &marker)?;
-            eprintln!("{} lignes écrites dans `{}`", table.rows.len(), path.display());
+            write_document(path, &bytes, &signature, &loaded.root)?;
+            eprintln!("{} lignes écrites dans `{}`", table.rows.len(), clean(&path.display().to_string()));
         }
         None => std::io::stdout().write_all(&bytes).context("impossible d'écrire le résultat")?,
     }

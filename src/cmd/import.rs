@@ -8,10 +8,11 @@ use anyhow::{Context, Result, bail};
 
 use crate::cli::ImportArgs;
 use crate::cmd::Outcome;
+use crate::files::write::create_new;
 use crate::import::{self, Column, Encoding, Row};
 use crate::load;
 use crate::model::Repository;
-use crate::render::output::create_new;
+use crate::terminal::clean;
 
 fn quoted(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_default()
@@ -103,11 +104,11 @@ pub fn run(repo: Option<&Path>, args: &ImportArgs) -> Result<Outcome> {
         b'\t' => "tabulation".to_string(),
         d => format!("`{}`", d as char),
     };
-    eprintln!("{source} : encodage {encoding}, séparateur {delimiter}, en-têtes ligne {}", sheet.header_line);
+    eprintln!("{} : encodage {encoding}, séparateur {delimiter}, en-têtes ligne {}", clean(&source), sheet.header_line);
     let unmapped: Vec<&str> =
         sheet.columns.iter().filter(|(h, c)| c.is_none() && !h.is_empty()).map(|(h, _)| h.as_str()).collect();
     if !unmapped.is_empty() {
-        eprintln!("colonnes non reconnues, recopiées dans le texte des fiches : {}", unmapped.join(", "));
+        eprintln!("colonnes non reconnues, recopiées dans le texte des fiches : {}", clean(&unmapped.join(", ")));
     }
     let known_axes: BTreeSet<&str> = loaded.repo.config.axes.iter().flatten().filter_map(|a| a.id.as_deref()).collect();
     let mut missing_axes = BTreeSet::new();
@@ -133,21 +134,21 @@ pub fn run(repo: Option<&Path>, args: &ImportArgs) -> Result<Outcome> {
             eprintln!(
                 "ligne {} : la colonne « Actions » contient un objectif (« {} ») : la ligne semble décalée d'une colonne ; vérifiez {relative}",
                 row.line,
-                row.cells.get(&Column::Action).map(String::as_str).unwrap_or_default()
+                clean(row.cells.get(&Column::Action).map(String::as_str).unwrap_or_default())
             );
         }
-        if root.join(&relative).exists() {
+        if std::fs::symlink_metadata(root.join(&relative)).is_ok() {
             kept.push(relative);
             continue;
         }
         if args.dry_run {
-            println!("=== {relative}\n{text}");
+            println!("=== {relative}\n{}", clean(&text));
             created.push(relative);
             continue;
         }
-        match create_new(&root.join(&relative), text.as_bytes()) {
+        match create_new(&root.join(&relative), text.as_bytes(), &root) {
             Ok(()) => created.push(relative),
-            Err(_) if root.join(&relative).exists() => kept.push(relative),
+            Err(_) if std::fs::symlink_metadata(root.join(&relative)).is_ok() => kept.push(relative),
             Err(e) => return Err(e),
         }
     }
@@ -158,7 +159,7 @@ pub fn run(repo: Option<&Path>, args: &ImportArgs) -> Result<Outcome> {
     }
     if !missing_axes.is_empty() {
         let list: Vec<&str> = missing_axes.iter().map(String::as_str).collect();
-        eprintln!("axes à déclarer dans clsm.toml ([[axes]]) : {}", list.join(", "));
+        eprintln!("axes à déclarer dans clsm.toml ([[axes]]) : {}", clean(&list.join(", ")));
     }
     if !args.dry_run && !created.is_empty() {
         eprintln!("prochaine étape : `clsm check`, puis complétez les fiches");

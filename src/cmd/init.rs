@@ -10,8 +10,8 @@ use chrono::Datelike;
 use crate::cli::{InitArgs, NewKind};
 use crate::cmd::Outcome;
 use crate::cmd::new::fiche_text_citing;
+use crate::files::write::create_new;
 use crate::load::{self, CONFIG_FILE};
-use crate::render::output::create_new;
 use crate::render::{Renderer, TEMPLATES};
 
 /// The contract of a new repository, for the year `year`.
@@ -45,11 +45,11 @@ titre = "Santé mentale"
 /// Creates `relative` under `dir` unless it exists; says what it did.
 fn create(dir: &Path, relative: &str, content: &str, created: &mut Vec<String>) -> Result<()> {
     let path = dir.join(relative);
-    if path.exists() {
+    if fs::symlink_metadata(&path).is_ok() {
         eprintln!("conservé : {relative} (existe déjà)");
         return Ok(());
     }
-    create_new(&path, content.as_bytes())?;
+    create_new(&path, content.as_bytes(), dir)?;
     created.push(relative.to_string());
     Ok(())
 }
@@ -78,6 +78,7 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
                 dir.display()
             );
         }
+        fs::create_dir_all(&dir).with_context(|| format!("impossible de créer `{}`", dir.display()))?;
         let year = crate::cmd::today().year();
         create(&dir, CONFIG_FILE, &config(year), &mut created)?;
         create(&dir, ".gitignore", "# Les documents produits par clsm build et clsm bilan.\n_site/\n", &mut created)?;

@@ -78,14 +78,32 @@ pub fn reference_date(given: Option<&str>) -> Result<chrono::NaiveDate> {
     }
 }
 
-/// Writes a document to `out`, or to standard output.
-pub fn emit(out: Option<&Path>, content: &str, marker: &str) -> Result<()> {
+/// The first line clsm gives each kind of document it writes to a file, so that a
+/// later run may replace that file, and no other.
+pub mod signature {
+    /// HTML and Markdown: a comment, invisible once rendered.
+    pub const COMMENT: &str = "<!-- produit par clsm -->\n";
+    /// The JSON of `report` and `bilan`: their first key.
+    pub const JSON: &str = "{\n  \"produit_par\": \"clsm\",\n";
+    /// The terminal report, written to a file.
+    pub const TEXT: &str = "Produit par clsm\n";
+}
+
+/// Writes a document to `out` (starting with `signature`, which it then carries), or
+/// to standard output as it is.
+pub fn emit(out: Option<&Path>, content: &str, signature: &str, repo_root: &Path) -> Result<()> {
     use anyhow::Context as _;
     use std::io::Write as _;
     match out {
         Some(path) => {
-            crate::render::output::write_document(path, content.as_bytes(), marker)?;
-            eprintln!("écrit dans `{}`", path.display());
+            let signed = if content.starts_with(signature) {
+                std::borrow::Cow::Borrowed(content)
+            } else {
+                std::borrow::Cow::Owned(format!("{signature}{content}"))
+            };
+            let sig = crate::files::write::Signature::prefix(signature);
+            crate::files::write::write_document(path, signed.as_bytes(), &sig, repo_root)?;
+            eprintln!("écrit dans `{}`", crate::terminal::clean(&path.display().to_string()));
             Ok(())
         }
         None => std::io::stdout().write_all(content.as_bytes()).context("impossible d'écrire le résultat"),

@@ -7,10 +7,10 @@ use tera::Context;
 
 use crate::cli::{NewArgs, NewKind};
 use crate::cmd::Outcome;
+use crate::files::write::create_new;
 use crate::load;
 use crate::model::{Kind, Repository, is_id, slugify};
 use crate::render::Renderer;
-use crate::render::output::create_new;
 
 /// "groupe-aidants" → "Groupe aidants": a first title that passes `check`.
 pub fn title_from_id(id: &str) -> String {
@@ -79,11 +79,11 @@ pub fn run(repo: Option<&Path>, args: &NewArgs) -> Result<Outcome> {
         NewKind::Indicateur => Kind::Indicateur,
     };
     let relative = format!("fiches/{}/{}.md", kind.folder(), args.id);
-    if loaded.repo.ids(kind).contains(&args.id.as_str()) || root.join(&relative).exists() {
+    if loaded.repo.ids(kind).contains(&args.id.as_str()) || std::fs::symlink_metadata(root.join(&relative)).is_ok() {
         bail!("`{relative}` existe déjà : choisissez un autre identifiant ou modifiez ce fichier");
     }
     let text = fiche_text(&Renderer::new(&root)?, &loaded.repo, args.kind, &args.id)?;
-    create_new(&root.join(&relative), text.as_bytes())?;
+    create_new(&root.join(&relative), text.as_bytes(), &root)?;
     eprintln!("fiche créée : {relative}");
     eprintln!("ouvrez-la dans votre éditeur, complétez-la, puis lancez `clsm check`");
     Ok(Outcome::Clean)

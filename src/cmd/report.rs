@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::{Result, bail};
 
 use crate::cli::{ReportArgs, ReportFormat};
-use crate::cmd::{Outcome, emit, load_checked, reference_date};
+use crate::cmd::{Outcome, emit, load_checked, reference_date, signature};
 use crate::render::Renderer;
 use crate::views::report::{self, Scope};
 use crate::{render, suggest};
@@ -30,20 +30,20 @@ pub fn run(repo: Option<&Path>, args: &ReportArgs) -> Result<Outcome> {
     let (text, marker) = match args.format {
         ReportFormat::Terminal => {
             let color = crate::cmd::color(args.out.is_none() && std::io::stdout().is_terminal());
-            (render::text::report(&report, color), "situation au")
+            (render::text::report(&report, color), signature::TEXT)
         }
         ReportFormat::Md => {
-            (render::documents::report_markdown(&Renderer::new(&loaded.root)?, &report)?, "produit par clsm")
+            (render::documents::report_markdown(&Renderer::new(&loaded.root)?, &report)?, signature::COMMENT)
         }
         ReportFormat::Html => {
-            (render::documents::report_html(&Renderer::new(&loaded.root)?, &report)?, "content=\"clsm\"")
+            (render::documents::report_html(&Renderer::new(&loaded.root)?, &report)?, signature::COMMENT)
         }
         ReportFormat::Json => {
             let mut json = serde_json::to_string_pretty(&report)?;
             json.push('\n');
-            (json, "\"produit_par\": \"clsm\"")
+            (json, signature::JSON)
         }
     };
-    emit(args.out.as_deref(), &text, marker)?;
+    emit(args.out.as_deref(), &text, marker, &loaded.root)?;
     Ok(Outcome::Clean)
 }

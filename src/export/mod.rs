@@ -79,6 +79,18 @@ fn number(n: f64, decimal_comma: bool) -> String {
     if decimal_comma { text.replace('.', ",") } else { text }
 }
 
+/// A text cell as a spreadsheet will show it: a text that starts like a formula
+/// (`=`, `+`, `-`, `@`, a tab or a carriage return) gets an apostrophe in front, so
+/// that LibreOffice and Excel show it instead of running it (`=HYPERLINK(…)` would
+/// become a live link, `=cmd|…` worse). Numbers are [`Cell::Number`] and never touched.
+fn neutralised(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Writes `table` as CSV in `profile`.
 pub fn to_csv(table: &Table, profile: Profile) -> Result<Vec<u8>> {
     let mut out = Vec::new();
@@ -90,7 +102,7 @@ pub fn to_csv(table: &Table, profile: Profile) -> Result<Vec<u8>> {
     writer.write_record(&table.header).context("écriture CSV impossible")?;
     for row in &table.rows {
         let cells = row.iter().map(|c| match c {
-            Cell::Text(s) => s.clone(),
+            Cell::Text(s) => neutralised(s).into_owned(),
             Cell::Number(n) => number(*n, profile.decimal_comma),
             Cell::Empty => String::new(),
         });
@@ -156,6 +168,26 @@ mod tests {
     fn opendata_profile_has_commas_and_decimal_points() {
         let text = String::from_utf8(to_csv(&table(), Profile::OPENDATA).unwrap()).unwrap();
         assert!(text.starts_with("id,texte,valeur\r\na,un ; deux,12.5\r\n"), "{text}");
+    }
+
+    #[test]
+    fn formulas_are_shown_not_run_and_numbers_stay_numbers() {
+        let table = Table {
+            header: vec!["texte", "valeur"],
+            rows: vec![
+                vec!["=HYPERLINK(\"https://x.invalid\";\"clic\")".into(), (-3.5).into()],
+                vec!["+33 3 87 00 00 00".into(), 12.0.into()],
+                vec!["@SOMME(A1)".into(), Cell::Empty],
+                vec!["- tiret".into(), Cell::Empty],
+                vec!["\t=1+1".into(), Cell::Empty],
+                vec!["Texte = ordinaire".into(), Cell::Empty],
+            ],
+        };
+        let text = String::from_utf8(to_csv(&table, Profile::OPENDATA).unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "texte,valeur\r\n\"'=HYPERLINK(\"\"https://x.invalid\"\";\"\"clic\"\")\",-3.5\r\n'+33 3 87 00 00 00,12\r\n'@SOMME(A1),\r\n'- tiret,\r\n'\t=1+1,\r\nTexte = ordinaire,\r\n"
+        );
     }
 
     #[test]

@@ -5,12 +5,12 @@
 //! walk goes on, so that `clsm check` reports them all at once. Only failures of the
 //! machine itself (an unreadable folder, a missing `clsm.toml`) are errors here.
 
+mod body;
 mod frontmatter;
 mod spans;
 mod text;
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -20,13 +20,26 @@ use serde_yaml::Value;
 use walkdir::WalkDir;
 
 use crate::diag::{At, Code, Diagnostic, YamlPath};
+use crate::files::read::{ReadError, read_regular, real_dir, special_kind};
 use crate::model::yaml::{Cx, FromYaml};
 use crate::model::{Config, Kind, Record, Repository, is_id, slugify};
 use crate::suggest;
+pub use body::{MAX_BODY_DEPTH, options as markdown_options};
 pub use spans::{LineIndex, NodePos, Pos, SpanIndex};
 
 /// The name of the file that makes a folder a data repository.
 pub const CONFIG_FILE: &str = "clsm.toml";
+
+/// The most a fiche may weigh: its front matter is bounded to 1 Mo, its body too.
+pub const FICHE_LIMIT: u64 = 4 << 20;
+
+/// The most `clsm.toml` may weigh.
+pub const CONFIG_LIMIT: u64 = 4 << 20;
+
+/// A diagnostic for a file of the repository that is not read.
+pub fn unreadable(file: &str, e: &ReadError) -> Diagnostic {
+    Diagnostic::new(Code::FichierIllisible, file, At::File, e.to_string()).help(e.help())
+}
 
 /// Finds the repository: `explicit` if given, else the first folder holding a
 /// `clsm.toml` from the current folder upwards.
@@ -124,8 +137,10 @@ impl Loaded {
     /// again the files that were valid when loaded but that a rule reports on.
     pub fn resolve(&mut self, diagnostics: &mut [Diagnostic]) {
         for diag in diagnostics.iter() {
-            // A repository loaded from memory has no folder to read from.
-            if !self.sources.contains_key(&diag.file) && !self.root.as_os_str().is_empty() {
+            // A repository loaded from memory has no folder to read from, and a file
+            // that is not read, or not a fiche, has nothing to quote.
+            let whole_file = matches!(diag.code, Code::FichierIllisible | Code::FichierInattendu);
+            if !whole_file && !self.sources.contains_key(&diag.file) && !self.root.as_os_str().is_empty() {
                 let source = reread(&self.root, &diag.file);
                 self.sources.insert(diag.file.clone(), source);
             }
@@ -145,14 +160,12 @@ impl Loaded {
 pub fn load(root: &Path) -> Result<Loaded> {
     let mut diagnostics = Vec::new();
     let mut sources = BTreeMap::new();
-    let (config, source) = read_config(root, &mut diagnostics)?;
+    let (config, source) = read_config(root, &mut diagnostics);
     sources.insert(CONFIG_FILE.to_string(), source);
 
     let files = walk_fiches(root, &mut diagnostics)?;
     diagnostics.extend(case_collisions(&files));
-    let results: Vec<Result<FileResult>> = files.par_iter().map(|f| read_fiche(root, f)).collect();
-
-    let results = results.into_iter().collect::<Result<Vec<FileResult>>>()?;
+    let results: Vec<FileResult> = files.par_iter().map(|f| read_fiche(root, f)).collect();
     let repo = assemble(config, results, &mut sources, &mut diagnostics);
     Ok(Loaded { root: root.to_path_buf(), repo, sources, diagnostics })
 }
@@ -216,7 +229,7 @@ fn assemble(
 
 /// Reads a fiche's text again to show and position a diagnostic.
 fn reread(root: &Path, rel: &str) -> Source {
-    let text = fs::read(root.join(rel)).ok().and_then(|bytes| text::decode(&bytes).ok());
+    let text = read_regular(&root.join(rel), FICHE_LIMIT).ok().and_then(|bytes| text::decode(&bytes).ok());
     let Some(text) = text else { return Source::raw(String::new()) };
     reparse(text)
 }
@@ -232,10 +245,14 @@ fn reparse(text: String) -> Source {
     }
 }
 
-fn read_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<(Option<Config>, Source)> {
-    let path = root.join(CONFIG_FILE);
-    let bytes = fs::read(&path).with_context(|| format!("impossible de lire `{}`", path.display()))?;
-    Ok(parse_config(&bytes, diagnostics))
+fn read_config(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> (Option<Config>, Source) {
+    match read_regular(&root.join(CONFIG_FILE), CONFIG_LIMIT) {
+        Ok(bytes) => parse_config(&bytes, diagnostics),
+        Err(e) => {
+            diagnostics.push(unreadable(CONFIG_FILE, &e));
+            (None, Source::raw(String::new()))
+        }
+    }
 }
 
 /// Reads `clsm.toml` from its bytes.
@@ -322,11 +339,17 @@ fn case_collisions(files: &[FicheFile]) -> Vec<Diagnostic> {
 fn walk_fiches(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<FicheFile>> {
     let fiches = root.join("fiches");
     let mut files = Vec::new();
-    if !fiches.is_dir() {
-        return Ok(files);
+    match real_dir(&fiches) {
+        Ok(true) => {}
+        Ok(false) => return Ok(files),
+        Err(e) => {
+            diagnostics.push(unreadable("fiches", &e));
+            return Ok(files);
+        }
     }
     let folders: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();
-    let mut walker = WalkDir::new(&fiches).follow_links(false).sort_by_file_name().min_depth(1).into_iter();
+    let mut walker =
+        WalkDir::new(&fiches).follow_links(false).follow_root_links(false).sort_by_file_name().min_depth(1).into_iter();
     while let Some(entry) = walker.next() {
         let entry = entry.with_context(|| format!("impossible de parcourir `{}`", fiches.display()))?;
         let name = entry.file_name().to_string_lossy().to_string();
@@ -342,8 +365,10 @@ fn walk_fiches(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<Fic
         };
         let kind =
             entry.path().parent().and_then(|p| p.file_name()).and_then(|n| Kind::from_folder(&n.to_string_lossy()));
-        if entry.path_is_symlink() {
-            diagnostics.push(stray("lien symbolique ignoré".into(), "copiez le fichier lui-même dans le dépôt".into()));
+        // Never opened: a link's target may be anywhere, a pipe would block, a device never end.
+        if let Some(kind) = special_kind(entry.file_type()).filter(|_| !entry.file_type().is_dir()) {
+            let e = if entry.path_is_symlink() { ReadError::Symlink } else { ReadError::Special(kind) };
+            diagnostics.push(unreadable(&rel, &e));
         } else if entry.depth() == 1 && entry.file_type().is_dir() {
             if Kind::from_folder(&name).is_none() {
                 let help = suggest::did_you_mean(&name, folders.iter().copied())
@@ -395,10 +420,17 @@ struct FileResult {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn read_fiche(root: &Path, fiche: &FicheFile) -> Result<FileResult> {
-    let path = root.join(&fiche.rel);
-    let bytes = fs::read(&path).with_context(|| format!("impossible de lire `{}`", path.display()))?;
-    Ok(parse_fiche(fiche, &bytes))
+fn read_fiche(root: &Path, fiche: &FicheFile) -> FileResult {
+    match read_regular(&root.join(&fiche.rel), FICHE_LIMIT) {
+        Ok(bytes) => parse_fiche(fiche, &bytes),
+        Err(e) => FileResult {
+            file: fiche.rel.clone(),
+            id: fiche.id.clone(),
+            record: AnyRecord::Unreadable(fiche.kind),
+            source: None,
+            diagnostics: vec![unreadable(&fiche.rel, &e)],
+        },
+    }
 }
 
 /// Reads one fiche from its bytes: no I/O, so that it can be fuzzed.
@@ -439,6 +471,11 @@ fn parse_fiche(fiche: &FicheFile, bytes: &[u8]) -> FileResult {
             return unreadable(Source::raw(text), diagnostics);
         }
     };
+    if let Err(e) = body::check(&body) {
+        let body_line = text[..text.len() - body.len()].matches('\n').count() + 1;
+        let at = At::Pos { line: body_line + e.line - 1, column: e.column, width: 1 };
+        diagnostics.push(Diagnostic::new(Code::TexteHorsLimites, fiche.rel.clone(), at, e.message).help(e.help));
+    }
     let source =
         Source { text, format: Format::Fiche { yaml: yaml_range.clone(), first_line }, spans: OnceLock::new() };
     if let Some((line, column)) = frontmatter::too_deep(&source.text[yaml_range.clone()]) {

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::render::format;
+use crate::render::markdown::markdown_text;
 use crate::views::changes::{Changes, Etat, FieldChange, RecordChange};
 
 /// What one item of a list is called.
@@ -84,6 +85,7 @@ fn describe(change: &FieldChange) -> Vec<String> {
             out.extend(retraits.iter().map(|v| format!("− {name} {}", show(cle, v))));
             out
         }
+        FieldChange::Masque { cle } => vec![format!("{cle} modifiés (non affichés sans `--interne`)")],
     }
 }
 
@@ -108,7 +110,7 @@ pub fn to_text(changes: &Changes) -> String {
     }
     let mut out = String::new();
     for r in &changes.changements {
-        let _ = writeln!(out, "{}", line(r));
+        let _ = writeln!(out, "{}", crate::terminal::clean(&line(r)));
     }
     out
 }
@@ -121,9 +123,8 @@ pub fn to_markdown(changes: &Changes, from: &str, to: &str) -> String {
         return out;
     }
     for r in &changes.changements {
-        // Backticks and pipes from the fiches must not break the comment's Markdown.
-        let safe = line(r).replace('`', "'").replace('<', "&lt;");
-        let _ = writeln!(out, "- {safe}");
+        // What a fiche says is shown in the comment, never run as Markdown or HTML.
+        let _ = writeln!(out, "- {}", markdown_text(&line(r)));
     }
     out
 }

@@ -1,15 +1,15 @@
 //! Markdown bodies to HTML, with comrak. Partners write these bodies: raw HTML is
-//! shown as text, never interpreted, and dangerous links (`javascript:`…) lose their
-//! target, so nothing in a fiche can run in the published site.
+//! shown as text, never interpreted, dangerous links (`javascript:`…) lose their
+//! target, and an image from another site becomes a link to it (a published page
+//! loads nothing from elsewhere, which would tell that site who reads it), so
+//! nothing in a fiche can run in, or watch, the published site.
 
 use comrak::nodes::NodeValue;
 use comrak::{Arena, Options, format_html, parse_document};
 
 fn options() -> Options<'static> {
-    let mut options = Options::default();
-    options.extension.table = true;
-    options.extension.strikethrough = true;
-    options.extension.autolink = true;
+    // The options `clsm check` parsed the body with, to bound its depth.
+    let mut options = crate::load::markdown_options();
     // Raw HTML is escaped, not dropped: the reader sees what the author typed.
     options.render.escape = true;
     options.render.r#unsafe = false;
@@ -37,15 +37,74 @@ pub fn to_html(markdown: &str, level: u8) -> String {
             }
         }
     }
+    for node in root.descendants() {
+        let outside = match &node.data().value {
+            NodeValue::Image(image) => is_outside(&image.url).then(|| image.clone()),
+            _ => None,
+        };
+        if let Some(image) = outside {
+            node.data_mut().value = NodeValue::Link(image);
+        }
+    }
     let mut html = String::new();
     // Writing into a String cannot fail.
     let _ = format_html(root, &options, &mut html);
     html
 }
 
+/// Text from a fiche as Markdown text that shows it and does nothing else: on one
+/// line, with every character that could open markup escaped (raw HTML, images,
+/// links, emphasis, code, table cells), and `@` kept from mentioning anyone on
+/// GitHub or GitLab (a zero-width space follows it).
+pub fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '!' | '|' | '~' | '&' | '#' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '@' => out.push_str("@&#8203;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether a URL points at another site (`https://…`, `//host/…`) rather than at a
+/// file of this one.
+fn is_outside(url: &str) -> bool {
+    let url = url.trim();
+    let scheme = url.split_once(':').is_some_and(|(s, _)| !s.is_empty() && !s.contains('/'));
+    (scheme && !url.starts_with("data:")) || url.starts_with("//") || url.starts_with("\\\\")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markdown_text_shows_markup_without_running_it() {
+        assert_eq!(
+            markdown_text("<img src=x> ![i](https://p.example/i.png) | @equipe\n**gras**"),
+            "\\<img src=x\\> \\!\\[i\\](https://p.example/i.png) \\| @&#8203;equipe \\*\\*gras\\*\\*"
+        );
+        // Rendered again, the text reads as written, and nothing else appears.
+        let html = to_html(&markdown_text("<b>x</b> ![i](https://p.example/i.png) `code` | @equipe"), 2);
+        assert!(!html.contains("<b>") && !html.contains("<img") && !html.contains("<code>"), "{html}");
+        assert!(html.contains("&lt;b&gt;x&lt;/b&gt; ![i]("), "{html}");
+        assert!(html.contains(") `code` | @\u{200b}equipe"), "{html}");
+    }
+
+    #[test]
+    fn images_from_elsewhere_become_links() {
+        let html = to_html("![Logo](https://pisteur.example/p.png) ![](//pisteur.example/q.png)", 2);
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("<a href=\"https://pisteur.example/p.png\">Logo</a>"), "{html}");
+        let html = to_html("![Carte](carte.png)", 2);
+        assert!(html.contains("<img src=\"carte.png\" alt=\"Carte\""), "{html}");
+    }
 
     #[test]
     fn escapes_raw_html_and_neutralizes_script_links() {

@@ -11,7 +11,6 @@ pub mod chart;
 pub mod documents;
 pub mod format;
 pub mod markdown;
-pub mod output;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod site;
@@ -20,9 +19,10 @@ pub mod text;
 use std::fs;
 use std::path::Path;
 
-use anyhow::{Context as _, Result, anyhow};
+use anyhow::{Context as _, Result, anyhow, bail};
 use tera::{Kwargs, State, Tera, Value};
 
+use crate::files::read::{read_text, real_dir};
 use crate::model::PartialDate;
 
 /// The prefix of the built-in templates.
@@ -78,26 +78,13 @@ impl Renderer {
                     .map_err(|e| anyhow!("modèle intégré `{name}` invalide : {e}"))?;
             }
         }
-        let own = repo_root.join("templates");
-        if own.is_dir() {
-            let mut entries: Vec<_> = fs::read_dir(&own)
-                .with_context(|| format!("impossible de lire `{}`", own.display()))?
-                .filter_map(|e| e.ok())
-                .map(|e| e.path())
-                .collect();
-            entries.sort();
-            for path in entries {
-                let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
-                let text =
-                    || fs::read_to_string(&path).with_context(|| format!("impossible de lire `{}`", path.display()));
-                if name == "style.css" {
-                    stylesheet = Some(text()?);
-                } else if name.ends_with(".typ") {
-                    typst.push((name.clone(), text()?));
-                } else if name.ends_with(".html") || name.ends_with(".md") {
-                    tera.add_raw_template(&name, &text()?)
-                        .map_err(|e| anyhow!("modèle `templates/{name}` invalide : {e}"))?;
-                }
+        for (name, text) in own_templates(repo_root)? {
+            if name == "style.css" {
+                stylesheet = Some(text);
+            } else if name.ends_with(".typ") {
+                typst.push((name, text));
+            } else {
+                tera.add_raw_template(&name, &text).map_err(|e| anyhow!("modèle `templates/{name}` invalide : {e}"))?;
             }
         }
         let builtin_css = TEMPLATES.iter().find(|(n, _)| *n == "style.css").map_or("", |(_, c)| *c);
@@ -115,6 +102,38 @@ impl Renderer {
             .render(name, context)
             .map_err(|e| anyhow!("rendu du modèle `{name}` impossible : {}", error_chain(&e)))
     }
+}
+
+/// The most a template may weigh.
+const TEMPLATE_LIMIT: u64 = 4 << 20;
+
+/// The repository's own templates, `(name, text)`, sorted by name: `.html`, `.md`,
+/// `.typ` and `style.css` files of `templates/` (other files are not templates).
+/// A link, a pipe or a device there is refused, never opened.
+fn own_templates(repo_root: &Path) -> Result<Vec<(String, String)>> {
+    let folder = repo_root.join("templates");
+    match real_dir(&folder) {
+        Ok(true) => {}
+        Ok(false) => return Ok(Vec::new()),
+        Err(e) => bail!("`templates` : {e}\naide : {}", e.help()),
+    }
+    let mut entries: Vec<_> = fs::read_dir(&folder)
+        .with_context(|| format!("impossible de lire `{}`", folder.display()))?
+        .collect::<std::io::Result<_>>()
+        .with_context(|| format!("impossible de lire `{}`", folder.display()))?;
+    entries.sort_by_key(|e| e.file_name());
+    let mut templates = Vec::new();
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let is_template = [".html", ".md", ".typ"].iter().any(|ext| name.ends_with(ext)) || name == "style.css";
+        if name.starts_with('.') || !is_template {
+            continue;
+        }
+        let text = read_text(&entry.path(), TEMPLATE_LIMIT)
+            .map_err(|e| anyhow!("modèle `templates/{name}` : {e}\naide : {}", e.help()))?;
+        templates.push((name, text));
+    }
+    Ok(templates)
 }
 
 fn error_chain(e: &tera::Error) -> String {
@@ -159,10 +178,9 @@ fn register_filters(tera: &mut Tera) {
     });
     // A value for a YAML file: double-quoted, escaped, so that any text stays data.
     tera.register_filter("yaml", |v: &str, _: Kwargs, _: &State| serde_json::to_string(v).unwrap_or_default());
-    // A text inside a Markdown table cell: no `|`, no line break, no HTML.
-    tera.register_filter("cellule", |v: &str, _: Kwargs, _: &State| {
-        v.replace('|', "\\|").replace(['\n', '\r'], " ").replace('<', "&lt;").replace('>', "&gt;")
-    });
+    // Text from a fiche in a Markdown document: shown, never markup (a table cell, a
+    // pull-request comment).
+    tera.register_filter("cellule", |v: &str, _: Kwargs, _: &State| markdown::markdown_text(v));
     tera.register_filter("markdown", |v: &str, kwargs: Kwargs, _: &State| {
         let level: i64 = kwargs.get("niveau").ok().flatten().unwrap_or(2);
         Value::safe_string(&markdown::to_html(v, level.clamp(1, 6) as u8))

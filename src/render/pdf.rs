@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use anyhow::{Result, anyhow};
 use comrak::nodes::{AstNode, ListType, NodeValue};
-use comrak::{Arena, Options, parse_document};
+use comrak::{Arena, parse_document};
 use typst::diag::{FileError, FileResult};
 use typst::foundations::{Bytes, Datetime, Dict, Duration, IntoValue};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
@@ -78,8 +78,16 @@ fn file_id(name: &str) -> Result<FileId> {
 }
 
 /// Compiles the template `main` (with the other `.typ` templates importable) on
-/// `data`, into PDF bytes. `ident` identifies the document, for stable output.
-pub fn compile(templates: &[(String, String)], main: &str, data: &serde_json::Value, ident: &str) -> Result<Vec<u8>> {
+/// `data`, into PDF bytes. `ident` identifies the document, for stable output, and
+/// `document` names it in messages (`fiches/fiche-15.pdf`).
+pub fn compile(
+    templates: &[(String, String)],
+    main: &str,
+    data: &serde_json::Value,
+    ident: &str,
+    document: &str,
+) -> Result<Vec<u8>> {
+    let _doing = crate::limits::activity(format!("document `{document}` (modèle `{main}`)"));
     let mut inputs = Dict::new();
     inputs.insert("donnees".into(), serde_json::to_string(data)?.into_value());
     let library = Library::builder().with_inputs(inputs).build();
@@ -106,21 +114,23 @@ pub fn compile(templates: &[(String, String)], main: &str, data: &serde_json::Va
     typst::comemo::evict(8);
     let compiled = match compiled {
         Ok(Ok(result)) => result,
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
+        Ok(Err(_)) => {
+            return Err(anyhow!("document `{document}` : la composition du PDF s'est arrêtée sur une erreur interne"));
+        }
         Err(e) => return Err(anyhow!("impossible de lancer la composition du PDF : {e}")),
     };
-    let document: PagedDocument = compiled.map_err(|errors| {
+    let paged: PagedDocument = compiled.map_err(|errors| {
         let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
-        anyhow!("modèle PDF `{}` : {}", main_name(&world), messages.join(" ; "))
+        anyhow!("document `{document}`, modèle PDF `{}` : {}", main_name(&world), messages.join(" ; "))
     })?;
     let options = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(ident.to_string()),
         creator: typst::foundations::Smart::Custom(Some("clsm".into())),
         ..typst_pdf::PdfOptions::default()
     };
-    typst_pdf::pdf(&document, &options).map_err(|errors| {
+    typst_pdf::pdf(&paged, &options).map_err(|errors| {
         let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
-        anyhow!("export PDF impossible : {}", messages.join(" ; "))
+        anyhow!("document `{document}` : export PDF impossible : {}", messages.join(" ; "))
     })
 }
 
@@ -154,10 +164,7 @@ fn literal(text: &str) -> String {
 /// paragraphs, emphasis, lists, tables, links, quotes and code. Raw HTML is dropped.
 pub fn markdown_to_typst(markdown: &str, level: usize) -> String {
     let arena = Arena::new();
-    let mut options = Options::default();
-    options.extension.table = true;
-    options.extension.strikethrough = true;
-    let root = parse_document(&arena, markdown, &options);
+    let root = parse_document(&arena, markdown, &crate::load::markdown_options());
     let top = root
         .descendants()
         .filter_map(|n| match &n.data().value {
@@ -167,17 +174,37 @@ pub fn markdown_to_typst(markdown: &str, level: usize) -> String {
         .min()
         .unwrap_or(1);
     let mut out = String::new();
-    block(root, &mut out, level as isize - top as isize, 0);
+    block(root, &mut out, level as isize - top as isize, 0, 0);
     out.trim().to_string()
 }
 
-fn children<'a>(node: &'a AstNode<'a>, out: &mut String, shift: isize, indent: usize) {
+fn children<'a>(node: &'a AstNode<'a>, out: &mut String, shift: isize, indent: usize, depth: usize) {
     for child in node.children() {
-        block(child, out, shift, indent);
+        block(child, out, shift, indent, depth + 1);
     }
 }
 
-fn inline<'a>(node: &'a AstNode<'a>) -> String {
+/// How deep the conversion goes: `clsm check` refuses bodies nested deeper than
+/// [`crate::load::MAX_BODY_DEPTH`], and past that bound the text is kept, flattened.
+const MAX_DEPTH: usize = crate::load::MAX_BODY_DEPTH + 8;
+
+/// The text of every descendant of `node`, escaped, without recursion.
+fn flat_text<'a>(node: &'a AstNode<'a>) -> String {
+    node.descendants()
+        .filter_map(|n| match &n.data().value {
+            NodeValue::Text(t) => Some(escape(t)),
+            NodeValue::Code(c) => Some(escape(&c.literal)),
+            NodeValue::SoftBreak | NodeValue::LineBreak => Some(" ".into()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn inline_at<'a>(node: &'a AstNode<'a>, depth: usize) -> String {
+    if depth > MAX_DEPTH {
+        return flat_text(node);
+    }
+    let inline = |child| inline_at(child, depth + 1);
     let mut out = String::new();
     for child in node.children() {
         let value = child.data().value.clone();
@@ -205,11 +232,17 @@ fn inline<'a>(node: &'a AstNode<'a>) -> String {
     out
 }
 
-fn block<'a>(node: &'a AstNode<'a>, out: &mut String, shift: isize, indent: usize) {
+fn block<'a>(node: &'a AstNode<'a>, out: &mut String, shift: isize, indent: usize, depth: usize) {
+    if depth > MAX_DEPTH {
+        out.push_str(&flat_text(node));
+        out.push_str("\n\n");
+        return;
+    }
+    let inline = |node| inline_at(node, depth + 1);
     let pad = " ".repeat(indent);
     let value = node.data().value.clone();
     match value {
-        NodeValue::Document => children(node, out, shift, indent),
+        NodeValue::Document => children(node, out, shift, indent, depth),
         NodeValue::Paragraph => {
             out.push_str(&inline(node));
             out.push_str("\n\n");
@@ -227,7 +260,7 @@ fn block<'a>(node: &'a AstNode<'a>, out: &mut String, shift: isize, indent: usiz
                         NodeValue::Paragraph => content.push_str(&inline(part)),
                         _ => {
                             content.push('\n');
-                            block(part, &mut content, shift, indent + 2);
+                            block(part, &mut content, shift, indent + 2, depth + 2);
                         }
                     }
                 }
@@ -237,7 +270,7 @@ fn block<'a>(node: &'a AstNode<'a>, out: &mut String, shift: isize, indent: usiz
         }
         NodeValue::BlockQuote => {
             let mut inner = String::new();
-            children(node, &mut inner, shift, 0);
+            children(node, &mut inner, shift, 0, depth);
             out.push_str(&format!("#quote(block: true)[{}]\n\n", inner.trim()));
         }
         NodeValue::CodeBlock(code) => out.push_str(&format!("#raw(block: true, {})\n\n", literal(&code.literal))),
@@ -252,7 +285,7 @@ fn block<'a>(node: &'a AstNode<'a>, out: &mut String, shift: isize, indent: usiz
             out.push_str(&format!("#table(columns: {columns}, {})\n\n", cells.join(", ")));
         }
         NodeValue::HtmlBlock(_) => {}
-        _ => children(node, out, shift, indent),
+        _ => children(node, out, shift, indent, depth),
     }
 }
 
@@ -312,7 +345,7 @@ fn site_data(site: &crate::views::site::Site, level: usize) -> Result<serde_json
 /// The whole contract: `contrat.pdf`.
 pub fn contract(renderer: &crate::render::Renderer, site: &crate::views::site::Site) -> Result<Vec<u8>> {
     let data = site_data(site, 3)?;
-    compile(&renderer.typst, "contrat.typ", &data, &format!("clsm-contrat-{}", site.contrat.titre))
+    compile(&renderer.typst, "contrat.typ", &data, &format!("clsm-contrat-{}", site.contrat.titre), "contrat.pdf")
 }
 
 /// One fiche per action: `(id, bytes)`, made on every core.
@@ -326,7 +359,9 @@ pub fn fiches(renderer: &crate::render::Renderer, site: &crate::views::site::Sit
         .map(|action| {
             let id = action["id"].as_str().unwrap_or_default().to_string();
             let one = serde_json::json!({ "contrat": contract, "action": action });
-            Ok((id.clone(), compile(&renderer.typst, "fiche.typ", &one, &format!("clsm-fiche-{id}"))?))
+            let pdf =
+                compile(&renderer.typst, "fiche.typ", &one, &format!("clsm-fiche-{id}"), &format!("fiches/{id}.pdf"))?;
+            Ok((id, pdf))
         })
         .collect()
 }
@@ -340,7 +375,8 @@ pub fn bilan(renderer: &crate::render::Renderer, bilan: &crate::views::report::B
         .collect();
     let mut data = serde_json::json!({ "bilan": bilan, "graphiques": graphiques });
     frenchify(&mut data, None);
-    compile(&renderer.typst, "bilan.typ", &data, &format!("clsm-bilan-{}-{}", bilan.titre, bilan.annee))
+    let ident = format!("clsm-bilan-{}-{}", bilan.titre, bilan.annee);
+    compile(&renderer.typst, "bilan.typ", &data, &ident, &format!("bilan-{}.pdf", bilan.annee))
 }
 
 #[cfg(test)]

@@ -12,8 +12,9 @@ use serde::Serialize;
 use serde_json::json;
 use tera::Context;
 
+use crate::files::write::SiteWriter;
+use crate::limits;
 use crate::render::Renderer;
-use crate::render::output::OutputDir;
 use crate::views::site::{ActionView, AxeView, Site, map_points};
 
 /// What was written.
@@ -81,6 +82,7 @@ impl Page<'_> {
                 context(site, "../", "action", "action", *action),
             ),
         };
+        let _doing = limits::activity(format!("modèle `{template}` pour `{path}`"));
         Ok((path, renderer.render(template, &cx)?))
     }
 }
@@ -90,7 +92,7 @@ impl Page<'_> {
 /// Pages are rendered on every core; one thread writes them as they come, since
 /// creating files in one folder does not go faster with more threads (they only
 /// wait on each other's lock on the folder).
-pub fn write(site: &Site, renderer: &Renderer, out: &OutputDir) -> Result<Written> {
+pub fn write(site: &Site, renderer: &Renderer, out: &SiteWriter) -> Result<Written> {
     // The big pages first, so that they do not finish last on a single core.
     let mut pages = vec![Page::Logframe, Page::Indicators, Page::Directory, Page::Home, Page::Pistes, Page::Calendar];
     pages.extend(site.axes.iter().map(Page::Axis));

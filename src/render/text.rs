@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::render::format;
+use crate::terminal::one_line;
 use crate::views::report::{ActionEtat, IndicateurEtat, Report};
 
 /// ANSI styles, or nothing when the output is not a terminal.
@@ -20,10 +21,12 @@ impl Style {
     }
 }
 
-/// Cuts `text` to `width` characters, with an ellipsis.
+/// User text cut to `width` characters, with an ellipsis; what would act on the
+/// terminal is shown escaped.
 fn fit(text: &str, width: usize) -> String {
+    let text = one_line(text);
     if text.chars().count() <= width {
-        return text.to_string();
+        return text;
     }
     let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
     out.push('…');
@@ -55,7 +58,7 @@ fn table(rows: &[Vec<String>]) -> Vec<String> {
 }
 
 fn action_line(a: &ActionEtat) -> String {
-    let numero = a.numero.as_deref().map(|n| format!("{n}. ")).unwrap_or_default();
+    let numero = a.numero.as_deref().map(|n| format!("{}. ", one_line(n))).unwrap_or_default();
     format!("{numero}{}", fit(&a.titre, 60))
 }
 
@@ -78,16 +81,18 @@ fn target(i: &IndicateurEtat) -> String {
 pub fn report(r: &Report, color: bool) -> String {
     let s = Style { on: color };
     let mut out = String::new();
-    let _ = writeln!(out, "{}", s.bold(&format!("{} — situation au {}", r.titre, format::date(&r.date))));
+    let _ = writeln!(out, "{}", s.bold(&format!("{} — situation au {}", one_line(&r.titre), format::date(&r.date))));
     let total: usize = r.par_statut.iter().map(|c| c.nombre).sum();
-    let statuts: Vec<String> = r.par_statut.iter().map(|c| format!("{} : {}", c.libelle, c.nombre)).collect();
+    let statuts: Vec<String> =
+        r.par_statut.iter().map(|c| format!("{} : {}", one_line(&c.libelle), c.nombre)).collect();
     let _ = writeln!(out, "{total} actions. {}", statuts.join(" ; "));
 
     if !r.en_retard.is_empty() || !r.sans_nouvelles.is_empty() || !r.hors_trajectoire.is_empty() {
         let _ = writeln!(out, "\n{}", s.bold("À surveiller"));
         for a in &r.en_retard {
             let fin = a.fin.map(|f| format::date(&f)).unwrap_or_default();
-            let statut = a.statut.as_ref().map_or("statut non renseigné".to_string(), |m| m.libelle.to_lowercase());
+            let statut =
+                a.statut.as_ref().map_or("statut non renseigné".to_string(), |m| one_line(&m.libelle.to_lowercase()));
             let _ = writeln!(
                 out,
                 "  {} {} — fin prévue {fin}, {statut}",
@@ -115,7 +120,7 @@ pub fn report(r: &Report, color: bool) -> String {
     }
 
     for axe in &r.axes {
-        let _ = writeln!(out, "\n{}", s.bold(&format!("Axe {} : {}", axe.id, axe.titre)));
+        let _ = writeln!(out, "\n{}", s.bold(&format!("Axe {} : {}", one_line(&axe.id), one_line(&axe.titre))));
         // Pistes are ideas, not work in progress: counted, not listed.
         let is_piste = |a: &&ActionEtat| a.statut.as_ref().is_some_and(|m| &*m.mot == "piste");
         let pistes = axe.actions.iter().filter(is_piste).count();
@@ -139,7 +144,7 @@ pub fn report(r: &Report, color: bool) -> String {
             } else {
                 "—".into()
             };
-            let statut = a.statut.as_ref().map_or("—".to_string(), |m| m.libelle.to_string());
+            let statut = a.statut.as_ref().map_or("—".to_string(), |m| one_line(&m.libelle));
             let alert = if alerts.is_empty() { String::new() } else { format!("  ⚠ {}", alerts.join(", ")) };
             rows.push(vec![action_line(a), statut, last, format!("{objectives}{alert}")]);
         }
@@ -192,7 +197,7 @@ pub fn report(r: &Report, color: bool) -> String {
         let _ = writeln!(
             out,
             "  {} : {} ({} participants)",
-            e.r#type.libelle,
+            one_line(&e.r#type.libelle),
             e.nombre,
             format::number(e.participants as f64, 0)
         );

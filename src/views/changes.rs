@@ -21,7 +21,12 @@ pub enum FieldChange {
     Modification { cle: String, avant: Value, apres: Value },
     /// Items added to or removed from a list.
     Liste { cle: String, ajouts: Vec<Value>, retraits: Vec<Value> },
+    /// Personal data that changed, shown without its values (without `--interne`).
+    Masque { cle: String },
 }
+
+/// The keys that hold personal data, shown in a diff only with `--interne`.
+const PERSONAL: &[(Kind, &str)] = &[(Kind::Partenaire, "contacts")];
 
 /// What happened to a record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -170,11 +175,32 @@ fn name(kind: Kind, id: &str, numero: Option<&str>) -> String {
     }
 }
 
+/// Field changes, with personal fields of `kind` masked unless `interne`.
+fn masked_fields(
+    kind: Kind,
+    mut before: BTreeMap<String, Value>,
+    mut after: BTreeMap<String, Value>,
+    interne: bool,
+) -> Vec<FieldChange> {
+    let mut masked = Vec::new();
+    if !interne {
+        for (_, key) in PERSONAL.iter().filter(|(k, _)| *k == kind) {
+            if before.remove(*key) != after.remove(*key) {
+                masked.push(FieldChange::Masque { cle: key.to_string() });
+            }
+        }
+    }
+    let mut changes = fields(&before, &after);
+    changes.extend(masked);
+    changes
+}
+
 fn compare_kind<T: Serialize>(
     kind: Kind,
     old: &[Record<T>],
     new: &[Record<T>],
     numero: impl Fn(&T) -> Option<String>,
+    interne: bool,
     out: &mut Vec<RecordChange>,
 ) {
     let old: BTreeMap<&str, &Record<T>> = old.iter().map(|r| (r.id.as_str(), r)).collect();
@@ -195,7 +221,7 @@ fn compare_kind<T: Serialize>(
             (Some(a), Some(b)) => word_diff(&a.body, &b.body),
             _ => None,
         };
-        let champs = if etat == Etat::Modifie { fields(&before, &after) } else { Vec::new() };
+        let champs = if etat == Etat::Modifie { masked_fields(kind, before, after, interne) } else { Vec::new() };
         if etat == Etat::Modifie && champs.is_empty() && texte.is_none() {
             continue;
         }
@@ -211,8 +237,9 @@ fn compare_kind<T: Serialize>(
     }
 }
 
-/// Everything that changed from `old` to `new`.
-pub fn compare(old: &Repository, new: &Repository) -> Changes {
+/// Everything that changed from `old` to `new`; personal data (the partners'
+/// `contacts`) is only said to have changed, unless `interne`.
+pub fn compare(old: &Repository, new: &Repository, interne: bool) -> Changes {
     let mut changements = Vec::new();
     let contract = fields(&to_value(&old.config), &to_value(&new.config));
     if !contract.is_empty() {
@@ -225,10 +252,10 @@ pub fn compare(old: &Repository, new: &Repository) -> Changes {
             texte: None,
         });
     }
-    compare_kind(Kind::Action, &old.actions, &new.actions, |a| a.numero.clone(), &mut changements);
-    compare_kind(Kind::Partenaire, &old.partenaires, &new.partenaires, |_| None, &mut changements);
-    compare_kind(Kind::Indicateur, &old.indicateurs, &new.indicateurs, |_| None, &mut changements);
-    compare_kind(Kind::Evenement, &old.evenements, &new.evenements, |_| None, &mut changements);
+    compare_kind(Kind::Action, &old.actions, &new.actions, |a| a.numero.clone(), interne, &mut changements);
+    compare_kind(Kind::Partenaire, &old.partenaires, &new.partenaires, |_| None, interne, &mut changements);
+    compare_kind(Kind::Indicateur, &old.indicateurs, &new.indicateurs, |_| None, interne, &mut changements);
+    compare_kind(Kind::Evenement, &old.evenements, &new.evenements, |_| None, interne, &mut changements);
     Changes { changements }
 }
 
@@ -249,6 +276,18 @@ mod tests {
         );
         assert_eq!(d.as_deref(), Some("… trois quatre cinq [-six-] {+SIX+} sept huit neuf …"));
         assert_eq!(word_diff("même texte", " même  texte "), None);
+    }
+
+    #[test]
+    fn contacts_are_masked_unless_internal() {
+        let contact = |email: &str| serde_json::json!([{ "nom": "Camille", "email": email }]);
+        let old: BTreeMap<String, Value> = [("contacts".to_string(), contact("a@exemple.invalid"))].into();
+        let new: BTreeMap<String, Value> = [("contacts".to_string(), contact("b@exemple.invalid"))].into();
+        let masked = masked_fields(Kind::Partenaire, old.clone(), new.clone(), false);
+        assert_eq!(masked, [FieldChange::Masque { cle: "contacts".into() }]);
+        let shown = masked_fields(Kind::Partenaire, old.clone(), new, true);
+        assert!(matches!(&shown[..], [FieldChange::Liste { .. }]), "{shown:?}");
+        assert!(masked_fields(Kind::Partenaire, old.clone(), old, false).is_empty());
     }
 
     #[test]

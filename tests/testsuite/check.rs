@@ -67,6 +67,7 @@ macro_rules! fixtures {
 
 fixtures! {
     accepts_a_minimal_valid_repository => "valide",
+    refuses_a_symbolic_link_without_opening_it => "fichier-illisible",
     rejects_windows_1252_text_with_byte_offset => "encodage",
     rejects_a_file_without_front_matter => "front-matter",
     points_at_the_unclosed_bracket => "yaml-syntaxe",
@@ -86,6 +87,7 @@ fixtures! {
     rejects_a_value_that_disagrees_with_its_ratio => "ratio-incoherent",
     rejects_progress_entries_out_of_order => "avancement-desordre",
     rejects_a_statut_that_contradicts_the_log => "statut-incoherent",
+    rejects_a_body_nested_too_deep => "texte-hors-limites",
     warns_about_stray_files_under_fiches => "fichier-inattendu",
     warns_about_an_action_without_indicator => "action-sans-indicateur",
     warns_about_an_indicator_no_action_cites => "indicateur-orphelin",

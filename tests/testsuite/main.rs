@@ -1,6 +1,7 @@
 //! The integration tests: they run the real `clsm` binary on the repositories of
 //! `tests/fixtures/`, on `examples/` and on the Metz repository at the project root.
 
+mod attacks;
 mod browser;
 mod build;
 mod check;

@@ -144,8 +144,9 @@ proptest! {
         let site = clsm::views::site::build(&loaded.repo, clsm::views::site::Options::default());
         let dir = temp_dir("property");
         let renderer = clsm::render::Renderer::new(&dir.join("pas-de-modeles")).unwrap();
-        let out = clsm::render::output::OutputDir::new(&dir.join("_site"), &dir.join("depot")).unwrap();
+        let out = clsm::files::write::SiteWriter::new(&dir.join("_site"), &dir).unwrap();
         let written = clsm::render::site::write(&site, &renderer, &out).unwrap();
+        out.finish().unwrap();
         prop_assert_eq!(written.pages, 6 + r.axes + r.actions.len());
         let report = clsm::views::report::report(&loaded.repo, clsm::views::report::Scope::on(today), None);
         prop_assert_eq!(report.axes.len(), r.axes);
