@@ -6,6 +6,40 @@ use clap::{ArgAction, Args, Parser, Subcommand};
 
 use crate::check::Format;
 
+/// `clsm check --format`: `texte` for a person (`human` and `terminal`, its former
+/// names, still accepted), `json`, `github`.
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Format::Texte, Format::Json, Format::Github]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        use clap::builder::PossibleValue;
+        Some(match self {
+            Format::Texte => PossibleValue::new("texte").alias("human").alias("terminal"),
+            Format::Json => PossibleValue::new("json"),
+            Format::Github => PossibleValue::new("github"),
+        })
+    }
+}
+
+/// Reads `--date AAAA-MM-JJ`.
+fn date(text: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|_| "écrivez la date sous la forme AAAA-MM-JJ, par exemple 2026-11-22".to_string())
+}
+
+/// Reads `--delimiter`: one ASCII character, or `tab`.
+fn delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        s if s.len() == 1 && s.is_ascii() && !s.chars().any(|c| c.is_alphanumeric() || c == '"' || c == '\n') => {
+            Ok(s.as_bytes()[0])
+        }
+        _ => Err("donnez un seul caractère, par exemple `;` ou `,`, ou `tab`".to_string()),
+    }
+}
+
 const TEMPLATE: &str = "\
 {before-help}{about-with-newline}
 Utilisation : {usage}
@@ -18,28 +52,34 @@ Utilisation : {usage}
 #[command(name = "clsm", version, help_template = TEMPLATE, disable_help_subcommand = true)]
 #[command(disable_help_flag = true, disable_version_flag = true)]
 #[command(subcommand_help_heading = "Commandes", subcommand_value_name = "COMMANDE")]
-#[command(override_usage = "clsm [--repo DOSSIER] <COMMANDE> [OPTIONS]")]
 pub struct Cli {
     /// Dossier du dépôt (par défaut : le premier dossier contenant un clsm.toml,
     /// en partant du dossier courant)
-    #[arg(long, global = true, value_name = "DOSSIER")]
+    #[arg(long, global = true, value_name = "DOSSIER", help_heading = "Options générales")]
     pub repo: Option<PathBuf>,
 
     /// Durée maximale de la commande, en secondes (par défaut : 300) ; au-delà, clsm
     /// s'arrête (code 2) en nommant le modèle ou le document en cours, et les
     /// documents déjà publiés restent intacts
-    #[arg(long, global = true, value_name = "SECONDES", default_value_t = 300, hide_default_value = true)]
+    #[arg(
+        long,
+        global = true,
+        help_heading = "Options générales",
+        value_name = "SECONDES",
+        default_value_t = 300,
+        hide_default_value = true
+    )]
     #[arg(value_parser = clap::value_parser!(u64).range(1..))]
     pub delai: u64,
 
     /// Mémoire maximale, en Mo (par défaut : les trois quarts de celle de la machine) ;
     /// au-delà, clsm s'arrête de même
-    #[arg(long, global = true, value_name = "MO")]
+    #[arg(long, global = true, help_heading = "Options générales", value_name = "MO")]
     #[arg(value_parser = clap::value_parser!(u64).range(1..))]
     pub memoire: Option<u64>,
 
     /// Affiche l'aide
-    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true)]
+    #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true, help_heading = "Options générales")]
     help: Option<bool>,
 
     /// Affiche la version
@@ -54,56 +94,42 @@ pub struct Cli {
 pub enum Command {
     /// Vérifie tout le dépôt : valeurs, références, dates, avec fichier et ligne
     #[command(visible_alias = "verifier", help_template = TEMPLATE)]
-    #[command(override_usage = "clsm check [--format human|json|github] [--strict]")]
     Check(CheckArgs),
 
     /// Construit le site HTML et les PDF du contrat dans `_site/`
     #[command(visible_alias = "construire", help_template = TEMPLATE)]
-    #[command(override_usage = "clsm build [--out DOSSIER] [--interne] [--sans-pdf]")]
     Build(BuildArgs),
 
     /// Où en est le contrat : actions en retard ou sans nouvelles, indicateurs, réunions
     #[command(visible_alias = "rapport", help_template = TEMPLATE)]
-    #[command(
-        override_usage = "clsm report [--format terminal|md|html|json] [--annee N] [--axe ID] [--date AAAA-MM-JJ] [--out FICHIER]"
-    )]
     Report(ReportArgs),
 
-    /// Le bilan annuel, pour les financeurs (HTML, ou JSON)
+    /// Le bilan annuel, pour les financeurs (HTML, PDF ou JSON)
     #[command(help_template = TEMPLATE)]
-    #[command(override_usage = "clsm bilan [--annee N] [--format html|pdf|json] [--out FICHIER]")]
     Bilan(BilanArgs),
 
     /// Exporte les indicateurs, les actions ou les partenaires en CSV (Excel) ou JSON
     #[command(visible_alias = "exporter", help_template = TEMPLATE)]
-    #[command(
-        override_usage = "clsm export indicateurs|actions|partenaires [--profil excel|opendata] [--format csv|json] [--out FICHIER]"
-    )]
     Export(ExportArgs),
 
     /// Crée une fiche (action, partenaire ou indicateur) à partir d'un modèle commenté
     #[command(visible_alias = "nouveau", help_template = TEMPLATE)]
-    #[command(override_usage = "clsm new action|partenaire|indicateur ID")]
     New(NewArgs),
 
     /// Crée un nouveau dépôt de contrat, prêt à être vérifié
     #[command(help_template = TEMPLATE)]
-    #[command(override_usage = "clsm init [DOSSIER] [--force] [--templates]")]
     Init(InitArgs),
 
     /// Schéma JSON des clés de chaque type de fiche, pour l'éditeur
     #[command(help_template = TEMPLATE)]
-    #[command(override_usage = "clsm schema [action|partenaire|indicateur|evenement|config]")]
     Schema(SchemaArgs),
 
     /// Crée des fiches-actions à partir d'un cadre logique enregistré en CSV
     #[command(visible_alias = "importer", help_template = TEMPLATE)]
-    #[command(override_usage = "clsm import FICHIER.csv [--dry-run]")]
     Import(ImportArgs),
 
     /// Ce qui a changé entre deux révisions git, fiche par fiche et champ par champ
     #[command(help_template = TEMPLATE)]
-    #[command(override_usage = "clsm diff [RÉVISION] [RÉVISION] [--format texte|md|json] [--interne]")]
     Diff(DiffArgs),
 }
 
@@ -234,8 +260,8 @@ pub struct ExportArgs {
     pub format: ExportFormat,
 
     /// Séparateur de colonnes : un caractère, ou `tab`
-    #[arg(long, value_name = "CARACTÈRE")]
-    pub delimiter: Option<String>,
+    #[arg(long, value_name = "CARACTÈRE", value_parser = delimiter)]
+    pub delimiter: Option<u8>,
 
     /// Sans BOM en tête du fichier
     #[arg(long)]
@@ -253,7 +279,9 @@ pub struct ExportArgs {
 /// Formats of `clsm report`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReportFormat {
-    Terminal,
+    /// Pour une personne, au terminal.
+    #[value(alias = "terminal", alias = "human")]
+    Texte,
     Md,
     Html,
     Json,
@@ -261,8 +289,8 @@ pub enum ReportFormat {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Format : `terminal` (par défaut), `md` (Markdown), `html` ou `json`
-    #[arg(long, value_enum, default_value = "terminal", value_name = "FORMAT")]
+    /// Format : `texte` (par défaut), `md` (Markdown), `html` ou `json`
+    #[arg(long, value_enum, default_value = "texte", value_name = "FORMAT")]
     #[arg(hide_possible_values = true, hide_default_value = true)]
     pub format: ReportFormat,
 
@@ -276,8 +304,8 @@ pub struct ReportArgs {
 
     /// La date de référence, AAAA-MM-JJ (par défaut : aujourd'hui ; pour une année
     /// passée, son dernier jour)
-    #[arg(long, value_name = "AAAA-MM-JJ")]
-    pub date: Option<String>,
+    #[arg(long, value_name = "AAAA-MM-JJ", value_parser = date)]
+    pub date: Option<chrono::NaiveDate>,
 
     /// Écrit dans ce fichier au lieu de l'écran
     #[arg(long, value_name = "FICHIER")]
@@ -309,8 +337,8 @@ pub struct BilanArgs {
     pub out: Option<PathBuf>,
 
     /// La date à laquelle le bilan est établi, AAAA-MM-JJ (par défaut : aujourd'hui)
-    #[arg(long, value_name = "AAAA-MM-JJ")]
-    pub date: Option<String>,
+    #[arg(long, value_name = "AAAA-MM-JJ", value_parser = date)]
+    pub date: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Args)]
@@ -331,15 +359,29 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Format de sortie : `human` (par défaut, pour une personne), `json` (pour les
+    /// Format de sortie : `texte` (par défaut, pour une personne), `json` (pour les
     /// outils) ou `github` (annotations de pull request)
-    #[arg(long, value_enum, default_value = "human", value_name = "FORMAT")]
+    #[arg(long, value_enum, default_value = "texte", value_name = "FORMAT")]
     #[arg(hide_possible_values = true, hide_default_value = true)]
     pub format: Format,
 
     /// Les avertissements font aussi échouer la vérification (code de sortie 1)
     #[arg(long)]
     pub strict: bool,
+}
+
+/// Why a value was refused, in French: clsm's own parsers say it already; the
+/// number parsers of the standard library are named here.
+fn value_error(e: &clap::Error) -> String {
+    let Some(source) = std::error::Error::source(e) else { return "valeur refusée".into() };
+    if source.downcast_ref::<std::num::ParseIntError>().is_some() {
+        return "un nombre entier est attendu, par exemple `2025`".into();
+    }
+    let text = source.to_string();
+    if text.contains(" is not in ") {
+        return "le nombre doit être au moins 1".into();
+    }
+    text
 }
 
 /// A clap error in French: what was wrong, the nearest valid word, where to look.
@@ -356,6 +398,14 @@ pub fn french_error(e: &clap::Error) -> String {
         ErrorKind::UnknownArgument => format!("option inconnue {}", quoted(ContextKind::InvalidArg)),
         ErrorKind::InvalidValue => {
             format!("valeur invalide {} pour {}", quoted(ContextKind::InvalidValue), quoted(ContextKind::InvalidArg))
+        }
+        ErrorKind::ValueValidation => {
+            let why = value_error(e);
+            format!(
+                "valeur invalide {} pour {} : {why}",
+                quoted(ContextKind::InvalidValue),
+                quoted(ContextKind::InvalidArg)
+            )
         }
         ErrorKind::MissingRequiredArgument => format!("argument manquant {}", quoted(ContextKind::InvalidArg)),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
@@ -374,4 +424,69 @@ pub fn french_error(e: &clap::Error) -> String {
     }
     message.push_str("aide : `clsm --help` liste les commandes et leurs options\n");
     message
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// Every argument of every command, with the command's name.
+    fn arguments() -> Vec<(String, clap::Arg)> {
+        let root = Cli::command();
+        let mut out: Vec<(String, clap::Arg)> = root.get_arguments().map(|a| ("clsm".to_string(), a.clone())).collect();
+        for sub in root.get_subcommands() {
+            out.extend(sub.get_arguments().map(|a| (sub.get_name().to_string(), a.clone())));
+        }
+        out
+    }
+
+    #[test]
+    fn help_names_every_value_and_default_the_code_accepts() {
+        for (command, arg) in arguments().into_iter().filter(|(_, a)| a.get_action().takes_values()) {
+            let help = arg.get_help().map(|h| h.to_string()).unwrap_or_default();
+            assert!(!help.is_empty() || arg.is_hide_set(), "{command} {}: no help", arg.get_id());
+            for value in arg.get_possible_values().iter().filter(|v| !v.is_hide_set()) {
+                let name = value.get_name();
+                assert!(help.contains(&format!("`{name}`")), "{command} {}: help does not name `{name}`", arg.get_id());
+            }
+            for default in arg.get_default_values() {
+                let default = default.to_string_lossy();
+                if default != "false" {
+                    let said = [format!("`{default}` (par défaut"), format!("par défaut : {default}")];
+                    let id = arg.get_id();
+                    assert!(
+                        said.iter().any(|s| help.contains(s)),
+                        "{command} {id}: the default `{default}` is not said"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_human_format_has_one_name_and_keeps_the_old_ones() {
+        for old in ["texte", "human", "terminal"] {
+            let cli = Cli::try_parse_from(["clsm", "check", "--format", old]).unwrap();
+            let Command::Check(args) = cli.command else { panic!("check") };
+            assert_eq!(args.format, Format::Texte);
+            let cli = Cli::try_parse_from(["clsm", "report", "--format", old]).unwrap();
+            let Command::Report(args) = cli.command else { panic!("report") };
+            assert_eq!(args.format, ReportFormat::Texte);
+        }
+    }
+
+    #[test]
+    fn dates_and_delimiters_are_parsed_into_types() {
+        let cli = Cli::try_parse_from(["clsm", "export", "actions", "--delimiter", "tab"]).unwrap();
+        let Command::Export(args) = cli.command else { panic!("export") };
+        assert_eq!(args.delimiter, Some(b'\t'));
+        assert!(Cli::try_parse_from(["clsm", "export", "actions", "--delimiter", "ab"]).is_err());
+        let cli = Cli::try_parse_from(["clsm", "report", "--date", "2026-11-22"]).unwrap();
+        let Command::Report(args) = cli.command else { panic!("report") };
+        assert_eq!(args.date, chrono::NaiveDate::from_ymd_opt(2026, 11, 22));
+        let e = Cli::try_parse_from(["clsm", "report", "--date", "22/11/2026"]).unwrap_err();
+        assert!(french_error(&e).contains("écrivez la date sous la forme AAAA-MM-JJ"), "{}", french_error(&e));
+    }
 }

@@ -10,13 +10,13 @@ use crate::load::Loaded;
 use crate::terminal;
 
 /// The output formats of `clsm check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Pour une personne : le fichier, la ligne citée, l'aide.
-    Human,
-    /// Un objet JSON, pour les outils.
+    /// For a person: the file, the line quoted, the fix.
+    Texte,
+    /// One JSON object, for tools.
     Json,
-    /// Des annotations GitHub Actions (`::error file=…`).
+    /// GitHub Actions annotations (`::error file=…`).
     Github,
 }
 
@@ -45,7 +45,7 @@ impl Summary {
 /// Renders `diagnostics` in `format`. `color` adds ANSI colours (human format only).
 pub fn render(format: Format, diagnostics: &[Diagnostic], loaded: &Loaded, summary: Summary, color: bool) -> String {
     match format {
-        Format::Human => human(diagnostics, loaded, summary, color),
+        Format::Texte => human(diagnostics, loaded, summary, color),
         Format::Json => json(diagnostics),
         Format::Github => github(diagnostics, &loaded.root),
     }

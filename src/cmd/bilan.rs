@@ -13,7 +13,7 @@ use crate::terminal::clean;
 use crate::views::report::{self, Scope};
 
 pub fn run(repo: Option<&Path>, args: &BilanArgs) -> Result<Outcome> {
-    let today = reference_date(args.date.as_deref())?;
+    let today = reference_date(args.date);
     let Some(loaded) = load_checked(repo)? else { return Ok(Outcome::Problems) };
     let annee = args.annee.unwrap_or_else(|| Scope::on(today).annee);
     let bilan = report::bilan(&loaded.repo, Scope::year(annee, today));

@@ -15,11 +15,11 @@ pub fn run(repo: Option<&std::path::Path>, args: &CheckArgs) -> Result<Outcome> 
     let mut loaded = load::load(&root)?;
     let diagnostics = check::check(&mut loaded, crate::cmd::today());
 
-    let color = crate::cmd::color(args.format == Format::Human && std::io::stderr().is_terminal());
+    let color = crate::cmd::color(args.format == Format::Texte && std::io::stderr().is_terminal());
     let text = check::render(args.format, &diagnostics, &loaded, Summary::of(&loaded), color);
     // People read diagnostics on stderr; tools read JSON and annotations on stdout.
     let written = match args.format {
-        Format::Human => std::io::stderr().write_all(text.as_bytes()),
+        Format::Texte => std::io::stderr().write_all(text.as_bytes()),
         Format::Json | Format::Github => std::io::stdout().write_all(text.as_bytes()),
     };
     written.context("impossible d'écrire le résultat")?;

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::cli::{ExportArgs, ExportFormat, ExportKind, ExportProfile};
 use crate::cmd::{Outcome, load_checked};
@@ -11,24 +11,13 @@ use crate::export::{self, Profile};
 use crate::files::write::{Signature, write_document};
 use crate::terminal::clean;
 
-/// The delimiter given with `--delimiter`: one ASCII character, or `tab`.
-fn delimiter(given: &str) -> Result<u8> {
-    match given {
-        "tab" | "\\t" | "\t" => Ok(b'\t'),
-        s if s.len() == 1 && s.is_ascii() && !s.chars().any(|c| c.is_alphanumeric() || c == '"' || c == '\n') => {
-            Ok(s.as_bytes()[0])
-        }
-        s => bail!("séparateur invalide `{s}`\naide : donnez un seul caractère, par exemple `;` ou `,`, ou `tab`"),
-    }
-}
-
 pub fn run(repo: Option<&Path>, args: &ExportArgs) -> Result<Outcome> {
     let mut profile = match args.profil {
         ExportProfile::Excel => Profile::EXCEL,
         ExportProfile::Opendata => Profile::OPENDATA,
     };
-    if let Some(d) = &args.delimiter {
-        profile.delimiter = delimiter(d)?;
+    if let Some(d) = args.delimiter {
+        profile.delimiter = d;
     }
     if args.no_bom {
         profile.bom = false;

@@ -44,7 +44,7 @@ pub fn load_checked(repo: Option<&Path>) -> Result<Option<Loaded>> {
     let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
     if errors {
         let color = color(std::io::stderr().is_terminal());
-        eprint!("{}", crate::check::render(Format::Human, &diagnostics, &loaded, Summary::of(&loaded), color));
+        eprint!("{}", crate::check::render(Format::Texte, &diagnostics, &loaded, Summary::of(&loaded), color));
         eprintln!("aucun document produit : corrigez d'abord les erreurs ci-dessus");
         return Ok(None);
     }
@@ -67,15 +67,8 @@ pub fn today() -> chrono::NaiveDate {
 }
 
 /// Today, or the date given with `--date`.
-pub fn reference_date(given: Option<&str>) -> Result<chrono::NaiveDate> {
-    match given {
-        None => Ok(today()),
-        Some(text) => chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| {
-            anyhow::anyhow!(
-                "date invalide `{text}`\naide : écrivez la date sous la forme AAAA-MM-JJ, par exemple 2026-11-22"
-            )
-        }),
-    }
+pub fn reference_date(given: Option<chrono::NaiveDate>) -> chrono::NaiveDate {
+    given.unwrap_or_else(today)
 }
 
 /// The first line clsm gives each kind of document it writes to a file, so that a

@@ -12,7 +12,7 @@ use crate::views::report::{self, Scope};
 use crate::{render, suggest};
 
 pub fn run(repo: Option<&Path>, args: &ReportArgs) -> Result<Outcome> {
-    let date = reference_date(args.date.as_deref())?;
+    let date = reference_date(args.date);
     let Some(loaded) = load_checked(repo)? else { return Ok(Outcome::Problems) };
     if let Some(axe) = &args.axe {
         let axes: Vec<&str> = loaded.repo.config.axes.iter().flatten().filter_map(|a| a.id.as_deref()).collect();
@@ -28,7 +28,7 @@ pub fn run(repo: Option<&Path>, args: &ReportArgs) -> Result<Outcome> {
     };
     let report = report::report(&loaded.repo, scope, args.axe.as_deref());
     let (text, marker) = match args.format {
-        ReportFormat::Terminal => {
+        ReportFormat::Texte => {
             let color = crate::cmd::color(args.out.is_none() && std::io::stdout().is_terminal());
             (render::text::report(&report, color), signature::TEXT)
         }

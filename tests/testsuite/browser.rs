@@ -2,8 +2,8 @@
 //! Chromium and checked with axe-core (WCAG 2.1 AA), reflow at 200 % zoom included.
 //!
 //! It needs Chromium (`/usr/bin/chromium`, or `CHROMIUM`) and the npm packages of
-//! `tests/navigateur/` (`npm ci` there). Without them the test says so and passes,
-//! except in CI (`CI` set), where it fails: CI installs both.
+//! `tests/navigateur/` (`npm ci` there). Without them the test fails, saying what to
+//! install, unless `CLSM_SAUTER_OUTILS=1` asks to skip it (never in CI).
 
 use std::process::Command;
 
@@ -14,9 +14,7 @@ fn every_page_type_passes_axe_in_chromium() {
     let tools = project_root().join("tests/navigateur");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let ready = tools.join("node_modules/axe-core").is_dir() && std::path::Path::new(&chromium).exists();
-    if !ready {
-        assert!(std::env::var_os("CI").is_none(), "CI must install Chromium and `npm ci` in tests/navigateur");
-        eprintln!("vérification navigateur sautée : installez chromium et lancez `npm ci` dans tests/navigateur");
+    if !ready && crate::may_skip_without("Chromium, ou `npm ci` dans tests/navigateur") {
         return;
     }
     let out = temp_dir("axe").join("_site");

@@ -105,5 +105,9 @@ fn out_replaces_an_earlier_export_but_not_another_file() {
 fn a_bad_delimiter_is_a_usage_error() {
     let out = clsm(&["export", "indicateurs", "--delimiter", ";;"], &project_root());
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("séparateur invalide"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("valeur invalide `;;` pour `--delimiter <CARACTÈRE>` : donnez un seul caractère"),
+        "{stderr}"
+    );
 }

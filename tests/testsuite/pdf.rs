@@ -13,8 +13,7 @@ fn the_contract_and_each_fiche_as_pdf() {
     let raw = String::from_utf8_lossy(contract);
     assert!(raw.contains("/Lang(fr-FR)"), "language in the catalog");
     assert!(raw.contains("/StructTreeRoot"), "a tagged PDF");
-    let text = readable_text("contrat.pdf", contract);
-    if !text.is_empty() {
+    if let Some(text) = readable_text("contrat.pdf", contract) {
         for expected in [
             "Sommaire",
             "Fiche n°15 : Coordination du Conseil local de santé mentale",
@@ -26,8 +25,7 @@ fn the_contract_and_each_fiche_as_pdf() {
         assert!(text.contains("1 / "), "pages are numbered");
     }
     let fiche = &pdfs.iter().find(|(n, _)| n == "fiches/fiche-15.pdf").unwrap().1;
-    let text = readable_text("fiche.pdf", fiche);
-    if !text.is_empty() {
+    if let Some(text) = readable_text("fiche.pdf", fiche) {
         for expected in [
             "Améliorer le bien-être psychique des habitants du territoire",
             "Bilan annuel",
@@ -48,8 +46,7 @@ fn the_annual_report_as_pdf() {
     assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
     let bytes = std::fs::read(&path).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
-    let text = readable_text("bilan.pdf", &bytes);
-    if !text.is_empty() {
+    if let Some(text) = readable_text("bilan.pdf", &bytes) {
         assert!(text.contains("Bilan 2019") && text.contains("Réunions et participants"), "{text}");
     }
     // Made again, it replaces itself (it says clsm made it) and is the same.
