@@ -23,19 +23,21 @@ fuzz_target!(|data: &[u8]| {
         .enumerate()
         .map(|(i, bytes)| (format!("fiches/{}/f{i}.md", folders[i % folders.len()]), bytes.to_vec()))
         .collect();
-    let mut loaded = clsm::load::load_from_memory(config, &fiches);
+    let loaded = clsm::load::load_from_memory(config, &fiches);
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-    let diagnostics = clsm::check::check(&mut loaded, today);
+    let diagnostics = clsm::load::Files::new(&loaded).resolve(clsm::check::check(&loaded, today));
     for d in &diagnostics {
         let At::Pos { line, column, .. } = d.at else { panic!("unresolved position: {d:?}") };
         assert!(line >= 1 && column >= 1);
     }
     let summary = clsm::check::Summary::of(&loaded);
-    for format in [clsm::check::Format::Human, clsm::check::Format::Json] {
-        let _ = clsm::check::render(format, &diagnostics, &loaded, summary, false);
+    for format in [clsm::check::Format::Texte, clsm::check::Format::Json] {
+        let _ = clsm::check::render(format, diagnostics.clone(), &loaded, summary, false);
     }
     if !diagnostics.iter().any(|d| d.severity == clsm::diag::Severity::Error) {
-        let _ = clsm::views::site::build(&loaded.repo, clsm::views::site::Options::default());
-        let _ = clsm::views::report::report(&loaded.repo, clsm::views::report::Scope::on(today), None);
+        // What `check` lets through, the checked repository holds.
+        let checked = clsm::model::checked::Repository::from_loaded(&loaded.repo).expect("checked");
+        let _ = clsm::views::site::build(&checked, clsm::views::site::Options::default());
+        let _ = clsm::views::report::report(&checked, clsm::views::report::Scope::on(today), None);
     }
 });

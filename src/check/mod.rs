@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 pub use render::{Format, Summary, render};
 
-use crate::diag::{self, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::load::Loaded;
 use crate::model::vocab::Vocabularies;
 use crate::model::{Kind, Repository};
@@ -64,15 +64,17 @@ const RULES: &[(&str, Rule)] = &[
     ("references", rules::references),
     ("periodes", rules::periods),
     ("indicateurs", rules::indicator_values),
+    ("montants", rules::money_totals),
     ("coordonnees", rules::coordinates),
     ("avancement", rules::progress_logs),
     ("suivi", rules::follow_up_warnings),
 ];
 
-/// Checks a loaded repository; returns every diagnostic, positioned and sorted.
-/// The rules are independent of each other and run in parallel.
-pub fn check(loaded: &mut Loaded, today: NaiveDate) -> Vec<Diagnostic> {
-    let mut diagnostics = std::mem::take(&mut loaded.diagnostics);
+/// Checks a loaded repository: what the loader found, then every rule. The rules
+/// are independent of each other and run in parallel. Positions are resolved when
+/// the diagnostics are printed ([`render`]).
+pub fn check(loaded: &Loaded, today: NaiveDate) -> Vec<Diagnostic> {
+    let mut diagnostics = loaded.diagnostics.clone();
     let cx = Context::new(&loaded.repo, today);
     let found: Vec<Vec<Diagnostic>> = RULES
         .par_iter()
@@ -83,8 +85,5 @@ pub fn check(loaded: &mut Loaded, today: NaiveDate) -> Vec<Diagnostic> {
         })
         .collect();
     diagnostics.extend(found.into_iter().flatten());
-    loaded.resolve(&mut diagnostics);
-    diag::sort(&mut diagnostics);
-    diagnostics.dedup();
     diagnostics
 }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::diag::{At, Diagnostic, Severity};
-use crate::load::Loaded;
+use crate::load::{Files, Loaded};
 use crate::terminal;
 
 /// The output formats of `clsm check`.
@@ -42,12 +42,15 @@ impl Summary {
     }
 }
 
-/// Renders `diagnostics` in `format`. `color` adds ANSI colours (human format only).
-pub fn render(format: Format, diagnostics: &[Diagnostic], loaded: &Loaded, summary: Summary, color: bool) -> String {
+/// Renders `diagnostics` in `format`, their positions resolved in the files of
+/// `loaded` and sorted. `color` adds ANSI colours (`texte` only).
+pub fn render(format: Format, diagnostics: Vec<Diagnostic>, loaded: &Loaded, summary: Summary, color: bool) -> String {
+    let mut files = Files::new(loaded);
+    let diagnostics = files.resolve(diagnostics);
     match format {
-        Format::Texte => human(diagnostics, loaded, summary, color),
-        Format::Json => json(diagnostics),
-        Format::Github => github(diagnostics, &loaded.root),
+        Format::Texte => human(&diagnostics, &files, summary, color),
+        Format::Json => json(&diagnostics),
+        Format::Github => github(&diagnostics, &loaded.root),
     }
 }
 
@@ -65,7 +68,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
 }
 
-fn human(diagnostics: &[Diagnostic], loaded: &Loaded, summary: Summary, color: bool) -> String {
+fn human(diagnostics: &[Diagnostic], files: &Files, summary: Summary, color: bool) -> String {
     let style = Style { on: color };
     let mut out = String::new();
     for d in diagnostics {
@@ -81,7 +84,7 @@ fn human(diagnostics: &[Diagnostic], loaded: &Loaded, summary: Summary, color: b
         let head = style.paint(paint, &format!("{label}[{}]", d.code));
         let (file, message) = (terminal::one_line(&d.file), terminal::clean(&d.message));
         let _ = writeln!(out, "{file}:{line}:{column}: {head}: {}", style.paint("1", &message));
-        if let Some(text) = loaded.sources.get(&d.file).and_then(|s| s.line(line)) {
+        if let Some(text) = files.line(&d.file, line) {
             let gutter = " ".repeat(line.to_string().len());
             let (text, indent, marks) = excerpt(text, column, width);
             let (indent, marks) = (" ".repeat(indent), "^".repeat(marks));

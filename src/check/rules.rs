@@ -5,9 +5,9 @@ use std::collections::{BTreeSet, HashMap};
 use crate::check::Context;
 use crate::diag::{At, Code, Diagnostic, YamlPath};
 use crate::load::CONFIG_FILE;
-use crate::model::vocab::{self, Vocab, is_word};
+use crate::model::vocab::{self, Vocab, Word, is_word};
 use crate::model::yaml::quoted_list;
-use crate::model::{Action, Kind, PartialDate, is_id, slugify};
+use crate::model::{Kind, Montant, PartialDate, Statut, StatutFinancement, Unite, is_id, slugify};
 use crate::suggest;
 
 /// A diagnostic about the value at `path` in `file`.
@@ -65,7 +65,8 @@ fn reference(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath
 }
 
 /// Checks one vocabulary word.
-fn word(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath, vocab: &Vocab, word: &str) {
+fn word(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath, vocab: &Vocab, word: &impl Word) {
+    let word = word.word();
     if cx.vocab.contains(vocab, word) {
         return;
     }
@@ -88,7 +89,7 @@ fn words(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, key: &str, vocab: 
     }
 }
 
-fn one_word(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, key: &str, vocab: &Vocab, value: &Option<String>) {
+fn one_word(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, key: &str, vocab: &Vocab, value: &Option<impl Word>) {
     if let Some(w) = value {
         word(cx, out, file, YamlPath::key(key), vocab, w);
     }
@@ -298,7 +299,7 @@ pub fn periods(cx: &Context, out: &mut Vec<Diagnostic>) {
 pub fn indicator_values(cx: &Context, out: &mut Vec<Diagnostic>) {
     for r in &cx.repo.indicateurs {
         let (ind, f) = (&r.data, r.file.as_str());
-        let percent = ind.unite.as_deref() == Some("pourcentage");
+        let percent = ind.unite == Some(Unite::Pourcentage);
         let bounded = |path: YamlPath, value: f64, out: &mut Vec<Diagnostic>| {
             if percent && !(0.0..=100.0).contains(&value) {
                 let message = format!("pourcentage hors bornes : {} (attendu entre 0 et 100)", number(value));
@@ -325,7 +326,7 @@ pub fn indicator_values(cx: &Context, out: &mut Vec<Diagnostic>) {
                     out.push(d.help("le dénominateur compte la population de référence : il ne peut pas valoir 0"));
                 }
                 (Some(n), Some(d), stated) => {
-                    let computed = if percent { n / d * 100.0 } else { n / d };
+                    let computed = ind.ratio(n, d);
                     match stated {
                         Some(v) if !agrees(v, computed, percent) => {
                             let message = format!(
@@ -374,6 +375,43 @@ fn agrees(stated: f64, computed: f64, percent: bool) -> bool {
 fn number(v: f64) -> String {
     let rounded = (v * 100.0).round() / 100.0;
     if rounded.fract() == 0.0 { format!("{}", rounded as i64) } else { format!("{rounded}") }
+}
+
+/// Why a total is refused, and what to do.
+fn too_large(file: &str, path: YamlPath, what: &str) -> Diagnostic {
+    let max = crate::render::format::montant(Montant { cents: Montant::MAX_CENTS });
+    let message = format!("{what} dépasse {max} : il ne peut plus être compté au centime près");
+    at(Code::MontantInvalide, file, path, message).help("vérifiez ce montant : il a sans doute des zéros en trop")
+}
+
+/// Every total the documents show can be counted exactly: each action's budget
+/// and funding, and the contract's totals of all of them.
+pub fn money_totals(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let mut contract = [Montant::default(); 3];
+    for r in &cx.repo.actions {
+        let a = &r.data;
+        let budget = a.budget.iter().flatten().map(|l| l.montant.unwrap_or_default());
+        let line = |key: &str, i: usize| YamlPath::key(key).with_index(i).with_key("montant");
+        let budget_total =
+            Montant::total(budget).map_err(|i| too_large(&r.file, line("budget", i), "le total du budget"));
+        let funding = |statut: StatutFinancement| {
+            let lines = a.financements.iter().flatten().map(|f| match &f.statut {
+                Some(s) if *s == statut => f.montant.unwrap_or_default(),
+                _ => Montant::default(),
+            });
+            Montant::total(lines).map_err(|i| too_large(&r.file, line("financements", i), "le total des financements"))
+        };
+        let totals = [budget_total, funding(StatutFinancement::Acquis), funding(StatutFinancement::Pressenti)];
+        for (sum, total) in contract.iter_mut().zip(totals) {
+            match total {
+                Ok(amount) => match sum.checked_add(amount) {
+                    Some(next) => *sum = next,
+                    None => out.push(too_large(&r.file, YamlPath::default(), "avec cette action, le total du contrat")),
+                },
+                Err(d) => out.push(d),
+            }
+        }
+    }
 }
 
 /// Coordinates on Earth.
@@ -441,10 +479,6 @@ pub fn progress_logs(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn is_closed(a: &Action) -> bool {
-    matches!(a.statut.as_deref(), Some("realisee" | "abandonnee"))
-}
-
 /// Warnings about forgotten work: actions without indicators (pistes and abandoned
 /// actions aside), indicators no action cites, partners that no action and no event
 /// mentions and that do not carry the contract, actions past their end.
@@ -457,22 +491,18 @@ pub fn follow_up_warnings(cx: &Context, out: &mut Vec<Diagnostic>) {
         let a = &r.data;
         cited_indicators.extend(a.indicateurs.iter().flatten().map(String::as_str));
         active_partners.extend(a.porteur.iter().map(String::as_str));
-        active_partners.extend(a.partenaires.iter().flatten().map(String::as_str));
-        active_partners.extend(a.financements.iter().flatten().filter_map(|f| f.financeur.as_deref()));
-        let qui = a.objectifs_operationnels.iter().flatten().flat_map(|o| o.qui.iter().flatten());
-        active_partners.extend(qui.map(String::as_str));
+        active_partners.extend(a.autres_partenaires());
 
         let unevaluated = a.indicateurs.as_ref().is_none_or(Vec::is_empty);
-        let draft = matches!(a.statut.as_deref(), Some("piste" | "abandonnee"));
+        let draft = a.statut.as_ref().is_some_and(Statut::sans_evaluation);
         if unevaluated && !draft {
             let d = at(Code::ActionSansIndicateur, &r.file, root.clone(), "action sans indicateur");
             out.push(d.help("ajoutez `indicateurs: [id]` avec au moins un indicateur de `fiches/indicateurs/`"));
         }
         if let Some(fin) = a.calendrier.as_ref().and_then(|c| c.fin)
-            && fin.last_day() < cx.today
-            && !is_closed(a)
+            && a.en_retard(cx.today)
         {
-            let statut = a.statut.as_deref().unwrap_or("non renseigné");
+            let statut = a.statut.as_ref().map_or("non renseigné", Statut::mot);
             let message =
                 format!("action en retard : le calendrier s'est terminé en {fin} mais le statut est `{statut}`");
             let d = at(Code::ActionEnRetard, &r.file, YamlPath::key("calendrier").with_key("fin"), message);

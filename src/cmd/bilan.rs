@@ -14,7 +14,7 @@ use crate::views::report::{self, Scope};
 
 pub fn run(repo: Option<&Path>, args: &BilanArgs) -> Result<Outcome> {
     let today = reference_date(args.date);
-    let Some(loaded) = load_checked(repo)? else { return Ok(Outcome::Problems) };
+    let Some(loaded) = load_checked(repo, today)? else { return Ok(Outcome::Problems) };
     let annee = args.annee.unwrap_or_else(|| Scope::on(today).annee);
     let bilan = report::bilan(&loaded.repo, Scope::year(annee, today));
     match args.format {

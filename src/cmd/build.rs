@@ -12,7 +12,7 @@ use crate::terminal::clean;
 use crate::{render, views};
 
 pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
-    let Some(loaded) = load_checked(repo)? else { return Ok(Outcome::Problems) };
+    let Some(loaded) = load_checked(repo, crate::cmd::today())? else { return Ok(Outcome::Problems) };
     let out = args.out.clone().unwrap_or_else(|| loaded.root.join("_site"));
     let site = views::site::build(&loaded.repo, views::site::Options { interne: args.interne });
     let renderer = Renderer::new(&loaded.root)?;

@@ -12,11 +12,12 @@ use crate::load;
 
 pub fn run(repo: Option<&std::path::Path>, args: &CheckArgs) -> Result<Outcome> {
     let root = load::find_root(repo)?;
-    let mut loaded = load::load(&root)?;
-    let diagnostics = check::check(&mut loaded, crate::cmd::today());
+    let loaded = load::load(&root)?;
+    let diagnostics = check::check(&loaded, crate::cmd::today());
+    let fails = diagnostics.iter().any(|d| d.severity == Severity::Error || args.strict);
 
     let color = crate::cmd::color(args.format == Format::Texte && std::io::stderr().is_terminal());
-    let text = check::render(args.format, &diagnostics, &loaded, Summary::of(&loaded), color);
+    let text = check::render(args.format, diagnostics, &loaded, Summary::of(&loaded), color);
     // People read diagnostics on stderr; tools read JSON and annotations on stdout.
     let written = match args.format {
         Format::Texte => std::io::stderr().write_all(text.as_bytes()),
@@ -24,7 +25,6 @@ pub fn run(repo: Option<&std::path::Path>, args: &CheckArgs) -> Result<Outcome> 
     };
     written.context("impossible d'écrire le résultat")?;
 
-    let fails = diagnostics.iter().any(|d| d.severity == Severity::Error || args.strict);
     // The process ends right after: freeing thousands of records one by one would
     // only delay the exit (by a tenth of the run on 10,000 fiches).
     std::mem::forget(loaded);

@@ -22,11 +22,14 @@ pub fn run(repo: Option<&Path>, args: &ExportArgs) -> Result<Outcome> {
     if args.no_bom {
         profile.bom = false;
     }
-    let Some(loaded) = load_checked(repo)? else { return Ok(Outcome::Problems) };
+    let Some(loaded) = load_checked(repo, crate::cmd::today())? else { return Ok(Outcome::Problems) };
+    // The tables read the views of the site: an export says what the pages say.
+    let interne = args.interne && args.kind == ExportKind::Partenaires;
+    let site = crate::views::site::build(&loaded.repo, crate::views::site::Options { interne });
     let table = match args.kind {
-        ExportKind::Indicateurs => export::indicators(&loaded.repo),
-        ExportKind::Actions => export::actions(&loaded.repo),
-        ExportKind::Partenaires => export::partners(&loaded.repo, args.interne),
+        ExportKind::Indicateurs => export::indicators(&site),
+        ExportKind::Actions => export::actions(&site),
+        ExportKind::Partenaires => export::partners(&site),
     };
     // An earlier export of the same table starts like this one: it may be replaced.
     let (bytes, signature) = match args.format {

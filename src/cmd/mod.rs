@@ -18,7 +18,7 @@ use anyhow::Result;
 
 use crate::check::{Format, Summary};
 use crate::diag::Severity;
-use crate::load::{self, Loaded};
+use crate::load;
 
 /// What a command concluded about the repository.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,17 +34,24 @@ pub fn color(terminal: bool) -> bool {
     terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// A repository that passed `check`, ready for the views.
+pub struct Checked {
+    /// The repository's folder.
+    pub root: std::path::PathBuf,
+    pub repo: crate::model::checked::Repository,
+}
+
 /// Loads and checks the repository for a command that renders it. Documents are
 /// only made from a repository without errors: when it has some, they are printed
 /// as `clsm check` would and `None` is returned. Warnings are counted and let pass.
-pub fn load_checked(repo: Option<&Path>) -> Result<Option<Loaded>> {
+pub fn load_checked(repo: Option<&Path>, today: chrono::NaiveDate) -> Result<Option<Checked>> {
     let root = load::find_root(repo)?;
-    let mut loaded = load::load(&root)?;
-    let diagnostics = crate::check::check(&mut loaded, today());
+    let loaded = load::load(&root)?;
+    let diagnostics = crate::check::check(&loaded, today);
     let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
     if errors {
         let color = color(std::io::stderr().is_terminal());
-        eprint!("{}", crate::check::render(Format::Texte, &diagnostics, &loaded, Summary::of(&loaded), color));
+        eprint!("{}", crate::check::render(Format::Texte, diagnostics, &loaded, Summary::of(&loaded), color));
         eprintln!("aucun document produit : corrigez d'abord les erreurs ci-dessus");
         return Ok(None);
     }
@@ -52,7 +59,12 @@ pub fn load_checked(repo: Option<&Path>) -> Result<Option<Loaded>> {
         let n = diagnostics.len();
         eprintln!("{n} avertissement{} : `clsm check` les détaille", if n > 1 { "s" } else { "" });
     }
-    Ok(Some(loaded))
+    let Some(repo) = crate::model::checked::Repository::from_loaded(&loaded.repo) else {
+        anyhow::bail!(
+            "erreur interne : le dépôt vérifié sans erreur est incomplet\naide : signalez-le avec le dépôt en cause"
+        );
+    };
+    Ok(Some(Checked { root, repo }))
 }
 
 /// Today: the date of `SOURCE_DATE_EPOCH` when it is set (reproducible builds: the

@@ -13,9 +13,9 @@ use crate::{render, suggest};
 
 pub fn run(repo: Option<&Path>, args: &ReportArgs) -> Result<Outcome> {
     let date = reference_date(args.date);
-    let Some(loaded) = load_checked(repo)? else { return Ok(Outcome::Problems) };
+    let Some(loaded) = load_checked(repo, date)? else { return Ok(Outcome::Problems) };
     if let Some(axe) = &args.axe {
-        let axes: Vec<&str> = loaded.repo.config.axes.iter().flatten().filter_map(|a| a.id.as_deref()).collect();
+        let axes: Vec<&str> = loaded.repo.axes.iter().map(|a| &*a.id).collect();
         if !axes.contains(&axe.as_str()) {
             let help = suggest::did_you_mean(axe, axes.iter().copied())
                 .unwrap_or_else(|| format!("axes du contrat : {}", axes.join(", ")));

@@ -1,8 +1,9 @@
 //! Exports: the indicators, actions and partners as tables, for French Excel or for
 //! open data, and as JSON.
 //!
-//! Each export is first a list of rows (column name → cell) computed from the
-//! repository; the writers only lay those rows out. Two CSV profiles:
+//! Each export is first a list of rows (column name → cell) read from the views of
+//! the site, so that a table says what the pages say; the writers only lay those
+//! rows out. Two CSV profiles:
 //! `excel` (`;`, UTF-8 with BOM, decimal comma: French Excel garbles accents without
 //! the BOM and reads `22.5` as a date) and `opendata` (the Etalab convention: `,`, no
 //! BOM, decimal point). Dates stay as written (`2019`, `2020-04`), which is ISO 8601.

@@ -1,29 +1,42 @@
-//! The rows of each export, computed from the repository.
-
-use std::collections::BTreeMap;
+//! The rows of each export, read from the same views as the pages: what a CSV says
+//! is what the site shows.
 
 use crate::export::{Cell, Table};
-use crate::model::vocab::{self, Vocabularies};
-use crate::model::{Montant, Repository};
-use crate::views::indicators::measure_value;
-use crate::views::site::ordered_actions;
+use crate::model::{Montant, PartialDate};
+use crate::views::site::{ActionView, PartenaireView, Site};
+use crate::views::{Case, Lien, Mot, Text};
 
-fn joined<'a>(items: impl IntoIterator<Item = &'a String>) -> Cell {
-    let list: Vec<&str> = items.into_iter().map(String::as_str).collect();
+fn joined<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Cell {
+    let list: Vec<String> = items.into_iter().map(|s| s.as_ref().to_string()).collect();
     if list.is_empty() { Cell::Empty } else { Cell::Text(list.join(", ")) }
 }
 
-fn labels(vocab: &Vocabularies, of: &vocab::Vocab, words: &Option<Vec<String>>) -> Cell {
-    let list: Vec<String> = words.iter().flatten().map(|w| vocab.label(of, w).to_string()).collect();
-    joined(&list)
+fn ids(links: &[Lien]) -> Cell {
+    joined(links.iter().map(|l| &*l.id))
+}
+
+fn labels(words: &[Mot]) -> Cell {
+    joined(words.iter().map(|m| &*m.libelle))
+}
+
+fn ticked(cases: &[Case]) -> Cell {
+    joined(cases.iter().filter(|c| c.coche).map(|c| &*c.libelle))
 }
 
 fn text(v: &Option<String>) -> Cell {
     v.clone().into()
 }
 
-fn date(d: Option<crate::model::PartialDate>) -> Cell {
+fn shared(v: &Option<Text>) -> Cell {
+    v.as_deref().into()
+}
+
+fn date(d: Option<PartialDate>) -> Cell {
     d.map(|d| d.to_string()).into()
+}
+
+fn money(m: Montant) -> Cell {
+    if m.cents == 0 { Cell::Empty } else { Cell::Number(m.euros()) }
 }
 
 /// The header of `clsm export indicateurs`, as DESIGN fixes it.
@@ -44,56 +57,74 @@ pub const INDICATOR_HEADER: [&str; 12] = [
 
 /// One row per measure (long format); an indicator without measure has one row with
 /// empty measure cells, so that every indicator is listed.
-pub fn indicators(repo: &Repository) -> Table {
-    let mut citing: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for r in ordered_actions(repo) {
-        for id in r.data.indicateurs.iter().flatten() {
-            citing.entry(id.as_str()).or_default().push(r.id.clone());
-        }
-    }
+pub fn indicators(site: &Site) -> Table {
     let mut rows = Vec::new();
-    for r in &repo.indicateurs {
-        let i = &r.data;
-        let fixed = |rows: &mut Vec<Vec<Cell>>, measure: [Cell; 5]| {
+    for i in &site.indicateurs {
+        let row = |measure: [Cell; 5]| {
             let [date, valeur, numerateur, denominateur, commentaire] = measure;
-            rows.push(vec![
-                r.id.as_str().into(),
-                text(&i.libelle),
-                text(&i.r#type),
+            vec![
+                (&*i.id).into(),
+                (&*i.libelle).into(),
+                (&*i.r#type.mot).into(),
                 text(&i.unite),
-                joined(citing.get(r.id.as_str()).into_iter().flatten()),
+                ids(&i.actions),
                 date,
                 valeur,
                 numerateur,
                 denominateur,
-                i.cible.as_ref().and_then(|c| c.valeur).into(),
-                self::date(i.cible.as_ref().and_then(|c| c.echeance)),
+                i.cible.into(),
+                self::date(i.echeance),
                 commentaire,
-            ]);
+            ]
         };
-        let measures = i.mesures.as_deref().unwrap_or_default();
-        if measures.is_empty() {
-            fixed(&mut rows, [Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]);
+        if i.mesures.is_empty() {
+            rows.push(row([Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]));
         }
-        for m in measures {
-            fixed(
-                &mut rows,
-                [
-                    date(m.date),
-                    measure_value(i, m).into(),
-                    m.numerateur.into(),
-                    m.denominateur.into(),
-                    text(&m.commentaire),
-                ],
-            );
+        for m in &i.mesures {
+            rows.push(row([
+                date(Some(m.date)),
+                m.valeur.into(),
+                m.numerateur.into(),
+                m.denominateur.into(),
+                text(&m.commentaire),
+            ]));
         }
     }
     Table { header: INDICATOR_HEADER.to_vec(), rows }
 }
 
-/// One row per action, with the columns of the cadre logique.
-pub fn actions(repo: &Repository) -> Table {
-    let vocab = repo.config.vocabularies();
+fn action_row(a: &ActionView) -> Vec<Cell> {
+    vec![
+        (&*a.id).into(),
+        shared(&a.numero),
+        (&*a.titre).into(),
+        (&*a.axe.id).into(),
+        a.statut.as_ref().map(|s| &*s.mot).into(),
+        (&*a.porteur.id).into(),
+        text(&a.pilote),
+        ids(&a.partenaires),
+        ids(&a.thematiques),
+        text(&a.objectif_strategique),
+        text(&a.objectif_specifique),
+        text(&a.prerequis),
+        ticked(&a.public),
+        text(&a.public_precision),
+        text(&a.dispositifs_existants),
+        text(&a.resultats_attendus),
+        ids(&a.indicateurs),
+        joined(a.sources.iter().map(|s| &**s)),
+        text(&a.moyens_mobilisables),
+        text(&a.moyens_a_rechercher),
+        date(a.calendrier.map(|c| c.debut)),
+        date(a.calendrier.map(|c| c.fin)),
+        a.budget_total.map_or(Cell::Empty, money),
+        money(a.acquis),
+        money(a.pressenti),
+    ]
+}
+
+/// One row per action, in official order, with the columns of the cadre logique.
+pub fn actions(site: &Site) -> Table {
     let header = vec![
         "action",
         "numero",
@@ -121,59 +152,46 @@ pub fn actions(repo: &Repository) -> Table {
         "financements_acquis",
         "financements_pressentis",
     ];
-    let sources_of = |ids: &Option<Vec<String>>| -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for id in ids.iter().flatten() {
-            if let Some(i) = repo.indicateurs.iter().find(|r| &r.id == id) {
-                for s in i.data.sources.iter().flatten() {
-                    if !out.contains(s) {
-                        out.push(s.clone());
-                    }
-                }
-            }
-        }
-        out
-    };
-    let money = |m: Montant| if m.cents == 0 { Cell::Empty } else { Cell::Number(m.euros()) };
-    let rows = ordered_actions(repo)
-        .into_iter()
-        .map(|r| {
-            let a = &r.data;
-            vec![
-                r.id.as_str().into(),
-                text(&a.numero),
-                text(&a.titre),
-                text(&a.axe),
-                text(&a.statut),
-                text(&a.porteur),
-                text(&a.pilote),
-                joined(a.partenaires.iter().flatten()),
-                joined(a.thematiques.iter().flatten()),
-                text(&a.objectif_strategique),
-                text(&a.objectif_specifique),
-                text(&a.prerequis),
-                labels(&vocab, &vocab::PUBLIC, &a.public),
-                text(&a.public_precision),
-                text(&a.dispositifs_existants),
-                text(&a.resultats_attendus),
-                joined(a.indicateurs.iter().flatten()),
-                joined(&sources_of(&a.indicateurs)),
-                text(&a.moyens_mobilisables),
-                text(&a.moyens_a_rechercher),
-                date(a.calendrier.as_ref().and_then(|c| c.debut)),
-                date(a.calendrier.as_ref().and_then(|c| c.fin)),
-                money(a.budget_total()),
-                money(a.funding("acquis")),
-                money(a.funding("pressenti")),
-            ]
-        })
-        .collect();
-    Table { header, rows }
+    Table { header, rows: site.actions.iter().map(action_row).collect() }
 }
 
-/// One row per partner; the personal `contacts` only when `interne`.
-pub fn partners(repo: &Repository, interne: bool) -> Table {
-    let vocab = repo.config.vocabularies();
+fn partner_row(p: &PartenaireView, interne: bool) -> Vec<Cell> {
+    let mut row = vec![
+        (&*p.id).into(),
+        p.nom.as_str().into(),
+        text(&p.sigle),
+        p.r#type.as_ref().map(|t| &*t.libelle).into(),
+        labels(&p.secteurs),
+        text(&p.adresse),
+        text(&p.commune),
+        p.coordonnees.map(|c| c.0).into(),
+        p.coordonnees.map(|c| c.1).into(),
+        text(&p.site),
+        text(&p.telephone),
+        text(&p.email),
+        p.fondateur.map(|f| if f { "oui" } else { "non" }).into(),
+        labels(&p.instances),
+        ids(&p.porte),
+        ids(&p.participe),
+    ];
+    if interne {
+        let contacts: Vec<String> = p
+            .contacts
+            .iter()
+            .map(|c| {
+                let details: Vec<&str> =
+                    [&c.fonction, &c.email, &c.telephone].into_iter().filter_map(|x| x.as_deref()).collect();
+                if details.is_empty() { c.nom.clone() } else { format!("{} ({})", c.nom, details.join(", ")) }
+            })
+            .collect();
+        row.push(if contacts.is_empty() { Cell::Empty } else { Cell::Text(contacts.join(" ; ")) });
+    }
+    row
+}
+
+/// One row per partner, by id; the personal `contacts` only when the views are
+/// internal.
+pub fn partners(site: &Site) -> Table {
     let mut header = vec![
         "partenaire",
         "nom",
@@ -192,69 +210,10 @@ pub fn partners(repo: &Repository, interne: bool) -> Table {
         "porte",
         "participe",
     ];
-    if interne {
+    if site.interne {
         header.push("contacts");
     }
-    let actions = ordered_actions(repo);
-    let rows = repo
-        .partenaires
-        .iter()
-        .map(|r| {
-            let p = &r.data;
-            let leads: Vec<String> = actions
-                .iter()
-                .filter(|a| a.data.porteur.as_deref() == Some(r.id.as_str()))
-                .map(|a| a.id.clone())
-                .collect();
-            let joins: Vec<String> = actions
-                .iter()
-                .filter(|a| a.data.porteur.as_deref() != Some(r.id.as_str()))
-                .filter(|a| {
-                    let d = &a.data;
-                    d.partenaires.iter().flatten().any(|x| x == &r.id)
-                        || d.financements.iter().flatten().any(|f| f.financeur.as_deref() == Some(r.id.as_str()))
-                        || d.objectifs_operationnels
-                            .iter()
-                            .flatten()
-                            .flat_map(|o| o.qui.iter().flatten())
-                            .any(|q| q == &r.id)
-                })
-                .map(|a| a.id.clone())
-                .collect();
-            let mut row = vec![
-                r.id.as_str().into(),
-                text(&p.nom),
-                text(&p.sigle),
-                p.r#type.as_deref().map(|t| vocab.label(&vocab::TYPE_PARTENAIRE, t).to_string()).into(),
-                labels(&vocab, &vocab::SECTEURS, &p.secteurs),
-                text(&p.adresse),
-                text(&p.commune),
-                p.coordonnees.as_ref().and_then(|c| c.lat).into(),
-                p.coordonnees.as_ref().and_then(|c| c.lon).into(),
-                text(&p.site),
-                text(&p.telephone),
-                text(&p.email),
-                p.fondateur.map(|f| if f { "oui" } else { "non" }).into(),
-                labels(&vocab, &vocab::INSTANCES, &p.instances),
-                joined(&leads),
-                joined(&joins),
-            ];
-            if interne {
-                let contacts: Vec<String> = p
-                    .contacts
-                    .iter()
-                    .flatten()
-                    .map(|c| {
-                        let details: Vec<&str> =
-                            [&c.fonction, &c.email, &c.telephone].into_iter().filter_map(|x| x.as_deref()).collect();
-                        let nom = c.nom.clone().unwrap_or_default();
-                        if details.is_empty() { nom } else { format!("{nom} ({})", details.join(", ")) }
-                    })
-                    .collect();
-                row.push(if contacts.is_empty() { Cell::Empty } else { Cell::Text(contacts.join(" ; ")) });
-            }
-            row
-        })
-        .collect();
-    Table { header, rows }
+    let mut partners: Vec<&PartenaireView> = site.annuaire.iter().flat_map(|g| &g.partenaires).collect();
+    partners.sort_by(|a, b| a.id.cmp(&b.id));
+    Table { header, rows: partners.into_iter().map(|p| partner_row(p, site.interne)).collect() }
 }

@@ -132,27 +132,52 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Loaded {
-    /// Turns every path-based position into a line and column of the file, reading
-    /// again the files that were valid when loaded but that a rule reports on.
-    pub fn resolve(&mut self, diagnostics: &mut [Diagnostic]) {
-        for diag in diagnostics.iter() {
+/// The text of every file a diagnostic points into, read once: the files the
+/// loader kept, and the valid ones that a rule reports on, read again on demand
+/// (through the same bounded, link-refusing reads). Positions are resolved here,
+/// when diagnostics are printed.
+pub struct Files<'a> {
+    loaded: &'a Loaded,
+    reread: BTreeMap<String, Source>,
+}
+
+impl<'a> Files<'a> {
+    pub fn new(loaded: &'a Loaded) -> Self {
+        Files { loaded, reread: BTreeMap::new() }
+    }
+
+    fn source(&self, file: &str) -> Option<&Source> {
+        self.loaded.sources.get(file).or_else(|| self.reread.get(file))
+    }
+
+    /// Line `n` (1-based) of `file`, when its text is known.
+    pub fn line(&self, file: &str, n: usize) -> Option<&str> {
+        self.source(file)?.line(n)
+    }
+
+    /// Turns every path-based position into a line and column of the file on disk,
+    /// then sorts the diagnostics by file and position and drops duplicates.
+    pub fn resolve(&mut self, mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+        for diag in &diagnostics {
             // A repository loaded from memory has no folder to read from, and a file
             // that is not read, or not a fiche, has nothing to quote.
             let whole_file = matches!(diag.code, Code::FichierIllisible | Code::FichierInattendu);
-            if !whole_file && !self.sources.contains_key(&diag.file) && !self.root.as_os_str().is_empty() {
-                let source = reread(&self.root, &diag.file);
-                self.sources.insert(diag.file.clone(), source);
+            let root = &self.loaded.root;
+            if !whole_file && self.source(&diag.file).is_none() && !root.as_os_str().is_empty() {
+                self.reread.insert(diag.file.clone(), reread(root, &diag.file));
             }
         }
-        for diag in diagnostics {
-            let pos = match (&diag.at, self.sources.get(&diag.file)) {
-                (At::Path { path, key }, Some(source)) => source.locate(path, *key),
+        for diag in &mut diagnostics {
+            let pos = match (&diag.at, self.source(&diag.file)) {
                 (At::Pos { .. }, _) => continue,
+                (At::Path { path, key }, Some(source)) => source.locate(path, *key),
                 _ => Pos { line: 1, column: 1, width: 1 },
             };
             diag.at = At::Pos { line: pos.line, column: pos.column, width: pos.width };
         }
+        crate::diag::sort(&mut diagnostics);
+        diagnostics.dedup();
+        diagnostics
     }
 }
 

@@ -5,6 +5,7 @@
 //! record's declaration, checked while reading, so that a record missing its `titre`
 //! is still read and its other problems still reported.
 
+pub mod checked;
 pub mod config;
 pub mod date;
 pub mod money;
@@ -12,6 +13,7 @@ pub mod schema;
 pub mod vocab;
 pub mod yaml;
 
+use std::cmp::Ordering;
 use std::fmt;
 
 use serde::Serialize;
@@ -19,6 +21,7 @@ use serde::Serialize;
 pub use config::{Axe, Config, Thematique};
 pub use date::{PartialDate, Periode};
 pub use money::Montant;
+pub use vocab::{Sens, Statut, StatutFinancement, TypeIndicateur, Unite};
 use yaml::record;
 
 /// The four kinds of record a repository holds, one folder each under `fiches/`.
@@ -101,6 +104,39 @@ pub fn slugify(text: &str) -> String {
     trimmed.to_string()
 }
 
+/// Compares official numbers in natural order: `1.1.2` < `1.1.10` < `2`.
+pub fn natural_cmp(a: &str, b: &str) -> Ordering {
+    fn parts(s: &str) -> Vec<(u64, String)> {
+        let mut out = Vec::new();
+        let mut digits = String::new();
+        let mut text = String::new();
+        for c in s.chars() {
+            if c.is_ascii_digit() {
+                if !text.is_empty() {
+                    out.push((u64::MAX, std::mem::take(&mut text)));
+                }
+                digits.push(c);
+            } else {
+                if !digits.is_empty() {
+                    out.push((digits.parse().unwrap_or(u64::MAX), String::new()));
+                    digits.clear();
+                }
+                if c.is_alphanumeric() {
+                    text.push(c);
+                }
+            }
+        }
+        if !digits.is_empty() {
+            out.push((digits.parse().unwrap_or(u64::MAX), String::new()));
+        }
+        if !text.is_empty() {
+            out.push((u64::MAX, text));
+        }
+        out
+    }
+    parts(a).cmp(&parts(b)).then_with(|| a.cmp(b))
+}
+
 record! {
     /// One line of the seeds' "Comment ? Qui ? Quand ?" table.
     pub struct ObjectifOperationnel required [titre] {
@@ -109,7 +145,7 @@ record! {
         /// Ids of partners (references) or free text ("Coordonnateur CLSM").
         qui: Vec<String>,
         quand: String,
-        statut: String,
+        statut: Statut,
     }
 }
 
@@ -126,7 +162,7 @@ record! {
     pub struct Financement required [financeur, statut] {
         financeur: String,
         montant: Montant,
-        statut: String,
+        statut: StatutFinancement,
     }
 }
 
@@ -136,7 +172,7 @@ record! {
         date: PartialDate,
         texte: String,
         /// A change of the action's statut on that date.
-        statut: String,
+        statut: Statut,
         participants: u64,
     }
 }
@@ -162,7 +198,7 @@ record! {
         numero: String,
         titre: String,
         axe: String,
-        statut: String,
+        statut: Statut,
         porteur: String,
         objectif_strategique: String,
         objectif_specifique: String,
@@ -198,19 +234,21 @@ record! {
 }
 
 impl Action {
-    /// The sum of the budget lines.
-    pub fn budget_total(&self) -> Montant {
-        self.budget.iter().flatten().filter_map(|l| l.montant).sum()
+    /// Whether the action is late on `day`: its calendar has ended (a partial date
+    /// covers its whole period) and it is neither done nor abandoned.
+    pub fn en_retard(&self, day: chrono::NaiveDate) -> bool {
+        let ended = self.calendrier.as_ref().and_then(|c| c.fin).is_some_and(|fin| fin.last_day() < day);
+        ended && !self.statut.as_ref().is_some_and(Statut::est_close)
     }
 
-    /// The sum of the funding lines with this `statut` (`acquis` or `pressenti`).
-    pub fn funding(&self, statut: &str) -> Montant {
-        self.financements
-            .iter()
-            .flatten()
-            .filter(|f| f.statut.as_deref() == Some(statut))
-            .filter_map(|f| f.montant)
-            .sum()
+    /// Every partner id the action names besides its porteur, in file order:
+    /// its partners, its funders and the ids among its objectives' `qui` (free text
+    /// there names nobody). Who "joins" an action, for every document.
+    pub fn autres_partenaires(&self) -> impl Iterator<Item = &str> {
+        let partners = self.partenaires.iter().flatten().map(String::as_str);
+        let funders = self.financements.iter().flatten().filter_map(|f| f.financeur.as_deref());
+        let qui = self.objectifs_operationnels.iter().flatten().flat_map(|o| o.qui.iter().flatten());
+        partners.chain(funders).chain(qui.map(String::as_str))
     }
 }
 
@@ -283,9 +321,9 @@ record! {
     /// An indicator (`fiches/indicateurs/*.md`).
     pub struct Indicateur required [libelle, r#type] {
         libelle: String,
-        r#type: String,
-        unite: String,
-        sens: String,
+        r#type: TypeIndicateur,
+        unite: Unite,
+        sens: Sens,
         valeur_initiale: ValeurInitiale,
         cible: Cible,
         numerateur: String,
@@ -293,6 +331,23 @@ record! {
         sources: Vec<String>,
         frequence: String,
         mesures: Vec<Mesure>,
+    }
+}
+
+impl Indicateur {
+    /// What a numerator and a denominator give: their ratio, × 100 for a percentage.
+    pub fn ratio(&self, numerateur: f64, denominateur: f64) -> f64 {
+        let ratio = numerateur / denominateur;
+        if self.unite == Some(Unite::Pourcentage) { ratio * 100.0 } else { ratio }
+    }
+
+    /// A measure's value: the one written, or the one its ratio gives.
+    pub fn valeur(&self, mesure: &Mesure) -> Option<f64> {
+        match (mesure.valeur, mesure.numerateur, mesure.denominateur) {
+            (Some(v), _, _) => Some(v),
+            (None, Some(n), Some(d)) if d != 0.0 => Some(self.ratio(n, d)),
+            _ => None,
+        }
     }
 }
 
@@ -362,6 +417,13 @@ mod tests {
         assert!(!is_id("fiche 15"));
         assert!(!is_id("réseau"));
         assert!(!is_id(""));
+    }
+
+    #[test]
+    fn official_numbers_sort_naturally() {
+        let mut numbers = vec!["1.1.10", "2", "1.1.2", "10", "1.2", "1.1.2a"];
+        numbers.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(numbers, ["1.1.2", "1.1.2a", "1.1.10", "1.2", "2", "10"]);
     }
 
     #[test]

@@ -11,9 +11,16 @@ pub struct Montant {
 }
 
 impl Montant {
+    /// The most cents an amount or a total may hold: 2⁵³ − 1, the largest whole
+    /// number that a JSON reader (a 64-bit float) keeps exact.
+    pub const MAX_CENTS: i64 = (1 << 53) - 1;
+
+    /// The largest amount one line may hold, in euros: ten thousand billion.
+    pub const MAX_LINE: f64 = 1e13;
+
     /// Converts a YAML number; refuses negatives and fractions of a cent.
     pub fn from_f64(value: f64) -> Option<Montant> {
-        if !value.is_finite() || !(0.0..=1e13).contains(&value) {
+        if !value.is_finite() || !(0.0..=Self::MAX_LINE).contains(&value) {
             return None;
         }
         let cents = (value * 100.0).round();
@@ -29,16 +36,27 @@ impl Montant {
     }
 }
 
-impl std::ops::Add for Montant {
-    type Output = Montant;
-    fn add(self, other: Montant) -> Montant {
-        Montant { cents: self.cents + other.cents }
+impl Montant {
+    /// `self + other`, or `None` past [`Montant::MAX_CENTS`]: a total is exact or
+    /// refused, never rounded or wrapped around.
+    pub fn checked_add(self, other: Montant) -> Option<Montant> {
+        let cents = self.cents.checked_add(other.cents)?;
+        (cents <= Self::MAX_CENTS).then_some(Montant { cents })
     }
-}
 
-impl std::iter::Sum for Montant {
-    fn sum<I: Iterator<Item = Montant>>(iter: I) -> Montant {
-        iter.fold(Montant::default(), |a, b| a + b)
+    /// `self + other` for amounts whose total `check` already bounded (a subset of
+    /// a checked total): it cannot pass [`Montant::MAX_CENTS`], and would stop there.
+    pub fn plus(self, other: Montant) -> Montant {
+        Montant { cents: self.cents.saturating_add(other.cents).min(Self::MAX_CENTS) }
+    }
+
+    /// The exact sum of `amounts`, or the index of the first one that makes it
+    /// too large to be exact.
+    pub fn total(amounts: impl IntoIterator<Item = Montant>) -> Result<Montant, usize> {
+        amounts
+            .into_iter()
+            .enumerate()
+            .try_fold(Montant::default(), |sum, (i, amount)| sum.checked_add(amount).ok_or(i))
     }
 }
 
@@ -88,11 +106,24 @@ mod tests {
 
     #[test]
     fn keeps_cents_exact() {
-        let total: Montant = [0.1, 0.2, 1250.5].iter().filter_map(|v| Montant::from_f64(*v)).sum();
+        let total = Montant::total([0.1, 0.2, 1250.5].iter().filter_map(|v| Montant::from_f64(*v))).unwrap();
         assert_eq!(total.cents, 125080);
+        let tenths = Montant::total([0.1, 0.1, 0.1].iter().filter_map(|v| Montant::from_f64(*v))).unwrap();
+        assert_eq!(serde_json::to_string(&tenths).unwrap(), "0.3");
         assert_eq!(total.to_string(), "1250.8");
         assert_eq!(Montant::from_f64(5000.0).unwrap().to_string(), "5000");
         assert_eq!(Montant::from_f64(12.05).unwrap().to_string(), "12.05");
+    }
+
+    #[test]
+    fn a_total_too_large_to_be_exact_is_refused_where_it_breaks() {
+        let line = Montant::from_f64(Montant::MAX_LINE).unwrap();
+        // Nine lines of ten thousand billion euros fit; the tenth does not.
+        assert_eq!(Montant::total(std::iter::repeat_n(line, 9_300)), Err(9));
+        assert!(Montant::total(std::iter::repeat_n(line, 9)).is_ok());
+        let max = Montant { cents: Montant::MAX_CENTS };
+        assert_eq!(max.checked_add(Montant { cents: 1 }), None);
+        assert_eq!(Montant { cents: i64::MAX }.checked_add(Montant { cents: 1 }), None);
     }
 
     #[test]

@@ -6,6 +6,18 @@
 
 use std::collections::BTreeMap;
 
+/// A vocabulary word as written in a fiche: a plain `String`, or the enum of a
+/// vocabulary that drives behaviour.
+pub trait Word {
+    fn word(&self) -> &str;
+}
+
+impl Word for String {
+    fn word(&self) -> &str {
+        self
+    }
+}
+
 /// A built-in vocabulary: its name (as used in `[vocabulaire]`) and its words in order.
 #[derive(Debug)]
 pub struct Vocab {
@@ -17,21 +29,108 @@ macro_rules! vocab {
     ($ident:ident, $name:literal, [$(($w:literal, $l:literal)),* $(,)?]) => {
         pub const $ident: Vocab = Vocab { name: $name, words: &[$(($w, $l)),*] };
     };
+    // A vocabulary whose words drive behaviour: also an enum, read from the fiches as
+    // such, so that a rule asks `statut.est_close()` instead of comparing strings.
+    ($ident:ident, $name:literal, enum $enum:ident [$($variant:ident = ($w:literal, $l:literal)),* $(,)?]) => {
+        vocab!($ident, $name, [$(($w, $l)),*]);
+
+        #[doc = concat!("A word of the `", $name, "` vocabulary.")]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum $enum {
+            $(
+                #[doc = concat!("`", $w, "`")]
+                $variant,
+            )*
+            /// A word the repository added to the vocabulary (`[vocabulaire]`), or one
+            /// that `check` refuses.
+            Autre(String),
+        }
+
+        impl $enum {
+            /// The enum value of a word.
+            pub fn of(word: &str) -> Self {
+                match word {
+                    $($w => $enum::$variant,)*
+                    other => $enum::Autre(other.to_string()),
+                }
+            }
+
+            /// The word as written in the fiches.
+            pub fn mot(&self) -> &str {
+                match self {
+                    $($enum::$variant => $w,)*
+                    $enum::Autre(word) => word,
+                }
+            }
+        }
+
+        impl std::fmt::Display for $enum {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.mot())
+            }
+        }
+
+        impl Word for $enum {
+            fn word(&self) -> &str {
+                self.mot()
+            }
+        }
+
+        impl serde::Serialize for $enum {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.mot())
+            }
+        }
+
+        impl $crate::model::yaml::FromYaml for $enum {
+            fn from_yaml<'a>(value: &'a serde_yaml::Value, cx: &mut $crate::model::yaml::Cx<'a>) -> Option<Self> {
+                String::from_yaml(value, cx).map(|word| $enum::of(&word))
+            }
+        }
+
+        impl $crate::model::schema::Schema for $enum {
+            fn schema(cx: &$crate::model::schema::SchemaCx) -> serde_json::Value {
+                String::schema(cx)
+            }
+        }
+    };
 }
 
 vocab!(TYPE_CONTRAT, "type_contrat", [("CLSM", "Conseil local de santé mentale"), ("CLS", "Contrat local de santé")]);
 vocab!(
     STATUT,
     "statut",
-    [
-        ("piste", "Piste"),
-        ("conception", "En conception"),
-        ("mise_en_oeuvre", "Mise en œuvre"),
-        ("realisee", "Réalisée"),
-        ("suspendue", "Suspendue"),
-        ("abandonnee", "Abandonnée"),
+    enum Statut [
+        Piste = ("piste", "Piste"),
+        Conception = ("conception", "En conception"),
+        MiseEnOeuvre = ("mise_en_oeuvre", "Mise en œuvre"),
+        Realisee = ("realisee", "Réalisée"),
+        Suspendue = ("suspendue", "Suspendue"),
+        Abandonnee = ("abandonnee", "Abandonnée"),
     ]
 );
+
+impl Statut {
+    /// An idea of the groupes projets, not yet work: counted, not followed.
+    pub fn est_piste(&self) -> bool {
+        *self == Statut::Piste
+    }
+
+    /// Done or abandoned: nothing more is expected of it, it cannot be late.
+    pub fn est_close(&self) -> bool {
+        matches!(self, Statut::Realisee | Statut::Abandonnee)
+    }
+
+    /// Being carried out: news is expected at least once a year.
+    pub fn est_en_cours(&self) -> bool {
+        *self == Statut::MiseEnOeuvre
+    }
+
+    /// Needs no indicator yet (a piste) or any more (abandoned).
+    pub fn sans_evaluation(&self) -> bool {
+        matches!(self, Statut::Piste | Statut::Abandonnee)
+    }
+}
 vocab!(
     TYPOLOGIE,
     "typologie",
@@ -92,7 +191,11 @@ vocab!(
         ("accompagnement_medico_social", "Accompagnement médico-social"),
     ]
 );
-vocab!(STATUT_FINANCEMENT, "statut_financement", [("pressenti", "Pressenti"), ("acquis", "Acquis")]);
+vocab!(
+    STATUT_FINANCEMENT,
+    "statut_financement",
+    enum StatutFinancement [Pressenti = ("pressenti", "Pressenti"), Acquis = ("acquis", "Acquis")]
+);
 vocab!(
     TYPE_PARTENAIRE,
     "type_partenaire",
@@ -132,10 +235,17 @@ vocab!(
 vocab!(
     TYPE_INDICATEUR,
     "type_indicateur",
-    [("processus", "Indicateur de processus"), ("resultat", "Indicateur de résultat")]
+    enum TypeIndicateur [
+        Processus = ("processus", "Indicateur de processus"),
+        Resultat = ("resultat", "Indicateur de résultat"),
+    ]
 );
-vocab!(UNITE, "unite", [("nombre", "Nombre"), ("pourcentage", "Pourcentage"), ("euros", "Euros")]);
-vocab!(SENS, "sens", [("hausse", "À la hausse"), ("baisse", "À la baisse")]);
+vocab!(
+    UNITE,
+    "unite",
+    enum Unite [Nombre = ("nombre", "Nombre"), Pourcentage = ("pourcentage", "Pourcentage"), Euros = ("euros", "Euros")]
+);
+vocab!(SENS, "sens", enum Sens [Hausse = ("hausse", "À la hausse"), Baisse = ("baisse", "À la baisse")]);
 vocab!(
     TYPE_EVENEMENT,
     "type_evenement",
@@ -224,6 +334,18 @@ mod tests {
         assert_eq!(v.label(&PUBLIC, "etudiants"), "Étudiants");
         assert_eq!(v.words(&PUBLIC).last().map(String::as_str), Some("etudiants"));
         assert!(!v.contains(&STATUT, "etudiants"));
+    }
+
+    #[test]
+    fn behaviour_words_are_enums_that_keep_other_words() {
+        assert!(Statut::of("realisee").est_close() && Statut::of("abandonnee").est_close());
+        assert!(!Statut::of("mise_en_oeuvre").est_close() && Statut::of("mise_en_oeuvre").est_en_cours());
+        assert_eq!(Statut::of("en_veille"), Statut::Autre("en_veille".into()));
+        assert_eq!(Statut::of("en_veille").mot(), "en_veille");
+        for (word, _) in STATUT.words.iter().chain(UNITE.words).chain(SENS.words) {
+            assert!(!matches!(Statut::of(word), Statut::Autre(_)) || STATUT.words.iter().all(|(w, _)| w != word));
+        }
+        assert_eq!(serde_json::to_value(Unite::Pourcentage).unwrap(), "pourcentage");
     }
 
     #[test]

@@ -117,7 +117,7 @@ mod tests {
         IndicateurEtat {
             id: "i".into(),
             libelle: "Participants".into(),
-            r#type: None,
+            r#type: crate::views::Mot::other("resultat", "Indicateur de résultat"),
             unite: Some(unit.into()),
             valeur_initiale: initial.map(|v| point("2022", v)),
             derniere: None,

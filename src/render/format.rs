@@ -3,7 +3,7 @@
 //! French typography separates thousands with a narrow no-break space and puts a
 //! no-break space before `€` and `%`: "1 250,50 €", "80 %".
 
-use crate::model::PartialDate;
+use crate::model::{Montant, PartialDate};
 
 /// Narrow no-break space, between groups of thousands.
 const THOUSANDS: char = '\u{202f}';
@@ -78,11 +78,20 @@ fn group_thousands(digits: &str) -> String {
     out
 }
 
-/// "5 000 €", "1 250,50 €": cents shown only when there are some.
+/// "5 000 €", "1 250,50 €": cents shown only when there are some, from exact cents.
+pub fn montant(m: Montant) -> String {
+    let whole = group_thousands(&(m.cents / 100).unsigned_abs().to_string());
+    let sign = if m.cents < 0 { "-" } else { "" };
+    match (m.cents % 100).abs() {
+        0 => format!("{sign}{whole}{NBSP}€"),
+        cents => format!("{sign}{whole},{cents:02}{NBSP}€"),
+    }
+}
+
+/// An amount in euros as a number (from a template's data) in French: rounded to
+/// the cent, then as [`montant`].
 pub fn euros(value: f64) -> String {
-    let cents = (value * 100.0).round() as i64;
-    let whole = number((cents / 100) as f64, 0);
-    if cents % 100 == 0 { format!("{whole}{NBSP}€") } else { format!("{whole},{:02}{NBSP}€", (cents % 100).abs()) }
+    montant(Montant { cents: (value * 100.0).round() as i64 })
 }
 
 /// "80 %", "12,5 %".

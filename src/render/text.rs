@@ -207,9 +207,9 @@ pub fn report(r: &Report, color: bool) -> String {
         out,
         "\n{} {} prévus ; {} acquis, {} pressentis",
         s.bold("Budget :"),
-        format::euros(b.prevu),
-        format::euros(b.acquis),
-        format::euros(b.pressenti)
+        format::montant(b.prevu),
+        format::montant(b.acquis),
+        format::montant(b.pressenti)
     );
     out
 }

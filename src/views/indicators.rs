@@ -1,22 +1,11 @@
-//! Indicator figures: the value of a measure, the latest one, attainment.
+//! Indicator figures, for every document: the series of measures, the latest one,
+//! attainment and trajectory. One home for each of these rules.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::{Indicateur, Mesure, PartialDate};
-
-/// A measure's value: the one written, or the one its ratio gives.
-pub fn measure_value(indicator: &Indicateur, mesure: &Mesure) -> Option<f64> {
-    if let Some(v) = mesure.valeur {
-        return Some(v);
-    }
-    match (mesure.numerateur, mesure.denominateur) {
-        (Some(n), Some(d)) if d != 0.0 => {
-            let ratio = n / d;
-            Some(if indicator.unite.as_deref() == Some("pourcentage") { ratio * 100.0 } else { ratio })
-        }
-        _ => None,
-    }
-}
+use crate::model::PartialDate;
+use crate::model::checked::Indicateur;
 
 /// A dated value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -25,88 +14,125 @@ pub struct Point {
     pub valeur: f64,
 }
 
-/// The measures that have a date and a value, oldest first (stable for equal dates).
-pub fn series(indicator: &Indicateur) -> Vec<Point> {
+/// The measures known on `day` (those that began by then), oldest first, stable for
+/// equal dates.
+pub fn series(indicator: &Indicateur, day: NaiveDate) -> Vec<Point> {
     let mut points: Vec<Point> = indicator
         .mesures
         .iter()
-        .flatten()
-        .filter_map(|m| Some(Point { date: m.date?, valeur: measure_value(indicator, m)? }))
+        .filter(|m| m.date.first_day() <= day)
+        .map(|m| Point { date: m.date, valeur: m.valeur })
         .collect();
     points.sort_by_key(|p| p.date.first_day());
     points
 }
 
-/// The latest measure.
-pub fn latest(indicator: &Indicateur) -> Option<Point> {
-    series(indicator).last().copied()
+/// The latest measure known on `day`.
+pub fn latest(indicator: &Indicateur, day: NaiveDate) -> Option<Point> {
+    series(indicator, day).last().copied()
 }
 
-/// How far the latest value has gone from the baseline towards the target, in percent:
-/// `(latest − initial) / (target − initial) × 100`. `None` unless there is a baseline,
-/// a target different from it, and a measure.
-pub fn attainment(indicator: &Indicateur) -> Option<f64> {
-    let initial = indicator.valeur_initiale.as_ref()?.valeur?;
-    let target = indicator.cible.as_ref()?.valeur?;
-    let latest = latest(indicator)?.valeur;
+/// The dated baseline, when the baseline has a date.
+pub fn baseline(indicator: &Indicateur) -> Option<Point> {
+    let initial = indicator.valeur_initiale?;
+    Some(Point { date: initial.date?, valeur: initial.valeur })
+}
+
+/// How far `latest` has gone from the baseline towards the target, in percent:
+/// `(latest − initial) / (target − initial) × 100`. `None` unless there is a baseline
+/// and a target different from it.
+pub fn attainment(indicator: &Indicateur, latest: Option<Point>) -> Option<f64> {
+    let initial = indicator.valeur_initiale?.valeur;
+    let target = indicator.cible?.valeur;
+    let latest = latest?.valeur;
     if (target - initial).abs() < f64::EPSILON {
         return None;
     }
     Some((latest - initial) / (target - initial) * 100.0)
 }
 
+/// Whether `latest` is at least where a straight line from the dated baseline to the
+/// target would be on its date: the share of the way done against the share of the
+/// time elapsed, dates taken at their first day. `None` without a dated baseline, a
+/// deadline or a measure.
+pub fn on_track(indicator: &Indicateur, latest: Option<Point>) -> Option<bool> {
+    let (initial, latest) = (baseline(indicator)?, latest?);
+    let cible = indicator.cible?;
+    let (target, deadline) = (cible.valeur, cible.echeance?);
+    let span = (target - initial.valeur).abs();
+    let duration = (deadline.first_day() - initial.date.first_day()).num_days();
+    if span < f64::EPSILON || duration <= 0 {
+        return None;
+    }
+    let done = (latest.valeur - initial.valeur) / (target - initial.valeur);
+    let elapsed = (latest.date.first_day() - initial.date.first_day()).num_days() as f64 / duration as f64;
+    Some(done + 1e-9 >= elapsed.clamp(0.0, 1.0))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Cible, ValeurInitiale};
+    use crate::model::checked::{Cible, Mesure, ValeurInitiale};
+    use crate::model::{Sens, TypeIndicateur, Unite};
 
-    fn indicator(unite: &str, initial: f64, target: f64, measures: &[(&str, f64)]) -> Indicateur {
+    fn indicator(initial: (Option<&str>, f64), target: (f64, Option<&str>), measures: &[(&str, f64)]) -> Indicateur {
+        let date = |d: &str| PartialDate::parse(d).unwrap();
         Indicateur {
-            unite: Some(unite.into()),
-            valeur_initiale: Some(ValeurInitiale { date: None, valeur: Some(initial) }),
-            cible: Some(Cible { valeur: Some(target), echeance: None }),
-            mesures: Some(
-                measures
-                    .iter()
-                    .map(|(d, v)| Mesure { date: PartialDate::parse(d).ok(), valeur: Some(*v), ..Mesure::default() })
-                    .collect(),
-            ),
-            ..Indicateur::default()
+            id: "i".into(),
+            libelle: "I".into(),
+            r#type: TypeIndicateur::Resultat,
+            unite: Some(Unite::Nombre),
+            sens: Sens::Hausse,
+            valeur_initiale: Some(ValeurInitiale { date: initial.0.map(date), valeur: initial.1 }),
+            cible: Some(Cible { valeur: target.0, echeance: target.1.map(date) }),
+            numerateur: None,
+            denominateur: None,
+            sources: Vec::new(),
+            frequence: None,
+            mesures: measures
+                .iter()
+                .map(|(d, v)| Mesure {
+                    date: date(d),
+                    valeur: *v,
+                    numerateur: None,
+                    denominateur: None,
+                    commentaire: None,
+                    source: None,
+                })
+                .collect(),
+            corps: String::new(),
+            actions: Vec::new(),
         }
+    }
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
     }
 
     #[test]
     fn attainment_measures_progress_from_baseline_to_target() {
-        let i = indicator("nombre", 10.0, 30.0, &[("2024", 15.0), ("2025", 25.0)]);
-        assert_eq!(attainment(&i), Some(75.0));
+        let i = indicator((None, 10.0), (30.0, None), &[("2024", 15.0), ("2025", 25.0)]);
+        assert_eq!(attainment(&i, latest(&i, day("2026-01-01"))), Some(75.0));
+        let down = indicator((None, 40.0), (20.0, None), &[("2025", 35.0)]);
+        assert_eq!(attainment(&down, latest(&down, day("2026-01-01"))), Some(25.0));
+        let flat = indicator((None, 10.0), (10.0, None), &[("2025", 12.0)]);
+        assert_eq!(attainment(&flat, latest(&flat, day("2026-01-01"))), None);
     }
 
     #[test]
-    fn attainment_works_for_indicators_that_should_fall() {
-        let i = indicator("pourcentage", 40.0, 20.0, &[("2025", 35.0)]);
-        assert_eq!(attainment(&i), Some(25.0));
+    fn latest_is_the_most_recent_date_known_on_the_day() {
+        let i = indicator((None, 0.0), (10.0, None), &[("2025", 8.0), ("2024-06", 3.0)]);
+        assert_eq!(latest(&i, day("2026-01-01")).map(|p| p.valeur), Some(8.0));
+        assert_eq!(latest(&i, day("2024-12-31")).map(|p| p.valeur), Some(3.0));
     }
 
     #[test]
-    fn no_attainment_without_baseline_or_when_target_equals_it() {
-        let mut i = indicator("nombre", 10.0, 10.0, &[("2025", 12.0)]);
-        assert_eq!(attainment(&i), None);
-        i.valeur_initiale = None;
-        assert_eq!(attainment(&i), None);
-    }
-
-    #[test]
-    fn latest_is_the_most_recent_date_not_the_last_line() {
-        let i = indicator("nombre", 0.0, 10.0, &[("2025", 8.0), ("2024-06", 3.0)]);
-        assert_eq!(latest(&i).map(|p| p.valeur), Some(8.0));
-    }
-
-    #[test]
-    fn computes_percentages_from_ratios() {
-        let i = Indicateur { unite: Some("pourcentage".into()), ..Indicateur::default() };
-        let m = Mesure { numerateur: Some(9.0), denominateur: Some(20.0), ..Mesure::default() };
-        assert_eq!(measure_value(&i, &m), Some(45.0));
-        let m = Mesure { numerateur: Some(9.0), denominateur: Some(0.0), ..Mesure::default() };
-        assert_eq!(measure_value(&i, &m), None);
+    fn on_track_is_exactly_on_the_line() {
+        let i = indicator((Some("2022"), 20.0), (80.0, Some("2026")), &[]);
+        let p = |d: &str, v: f64| Some(Point { date: PartialDate::parse(d).unwrap(), valeur: v });
+        assert_eq!(on_track(&i, p("2024", 50.0)), Some(true));
+        assert_eq!(on_track(&i, p("2024", 49.0)), Some(false));
+        let no_deadline = indicator((Some("2022"), 20.0), (80.0, None), &[]);
+        assert_eq!(on_track(&no_deadline, p("2024", 49.0)), None);
     }
 }

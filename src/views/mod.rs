@@ -8,18 +8,14 @@ pub mod indicators;
 pub mod report;
 pub mod site;
 
-use std::cmp::Ordering;
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::model::vocab::{self, Vocab, Vocabularies};
+use crate::model::checked::{Action, Axe, Indicateur, Ix, Partenaire, Repository, Thematique};
+use crate::model::vocab::{self, Vocab, Vocabularies, Word};
 
-/// Shared text: the same name or label appears on many pages, and cloning an
-/// `Arc<str>` shares it instead of copying it (10,000 fiches would otherwise hold
-/// hundreds of thousands of copies of the same partner names and labels).
-pub type Text = Arc<str>;
+pub use crate::model::checked::Text;
 
 /// A link to a record: its id and what to show for it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -85,8 +81,7 @@ impl Lexicon {
     }
 
     /// Every word of `of`, ticked when it is in `chosen`.
-    pub fn cases(&self, of: &Vocab, chosen: &Option<Vec<String>>) -> Vec<Case> {
-        let chosen = chosen.as_deref().unwrap_or_default();
+    pub fn cases(&self, of: &Vocab, chosen: &[String]) -> Vec<Case> {
         self.all(of)
             .iter()
             .map(|m| Case {
@@ -96,6 +91,103 @@ impl Lexicon {
             })
             .collect()
     }
+}
+
+/// What the views share: the repository, the labels of its words, and a link to
+/// each record, made once and shared by every view that shows it.
+pub struct Names<'a> {
+    pub repo: &'a Repository,
+    pub lexicon: Lexicon,
+    partners: Vec<Lien>,
+    actions: Vec<Lien>,
+    indicators: Vec<Lien>,
+    axes: Vec<Lien>,
+    themes: Vec<Lien>,
+}
+
+fn link(id: &Text, titre: &Text) -> Lien {
+    Lien { id: id.clone(), titre: titre.clone() }
+}
+
+impl<'a> Names<'a> {
+    pub fn new(repo: &'a Repository) -> Self {
+        Names {
+            repo,
+            lexicon: Lexicon::new(&repo.vocab),
+            partners: repo.partenaires.iter().map(|p| link(&p.id, &p.nom)).collect(),
+            actions: repo.actions.iter().map(|a| Lien { id: a.id.clone(), titre: action_title(a).into() }).collect(),
+            indicators: repo.indicateurs.iter().map(|i| link(&i.id, &i.libelle)).collect(),
+            axes: repo.axes.iter().map(|a| link(&a.id, &a.titre)).collect(),
+            themes: repo.thematiques.iter().map(|t| link(&t.id, &t.titre)).collect(),
+        }
+    }
+
+    pub fn partner(&self, ix: Ix<Partenaire>) -> Lien {
+        self.partners[ix.index()].clone()
+    }
+
+    pub fn action(&self, ix: Ix<Action>) -> Lien {
+        self.actions[ix.index()].clone()
+    }
+
+    pub fn indicator(&self, ix: Ix<Indicateur>) -> Lien {
+        self.indicators[ix.index()].clone()
+    }
+
+    pub fn axis(&self, ix: Ix<Axe>) -> Lien {
+        self.axes[ix.index()].clone()
+    }
+
+    pub fn theme(&self, ix: Ix<Thematique>) -> Lien {
+        self.themes[ix.index()].clone()
+    }
+
+    /// The labelled word, when there is one.
+    pub fn word(&self, of: &Vocab, word: &Option<impl Word>) -> Option<Mot> {
+        word.as_ref().map(|w| self.lexicon.word(of, w.word()))
+    }
+
+    /// The labelled words of a list.
+    pub fn words(&self, of: &Vocab, words: &[String]) -> Vec<Mot> {
+        words.iter().map(|w| self.lexicon.word(of, w)).collect()
+    }
+}
+
+/// The title shown for an action: its official number, then its title.
+fn action_title(a: &Action) -> String {
+    match &a.numero {
+        Some(n) => format!("{n}. {}", a.titre),
+        None => a.titre.to_string(),
+    }
+}
+
+/// A number of actions with one statut.
+#[derive(Debug, Clone, Serialize)]
+pub struct Compte {
+    pub mot: String,
+    pub libelle: String,
+    pub nombre: usize,
+}
+
+/// Actions by statut, in vocabulary order; statuts with no action are left out.
+pub fn by_statut<'a>(names: &Names, actions: impl Iterator<Item = &'a Action>) -> Vec<Compte> {
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for a in actions {
+        *counts.entry(a.statut.as_ref().map_or("", |s| s.mot()).to_string()).or_default() += 1;
+    }
+    let vocab = &names.repo.vocab;
+    let mut out: Vec<Compte> = vocab
+        .words(&vocab::STATUT)
+        .into_iter()
+        .filter_map(|w| {
+            let nombre = counts.get(&w).copied()?;
+            Some(Compte { libelle: vocab.label(&vocab::STATUT, &w).to_string(), mot: w, nombre })
+        })
+        .collect();
+    if let Some(&nombre) = counts.get("") {
+        out.push(Compte { mot: String::new(), libelle: "Statut non renseigné".into(), nombre });
+    }
+    out
 }
 
 /// A web address safe to put in a link: `http` or `https` only. Anything else
@@ -116,39 +208,6 @@ pub fn mail_url(text: &str) -> Option<String> {
     ok.then(|| format!("mailto:{t}"))
 }
 
-/// Compares official numbers in natural order: `1.1.2` < `1.1.10` < `2`.
-pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    fn parts(s: &str) -> Vec<(u64, String)> {
-        let mut out = Vec::new();
-        let mut digits = String::new();
-        let mut text = String::new();
-        for c in s.chars() {
-            if c.is_ascii_digit() {
-                if !text.is_empty() {
-                    out.push((u64::MAX, std::mem::take(&mut text)));
-                }
-                digits.push(c);
-            } else {
-                if !digits.is_empty() {
-                    out.push((digits.parse().unwrap_or(u64::MAX), String::new()));
-                    digits.clear();
-                }
-                if c.is_alphanumeric() {
-                    text.push(c);
-                }
-            }
-        }
-        if !digits.is_empty() {
-            out.push((digits.parse().unwrap_or(u64::MAX), String::new()));
-        }
-        if !text.is_empty() {
-            out.push((u64::MAX, text));
-        }
-        out
-    }
-    parts(a).cmp(&parts(b)).then_with(|| a.cmp(b))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,12 +221,5 @@ mod tests {
         assert_eq!(mail_url("contact@ville.fr").as_deref(), Some("mailto:contact@ville.fr"));
         assert_eq!(mail_url("x@y.fr\" onclick=\"a"), None);
         assert_eq!(mail_url("pas une adresse"), None);
-    }
-
-    #[test]
-    fn official_numbers_sort_naturally() {
-        let mut numbers = vec!["1.1.10", "2", "1.1.2", "10", "1.2", "1.1.2a"];
-        numbers.sort_by(|a, b| natural_cmp(a, b));
-        assert_eq!(numbers, ["1.1.2", "1.1.2a", "1.1.10", "1.2", "2", "10"]);
     }
 }

@@ -136,21 +136,24 @@ proptest! {
     #[test]
     fn random_valid_repositories_pass_check_and_render(r in repo()) {
         let (config, fiches) = files(&r);
-        let mut loaded = clsm::load::load_from_memory(config.as_bytes(), &fiches);
+        let loaded = clsm::load::load_from_memory(config.as_bytes(), &fiches);
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
-        let diagnostics = clsm::check::check(&mut loaded, today);
+        let diagnostics = clsm::check::check(&loaded, today);
         let errors: Vec<_> = diagnostics.iter().filter(|d| d.severity == clsm::diag::Severity::Error).collect();
         prop_assert!(errors.is_empty(), "{errors:#?}\n{config}\n{fiches:#?}");
-        let site = clsm::views::site::build(&loaded.repo, clsm::views::site::Options::default());
+        let checked = clsm::model::checked::Repository::from_loaded(&loaded.repo);
+        prop_assert!(checked.is_some(), "a repository without error is checked");
+        let checked = checked.unwrap();
+        let site = clsm::views::site::build(&checked, clsm::views::site::Options::default());
         let dir = temp_dir("property");
         let renderer = clsm::render::Renderer::new(&dir.join("pas-de-modeles")).unwrap();
         let out = clsm::files::write::SiteWriter::new(&dir.join("_site"), &dir).unwrap();
         let written = clsm::render::site::write(&site, &renderer, &out).unwrap();
         out.finish().unwrap();
         prop_assert_eq!(written.pages, 6 + r.axes + r.actions.len());
-        let report = clsm::views::report::report(&loaded.repo, clsm::views::report::Scope::on(today), None);
+        let report = clsm::views::report::report(&checked, clsm::views::report::Scope::on(today), None);
         prop_assert_eq!(report.axes.len(), r.axes);
-        let bilan = clsm::views::report::bilan(&loaded.repo, clsm::views::report::Scope::year(2025, today));
+        let bilan = clsm::views::report::bilan(&checked, clsm::views::report::Scope::year(2025, today));
         clsm::render::documents::bilan_html(&renderer, &bilan).unwrap();
     }
 }

@@ -124,3 +124,46 @@ fn the_site_and_the_annual_report_share_their_folder() {
     assert!(!repo.join("_site/actions/piste.html").exists());
     assert!(repo.join("_site/actions/active.html").is_file());
 }
+
+/// A repository whose only action has these budget lines.
+fn with_budget(test: &str, lines: &str) -> std::path::PathBuf {
+    let repo = crate::copy_of("valide", test);
+    let fiche = format!("---\ntitre: Action\naxe: \"1\"\nstatut: conception\nporteur: porteur\nbudget:\n{lines}---\n");
+    fs::write(repo.join("fiches/actions/a.md"), fiche).unwrap();
+    repo
+}
+
+#[test]
+fn totals_are_exact_to_the_cent() {
+    let repo = with_budget("tenths", &"  - { poste: Affiches, montant: 0.1 }\n".repeat(3));
+    let out = clsm(&["report", "--format", "json", "--repo", repo.to_str().unwrap()], &project_root());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let json = String::from_utf8_lossy(&out.stdout);
+    assert!(json.contains("\"prevu\": 0.3,"), "{json}");
+    let text = clsm(&["report", "--repo", repo.to_str().unwrap()], &project_root());
+    assert!(String::from_utf8_lossy(&text.stdout).contains("0,30\u{a0}€ prévus"));
+}
+
+#[test]
+fn a_total_that_cannot_be_exact_is_an_error_at_the_line_that_breaks_it() {
+    let repo = with_budget("overflow", &"  - { poste: Ligne, montant: 10000000000000 }\n".repeat(9_300));
+    let out = clsm(&["check", "--format", "json", "--repo", repo.to_str().unwrap()], &project_root());
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let errors: Vec<&serde_json::Value> =
+        report["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] == "error").collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let d = errors[0];
+    assert_eq!(d["code"], "montant-invalide");
+    // The tenth line of ten thousand billion euros is the one that breaks the total.
+    assert_eq!(d["line"], 7 + 9, "budget lines start on line 7");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("le total du budget dépasse 90\u{202f}071\u{202f}992\u{202f}547\u{202f}409,91\u{a0}€"),
+        "{d}"
+    );
+    let build = clsm(&["build", "--sans-pdf", "--repo", repo.to_str().unwrap()], &project_root());
+    assert_eq!(build.status.code(), Some(1));
+}

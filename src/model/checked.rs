@@ -1,0 +1,714 @@
+//! The repository as `clsm check` proved it: what every view and export reads.
+//!
+//! The loaded records ([`crate::model::Repository`]) have every field optional, so
+//! that a broken fiche is still read and all its problems reported. Once `check`
+//! found no error, the repository is turned into this one, where the types carry what
+//! `check` proved: required keys are plain values, absent lists are empty lists, the
+//! words that drive behaviour are enums, references are indices that cannot dangle,
+//! amounts and their totals are exact cents, and the relations that several documents
+//! show (who leads and who joins an action, which actions cite an indicator, the
+//! sources of an action's indicators) are computed here, once.
+//!
+//! [`Repository::from_loaded`] returns `None` if a record still lacks something
+//! `check` requires: a bug, which the command reports instead of rendering.
+
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+
+use crate::model::vocab::Vocabularies;
+use crate::model::{
+    self as raw, Montant, PartialDate, Periode, Sens, Statut, StatutFinancement, TypeIndicateur, Unite,
+};
+
+/// Shared text: the same names appear on many pages, and cloning an `Arc<str>`
+/// shares them instead of copying them.
+pub type Text = Arc<str>;
+
+/// The position of a record of kind `T` in its list: a reference `check` resolved.
+pub struct Ix<T>(usize, PhantomData<fn() -> T>);
+
+impl<T> Ix<T> {
+    fn new(i: usize) -> Self {
+        Ix(i, PhantomData)
+    }
+
+    /// The position, in the order of its list.
+    pub fn index(self) -> usize {
+        self.0
+    }
+}
+
+impl<T> Clone for Ix<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Ix<T> {}
+impl<T> PartialEq for Ix<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+impl<T> Eq for Ix<T> {}
+impl<T> std::fmt::Debug for Ix<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}", self.0)
+    }
+}
+
+/// An axis of the contract.
+#[derive(Debug)]
+pub struct Axe {
+    pub id: Text,
+    pub titre: Text,
+    pub description: Option<String>,
+}
+
+/// A theme of the contract.
+#[derive(Debug)]
+pub struct Thematique {
+    pub id: Text,
+    pub titre: Text,
+}
+
+/// A line of the "Comment ? Qui ? Quand ?" table.
+#[derive(Debug)]
+pub struct Objectif {
+    pub titre: String,
+    pub comment: Option<String>,
+    pub qui: Vec<Qui>,
+    pub quand: Option<String>,
+    pub statut: Option<Statut>,
+}
+
+/// Who does it: a partner of the repository, or free text ("Coordonnateur CLSM").
+#[derive(Debug)]
+pub enum Qui {
+    Partenaire(Ix<Partenaire>),
+    Texte(String),
+}
+
+#[derive(Debug)]
+pub struct LigneBudget {
+    pub poste: String,
+    pub montant: Montant,
+}
+
+#[derive(Debug)]
+pub struct Financement {
+    pub financeur: Ix<Partenaire>,
+    pub montant: Option<Montant>,
+    pub statut: StatutFinancement,
+}
+
+/// A progress entry.
+#[derive(Debug)]
+pub struct Avancement {
+    pub date: PartialDate,
+    pub texte: String,
+    /// A change of statut on that date.
+    pub statut: Option<Statut>,
+    pub participants: Option<u64>,
+}
+
+/// A fiche-action.
+#[derive(Debug)]
+pub struct Action {
+    pub id: Text,
+    pub numero: Option<Text>,
+    pub titre: Text,
+    pub axe: Ix<Axe>,
+    pub statut: Option<Statut>,
+    pub porteur: Ix<Partenaire>,
+    pub objectif_strategique: Option<String>,
+    pub objectif_specifique: Option<String>,
+    pub objectifs: Vec<Objectif>,
+    pub pilote: Option<String>,
+    pub partenaires: Vec<Ix<Partenaire>>,
+    pub thematiques: Vec<Ix<Thematique>>,
+    pub typologie: Option<String>,
+    pub duree: Vec<String>,
+    pub territoire: Vec<String>,
+    pub lieux: Option<String>,
+    pub public: Vec<String>,
+    pub public_precision: Option<String>,
+    pub calendrier: Option<Periode>,
+    pub budget: Vec<LigneBudget>,
+    pub financements: Vec<Financement>,
+    pub indicateurs: Vec<Ix<Indicateur>>,
+    pub determinants: Vec<String>,
+    pub politiques_publiques: Vec<String>,
+    pub inegalites_sociales: Option<bool>,
+    pub demarche_participative: Option<bool>,
+    pub participation: Option<String>,
+    pub champ: Vec<String>,
+    pub prerequis: Option<String>,
+    pub dispositifs_existants: Option<String>,
+    pub resultats_attendus: Option<String>,
+    pub moyens_mobilisables: Option<String>,
+    pub moyens_a_rechercher: Option<String>,
+    pub suivi: Option<String>,
+    pub evaluation: Option<String>,
+    pub avancement: Vec<Avancement>,
+    pub corps: String,
+    /// The sum of the budget lines.
+    pub budget_total: Montant,
+    /// The sums of the funding lines, secured and expected.
+    pub acquis: Montant,
+    pub pressenti: Montant,
+    /// Partners other than the porteur that the action names: partners, funders,
+    /// the `qui` of its objectives; each once, in file order.
+    pub associes: Vec<Ix<Partenaire>>,
+    /// The sources of verification of its indicators, each once, in order.
+    pub sources: Vec<Text>,
+}
+
+impl Action {
+    /// Whether it is still a piste.
+    pub fn est_piste(&self) -> bool {
+        self.statut.as_ref().is_some_and(Statut::est_piste)
+    }
+
+    /// Whether it is late on `day`: its calendar ended (a partial date covers its
+    /// whole period) while it is neither done nor abandoned.
+    pub fn en_retard(&self, day: NaiveDate) -> bool {
+        let ended = self.calendrier.is_some_and(|c| c.fin.last_day() < day);
+        ended && !self.statut.as_ref().is_some_and(Statut::est_close)
+    }
+
+    /// The progress entries known on `day` (those that began by then).
+    pub fn avancement_au(&self, day: NaiveDate) -> impl Iterator<Item = &Avancement> {
+        self.avancement.iter().filter(move |e| e.date.first_day() <= day)
+    }
+
+    /// The latest entry known on `day`.
+    pub fn derniere_nouvelle(&self, day: NaiveDate) -> Option<&Avancement> {
+        self.avancement_au(day).max_by_key(|e| e.date.last_day())
+    }
+
+    /// In progress, yet with no news in the twelve months before `day`.
+    pub fn sans_nouvelles(&self, day: NaiveDate) -> bool {
+        let year_ago = day.checked_sub_months(chrono::Months::new(12)).unwrap_or(NaiveDate::MIN);
+        let in_progress = self.statut.as_ref().is_some_and(Statut::est_en_cours);
+        in_progress && self.derniere_nouvelle(day).is_none_or(|e| e.date.last_day() < year_ago)
+    }
+}
+
+#[derive(Debug)]
+pub struct Contact {
+    pub nom: String,
+    pub fonction: Option<String>,
+    pub email: Option<String>,
+    pub telephone: Option<String>,
+}
+
+/// A partner organisation, with the actions it leads and joins.
+#[derive(Debug)]
+pub struct Partenaire {
+    pub id: Text,
+    pub nom: Text,
+    pub sigle: Option<String>,
+    pub r#type: Option<String>,
+    pub secteurs: Vec<String>,
+    pub adresse: Option<String>,
+    pub commune: Option<String>,
+    pub coordonnees: Option<(f64, f64)>,
+    pub site: Option<String>,
+    pub telephone: Option<String>,
+    pub email: Option<String>,
+    pub fondateur: Option<bool>,
+    pub instances: Vec<String>,
+    /// Personal data: only internal documents show them.
+    pub contacts: Vec<Contact>,
+    pub corps: String,
+    /// The actions it carries, in official order.
+    pub porte: Vec<Ix<Action>>,
+    /// The actions it joins without carrying them, in official order.
+    pub participe: Vec<Ix<Action>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ValeurInitiale {
+    pub date: Option<PartialDate>,
+    pub valeur: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Cible {
+    pub valeur: f64,
+    pub echeance: Option<PartialDate>,
+}
+
+/// A measure, its value stated or computed from its ratio.
+#[derive(Debug)]
+pub struct Mesure {
+    pub date: PartialDate,
+    pub valeur: f64,
+    pub numerateur: Option<f64>,
+    pub denominateur: Option<f64>,
+    pub commentaire: Option<String>,
+    pub source: Option<String>,
+}
+
+/// An indicator, with the actions that cite it.
+#[derive(Debug)]
+pub struct Indicateur {
+    pub id: Text,
+    pub libelle: Text,
+    pub r#type: TypeIndicateur,
+    pub unite: Option<Unite>,
+    pub sens: Sens,
+    pub valeur_initiale: Option<ValeurInitiale>,
+    pub cible: Option<Cible>,
+    pub numerateur: Option<String>,
+    pub denominateur: Option<String>,
+    pub sources: Vec<Text>,
+    pub frequence: Option<String>,
+    /// In file order.
+    pub mesures: Vec<Mesure>,
+    pub corps: String,
+    /// The actions that cite it, in official order.
+    pub actions: Vec<Ix<Action>>,
+}
+
+/// A meeting or an event.
+#[derive(Debug)]
+pub struct Evenement {
+    pub id: Text,
+    pub date: PartialDate,
+    pub r#type: Option<String>,
+    pub titre: Option<String>,
+    pub actions: Vec<Ix<Action>>,
+    pub partenaires: Vec<Ix<Partenaire>>,
+    pub participants: Option<u64>,
+    pub corps: String,
+}
+
+/// A checked repository.
+#[derive(Debug)]
+pub struct Repository {
+    pub titre: Text,
+    /// `CLS` or `CLSM`.
+    pub r#type: String,
+    pub territoire: Option<String>,
+    pub periode: Option<Periode>,
+    pub porteur: Option<Ix<Partenaire>>,
+    pub coordination: Option<String>,
+    pub axes: Vec<Axe>,
+    pub thematiques: Vec<Thematique>,
+    pub vocab: Vocabularies,
+    /// In official order: by axis (in the contract's order), number, id.
+    pub actions: Vec<Action>,
+    /// By id.
+    pub partenaires: Vec<Partenaire>,
+    pub indicateurs: Vec<Indicateur>,
+    pub evenements: Vec<Evenement>,
+}
+
+impl Repository {
+    pub fn axe(&self, ix: Ix<Axe>) -> &Axe {
+        &self.axes[ix.0]
+    }
+
+    pub fn thematique(&self, ix: Ix<Thematique>) -> &Thematique {
+        &self.thematiques[ix.0]
+    }
+
+    pub fn action(&self, ix: Ix<Action>) -> &Action {
+        &self.actions[ix.0]
+    }
+
+    pub fn partenaire(&self, ix: Ix<Partenaire>) -> &Partenaire {
+        &self.partenaires[ix.0]
+    }
+
+    pub fn indicateur(&self, ix: Ix<Indicateur>) -> &Indicateur {
+        &self.indicateurs[ix.0]
+    }
+
+    /// The actions of one axis, in official order.
+    pub fn actions_of(&self, axe: Ix<Axe>) -> impl Iterator<Item = &Action> {
+        self.actions.iter().filter(move |a| a.axe == axe)
+    }
+
+    /// Each axis with its position, in the contract's order.
+    pub fn axes_indexed(&self) -> impl Iterator<Item = (Ix<Axe>, &Axe)> {
+        self.axes.iter().enumerate().map(|(i, a)| (Ix::new(i), a))
+    }
+
+    /// Each theme with its position, in the contract's order.
+    pub fn thematiques_indexed(&self) -> impl Iterator<Item = (Ix<Thematique>, &Thematique)> {
+        self.thematiques.iter().enumerate().map(|(i, t)| (Ix::new(i), t))
+    }
+
+    /// Each action with its position, in official order.
+    pub fn actions_indexed(&self) -> impl Iterator<Item = (Ix<Action>, &Action)> {
+        self.actions.iter().enumerate().map(|(i, a)| (Ix::new(i), a))
+    }
+
+    /// Turns a repository `check` found no error in into a checked one; `None` if
+    /// something it requires is missing after all.
+    pub fn from_loaded(repo: &raw::Repository) -> Option<Self> {
+        let ids = Ids::new(repo);
+        let config = &repo.config;
+        let axes: Vec<Axe> = config
+            .axes
+            .iter()
+            .flatten()
+            .map(|a| {
+                Some(Axe {
+                    id: text(a.id.as_deref()?),
+                    titre: text(a.titre.as_deref()?),
+                    description: a.description.clone(),
+                })
+            })
+            .collect::<Option<_>>()?;
+        let thematiques: Vec<Thematique> = config
+            .thematiques
+            .iter()
+            .flatten()
+            .map(|t| Some(Thematique { id: text(t.id.as_deref()?), titre: text(t.titre.as_deref()?) }))
+            .collect::<Option<_>>()?;
+        let mut actions: Vec<&raw::Record<raw::Action>> = repo.actions.iter().collect();
+        actions.sort_by(|a, b| official_order(a, b, &ids));
+        let action_ix: HashMap<&str, Ix<Action>> =
+            actions.iter().enumerate().map(|(i, r)| (r.id.as_str(), Ix::new(i))).collect();
+        let indicateurs_raw = &repo.indicateurs;
+        let mut actions: Vec<Action> =
+            actions.into_iter().map(|r| action(r, &ids, indicateurs_raw)).collect::<Option<_>>()?;
+        actions.shrink_to_fit();
+        let mut partenaires: Vec<Partenaire> = repo.partenaires.iter().map(partner).collect::<Option<_>>()?;
+        let mut indicateurs: Vec<Indicateur> = repo.indicateurs.iter().map(indicator).collect::<Option<_>>()?;
+        for (i, a) in actions.iter().enumerate() {
+            partenaires[a.porteur.0].porte.push(Ix::new(i));
+            for p in &a.associes {
+                partenaires[p.0].participe.push(Ix::new(i));
+            }
+            for ind in &a.indicateurs {
+                indicateurs[ind.0].actions.push(Ix::new(i));
+            }
+        }
+        let evenements = repo.evenements.iter().map(|r| event(r, &ids, &action_ix)).collect::<Option<_>>()?;
+        Some(Repository {
+            titre: text(config.titre.as_deref()?),
+            r#type: config.r#type.clone()?,
+            territoire: config.territoire.clone(),
+            periode: config.periode.as_ref().and_then(|p| p.periode()),
+            porteur: config.porteur.as_deref().and_then(|p| ids.partner(p)),
+            coordination: config.coordination.clone(),
+            axes,
+            thematiques,
+            vocab: config.vocabularies(),
+            actions,
+            partenaires,
+            indicateurs,
+            evenements,
+        })
+    }
+}
+
+fn text(s: &str) -> Text {
+    Text::from(s)
+}
+
+/// The positions of the records of the loaded repository, by id.
+struct Ids<'a> {
+    axes: HashMap<&'a str, usize>,
+    themes: HashMap<&'a str, usize>,
+    partners: HashMap<&'a str, usize>,
+    indicators: HashMap<&'a str, usize>,
+}
+
+impl<'a> Ids<'a> {
+    fn new(repo: &'a raw::Repository) -> Self {
+        let config = &repo.config;
+        let rank = |ids: Vec<&'a str>| ids.into_iter().enumerate().map(|(i, id)| (id, i)).collect();
+        Ids {
+            axes: rank(config.axes.iter().flatten().filter_map(|a| a.id.as_deref()).collect()),
+            themes: rank(config.thematiques.iter().flatten().filter_map(|t| t.id.as_deref()).collect()),
+            partners: rank(repo.partenaires.iter().map(|r| r.id.as_str()).collect()),
+            indicators: rank(repo.indicateurs.iter().map(|r| r.id.as_str()).collect()),
+        }
+    }
+
+    fn axis(&self, id: &str) -> Option<Ix<Axe>> {
+        self.axes.get(id).map(|&i| Ix::new(i))
+    }
+
+    fn theme(&self, id: &str) -> Option<Ix<Thematique>> {
+        self.themes.get(id).map(|&i| Ix::new(i))
+    }
+
+    fn partner(&self, id: &str) -> Option<Ix<Partenaire>> {
+        self.partners.get(id).map(|&i| Ix::new(i))
+    }
+
+    fn indicator(&self, id: &str) -> Option<Ix<Indicateur>> {
+        self.indicators.get(id).map(|&i| Ix::new(i))
+    }
+}
+
+/// By axis (in the contract's order), then official number (natural order, numbered
+/// first), then id.
+fn official_order(a: &raw::Record<raw::Action>, b: &raw::Record<raw::Action>, ids: &Ids) -> std::cmp::Ordering {
+    let rank = |r: &raw::Record<raw::Action>| r.data.axe.as_deref().and_then(|x| ids.axes.get(x)).copied();
+    rank(a)
+        .cmp(&rank(b))
+        .then_with(|| match (&a.data.numero, &b.data.numero) {
+            (Some(x), Some(y)) => raw::natural_cmp(x, y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        })
+        .then_with(|| a.id.cmp(&b.id))
+}
+
+fn list<T: Clone>(items: &Option<Vec<T>>) -> Vec<T> {
+    items.clone().unwrap_or_default()
+}
+
+/// Resolves a list of ids; `None` if one is unknown.
+fn resolve<T>(items: &Option<Vec<String>>, find: impl Fn(&str) -> Option<Ix<T>>) -> Option<Vec<Ix<T>>> {
+    items.iter().flatten().map(|id| find(id)).collect()
+}
+
+fn action(r: &raw::Record<raw::Action>, ids: &Ids, indicators: &[raw::Record<raw::Indicateur>]) -> Option<Action> {
+    let a = &r.data;
+    let porteur = ids.partner(a.porteur.as_deref()?)?;
+    let budget: Vec<LigneBudget> = a
+        .budget
+        .iter()
+        .flatten()
+        .map(|l| Some(LigneBudget { poste: l.poste.clone()?, montant: l.montant? }))
+        .collect::<Option<_>>()?;
+    let financements: Vec<Financement> = a
+        .financements
+        .iter()
+        .flatten()
+        .map(|f| {
+            let financeur = ids.partner(f.financeur.as_deref()?)?;
+            Some(Financement { financeur, montant: f.montant, statut: f.statut.clone()? })
+        })
+        .collect::<Option<_>>()?;
+    let funding = |statut: StatutFinancement| {
+        Montant::total(financements.iter().filter(|f| f.statut == statut).filter_map(|f| f.montant)).ok()
+    };
+    let mut associes = Vec::new();
+    for id in a.autres_partenaires() {
+        if let Some(p) = ids.partner(id).filter(|p| *p != porteur && !associes.contains(p)) {
+            associes.push(p);
+        }
+    }
+    let indicateurs = resolve(&a.indicateurs, |id| ids.indicator(id))?;
+    let mut sources: Vec<Text> = Vec::new();
+    for ix in &indicateurs {
+        for s in indicators[ix.0].data.sources.iter().flatten() {
+            if !sources.iter().any(|known| **known == **s) {
+                sources.push(text(s));
+            }
+        }
+    }
+    Some(Action {
+        id: text(&r.id),
+        numero: a.numero.as_deref().map(text),
+        titre: text(a.titre.as_deref()?),
+        axe: ids.axis(a.axe.as_deref()?)?,
+        statut: a.statut.clone(),
+        porteur,
+        objectif_strategique: a.objectif_strategique.clone(),
+        objectif_specifique: a.objectif_specifique.clone(),
+        objectifs: a.objectifs_operationnels.iter().flatten().map(|o| objective(o, ids)).collect::<Option<_>>()?,
+        pilote: a.pilote.clone(),
+        partenaires: resolve(&a.partenaires, |id| ids.partner(id))?,
+        thematiques: resolve(&a.thematiques, |id| ids.theme(id))?,
+        typologie: a.typologie.clone(),
+        duree: list(&a.duree),
+        territoire: list(&a.territoire),
+        lieux: a.lieux.clone(),
+        public: list(&a.public),
+        public_precision: a.public_precision.clone(),
+        calendrier: a.calendrier.as_ref().and_then(|c| c.periode()),
+        budget_total: Montant::total(budget.iter().map(|l| l.montant)).ok()?,
+        acquis: funding(StatutFinancement::Acquis)?,
+        pressenti: funding(StatutFinancement::Pressenti)?,
+        budget,
+        financements,
+        indicateurs,
+        determinants: list(&a.determinants),
+        politiques_publiques: list(&a.politiques_publiques),
+        inegalites_sociales: a.inegalites_sociales,
+        demarche_participative: a.demarche_participative,
+        participation: a.participation.clone(),
+        champ: list(&a.champ),
+        prerequis: a.prerequis.clone(),
+        dispositifs_existants: a.dispositifs_existants.clone(),
+        resultats_attendus: a.resultats_attendus.clone(),
+        moyens_mobilisables: a.moyens_mobilisables.clone(),
+        moyens_a_rechercher: a.moyens_a_rechercher.clone(),
+        suivi: a.suivi.clone(),
+        evaluation: a.evaluation.clone(),
+        avancement: a
+            .avancement
+            .iter()
+            .flatten()
+            .map(|e| {
+                Some(Avancement {
+                    date: e.date?,
+                    texte: e.texte.clone()?,
+                    statut: e.statut.clone(),
+                    participants: e.participants,
+                })
+            })
+            .collect::<Option<_>>()?,
+        corps: r.body.clone(),
+        associes,
+        sources,
+    })
+}
+
+fn objective(o: &raw::ObjectifOperationnel, ids: &Ids) -> Option<Objectif> {
+    let qui = o
+        .qui
+        .iter()
+        .flatten()
+        .map(|q| match ids.partner(q) {
+            Some(p) => Qui::Partenaire(p),
+            None => Qui::Texte(q.clone()),
+        })
+        .collect();
+    Some(Objectif {
+        titre: o.titre.clone()?,
+        comment: o.comment.clone(),
+        qui,
+        quand: o.quand.clone(),
+        statut: o.statut.clone(),
+    })
+}
+
+fn partner(r: &raw::Record<raw::Partenaire>) -> Option<Partenaire> {
+    let p = &r.data;
+    Some(Partenaire {
+        id: text(&r.id),
+        nom: text(p.nom.as_deref()?),
+        sigle: p.sigle.clone(),
+        r#type: p.r#type.clone(),
+        secteurs: list(&p.secteurs),
+        adresse: p.adresse.clone(),
+        commune: p.commune.clone(),
+        coordonnees: match &p.coordonnees {
+            Some(c) => Some((c.lat?, c.lon?)),
+            None => None,
+        },
+        site: p.site.clone(),
+        telephone: p.telephone.clone(),
+        email: p.email.clone(),
+        fondateur: p.fondateur,
+        instances: list(&p.instances),
+        contacts: p
+            .contacts
+            .iter()
+            .flatten()
+            .map(|c| {
+                Some(Contact {
+                    nom: c.nom.clone()?,
+                    fonction: c.fonction.clone(),
+                    email: c.email.clone(),
+                    telephone: c.telephone.clone(),
+                })
+            })
+            .collect::<Option<_>>()?,
+        corps: r.body.clone(),
+        porte: Vec::new(),
+        participe: Vec::new(),
+    })
+}
+
+fn indicator(r: &raw::Record<raw::Indicateur>) -> Option<Indicateur> {
+    let i = &r.data;
+    let mesures = i
+        .mesures
+        .iter()
+        .flatten()
+        .map(|m| {
+            Some(Mesure {
+                date: m.date?,
+                valeur: i.valeur(m)?,
+                numerateur: m.numerateur,
+                denominateur: m.denominateur,
+                commentaire: m.commentaire.clone(),
+                source: m.source.clone(),
+            })
+        })
+        .collect::<Option<_>>()?;
+    let valeur_initiale = match &i.valeur_initiale {
+        Some(v) => Some(ValeurInitiale { date: v.date, valeur: v.valeur? }),
+        None => None,
+    };
+    let cible = match &i.cible {
+        Some(c) => Some(Cible { valeur: c.valeur?, echeance: c.echeance }),
+        None => None,
+    };
+    Some(Indicateur {
+        id: text(&r.id),
+        libelle: text(i.libelle.as_deref()?),
+        r#type: i.r#type.clone()?,
+        unite: i.unite.clone(),
+        sens: i.sens.clone().unwrap_or(Sens::Hausse),
+        valeur_initiale,
+        cible,
+        numerateur: i.numerateur.clone(),
+        denominateur: i.denominateur.clone(),
+        sources: i.sources.iter().flatten().map(|s| text(s)).collect(),
+        frequence: i.frequence.clone(),
+        mesures,
+        corps: r.body.clone(),
+        actions: Vec::new(),
+    })
+}
+
+fn event(r: &raw::Record<raw::Evenement>, ids: &Ids, actions: &HashMap<&str, Ix<Action>>) -> Option<Evenement> {
+    let e = &r.data;
+    Some(Evenement {
+        id: text(&r.id),
+        date: e.date?,
+        r#type: e.r#type.clone(),
+        titre: e.titre.clone(),
+        actions: e.actions.iter().flatten().map(|id| actions.get(id.as_str()).copied()).collect::<Option<_>>()?,
+        partenaires: resolve(&e.partenaires, |id| ids.partner(id))?,
+        participants: e.participants,
+        corps: r.body.clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> raw::Repository {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+        crate::load::load(&root).expect("the fixture loads").repo
+    }
+
+    #[test]
+    fn a_valid_repository_becomes_checked_with_its_relations() {
+        let repo = Repository::from_loaded(&fixture("rapport")).expect("checked");
+        let ids: Vec<&str> = repo.actions.iter().map(|a| &*a.id).collect();
+        assert_eq!(ids, ["retard", "active", "faite", "piste"], "official order");
+        let porteur = repo.partenaires.iter().find(|p| &*p.id == "p").unwrap();
+        assert_eq!(porteur.porte.len(), 4);
+        assert!(porteur.participe.is_empty(), "a porteur funding its own action does not join it");
+        let active = &repo.actions[1];
+        assert_eq!((active.budget_total.cents, active.acquis.cents, active.pressenti.cents), (173050, 100000, 50000));
+        let up = repo.indicateurs.iter().find(|i| &*i.id == "ind-hausse").unwrap();
+        assert!(!up.actions.is_empty());
+    }
+
+    #[test]
+    fn a_repository_with_a_dangling_reference_is_not_checked() {
+        assert!(Repository::from_loaded(&fixture("ref-inconnue")).is_none());
+        assert!(Repository::from_loaded(&fixture("cle-manquante")).is_none());
+    }
+}

@@ -1,0 +1,86 @@
+//! The indicators page: every indicator with all its measures.
+
+use serde::Serialize;
+
+use crate::model::PartialDate;
+use crate::model::checked::Indicateur;
+use crate::model::vocab;
+use crate::views::indicators::{self, Point};
+use crate::views::{Lien, Mot, Names, Text};
+
+/// An indicator with all its measures.
+#[derive(Debug, Serialize)]
+pub struct IndicateurView {
+    pub id: Text,
+    pub libelle: Text,
+    pub r#type: Mot,
+    /// The unit's word (`pourcentage`…), for the `valeur` filter.
+    pub unite: Option<String>,
+    pub unite_libelle: Option<String>,
+    pub sens: Mot,
+    pub valeur_initiale: Option<Point>,
+    pub valeur_initiale_sans_date: Option<f64>,
+    pub cible: Option<f64>,
+    pub echeance: Option<PartialDate>,
+    pub numerateur: Option<String>,
+    pub denominateur: Option<String>,
+    pub sources: Vec<Text>,
+    pub frequence: Option<String>,
+    pub mesures: Vec<MesureView>,
+    pub derniere: Option<Point>,
+    /// Percent of the way from the baseline to the target.
+    pub atteinte: Option<f64>,
+    /// The actions that cite it, in official order.
+    pub actions: Vec<Lien>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MesureView {
+    pub date: PartialDate,
+    pub valeur: f64,
+    pub numerateur: Option<f64>,
+    pub denominateur: Option<f64>,
+    pub commentaire: Option<String>,
+    pub source: Option<String>,
+}
+
+fn indicator_view(names: &Names, i: &Indicateur) -> IndicateurView {
+    let derniere = indicators::latest(i, chrono::NaiveDate::MAX);
+    let lexicon = &names.lexicon;
+    IndicateurView {
+        id: i.id.clone(),
+        libelle: i.libelle.clone(),
+        r#type: lexicon.word(&vocab::TYPE_INDICATEUR, i.r#type.mot()),
+        unite: i.unite.as_ref().map(|u| u.mot().to_string()),
+        unite_libelle: names.word(&vocab::UNITE, &i.unite).map(|m| m.libelle.to_string()),
+        sens: lexicon.word(&vocab::SENS, i.sens.mot()),
+        valeur_initiale: indicators::baseline(i),
+        valeur_initiale_sans_date: i.valeur_initiale.filter(|v| v.date.is_none()).map(|v| v.valeur),
+        cible: i.cible.map(|c| c.valeur),
+        echeance: i.cible.and_then(|c| c.echeance),
+        numerateur: i.numerateur.clone(),
+        denominateur: i.denominateur.clone(),
+        sources: i.sources.clone(),
+        frequence: i.frequence.clone(),
+        mesures: i
+            .mesures
+            .iter()
+            .map(|m| MesureView {
+                date: m.date,
+                valeur: m.valeur,
+                numerateur: m.numerateur,
+                denominateur: m.denominateur,
+                commentaire: m.commentaire.clone(),
+                source: m.source.clone(),
+            })
+            .collect(),
+        derniere,
+        atteinte: indicators::attainment(i, derniere),
+        actions: i.actions.iter().map(|a| names.action(*a)).collect(),
+    }
+}
+
+/// Every indicator, by id.
+pub(super) fn indicator_views(names: &Names) -> Vec<IndicateurView> {
+    names.repo.indicateurs.iter().map(|i| indicator_view(names, i)).collect()
+}
