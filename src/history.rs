@@ -2,7 +2,7 @@
 //! or as it is in the working tree. The data folder may be anywhere inside the git
 //! repository.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result, anyhow, bail};
 
@@ -97,20 +97,9 @@ pub fn at_revision(data_root: &Path, revision: &str) -> Result<Snapshot> {
 
 /// The data repository as it is on disk.
 pub fn working_tree(data_root: &Path) -> Result<Snapshot> {
+    let config = data_root.join(CONFIG_FILE);
     // The same bounds as `clsm check`: regular files only, never through a link.
-    let read =
-        |p: PathBuf, limit| read_regular(&p, limit).with_context(|| format!("impossible de lire `{}`", p.display()));
-    let mut snapshot = Snapshot { config: read(data_root.join(CONFIG_FILE), load::CONFIG_LIMIT)?, fiches: Vec::new() };
-    let fiches = data_root.join("fiches");
-    if fiches.is_dir() {
-        for entry in walkdir::WalkDir::new(&fiches).min_depth(2).max_depth(2).follow_links(false).sort_by_file_name() {
-            let entry = entry.with_context(|| format!("impossible de parcourir `{}`", fiches.display()))?;
-            let relative = entry.path().strip_prefix(data_root).unwrap_or(entry.path());
-            let relative = relative.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            if entry.file_type().is_file() && is_data_file(&relative) {
-                snapshot.fiches.push((relative, read(entry.path().to_path_buf(), load::FICHE_LIMIT)?));
-            }
-        }
-    }
-    Ok(snapshot)
+    let config = read_regular(&config, load::CONFIG_LIMIT)
+        .with_context(|| format!("impossible de lire `{}`", config.display()))?;
+    Ok(Snapshot { config, fiches: load::fiche_files(data_root)? })
 }

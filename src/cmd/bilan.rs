@@ -24,7 +24,7 @@ pub fn run(repo: Option<&Path>, args: &BilanArgs) -> Result<Outcome> {
             emit(args.out.as_deref(), &json, signature::JSON, &loaded.root)?;
         }
         BilanFormat::Pdf => {
-            let pdf = bilan_pdf(&Renderer::new(&loaded.root)?, &bilan)?;
+            let pdf = bilan_pdf(&Renderer::new(&loaded.root)?, &bilan, today)?;
             match &args.out {
                 Some(path) => {
                     // A PDF made by clsm says so in its metadata.
@@ -53,11 +53,11 @@ fn into_site(root: &Path, name: &str, content: &[u8], annee: i32) -> Result<()> 
 }
 
 #[cfg(feature = "pdf")]
-fn bilan_pdf(renderer: &Renderer, bilan: &crate::views::report::Bilan) -> Result<Vec<u8>> {
-    render::pdf::bilan(renderer, bilan)
+fn bilan_pdf(renderer: &Renderer, bilan: &crate::views::report::Bilan, today: chrono::NaiveDate) -> Result<Vec<u8>> {
+    render::pdf::bilan(renderer, bilan, today)
 }
 
 #[cfg(not(feature = "pdf"))]
-fn bilan_pdf(_: &Renderer, _: &crate::views::report::Bilan) -> Result<Vec<u8>> {
+fn bilan_pdf(_: &Renderer, _: &crate::views::report::Bilan, _: chrono::NaiveDate) -> Result<Vec<u8>> {
     anyhow::bail!("cette version de clsm est construite sans les PDF")
 }

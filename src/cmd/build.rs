@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use anyhow::Result;
+use chrono::NaiveDate;
 
 use crate::cli::BuildArgs;
 use crate::cmd::{Outcome, load_checked};
@@ -12,7 +13,8 @@ use crate::terminal::clean;
 use crate::{render, views};
 
 pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
-    let Some(loaded) = load_checked(repo, crate::cmd::today())? else { return Ok(Outcome::Problems) };
+    let today = crate::cmd::today();
+    let Some(loaded) = load_checked(repo, today)? else { return Ok(Outcome::Problems) };
     let out = args.out.clone().unwrap_or_else(|| loaded.root.join("_site"));
     let site = views::site::build(&loaded.repo, views::site::Options { interne: args.interne });
     let renderer = Renderer::new(&loaded.root)?;
@@ -23,7 +25,7 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     // rendering instead.
     drop(loaded);
     let written = render::site::write(&site, &renderer, &folder)?;
-    let pdfs = if args.sans_pdf { 0 } else { write_pdfs(&site, &renderer, &folder)? };
+    let pdfs = if args.sans_pdf { 0 } else { write_pdfs(&site, &renderer, &folder, today)? };
     folder.finish()?;
     eprintln!("site construit dans `{}` : {} pages, {pdfs} PDF", clean(&out.display().to_string()), written.pages);
     if args.interne {
@@ -36,9 +38,9 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
 
 /// `contrat.pdf` and one PDF per fiche, in `fiches/`.
 #[cfg(feature = "pdf")]
-fn write_pdfs(site: &views::site::Site, renderer: &Renderer, folder: &SiteWriter) -> Result<usize> {
-    folder.write("contrat.pdf", &render::pdf::contract(renderer, site)?)?;
-    let fiches = render::pdf::fiches(renderer, site)?;
+fn write_pdfs(site: &views::site::Site, renderer: &Renderer, folder: &SiteWriter, today: NaiveDate) -> Result<usize> {
+    folder.write("contrat.pdf", &render::pdf::contract(renderer, site, today)?)?;
+    let fiches = render::pdf::fiches(renderer, site, today)?;
     for (id, bytes) in &fiches {
         folder.write(&format!("fiches/{id}.pdf"), bytes)?;
     }
@@ -46,7 +48,7 @@ fn write_pdfs(site: &views::site::Site, renderer: &Renderer, folder: &SiteWriter
 }
 
 #[cfg(not(feature = "pdf"))]
-fn write_pdfs(_: &views::site::Site, _: &Renderer, _: &SiteWriter) -> Result<usize> {
+fn write_pdfs(_: &views::site::Site, _: &Renderer, _: &SiteWriter, _: NaiveDate) -> Result<usize> {
     anyhow::bail!(
         "cette version de clsm est construite sans les PDF\naide : ajoutez `--sans-pdf`, ou construisez clsm avec sa fonction `pdf`"
     )

@@ -335,6 +335,21 @@ fn toml_to_yaml(value: &toml::de::DeValue<'_>) -> Value {
     }
 }
 
+/// The fiches of the repository at `root`, as `(path relative to the root, bytes)`,
+/// found and read as [`load`] does (links, pipes and stray files left out); for the
+/// comparison of the working tree with a git revision.
+pub fn fiche_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut ignored = Vec::new();
+    let mut out = Vec::new();
+    for fiche in walk_fiches(root, &mut ignored)? {
+        let path = root.join(&fiche.rel);
+        let bytes =
+            read_regular(&path, FICHE_LIMIT).with_context(|| format!("impossible de lire `{}`", path.display()))?;
+        out.push((fiche.rel, bytes));
+    }
+    Ok(out)
+}
+
 /// A fiche to read: its kind, its path relative to the root, and its id.
 struct FicheFile {
     kind: Kind,

@@ -243,7 +243,7 @@ pub struct Cible {
 }
 
 /// A measure, its value stated or computed from its ratio.
-#[derive(Debug)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct Mesure {
     pub date: PartialDate,
     pub valeur: f64,

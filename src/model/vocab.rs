@@ -279,6 +279,16 @@ pub const EXTENSIBLE: &[&Vocab] = &[
     &TYPE_EVENEMENT,
 ];
 
+/// What documents say when a record has no word of `vocab` (the key is absent).
+pub fn absent_label(vocab: &Vocab) -> &'static str {
+    match vocab.name {
+        "statut" => "Statut non renseigné",
+        "type_partenaire" => "Type non renseigné",
+        "type_evenement" => "Autres rendez-vous",
+        _ => "Non renseigné",
+    }
+}
+
 /// True when `word` is written as a vocabulary word: lowercase ASCII, digits, `_`.
 pub fn is_word(word: &str) -> bool {
     let mut bytes = word.bytes();

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::render::format;
 use crate::render::markdown::markdown_text;
-use crate::views::changes::{Changes, Etat, FieldChange, RecordChange};
+use crate::views::changes::{Changes, Etat, FieldChange, Morceau, RecordChange, Sort};
 
 /// What one item of a list is called.
 fn item_name(key: &str) -> &str {
@@ -89,6 +89,21 @@ fn describe(change: &FieldChange) -> Vec<String> {
     }
 }
 
+/// A body diff as reviewers read it: `… se réunit chaque [-mois-] {+semaine+} à la mairie.`
+fn word_diff(parts: &[Morceau]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    for m in parts {
+        out.push(match m.sort {
+            Sort::Garde => m.mots.clone(),
+            Sort::Retire => format!("[-{}-]", m.mots),
+            Sort::Ajoute => format!("{{+{}+}}", m.mots),
+            Sort::Coupe => "…".into(),
+            Sort::Reecrit => "entièrement modifié".into(),
+        });
+    }
+    out.join(" ")
+}
+
 /// One line per record: "fiche 15 : statut conception → mise_en_oeuvre ; + avancement …".
 fn line(r: &RecordChange) -> String {
     let verb = match r.etat {
@@ -98,7 +113,7 @@ fn line(r: &RecordChange) -> String {
     };
     let mut parts: Vec<String> = r.champs.iter().flat_map(describe).collect();
     if let Some(t) = &r.texte {
-        parts.push(format!("texte : {t}"));
+        parts.push(format!("texte : {}", word_diff(t)));
     }
     if parts.is_empty() { format!("{}{verb}", r.nom) } else { format!("{}{verb} : {}", r.nom, parts.join(" ; ")) }
 }
@@ -127,4 +142,22 @@ pub fn to_markdown(changes: &Changes, from: &str, to: &str) -> String {
         let _ = writeln!(out, "- {}", markdown_text(&line(r)));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_diffs_read_as_removed_then_added_words() {
+        let parts = crate::views::changes::word_diff(
+            "Le groupe se réunit chaque mois à la mairie.",
+            "Le groupe se réunit chaque semaine à la mairie.",
+        )
+        .unwrap();
+        assert_eq!(word_diff(&parts), "… se réunit chaque [-mois-] {+semaine+} à la mairie.");
+        let long = "mot ".repeat(3000);
+        let parts = crate::views::changes::word_diff(&long, &format!("{long} fin")).unwrap();
+        assert_eq!(word_diff(&parts), "entièrement modifié");
+    }
 }

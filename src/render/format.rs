@@ -108,9 +108,118 @@ pub fn value(value: f64, unit: Option<&str>) -> String {
     }
 }
 
+/// The French spellings the documents use, by the name templates know them by:
+/// the HTML templates call them as Tera filters (`{{ montant | euros }}`); the
+/// Typst templates, which cannot call Rust, receive them spelled beside each value
+/// of the data (`montant_fr`), chosen by the key (see [`BY_KEY`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spelling {
+    /// `date_fr`: "12 septembre 2024".
+    Date,
+    /// `euros`: "1 250,50 €".
+    Euros,
+    /// `nombre`: "1 250,5".
+    Nombre,
+    /// `pourcent`: "66,7 %".
+    Pourcent,
+    /// `valeur`: a value in its indicator's unit.
+    Valeur,
+}
+
+impl Spelling {
+    /// Every spelling, with its filter name.
+    pub const ALL: [(&'static str, Spelling); 5] = [
+        ("date_fr", Spelling::Date),
+        ("euros", Spelling::Euros),
+        ("nombre", Spelling::Nombre),
+        ("pourcent", Spelling::Pourcent),
+        ("valeur", Spelling::Valeur),
+    ];
+
+    /// Spells a value given as a number, or as a date's text (or a year), in `unit`
+    /// for [`Spelling::Valeur`]; `None` when the value is not of the kind.
+    pub fn spell(self, number: Option<f64>, text: Option<&str>, unit: Option<&str>) -> Option<String> {
+        match self {
+            Spelling::Date => {
+                let day = match text {
+                    Some(t) => PartialDate::parse(t).ok()?,
+                    None => PartialDate::year(number.filter(|n| n.fract() == 0.0)? as i32),
+                };
+                Some(date(&day))
+            }
+            Spelling::Euros => number.map(euros),
+            Spelling::Nombre => number.map(|n| self::number(n, 2)),
+            Spelling::Pourcent => number.map(percent),
+            Spelling::Valeur => number.map(|n| value(n, unit)),
+        }
+    }
+}
+
+/// The spelling the Typst templates get beside each key of the view data.
+pub const BY_KEY: &[(&str, Spelling)] = &[
+    ("date", Spelling::Date),
+    ("debut", Spelling::Date),
+    ("fin", Spelling::Date),
+    ("echeance", Spelling::Date),
+    ("montant", Spelling::Euros),
+    ("budget_total", Spelling::Euros),
+    ("prevu", Spelling::Euros),
+    ("acquis", Spelling::Euros),
+    ("pressenti", Spelling::Euros),
+    ("valeur", Spelling::Valeur),
+    ("cible", Spelling::Valeur),
+    ("atteinte", Spelling::Pourcent),
+    ("participants", Spelling::Nombre),
+];
+
+/// Adds, beside each value of `data` whose key is in [`BY_KEY`], its French
+/// spelling under `KEY_fr` (`null` when the value is absent), for the Typst
+/// templates. A value in an indicator's unit takes the `unite` of its object or of
+/// the nearest enclosing one.
+pub fn add_spellings(data: &mut serde_json::Value) {
+    spell_within(data, None);
+}
+
+fn spell_within(data: &mut serde_json::Value, unit: Option<&str>) {
+    use serde_json::Value;
+    match data {
+        Value::Object(map) => {
+            let unit_here = map.get("unite").and_then(|u| u.as_str()).map(str::to_string);
+            let unit = unit_here.as_deref().or(unit);
+            let mut added = Vec::new();
+            for (key, v) in map.iter() {
+                if let Some((_, spelling)) = BY_KEY.iter().find(|(k, _)| k == key) {
+                    let french = spelling.spell(v.as_f64(), v.as_str(), unit);
+                    added.push((format!("{key}_fr"), french.map_or(Value::Null, Value::String)));
+                }
+            }
+            for v in map.values_mut() {
+                spell_within(v, unit);
+            }
+            map.extend(added);
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| spell_within(v, unit)),
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typst_data_gets_the_same_spellings_as_the_filters() {
+        let mut data = serde_json::json!({
+            "date": "2024-09-12",
+            "montant": 1250.5,
+            "indicateur": { "unite": "pourcentage", "valeur": 45.0, "cible": null },
+        });
+        add_spellings(&mut data);
+        assert_eq!(data["date_fr"], "12 septembre 2024");
+        assert_eq!(data["montant_fr"], Spelling::Euros.spell(Some(1250.5), None, None).unwrap());
+        assert_eq!(data["indicateur"]["valeur_fr"], "45\u{a0}%");
+        assert_eq!(data["indicateur"]["cible_fr"], serde_json::Value::Null);
+    }
 
     #[test]
     fn dates_in_french() {

@@ -23,7 +23,6 @@ use anyhow::{Context as _, Result, anyhow, bail};
 use tera::{Kwargs, State, Tera, Value};
 
 use crate::files::read::{read_text, real_dir};
-use crate::model::PartialDate;
 
 /// The prefix of the built-in templates.
 const BUILTIN: &str = "__clsm/";
@@ -146,36 +145,16 @@ fn error_chain(e: &tera::Error) -> String {
     text
 }
 
-fn as_date(value: &Value) -> Option<PartialDate> {
-    match value.as_str() {
-        Some(s) => PartialDate::parse(s).ok(),
-        None => value.as_i64().map(|y| PartialDate::year(y as i32)),
-    }
-}
-
-fn as_number(value: &Value) -> Option<f64> {
-    value.as_f64().or_else(|| value.as_i64().map(|i| i as f64))
-}
-
 /// The filters templates use for French formatting and Markdown.
 fn register_filters(tera: &mut Tera) {
-    tera.register_filter("date_fr", |v: &Value, _: Kwargs, _: &State| match as_date(v) {
-        Some(d) => format::date(&d),
-        None => String::new(),
-    });
-    tera.register_filter("euros", |v: &Value, _: Kwargs, _: &State| {
-        as_number(v).map(format::euros).unwrap_or_default()
-    });
-    tera.register_filter("nombre", |v: &Value, _: Kwargs, _: &State| {
-        as_number(v).map(|n| format::number(n, 2)).unwrap_or_default()
-    });
-    tera.register_filter("pourcent", |v: &Value, _: Kwargs, _: &State| {
-        as_number(v).map(format::percent).unwrap_or_default()
-    });
-    tera.register_filter("valeur", |v: &Value, kwargs: Kwargs, _: &State| {
-        let unit: Option<String> = kwargs.get("unite").ok().flatten();
-        as_number(v).map(|n| format::value(n, unit.as_deref())).unwrap_or_default()
-    });
+    // The French spellings, the same for the HTML as for the PDF (format::Spelling).
+    for (name, spelling) in format::Spelling::ALL {
+        tera.register_filter(name, move |v: &Value, kwargs: Kwargs, _: &State| {
+            let unit: Option<String> = kwargs.get("unite").ok().flatten();
+            let number = v.as_f64().or_else(|| v.as_i64().map(|i| i as f64));
+            spelling.spell(number, v.as_str(), unit.as_deref()).unwrap_or_default()
+        });
+    }
     // A value for a YAML file: double-quoted, escaped, so that any text stays data.
     tera.register_filter("yaml", |v: &str, _: Kwargs, _: &State| serde_json::to_string(v).unwrap_or_default());
     // Text from a fiche in a Markdown document: shown, never markup (a table cell, a

@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use anyhow::{Result, anyhow};
+use chrono::{Datelike, NaiveDate};
 use comrak::nodes::{AstNode, ListType, NodeValue};
 use comrak::{Arena, parse_document};
 use typst::diag::{FileError, FileResult};
@@ -19,6 +20,10 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
+
+use crate::render::Renderer;
+use crate::views::report::Bilan;
+use crate::views::site::Site;
 
 /// The stack of the threads that lay documents out: Typst's layout is recursive, and
 /// a contract of hundreds of fiches goes deeper than a default thread allows.
@@ -79,13 +84,15 @@ fn file_id(name: &str) -> Result<FileId> {
 
 /// Compiles the template `main` (with the other `.typ` templates importable) on
 /// `data`, into PDF bytes. `ident` identifies the document, for stable output, and
-/// `document` names it in messages (`fiches/fiche-15.pdf`).
+/// `document` names it in messages (`fiches/fiche-15.pdf`); `today` is the date
+/// Typst's `datetime.today()` gives.
 pub fn compile(
     templates: &[(String, String)],
     main: &str,
     data: &serde_json::Value,
     ident: &str,
     document: &str,
+    today: NaiveDate,
 ) -> Result<Vec<u8>> {
     let _doing = crate::limits::activity(format!("document `{document}` (modèle `{main}`)"));
     let mut inputs = Dict::new();
@@ -97,8 +104,6 @@ pub fn compile(
         sources.insert(id, Source::new(id, text.clone()));
     }
     let main = file_id(main)?;
-    let today = crate::cmd::today();
-    use chrono::Datelike;
     let today = Datetime::from_ymd(today.year(), today.month() as u8, today.day() as u8);
     let world = ClsmWorld { library: LazyHash::new(library), main, sources, today };
     // Laying out a long document recurses deeply: Typst gets a thread with room.
@@ -289,67 +294,29 @@ fn block<'a>(node: &'a AstNode<'a>, out: &mut String, shift: isize, indent: usiz
     }
 }
 
-/// Adds the French spelling of the values templates show, beside them:
-/// `date_fr` ("12 septembre 2024"), `montant_fr` ("1 250,50 €"), `valeur_fr` in the
-/// indicator's unit, `atteinte_fr` ("66,7 %"), `participants_fr`.
-pub fn frenchify(value: &mut serde_json::Value, unit: Option<&str>) {
-    use crate::model::PartialDate;
-    use crate::render::format;
-    use serde_json::Value;
-    match value {
-        Value::Object(map) => {
-            let unit_here = map.get("unite").and_then(|u| u.as_str()).map(str::to_string);
-            let unit = unit_here.as_deref().or(unit);
-            let mut added = Vec::new();
-            for (key, v) in map.iter() {
-                let french = match key.as_str() {
-                    "date" | "debut" | "fin" | "echeance" => {
-                        Some(v.as_str().and_then(|s| PartialDate::parse(s).ok()).map(|d| format::date(&d)))
-                    }
-                    "montant" | "budget_total" | "prevu" | "acquis" | "pressenti" => {
-                        Some(v.as_f64().map(format::euros))
-                    }
-                    "valeur" | "cible" => Some(v.as_f64().map(|n| format::value(n, unit))),
-                    "atteinte" => Some(v.as_f64().map(format::percent)),
-                    "participants" => Some(v.as_f64().map(|n| format::number(n, 0))),
-                    _ => None,
-                };
-                if let Some(french) = french {
-                    added.push((format!("{key}_fr"), french.map_or(Value::Null, Value::String)));
-                }
-            }
-            for v in map.values_mut() {
-                frenchify(v, unit);
-            }
-            map.extend(added);
-        }
-        Value::Array(items) => items.iter_mut().for_each(|v| frenchify(v, unit)),
-        _ => {}
-    }
-}
-
 /// The view data of the site, ready for the `.typ` templates: French spellings, and
 /// each Markdown body as escaped Typst markup (`corps_typst`) with its headings from
 /// `level` on.
-fn site_data(site: &crate::views::site::Site, level: usize) -> Result<serde_json::Value> {
+fn site_data(site: &Site, level: usize) -> Result<serde_json::Value> {
     let mut data = serde_json::to_value(site)?;
     if let Some(actions) = data.get_mut("actions").and_then(|a| a.as_array_mut()) {
         for (view, action) in site.actions.iter().zip(actions) {
             action["corps_typst"] = serde_json::Value::String(markdown_to_typst(&view.corps, level));
         }
     }
-    frenchify(&mut data, None);
+    crate::render::format::add_spellings(&mut data);
     Ok(data)
 }
 
 /// The whole contract: `contrat.pdf`.
-pub fn contract(renderer: &crate::render::Renderer, site: &crate::views::site::Site) -> Result<Vec<u8>> {
+pub fn contract(renderer: &Renderer, site: &Site, today: NaiveDate) -> Result<Vec<u8>> {
     let data = site_data(site, 3)?;
-    compile(&renderer.typst, "contrat.typ", &data, &format!("clsm-contrat-{}", site.contrat.titre), "contrat.pdf")
+    let ident = format!("clsm-contrat-{}", site.contrat.titre);
+    compile(&renderer.typst, "contrat.typ", &data, &ident, "contrat.pdf", today)
 }
 
 /// One fiche per action: `(id, bytes)`, made on every core.
-pub fn fiches(renderer: &crate::render::Renderer, site: &crate::views::site::Site) -> Result<Vec<(String, Vec<u8>)>> {
+pub fn fiches(renderer: &Renderer, site: &Site, today: NaiveDate) -> Result<Vec<(String, Vec<u8>)>> {
     use rayon::prelude::*;
     let data = site_data(site, 2)?;
     let contract = data["contrat"].clone();
@@ -359,24 +326,24 @@ pub fn fiches(renderer: &crate::render::Renderer, site: &crate::views::site::Sit
         .map(|action| {
             let id = action["id"].as_str().unwrap_or_default().to_string();
             let one = serde_json::json!({ "contrat": contract, "action": action });
-            let pdf =
-                compile(&renderer.typst, "fiche.typ", &one, &format!("clsm-fiche-{id}"), &format!("fiches/{id}.pdf"))?;
+            let (ident, document) = (format!("clsm-fiche-{id}"), format!("fiches/{id}.pdf"));
+            let pdf = compile(&renderer.typst, "fiche.typ", &one, &ident, &document, today)?;
             Ok((id, pdf))
         })
         .collect()
 }
 
 /// The annual report with its charts.
-pub fn bilan(renderer: &crate::render::Renderer, bilan: &crate::views::report::Bilan) -> Result<Vec<u8>> {
+pub fn bilan(renderer: &Renderer, bilan: &Bilan, today: NaiveDate) -> Result<Vec<u8>> {
     let graphiques: Vec<serde_json::Value> = bilan
         .indicateurs
         .iter()
         .map(|i| serde_json::json!({ "indicateur": i, "graphique": crate::render::chart::indicator(i) }))
         .collect();
     let mut data = serde_json::json!({ "bilan": bilan, "graphiques": graphiques });
-    frenchify(&mut data, None);
+    crate::render::format::add_spellings(&mut data);
     let ident = format!("clsm-bilan-{}-{}", bilan.titre, bilan.annee);
-    compile(&renderer.typst, "bilan.typ", &data, &ident, &format!("bilan-{}.pdf", bilan.annee))
+    compile(&renderer.typst, "bilan.typ", &data, &ident, &format!("bilan-{}.pdf", bilan.annee), today)
 }
 
 #[cfg(test)]

@@ -121,16 +121,12 @@ pub fn report(r: &Report, color: bool) -> String {
 
     for axe in &r.axes {
         let _ = writeln!(out, "\n{}", s.bold(&format!("Axe {} : {}", one_line(&axe.id), one_line(&axe.titre))));
-        // Pistes are ideas, not work in progress: counted, not listed.
-        let is_piste = |a: &&ActionEtat| a.statut.as_ref().is_some_and(|m| &*m.mot == "piste");
-        let pistes = axe.actions.iter().filter(is_piste).count();
-        let engaged: Vec<&ActionEtat> = axe.actions.iter().filter(|a| !is_piste(a)).collect();
-        if engaged.is_empty() {
+        if axe.actions.is_empty() {
             let _ = writeln!(out, "  aucune action engagée");
         }
         let mut rows =
             vec![vec!["Action".to_string(), "Statut".into(), "Dernière nouvelle".into(), "Objectifs".into()]];
-        for a in engaged.iter().copied() {
+        for a in &axe.actions {
             let mut alerts = Vec::new();
             if a.en_retard {
                 alerts.push("en retard");
@@ -154,8 +150,9 @@ pub fn report(r: &Report, color: bool) -> String {
                 let _ = writeln!(out, "  {line}");
             }
         }
-        if pistes > 0 {
-            let _ = writeln!(out, "  {pistes} piste{} d'actions à l'étude", if pistes > 1 { "s" } else { "" });
+        if axe.pistes > 0 {
+            let _ =
+                writeln!(out, "  {} piste{} d'actions à l'étude", axe.pistes, if axe.pistes > 1 { "s" } else { "" });
         }
     }
 

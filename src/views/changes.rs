@@ -46,8 +46,8 @@ pub struct RecordChange {
     pub nom: String,
     pub etat: Etat,
     pub champs: Vec<FieldChange>,
-    /// The body's words removed and added, in a short form.
-    pub texte: Option<String>,
+    /// The body's words removed and added, with some context.
+    pub texte: Option<Vec<Morceau>>,
 }
 
 /// Every change, the contract first, then records by kind and id.
@@ -88,18 +88,67 @@ fn fields(old: &BTreeMap<String, Value>, new: &BTreeMap<String, Value>) -> Vec<F
         .collect()
 }
 
-/// A short word diff: `[-ancien-] {+nouveau+}` with a few words of context.
-pub fn word_diff(old: &str, new: &str) -> Option<String> {
+/// What happened to a run of words of a body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Unchanged words kept around a change, for context.
+    Garde,
+    Retire,
+    Ajoute,
+    /// Unchanged words left out.
+    Coupe,
+    /// The whole body rewritten: too long to compare word by word.
+    Reecrit,
+}
+
+/// A run of words of a body diff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Morceau {
+    pub sort: Sort,
+    /// The words, separated by single spaces (empty for [`Sort::Coupe`] and
+    /// [`Sort::Reecrit`]).
+    pub mots: String,
+}
+
+/// A body rewritten beyond a word diff (more than four million word pairs).
+const TOO_LONG: usize = 4_000_000;
+
+/// A short word diff: the words removed and added, with three words of context
+/// around each change; `None` when only spaces and line breaks moved.
+pub fn word_diff(old: &str, new: &str) -> Option<Vec<Morceau>> {
     let a: Vec<&str> = old.split_whitespace().collect();
     let b: Vec<&str> = new.split_whitespace().collect();
-    // Line breaks and spaces moved around are not a change of the text.
     if a == b {
         return None;
     }
-    if a.len() * b.len() > 4_000_000 {
-        return Some("texte entièrement modifié".into());
+    if a.len().saturating_mul(b.len()) > TOO_LONG {
+        return Some(vec![Morceau { sort: Sort::Reecrit, mots: String::new() }]);
     }
-    // Longest common subsequence, then a walk that marks removals and additions.
+    let parts = edit_script(&a, &b);
+    // Keep three words of context around each change.
+    let changed: Vec<usize> =
+        parts.iter().enumerate().filter(|(_, (k, _))| *k != Sort::Garde).map(|(n, _)| n).collect();
+    let near = |n: usize| changed.iter().any(|&c| c.abs_diff(n) <= 3);
+    let mut out: Vec<Morceau> = Vec::new();
+    for (n, (sort, word)) in parts.into_iter().enumerate() {
+        let sort = if sort == Sort::Garde && !near(n) { Sort::Coupe } else { sort };
+        match out.last_mut() {
+            Some(last) if last.sort == sort => {
+                if sort != Sort::Coupe {
+                    last.mots.push(' ');
+                    last.mots.push_str(word);
+                }
+            }
+            _ => out.push(Morceau { sort, mots: if sort == Sort::Coupe { String::new() } else { word.to_string() } }),
+        }
+    }
+    Some(out)
+}
+
+/// The longest common subsequence of two word lists, walked into removals first,
+/// then additions, with the kept words between.
+fn edit_script<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<(Sort, &'a str)> {
     let mut lcs = vec![vec![0u32; b.len() + 1]; a.len() + 1];
     for i in (0..a.len()).rev() {
         for j in (0..b.len()).rev() {
@@ -107,65 +156,21 @@ pub fn word_diff(old: &str, new: &str) -> Option<String> {
         }
     }
     let (mut i, mut j) = (0, 0);
-    let mut parts: Vec<(char, &str)> = Vec::new();
+    let mut parts = Vec::new();
     while i < a.len() || j < b.len() {
         if i < a.len() && j < b.len() && a[i] == b[j] {
-            parts.push(('=', a[i]));
+            parts.push((Sort::Garde, a[i]));
             i += 1;
             j += 1;
         } else if i < a.len() && (j == b.len() || lcs[i + 1][j] >= lcs[i][j + 1]) {
-            parts.push(('-', a[i]));
+            parts.push((Sort::Retire, a[i]));
             i += 1;
         } else {
-            parts.push(('+', b[j]));
+            parts.push((Sort::Ajoute, b[j]));
             j += 1;
         }
     }
-    // Keep three words of context around each change.
-    let changed: Vec<usize> = parts.iter().enumerate().filter(|(_, (k, _))| *k != '=').map(|(n, _)| n).collect();
-    let near = |n: usize| changed.iter().any(|&c| c.abs_diff(n) <= 3);
-    let mut out = String::new();
-    let mut skipped = false;
-    let mut current: Option<char> = None;
-    for (n, (kind, word)) in parts.iter().enumerate() {
-        if *kind == '=' && !near(n) {
-            skipped = true;
-            continue;
-        }
-        if skipped {
-            close(&mut out, &mut current);
-            out.push_str(if out.is_empty() { "…" } else { " …" });
-        }
-        skipped = false;
-        if current != Some(*kind) {
-            close(&mut out, &mut current);
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            match kind {
-                '-' => out.push_str("[-"),
-                '+' => out.push_str("{+"),
-                _ => {}
-            }
-            current = Some(*kind);
-        } else {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    close(&mut out, &mut current);
-    if skipped {
-        out.push_str(" …");
-    }
-    Some(out)
-}
-
-fn close(out: &mut String, current: &mut Option<char>) {
-    match current.take() {
-        Some('-') => out.push_str("-]"),
-        Some('+') => out.push_str("+}"),
-        _ => {}
-    }
+    parts
 }
 
 fn name(kind: Kind, id: &str, numero: Option<&str>) -> String {
@@ -264,17 +269,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn word_diff_shows_removed_and_added_words_with_context() {
-        let d = word_diff(
-            "Le groupe se réunit chaque mois à la mairie.",
-            "Le groupe se réunit chaque semaine à la mairie.",
-        );
-        assert_eq!(d.as_deref(), Some("… se réunit chaque [-mois-] {+semaine+} à la mairie."));
+    fn word_diff_keeps_three_words_of_context_around_each_change() {
         let d = word_diff(
             "un deux trois quatre cinq six sept huit neuf dix",
             "un deux trois quatre cinq SIX sept huit neuf dix",
+        )
+        .unwrap();
+        let shape: Vec<(Sort, &str)> = d.iter().map(|m| (m.sort, m.mots.as_str())).collect();
+        assert_eq!(
+            shape,
+            [
+                (Sort::Coupe, ""),
+                (Sort::Garde, "trois quatre cinq"),
+                (Sort::Retire, "six"),
+                (Sort::Ajoute, "SIX"),
+                (Sort::Garde, "sept huit neuf"),
+                (Sort::Coupe, ""),
+            ]
         );
-        assert_eq!(d.as_deref(), Some("… trois quatre cinq [-six-] {+SIX+} sept huit neuf …"));
         assert_eq!(word_diff("même texte", " même  texte "), None);
     }
 

@@ -17,11 +17,13 @@ use crate::model::vocab::{self, Vocab, Vocabularies, Word};
 
 pub use crate::model::checked::Text;
 
-/// A link to a record: its id and what to show for it.
+/// A link to a record: its id and what to show for it (an action's official
+/// number apart from its title: templates put them together).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Lien {
     pub id: Text,
     pub titre: Text,
+    pub numero: Option<Text>,
 }
 
 /// A vocabulary word with its French label.
@@ -32,7 +34,7 @@ pub struct Mot {
 }
 
 impl Mot {
-    /// A word outside any vocabulary (such as "not filled in"), labelled.
+    /// A word outside any vocabulary, labelled.
     pub fn other(mot: &str, libelle: &str) -> Self {
         Mot { mot: mot.into(), libelle: libelle.into() }
     }
@@ -75,6 +77,15 @@ impl Lexicon {
             .unwrap_or_else(|| Mot::other(word, word))
     }
 
+    /// The word `word` of `of`, or, when there is none, the empty word labelled as
+    /// the vocabulary says an absent word is ("Statut non renseigné").
+    pub fn word_or_absent(&self, of: &Vocab, word: Option<&str>) -> Mot {
+        match word {
+            Some(w) if !w.is_empty() => self.word(of, w),
+            _ => Mot::other("", vocab::absent_label(of)),
+        }
+    }
+
     /// Every word of `of`, in order.
     pub fn all(&self, of: &Vocab) -> &[Mot] {
         self.words.get(of.name).map_or(&[], Vec::as_slice)
@@ -106,7 +117,7 @@ pub struct Names<'a> {
 }
 
 fn link(id: &Text, titre: &Text) -> Lien {
-    Lien { id: id.clone(), titre: titre.clone() }
+    Lien { id: id.clone(), titre: titre.clone(), numero: None }
 }
 
 impl<'a> Names<'a> {
@@ -115,7 +126,11 @@ impl<'a> Names<'a> {
             repo,
             lexicon: Lexicon::new(&repo.vocab),
             partners: repo.partenaires.iter().map(|p| link(&p.id, &p.nom)).collect(),
-            actions: repo.actions.iter().map(|a| Lien { id: a.id.clone(), titre: action_title(a).into() }).collect(),
+            actions: repo
+                .actions
+                .iter()
+                .map(|a| Lien { id: a.id.clone(), titre: a.titre.clone(), numero: a.numero.clone() })
+                .collect(),
             indicators: repo.indicateurs.iter().map(|i| link(&i.id, &i.libelle)).collect(),
             axes: repo.axes.iter().map(|a| link(&a.id, &a.titre)).collect(),
             themes: repo.thematiques.iter().map(|t| link(&t.id, &t.titre)).collect(),
@@ -153,14 +168,6 @@ impl<'a> Names<'a> {
     }
 }
 
-/// The title shown for an action: its official number, then its title.
-fn action_title(a: &Action) -> String {
-    match &a.numero {
-        Some(n) => format!("{n}. {}", a.titre),
-        None => a.titre.to_string(),
-    }
-}
-
 /// A number of actions with one statut.
 #[derive(Debug, Clone, Serialize)]
 pub struct Compte {
@@ -185,7 +192,8 @@ pub fn by_statut<'a>(names: &Names, actions: impl Iterator<Item = &'a Action>) -
         })
         .collect();
     if let Some(&nombre) = counts.get("") {
-        out.push(Compte { mot: String::new(), libelle: "Statut non renseigné".into(), nombre });
+        let absent = names.lexicon.word_or_absent(&vocab::STATUT, None);
+        out.push(Compte { mot: String::new(), libelle: absent.libelle.to_string(), nombre });
     }
     out
 }

@@ -45,6 +45,7 @@ pub struct ActionEtat {
     pub titre: Text,
     pub axe: Text,
     pub statut: Option<Mot>,
+    pub est_piste: bool,
     pub porteur: Lien,
     /// The calendar has ended and the action is neither done nor abandoned.
     pub en_retard: bool,
@@ -71,7 +72,10 @@ pub struct AxeEtat {
     pub id: Text,
     pub titre: Text,
     pub par_statut: Vec<Compte>,
+    /// The actions engaged (pistes aside), in official order.
     pub actions: Vec<ActionEtat>,
+    /// Pistes are ideas, not work in progress: counted, not listed.
+    pub pistes: usize,
 }
 
 /// An indicator on the reference date.
@@ -168,6 +172,7 @@ fn action_state(names: &Names, a: &Action, scope: Scope) -> ActionEtat {
         titre: a.titre.clone(),
         axe: names.repo.axe(a.axe).id.clone(),
         statut: names.word(&vocab::STATUT, &a.statut),
+        est_piste: a.est_piste(),
         porteur: names.partner(a.porteur),
         en_retard: a.en_retard(scope.date),
         sans_nouvelles: a.sans_nouvelles(scope.date),
@@ -216,11 +221,7 @@ fn events_of_year(names: &Names, annee: i32) -> Vec<EvenementsAnnee> {
         .filter_map(|t| {
             let mut evenements = by_type.remove(&*t)?;
             evenements.sort_by_key(|e| (e.date.first_day(), e.id.clone()));
-            let r#type = if t.is_empty() {
-                Mot::other("", "Autres rendez-vous")
-            } else {
-                names.lexicon.word(&vocab::TYPE_EVENEMENT, &t)
-            };
+            let r#type = names.lexicon.word_or_absent(&vocab::TYPE_EVENEMENT, Some(&t));
             Some(EvenementsAnnee {
                 r#type,
                 nombre: evenements.len(),
@@ -273,7 +274,8 @@ pub fn report(repo: &Repository, scope: Scope, axe: Option<&str>) -> Report {
             id: x.id.clone(),
             titre: x.titre.clone(),
             par_statut: by_statut(&names, repo.actions_of(ix)),
-            actions: states.iter().filter(|s| s.axe == x.id).cloned().collect(),
+            actions: states.iter().filter(|s| s.axe == x.id && !s.est_piste).cloned().collect(),
+            pistes: states.iter().filter(|s| s.axe == x.id && s.est_piste).count(),
         })
         .collect();
     let evenements = events_of_year(&names, scope.annee);

@@ -10,8 +10,7 @@ use crate::views::{Lien, Mot, Names, Text, mail_url, web_url};
 /// Partners of one type.
 #[derive(Debug, Serialize)]
 pub struct GroupePartenaires {
-    /// A unique anchor for the group's heading.
-    pub ancre: String,
+    /// The type (the empty word for partners without one).
     pub r#type: Mot,
     pub partenaires: Vec<PartenaireView>,
 }
@@ -99,13 +98,8 @@ pub(super) fn directory(names: &Names, options: Options) -> Vec<GroupePartenaire
             if members.is_empty() {
                 return None;
             }
-            let r#type = if t.is_empty() {
-                Mot::other("", "Type non renseigné")
-            } else {
-                names.lexicon.word(&vocab::TYPE_PARTENAIRE, &t)
-            };
-            let ancre = format!("type-{}", if t.is_empty() { "non-renseigne" } else { t.as_str() });
-            Some(GroupePartenaires { ancre, r#type, partenaires: members })
+            let r#type = names.lexicon.word_or_absent(&vocab::TYPE_PARTENAIRE, Some(&t));
+            Some(GroupePartenaires { r#type, partenaires: members })
         })
         .collect()
 }

@@ -12,7 +12,6 @@ pub struct LigneCadre {
     pub objectif_strategique: Option<String>,
     pub objectif_specifique: Option<String>,
     pub action: Lien,
-    pub numero: Option<Text>,
     pub description: Option<String>,
     pub prerequis: Option<String>,
     pub public: Vec<String>,
@@ -43,8 +42,7 @@ pub(super) fn logframe_row(names: &Names, a: &Action) -> LigneCadre {
     LigneCadre {
         objectif_strategique: a.objectif_strategique.clone(),
         objectif_specifique: a.objectif_specifique.clone(),
-        action: Lien { id: a.id.clone(), titre: a.titre.clone() },
-        numero: a.numero.clone(),
+        action: Lien { id: a.id.clone(), titre: a.titre.clone(), numero: a.numero.clone() },
         description: first_paragraph(&a.corps),
         prerequis: a.prerequis.clone(),
         public,

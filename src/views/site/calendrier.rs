@@ -19,8 +19,7 @@ pub struct Annee {
 
 #[derive(Debug, Serialize)]
 pub struct EvenementsType {
-    /// A unique anchor for the group's heading.
-    pub ancre: String,
+    /// The type (the empty word for events without one).
     pub r#type: Mot,
     pub evenements: Vec<EvenementView>,
 }
@@ -72,13 +71,8 @@ pub(super) fn calendar(names: &Names) -> Vec<Annee> {
                     if evenements.is_empty() {
                         return None;
                     }
-                    let r#type = if t.is_empty() {
-                        Mot::other("", "Autres rendez-vous")
-                    } else {
-                        names.lexicon.word(&vocab::TYPE_EVENEMENT, t)
-                    };
-                    let ancre = format!("annee-{annee}-{}", if t.is_empty() { "non-renseigne" } else { t.as_str() });
-                    Some(EvenementsType { ancre, r#type, evenements })
+                    let r#type = names.lexicon.word_or_absent(&vocab::TYPE_EVENEMENT, Some(t));
+                    Some(EvenementsType { r#type, evenements })
                 })
                 .collect();
             Annee { annee, types, participants }

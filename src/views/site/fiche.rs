@@ -40,6 +40,8 @@ pub struct ActionView {
     pub titre: Text,
     pub axe: Lien,
     pub statut: Option<Mot>,
+    /// Still a piste: the contract lists it apart.
+    pub est_piste: bool,
     pub objectif_strategique: Option<String>,
     pub objectif_specifique: Option<String>,
     pub porteur: Lien,
@@ -205,6 +207,7 @@ pub(super) fn action_view(names: &Names, a: &Action) -> ActionView {
         titre: a.titre.clone(),
         axe: names.axis(a.axe),
         statut: names.word(&vocab::STATUT, &a.statut),
+        est_piste: a.est_piste(),
         objectif_strategique: a.objectif_strategique.clone(),
         objectif_specifique: a.objectif_specifique.clone(),
         porteur: names.partner(a.porteur),

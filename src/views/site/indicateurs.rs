@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::model::PartialDate;
-use crate::model::checked::Indicateur;
+use crate::model::checked::{Indicateur, Mesure};
 use crate::model::vocab;
 use crate::views::indicators::{self, Point};
 use crate::views::{Lien, Mot, Names, Text};
@@ -26,22 +26,12 @@ pub struct IndicateurView {
     pub denominateur: Option<String>,
     pub sources: Vec<Text>,
     pub frequence: Option<String>,
-    pub mesures: Vec<MesureView>,
+    pub mesures: Vec<Mesure>,
     pub derniere: Option<Point>,
     /// Percent of the way from the baseline to the target.
     pub atteinte: Option<f64>,
     /// The actions that cite it, in official order.
     pub actions: Vec<Lien>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct MesureView {
-    pub date: PartialDate,
-    pub valeur: f64,
-    pub numerateur: Option<f64>,
-    pub denominateur: Option<f64>,
-    pub commentaire: Option<String>,
-    pub source: Option<String>,
 }
 
 fn indicator_view(names: &Names, i: &Indicateur) -> IndicateurView {
@@ -62,18 +52,7 @@ fn indicator_view(names: &Names, i: &Indicateur) -> IndicateurView {
         denominateur: i.denominateur.clone(),
         sources: i.sources.clone(),
         frequence: i.frequence.clone(),
-        mesures: i
-            .mesures
-            .iter()
-            .map(|m| MesureView {
-                date: m.date,
-                valeur: m.valeur,
-                numerateur: m.numerateur,
-                denominateur: m.denominateur,
-                commentaire: m.commentaire.clone(),
-                source: m.source.clone(),
-            })
-            .collect(),
+        mesures: i.mesures.clone(),
         derniere,
         atteinte: indicators::attainment(i, derniere),
         actions: i.actions.iter().map(|a| names.action(*a)).collect(),

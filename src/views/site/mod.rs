@@ -17,7 +17,7 @@ pub use fiche::{
     ActionResume, ActionView, AvancementView, AxeView, FinancementView, IndicateurResume, LigneBudgetView,
     ObjectifView, Qui,
 };
-pub use indicateurs::{IndicateurView, MesureView};
+pub use indicateurs::IndicateurView;
 pub use pistes::{PisteView, PistesAxe, PistesThematique};
 
 use crate::model::Periode;

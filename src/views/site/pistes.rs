@@ -14,8 +14,6 @@ pub struct PistesAxe {
 
 #[derive(Debug, Serialize)]
 pub struct PistesThematique {
-    /// A unique anchor for the group's heading.
-    pub ancre: String,
     /// `None` for pistes without a theme.
     pub thematique: Option<Lien>,
     pub pistes: Vec<PisteView>,
@@ -47,7 +45,7 @@ pub(super) fn pistes(names: &Names) -> Vec<PistesAxe> {
     let mut themes: Vec<Option<(Ix<Thematique>, &Thematique)>> = repo.thematiques_indexed().map(Some).collect();
     themes.push(None);
     repo.axes_indexed()
-        .filter_map(|(axe, axis)| {
+        .filter_map(|(axe, _)| {
             let of_axis: Vec<&Action> = repo.actions_of(axe).filter(|a| a.est_piste()).collect();
             let thematiques: Vec<PistesThematique> = themes
                 .iter()
@@ -58,12 +56,7 @@ pub(super) fn pistes(names: &Names) -> Vec<PistesAxe> {
                         .filter(|a| a.thematiques.first().copied() == ix)
                         .map(|a| piste_view(names, a))
                         .collect();
-                    let ancre = format!("axe-{}-{}", axis.id, theme.map_or("sans-thematique", |(_, t)| &*t.id));
-                    (!pistes.is_empty()).then(|| PistesThematique {
-                        ancre,
-                        thematique: ix.map(|t| names.theme(t)),
-                        pistes,
-                    })
+                    (!pistes.is_empty()).then(|| PistesThematique { thematique: ix.map(|t| names.theme(t)), pistes })
                 })
                 .collect();
             (!thematiques.is_empty()).then(|| PistesAxe { axe: names.axis(axe), thematiques })
