@@ -17,10 +17,10 @@ use rayon::prelude::*;
 
 pub use render::{Format, Summary, render};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Severity};
 use crate::load::Loaded;
 use crate::model::vocab::Vocabularies;
-use crate::model::{Kind, Repository};
+use crate::model::{Kind, Repository, checked};
 
 /// What the rules share: the repository, its vocabularies and its ids.
 pub struct Context<'a> {
@@ -52,6 +52,16 @@ impl<'a> Context<'a> {
         ids.sort_unstable();
         ids
     }
+}
+
+/// The repository as `check` proved it, when `diagnostics` (its own) hold no
+/// error: what every view and export reads. `None` when there are errors, or, were
+/// `check` to let something through, when a required value is missing after all.
+pub fn proven(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Option<checked::Repository> {
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return None;
+    }
+    checked::Repository::from_loaded(&loaded.repo)
 }
 
 /// One named rule.

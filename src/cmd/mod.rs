@@ -59,7 +59,7 @@ pub fn load_checked(repo: Option<&Path>, today: chrono::NaiveDate) -> Result<Opt
         let n = diagnostics.len();
         eprintln!("{n} avertissement{} : `clsm check` les détaille", if n > 1 { "s" } else { "" });
     }
-    let Some(repo) = crate::model::checked::Repository::from_loaded(&loaded.repo) else {
+    let Some(repo) = crate::check::proven(&loaded, &diagnostics) else {
         anyhow::bail!(
             "erreur interne : le dépôt vérifié sans erreur est incomplet\naide : signalez-le avec le dépôt en cause"
         );

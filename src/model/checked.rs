@@ -172,11 +172,9 @@ impl Action {
         self.statut.as_ref().is_some_and(Statut::est_piste)
     }
 
-    /// Whether it is late on `day`: its calendar ended (a partial date covers its
-    /// whole period) while it is neither done nor abandoned.
+    /// Whether it is late on `day` (see [`raw::en_retard`]).
     pub fn en_retard(&self, day: NaiveDate) -> bool {
-        let ended = self.calendrier.is_some_and(|c| c.fin.last_day() < day);
-        ended && !self.statut.as_ref().is_some_and(Statut::est_close)
+        raw::en_retard(self.calendrier.map(|c| c.fin), self.statut.as_ref(), day)
     }
 
     /// The progress entries known on `day` (those that began by then).

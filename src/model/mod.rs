@@ -233,12 +233,17 @@ record! {
     }
 }
 
+/// Whether an action is late on `day`: its calendar ended on `fin` (a partial date
+/// covers its whole period) and its `statut` says neither done nor abandoned. The
+/// one rule for the `action-en-retard` warning and for every report.
+pub fn en_retard(fin: Option<PartialDate>, statut: Option<&Statut>, day: chrono::NaiveDate) -> bool {
+    fin.is_some_and(|fin| fin.last_day() < day) && !statut.is_some_and(Statut::est_close)
+}
+
 impl Action {
-    /// Whether the action is late on `day`: its calendar has ended (a partial date
-    /// covers its whole period) and it is neither done nor abandoned.
+    /// Whether the action is late on `day` (see [`en_retard`]).
     pub fn en_retard(&self, day: chrono::NaiveDate) -> bool {
-        let ended = self.calendrier.as_ref().and_then(|c| c.fin).is_some_and(|fin| fin.last_day() < day);
-        ended && !self.statut.as_ref().is_some_and(Statut::est_close)
+        en_retard(self.calendrier.as_ref().and_then(|c| c.fin), self.statut.as_ref(), day)
     }
 
     /// Every partner id the action names besides its porteur, in file order:
