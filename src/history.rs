@@ -69,6 +69,14 @@ pub fn at_revision(data_root: &Path, revision: &str) -> Result<Snapshot> {
     let entries = tree.traverse().breadthfirst.files().context("arbre git illisible")?;
     for entry in entries {
         let path = entry.filepath.to_string();
+        let in_data =
+            is_data_file(&path) || path == "fiches" || path.split('/').count() == 2 && path.starts_with("fiches/");
+        if entry.mode.is_link() && in_data {
+            bail!(
+                "`{path}` est un lien symbolique à la révision `{revision}` : il n'est pas suivi\n\
+                 aide : un dépôt de contrat ne contient que des fichiers ordinaires"
+            );
+        }
         if !entry.mode.is_blob() || !is_data_file(&path) {
             continue;
         }

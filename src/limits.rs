@@ -25,9 +25,16 @@ impl Limits {
     /// Five minutes, and three quarters of the machine's memory.
     pub const DEFAULT_DELAI: Duration = Duration::from_secs(300);
 
-    /// The default memory bound: three quarters of the machine's memory.
+    /// The default memory bound: three quarters of the memory this process may use,
+    /// the machine's or its container's (cgroup), and half its address-space limit
+    /// (`ulimit -v`: reserved address space runs ahead of the memory used).
     pub fn default_memory() -> Option<u64> {
-        total_memory().map(|total| total / 4 * 3)
+        let bounds = [
+            total_memory().map(|m| m / 4 * 3),
+            cgroup_memory().map(|m| m / 4 * 3),
+            address_space_limit().map(|m| m / 2),
+        ];
+        bounds.into_iter().flatten().min()
     }
 }
 
@@ -132,8 +139,10 @@ fn stop(reason: &str, help: &str) -> ! {
     doing.sort_unstable();
     doing.dedup();
     let doing = if doing.is_empty() { "la commande".to_string() } else { doing.join(", ") };
-    eprintln!("erreur : {reason}, arrêt pendant : {}", crate::terminal::clean(&doing));
-    eprintln!("  aide : un modèle du dépôt (dossier templates/) boucle ou calcule trop ; sinon, {help}");
+    eprintln!("erreur : {reason}, arrêt pendant : {}", crate::terminal::one_line(&doing));
+    eprintln!(
+        "  aide : un modèle du dépôt (dossier `templates/`) boucle, ou une fiche demande trop de mise en page ; sinon, {help}"
+    );
     std::process::exit(2);
 }
 
@@ -154,6 +163,39 @@ fn page_size() -> u64 {
         }
     }
     4096
+}
+
+/// The memory limit of this process's cgroup, v2 or v1, in bytes (Linux only).
+fn cgroup_memory() -> Option<u64> {
+    let cgroups = std::fs::read_to_string("/proc/self/cgroup").ok()?;
+    let limits = cgroups.lines().filter_map(|line| {
+        let mut parts = line.splitn(3, ':');
+        let (_, controllers, path) = (parts.next()?, parts.next()?, parts.next()?);
+        let file = match controllers {
+            "" => format!("/sys/fs/cgroup{path}/memory.max"),
+            c if c.split(',').any(|c| c == "memory") => format!("/sys/fs/cgroup/memory{path}/memory.limit_in_bytes"),
+            _ => return None,
+        };
+        // "max", or a huge number on v1, means no limit.
+        std::fs::read_to_string(file).ok()?.trim().parse::<u64>().ok().filter(|&b| b < 1 << 60)
+    });
+    limits.min()
+}
+
+/// The address-space limit (`ulimit -v`), in bytes.
+fn address_space_limit() -> Option<u64> {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: getrlimit writes into the struct it is given.
+        let done = unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut limit) };
+        if done == 0 && limit.rlim_cur != libc::RLIM_INFINITY {
+            // `rlim_t` is not `u64` on every system.
+            #[allow(clippy::unnecessary_cast)]
+            return Some(limit.rlim_cur as u64);
+        }
+    }
+    None
 }
 
 /// The machine's memory, in bytes (Linux only).

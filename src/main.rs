@@ -17,6 +17,13 @@ fn main() -> ExitCode {
     // Typst lays pages out on the global thread pool too: give its threads the stack
     // a long document needs (the default 2 MiB overflows on hundreds of fiches).
     let _ = rayon::ThreadPoolBuilder::new().stack_size(32 << 20).build_global();
+    // Typst's panics are turned into an error naming the document (render::pdf); any
+    // other would be a bug of clsm's own, said once, in French.
+    std::panic::set_hook(Box::new(|info| {
+        if std::thread::current().name() != Some("typst") {
+            eprintln!("erreur interne de clsm : {info}\n  aide : signalez-la, avec le dépôt qui la provoque");
+        }
+    }));
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // `--help` and `--version` arrive here too, as "errors" for stdout.
@@ -49,10 +56,13 @@ fn main() -> ExitCode {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
         Err(e) => {
-            // Messages quote file names and text from the repository: shown, never obeyed.
-            eprintln!("erreur : {}", clsm::terminal::clean(&e.to_string()));
+            // Messages quote file names and text from the repository: shown, never
+            // obeyed, and every line after the first indented, so that a line break
+            // in a name cannot start a line of its own (a CI command, say).
+            let indented = |text: String| clsm::terminal::clean(&text).replace('\n', "\n  ");
+            eprintln!("erreur : {}", indented(e.to_string()));
             for cause in e.chain().skip(1) {
-                eprintln!("  cause : {}", clsm::terminal::clean(&cause.to_string()));
+                eprintln!("  cause : {}", indented(cause.to_string()));
             }
             ExitCode::from(2)
         }

@@ -82,7 +82,8 @@ fn human(diagnostics: &[Diagnostic], files: &Files, summary: Summary, color: boo
             Severity::Warning => ("avertissement", "1;33"),
         };
         let head = style.paint(paint, &format!("{label}[{}]", d.code));
-        let (file, message) = (terminal::one_line(&d.file), terminal::clean(&d.message));
+        // A message is one line: a line break from a fiche would forge another one.
+        let (file, message) = (terminal::one_line(&d.file), terminal::one_line(&d.message));
         let _ = writeln!(out, "{file}:{line}:{column}: {head}: {}", style.paint("1", &message));
         if let Some(text) = files.line(&d.file, line) {
             let gutter = " ".repeat(line.to_string().len());
@@ -92,7 +93,7 @@ fn human(diagnostics: &[Diagnostic], files: &Files, summary: Summary, color: boo
             let _ = writeln!(out, " {gutter} {} {indent}{}", style.paint("34", "|"), style.paint(paint, &marks));
         }
         if let Some(help) = &d.help {
-            let _ = writeln!(out, " {} {}", style.paint("36", "aide :"), terminal::clean(help));
+            let _ = writeln!(out, " {} {}", style.paint("36", "aide :"), terminal::one_line(help));
         }
         out.push('\n');
     }

@@ -161,7 +161,11 @@ fn unique_ids<'a>(out: &mut Vec<Diagnostic>, list: &str, ids: impl Iterator<Item
         let Some(id) = id else { continue };
         let path = YamlPath::key(list).with_index(i).with_key("id");
         if !is_id(id) {
-            let message = format!("identifiant invalide `{id}` : minuscules, chiffres, `.`, `_` et `-` seulement");
+            let message = if id.len() > crate::model::MAX_ID {
+                format!("identifiant invalide `{id}` : {}", crate::model::id_problem(id))
+            } else {
+                format!("identifiant invalide `{id}` : minuscules, chiffres, `.`, `_` et `-` seulement")
+            };
             out.push(
                 at(Code::IdInvalide, CONFIG_FILE, path, message).help(format!("écrivez `id = \"{}\"`", slugify(id))),
             );

@@ -27,7 +27,8 @@ fn fiche(row: &Row, source: &str, repo: &Repository) -> (String, String, Option<
     let specific = cell(Column::ObjectifSpecifique).map(import::split_number);
     let axe = strategic.as_ref().and_then(|(n, _)| n.clone());
     let mut y = String::from("---\n");
-    let _ = writeln!(y, "# Importée de {source}, ligne {}.", row.line);
+    // The file's name goes into a YAML comment: on one line, or it would add keys.
+    let _ = writeln!(y, "# Importée de {}, ligne {}.", crate::terminal::one_line(source), row.line);
     if let Some(n) = &numero {
         let _ = writeln!(y, "numero: {}", quoted(n));
     }

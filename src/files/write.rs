@@ -5,8 +5,9 @@
 //!   existing links resolved, and a link inside the repository refused. What is
 //!   checked is then exactly what is written.
 //! - A folder (`clsm build`) is written into a fresh staging folder beside the target
-//!   ([`SiteWriter`]) and swapped into place when it is complete; the old folder goes
-//!   only if it carries clsm's marker, checked by its exact first line. A build that
+//!   ([`SiteWriter`]) and swapped into place, whole, when it is complete; the old
+//!   folder goes only if it carries clsm's marker, checked by its exact first line,
+//!   and nothing of it is kept (its marker can be forged). A build that
 //!   fails or is stopped leaves the previous folder as it was; a build that was killed
 //!   leaves a staging folder that the next build removes. Two builds into one folder
 //!   swap one after the other, under a lock.
@@ -23,7 +24,6 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
 use anyhow::{Context, Result, anyhow, bail};
-use walkdir::WalkDir;
 
 use crate::files::read::{ReadError, read_regular, special_kind};
 use crate::limits;
@@ -110,14 +110,14 @@ fn split(path: &Path) -> Result<(&Path, OsString)> {
 fn check_not_sources(target: &Path, repo: &Path, shown: &Path) -> Result<()> {
     if repo.starts_with(target) {
         bail!(
-            "le dossier de sortie `{}` contient le dépôt lui-même : il serait remplacé\n\
+            "la sortie `{}` contient le dépôt lui-même : il serait remplacé\n\
              aide : choisissez un dossier à part, par exemple `--out _site`",
             shown.display()
         );
     }
     if SOURCE_FOLDERS.iter().any(|f| target.starts_with(repo.join(f))) {
         bail!(
-            "le dossier de sortie `{}` est dans les sources du dépôt (fiches, modèles, images ou bilans)\n\
+            "la sortie `{}` est dans les sources du dépôt (fiches, modèles, images, bilans ou `.git`)\n\
              aide : choisissez un dossier à part, par exemple `--out _site`",
             shown.display()
         );
@@ -305,8 +305,8 @@ impl SiteWriter {
         Ok(())
     }
 
-    /// Puts the new folder in place of the old one; returns the files of the old
-    /// build that the new one no longer has.
+    /// Puts the new folder in place of the old one; returns how many files of the
+    /// old build the new one no longer has.
     pub fn finish(self) -> Result<usize> {
         let written = self.written.lock().map_err(|_| anyhow!("écriture interrompue"))?.clone();
         let mut marker = format!("{MARKER_SIGNATURE}\n");
@@ -331,8 +331,10 @@ impl SiteWriter {
                 exchange(self.staging.path(), &self.target)?;
                 0
             }
+            // Nothing of the old folder is kept, not even the bilans another command
+            // added: a committed `_site/` with a forged marker would otherwise
+            // smuggle its own pages into every later site.
             Existing::Site(previous) => {
-                carry_over(&self.target, self.staging.path(), &previous, &written);
                 exchange(self.staging.path(), &self.target)?;
                 previous.difference(&written).count()
             }
@@ -373,30 +375,6 @@ fn exchange(a: &Path, b: &Path) -> Result<()> {
     fs::rename(&aside, a).with_context(|| format!("impossible de déplacer `{}`", aside.display()))
 }
 
-/// Moves into `staging` the files of `old` that other commands put there (the
-/// bilans): regular files that the previous build did not write and the new one
-/// does not have. Links and special files are left behind, and go with the old folder.
-fn carry_over(old: &Path, staging: &Path, previous: &BTreeSet<String>, written: &BTreeSet<String>) {
-    let walker = WalkDir::new(old).follow_links(false).follow_root_links(false).min_depth(1);
-    for entry in walker.into_iter().flatten() {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(relative) = entry.path().strip_prefix(old) else { continue };
-        let relative = relative.to_string_lossy().replace('\\', "/");
-        if relative == MARKER || previous.contains(&relative) || written.contains(&relative) {
-            continue;
-        }
-        let destination = staging.join(&relative);
-        if let Some(parent) = destination.parent()
-            && fs::create_dir_all(parent).is_ok()
-            && fs::symlink_metadata(&destination).is_err()
-        {
-            let _ = fs::rename(entry.path(), &destination);
-        }
-    }
-}
-
 /// How an existing document shows that clsm made it.
 #[derive(Debug, Clone)]
 pub enum Signature {
@@ -433,6 +411,7 @@ fn pdf_creator_is_clsm(bytes: &[u8]) -> bool {
 pub fn write_document(path: &Path, content: &[u8], signature: &Signature, repo_root: &Path) -> Result<()> {
     let repo = canonical_repo(repo_root)?;
     let resolved = resolve(path, &repo)?;
+    check_not_sources(&resolved, &repo, path)?;
     match read_regular(&resolved, DOCUMENT_LIMIT) {
         Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
         Ok(existing) if signature.matches(&existing) => {}
@@ -563,7 +542,7 @@ mod tests {
     }
 
     #[test]
-    fn swaps_a_complete_folder_in_and_keeps_the_files_of_other_commands() {
+    fn swaps_a_complete_folder_in_and_keeps_nothing_of_the_old_one() {
         let repo = temp("swap");
         let out = repo.join("_site");
         let first = SiteWriter::new(&out, &repo).unwrap();
@@ -571,13 +550,13 @@ mod tests {
         first.write("index.html", b"1").unwrap();
         assert!(!out.exists(), "nothing in place before the build is complete");
         assert_eq!(first.finish().unwrap(), 0);
-        fs::write(out.join("bilan-2026.html"), "d'une autre commande").unwrap();
+        fs::write(out.join("evil.html"), "<script>déposé dans un _site/ commité</script>").unwrap();
         let second = SiteWriter::new(&out, &repo).unwrap();
         second.write("index.html", b"2").unwrap();
         second.write("b/nouvelle.html", b"3").unwrap();
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"1", "the old site stays until the end");
         assert_eq!(second.finish().unwrap(), 1);
-        assert_eq!(names(&out), [MARKER, "b", "bilan-2026.html", "index.html"]);
+        assert_eq!(names(&out), [MARKER, "b", "index.html"]);
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"2");
         assert_eq!(names(&repo), ["_site"], "no staging folder left");
     }

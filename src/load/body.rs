@@ -6,8 +6,9 @@
 use comrak::arena_tree::NodeEdge;
 use comrak::{Arena, Options, parse_document};
 
-/// The longest body, in bytes: a fiche's text takes a few kilobytes.
-pub const MAX_BODY_BYTES: usize = 1 << 20;
+/// The longest body, in bytes: a fiche's text takes a few kilobytes (256 ko is
+/// some 40,000 words), and every one is laid out in the PDFs.
+pub const MAX_BODY_BYTES: usize = 256 << 10;
 
 /// The deepest nesting of blocks and inline elements in a body. A fiche needs four
 /// or five levels (a list in a quote, a bold word in a link); Typst gives up near 100.
@@ -61,7 +62,7 @@ pub fn check(body: &str) -> Result<(), OutOfBounds> {
         return Err(OutOfBounds {
             line: 1,
             column: 1,
-            message: format!("le texte de la fiche dépasse {} Mo", MAX_BODY_BYTES >> 20),
+            message: format!("le texte de la fiche dépasse {}", crate::files::read::size(MAX_BODY_BYTES as u64)),
             help: "une fiche tient en quelques pages : placez les longs documents dans `assets/` et donnez-en le lien",
         });
     }
@@ -121,6 +122,6 @@ mod tests {
     #[test]
     fn refuses_a_body_of_megabytes() {
         let body = "x".repeat(MAX_BODY_BYTES + 1);
-        assert!(check(&body).unwrap_err().message.contains("dépasse 1 Mo"));
+        assert!(check(&body).unwrap_err().message.contains("dépasse 256 ko"));
     }
 }

@@ -22,7 +22,7 @@ use walkdir::WalkDir;
 use crate::diag::{At, Code, Diagnostic, YamlPath};
 use crate::files::read::{ReadError, read_regular, real_dir, special_kind};
 use crate::model::yaml::{Cx, FromYaml};
-use crate::model::{Config, Kind, Record, Repository, is_id, slugify};
+use crate::model::{Config, Kind, Record, Repository, id_problem, is_id, slugify};
 use crate::suggest;
 pub use body::{MAX_BODY_DEPTH, options as markdown_options};
 pub use spans::{LineIndex, NodePos, Pos, SpanIndex};
@@ -338,10 +338,16 @@ fn toml_to_yaml(value: &toml::de::DeValue<'_>) -> Value {
 /// The fiches of the repository at `root`, as `(path relative to the root, bytes)`,
 /// found and read as [`load`] does (links, pipes and stray files left out); for the
 /// comparison of the working tree with a git revision.
+/// A link, a pipe or a device there is an error, as in `clsm check`: its target is
+/// never opened.
 pub fn fiche_files(root: &Path) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut ignored = Vec::new();
+    let mut found = Vec::new();
+    let fiches = walk_fiches(root, &mut found)?;
+    if let Some(d) = found.iter().find(|d| d.code == Code::FichierIllisible) {
+        bail!("`{}` : {}\naide : {}", d.file, d.message, d.help.as_deref().unwrap_or_default());
+    }
     let mut out = Vec::new();
-    for fiche in walk_fiches(root, &mut ignored)? {
+    for fiche in fiches {
         let path = root.join(&fiche.rel);
         let bytes =
             read_regular(&path, FICHE_LIMIT).with_context(|| format!("impossible de lire `{}`", path.display()))?;
@@ -477,10 +483,7 @@ fn read_fiche(root: &Path, fiche: &FicheFile) -> FileResult {
 fn parse_fiche(fiche: &FicheFile, bytes: &[u8]) -> FileResult {
     let mut diagnostics = Vec::new();
     if !is_id(&fiche.id) {
-        let message = format!(
-            "nom de fichier invalide : l'identifiant `{}` doit être en minuscules, sans espace ni accent",
-            fiche.id
-        );
+        let message = format!("nom de fichier invalide : l'identifiant `{}` {}", fiche.id, id_problem(&fiche.id));
         let suggestion = slugify(&fiche.id);
         let help = if is_id(&suggestion) {
             format!("renommez le fichier `{suggestion}.md`")

@@ -70,11 +70,27 @@ impl fmt::Display for Kind {
     }
 }
 
-/// True when `id` is a valid record id: `[a-z0-9][a-z0-9._-]*`.
+/// The longest id: ids name files and pages, and systems refuse names past 255
+/// bytes (a page's name adds `.html`, a fiche's PDF `.pdf`).
+pub const MAX_ID: usize = 80;
+
+/// True when `id` is a valid record id: `[a-z0-9][a-z0-9._-]*`, at most
+/// [`MAX_ID`] characters.
 pub fn is_id(id: &str) -> bool {
     let mut bytes = id.bytes();
-    matches!(bytes.next(), Some(b'a'..=b'z' | b'0'..=b'9'))
+    id.len() <= MAX_ID
+        && matches!(bytes.next(), Some(b'a'..=b'z' | b'0'..=b'9'))
         && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-'))
+}
+
+/// What is wrong with an id that is not one, in French: "doit être…".
+pub fn id_problem(id: &str) -> &'static str {
+    let allowed = |b: u8| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'.' | b'_' | b'-');
+    if id.len() > MAX_ID && id.bytes().all(allowed) {
+        "est trop long (80 caractères au plus)"
+    } else {
+        "doit être en minuscules, sans espace ni accent"
+    }
 }
 
 /// The id a coordinator probably meant: lowercase, accents dropped, spaces as `-`.
@@ -101,7 +117,8 @@ pub fn slugify(text: &str) -> String {
         }
     }
     let trimmed = out.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    trimmed.to_string()
+    let short = &trimmed[..trimmed.len().min(MAX_ID)];
+    short.trim_end_matches(|c: char| !c.is_ascii_alphanumeric()).to_string()
 }
 
 /// Compares official numbers in natural order: `1.1.2` < `1.1.10` < `2`.
@@ -422,6 +439,9 @@ mod tests {
         assert!(!is_id("fiche 15"));
         assert!(!is_id("réseau"));
         assert!(!is_id(""));
+        assert!(is_id(&"a".repeat(MAX_ID)) && !is_id(&"a".repeat(MAX_ID + 1)));
+        assert_eq!(id_problem(&"a".repeat(300)), "est trop long (80 caractères au plus)");
+        assert!(is_id(&slugify(&"Très long titre ".repeat(20))));
     }
 
     #[test]

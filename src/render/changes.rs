@@ -125,7 +125,7 @@ pub fn to_text(changes: &Changes) -> String {
     }
     let mut out = String::new();
     for r in &changes.changements {
-        let _ = writeln!(out, "{}", crate::terminal::clean(&line(r)));
+        let _ = writeln!(out, "{}", crate::terminal::one_line(&line(r)));
     }
     out
 }

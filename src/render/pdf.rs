@@ -119,8 +119,18 @@ pub fn compile(
     typst::comemo::evict(8);
     let compiled = match compiled {
         Ok(Ok(result)) => result,
-        Ok(Err(_)) => {
-            return Err(anyhow!("document `{document}` : la composition du PDF s'est arrêtée sur une erreur interne"));
+        Ok(Err(panic)) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("sans message");
+            return Err(anyhow!(
+                "document `{document}` (modèle `{}`) : Typst s'est arrêté sur une erreur interne ({})\n\
+                 aide : une valeur démesurée dans un modèle du dépôt (dossier `templates/`) en est souvent la cause",
+                main_name(&world),
+                crate::terminal::one_line(what)
+            ));
         }
         Err(e) => return Err(anyhow!("impossible de lancer la composition du PDF : {e}")),
     };
@@ -143,26 +153,31 @@ fn main_name(world: &ClsmWorld) -> String {
     world.main.get().vpath().get_without_slash().to_string()
 }
 
-/// Text escaped for Typst markup: every character that is not a letter, a digit or
-/// a space is preceded by a backslash, so that no text can become code.
+/// Text for Typst markup, as one string value (`#"…"`): no text can become code,
+/// and Typst lays out one text run instead of one escape per punctuation mark
+/// (which made long paragraphs take quadratic time).
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c.is_alphanumeric() || c == ' ' {
-            out.push(c);
-        } else if c.is_whitespace() {
-            out.push(' ');
-        } else {
-            out.push('\\');
-            out.push(c);
-        }
-    }
-    out
+    format!("#{}", literal(text))
 }
 
-/// A string literal for Typst code.
+/// A string literal for Typst code: `\`, `"` and control characters escaped the
+/// way Typst reads them (`\u{1b}`, not JSON's `\u001b`).
 fn literal(text: &str) -> String {
-    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Markdown turned into Typst markup: headings (shifted to start at `level`),
@@ -193,48 +208,101 @@ fn children<'a>(node: &'a AstNode<'a>, out: &mut String, shift: isize, indent: u
 /// [`crate::load::MAX_BODY_DEPTH`], and past that bound the text is kept, flattened.
 const MAX_DEPTH: usize = crate::load::MAX_BODY_DEPTH + 8;
 
-/// The text of every descendant of `node`, escaped, without recursion.
-fn flat_text<'a>(node: &'a AstNode<'a>) -> String {
+/// The text of every descendant of `node`, without recursion.
+fn plain_text<'a>(node: &'a AstNode<'a>) -> String {
     node.descendants()
         .filter_map(|n| match &n.data().value {
-            NodeValue::Text(t) => Some(escape(t)),
-            NodeValue::Code(c) => Some(escape(&c.literal)),
+            NodeValue::Text(t) => Some(t.to_string()),
+            NodeValue::Code(c) => Some(c.literal.clone()),
             NodeValue::SoftBreak | NodeValue::LineBreak => Some(" ".into()),
             _ => None,
         })
         .collect()
 }
 
+/// [`plain_text`] as Typst markup.
+fn flat_text<'a>(node: &'a AstNode<'a>) -> String {
+    escape(&plain_text(node))
+}
+
+/// How many styled pieces (emphasis, code, links) one paragraph keeps: Typst lays a
+/// paragraph of thousands of them out in quadratic time, so past this the text is
+/// kept, plain. A fiche's paragraph has a handful.
+const MAX_STYLED: usize = 200;
+
+/// Typst markup being written, runs of plain text kept together in one string:
+/// one text node where Markdown has many (thousands of them slow Typst down).
+#[derive(Default)]
+struct Markup {
+    out: String,
+    text: String,
+}
+
+impl Markup {
+    fn text(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    fn code(&mut self, markup: &str) {
+        self.flush();
+        self.out.push_str(markup);
+    }
+
+    fn flush(&mut self) {
+        if !self.text.is_empty() {
+            self.out.push_str(&escape(&std::mem::take(&mut self.text)));
+        }
+    }
+
+    fn finish(mut self) -> String {
+        self.flush();
+        self.out
+    }
+}
+
+/// The inline content of `node` (a paragraph, a heading, a cell) as Typst markup.
 fn inline_at<'a>(node: &'a AstNode<'a>, depth: usize) -> String {
+    let mut budget = MAX_STYLED;
+    styled(node, depth, &mut budget)
+}
+
+fn styled<'a>(node: &'a AstNode<'a>, depth: usize, budget: &mut usize) -> String {
     if depth > MAX_DEPTH {
         return flat_text(node);
     }
-    let inline = |child| inline_at(child, depth + 1);
-    let mut out = String::new();
+    let mut out = Markup::default();
     for child in node.children() {
         let value = child.data().value.clone();
+        let plain = matches!(value, NodeValue::Text(_) | NodeValue::SoftBreak | NodeValue::LineBreak);
+        if !plain && *budget == 0 {
+            out.text(&plain_text(child));
+            continue;
+        }
+        if !plain {
+            *budget -= 1;
+        }
+        let mut inner = || styled(child, depth + 1, budget);
         match value {
-            NodeValue::Text(t) => out.push_str(&escape(&t)),
-            NodeValue::SoftBreak => out.push(' '),
-            NodeValue::LineBreak => out.push_str("\\\n"),
-            NodeValue::Code(c) => out.push_str(&format!("#raw({})", literal(&c.literal))),
-            NodeValue::Emph => out.push_str(&format!("#emph[{}]", inline(child))),
-            NodeValue::Strong => out.push_str(&format!("#strong[{}]", inline(child))),
-            NodeValue::Strikethrough => out.push_str(&format!("#strike[{}]", inline(child))),
+            NodeValue::Text(t) => out.text(&t),
+            NodeValue::SoftBreak => out.text(" "),
+            NodeValue::LineBreak => out.code("\\\n"),
+            NodeValue::Code(c) => out.code(&format!("#raw({})", literal(&c.literal))),
+            NodeValue::Emph => out.code(&format!("#emph[{}]", inner())),
+            NodeValue::Strong => out.code(&format!("#strong[{}]", inner())),
+            NodeValue::Strikethrough => out.code(&format!("#strike[{}]", inner())),
             NodeValue::Link(link) => {
-                let text = inline(child);
+                let text = inner();
                 let safe = crate::views::web_url(&link.url).or_else(|| crate::views::mail_url(&link.url));
                 match safe {
-                    Some(url) => out.push_str(&format!("#link({})[{text}]", literal(&url))),
-                    None => out.push_str(&text),
+                    Some(url) => out.code(&format!("#link({})[{text}]", literal(&url))),
+                    None => out.code(&text),
                 }
             }
-            NodeValue::Image(_) => out.push_str(&inline(child)),
             NodeValue::HtmlInline(_) => {}
-            _ => out.push_str(&inline(child)),
+            _ => out.code(&inner()),
         }
     }
-    out
+    out.finish()
 }
 
 fn block<'a>(node: &'a AstNode<'a>, out: &mut String, shift: isize, indent: usize, depth: usize) {
@@ -352,12 +420,10 @@ mod tests {
 
     #[test]
     fn text_can_never_become_code() {
-        assert_eq!(escape("#let x = 1"), "\\#let x \\= 1");
-        assert_eq!(
-            escape("*gras* _it_ $x$ @ref <l> [a] \\"),
-            "\\*gras\\* \\_it\\_ \\$x\\$ \\@ref \\<l\\> \\[a\\] \\\\"
-        );
-        assert_eq!(escape("Œuvre à 5 %"), "Œuvre à 5 \\%");
+        assert_eq!(escape("#let x = 1"), "#\"#let x = 1\"");
+        assert_eq!(escape("fin\" + read(\"/etc/passwd\") + \""), "#\"fin\\\" + read(\\\"/etc/passwd\\\") + \\\"\"");
+        assert_eq!(escape("a\\b\n\u{1b}"), "#\"a\\\\b\\n\\u{1b}\"");
+        assert_eq!(escape("Œuvre à 5 %"), "#\"Œuvre à 5 %\"");
     }
 
     #[test]
@@ -366,11 +432,19 @@ mod tests {
             "## Contexte\n\nUn *mot* et `#code`.\n\n- un\n- deux\n\n<script>x</script>\n\n[site](https://exemple.fr) [mal](javascript:alert(1))",
             3,
         );
-        assert!(typst.starts_with("#heading(level: 3, outlined: false)[Contexte]"), "{typst}");
-        assert!(typst.contains("Un #emph[mot] et #raw(\"#code\")\\."), "{typst}");
-        assert!(typst.contains("- un\n- deux"), "{typst}");
+        assert!(typst.starts_with("#heading(level: 3, outlined: false)[#\"Contexte\"]"), "{typst}");
+        assert!(typst.contains("#\"Un \"#emph[#\"mot\"]#\" et \"#raw(\"#code\")#\".\""), "{typst}");
+        assert!(typst.contains("- #\"un\"\n- #\"deux\""), "{typst}");
         assert!(!typst.contains("script"), "{typst}");
-        assert!(typst.contains("#link(\"https://exemple.fr\")[site]"), "{typst}");
+        assert!(typst.contains("#link(\"https://exemple.fr\")[#\"site\"]"), "{typst}");
         assert!(!typst.contains("javascript"), "{typst}");
+    }
+
+    #[test]
+    fn a_paragraph_keeps_a_bounded_number_of_styled_pieces() {
+        let typst = markdown_to_typst(&"`a` ".repeat(1000), 2);
+        assert_eq!(typst.matches("#raw(").count(), MAX_STYLED);
+        let rest = format!("#\" {}\"", "a ".repeat(1000 - MAX_STYLED).trim_end());
+        assert!(typst.ends_with(&rest), "the rest is kept as one text: {}", &typst[typst.len() - 40..]);
     }
 }

@@ -198,11 +198,15 @@ pub fn by_statut<'a>(names: &Names, actions: impl Iterator<Item = &'a Action>) -
     out
 }
 
-/// A web address safe to put in a link: `http` or `https` only. Anything else
-/// (`javascript:`, `data:`…) is shown as text, never linked.
+/// The longest address made a link; longer ones are shown as text (browsers and
+/// PDF readers refuse them, or choke).
+const MAX_URL: usize = 2000;
+
+/// A web address safe to put in a link: `http` or `https` only, and not absurdly
+/// long. Anything else (`javascript:`, `data:`…) is shown as text, never linked.
 pub fn web_url(text: &str) -> Option<String> {
     let t = text.trim();
-    let scheme_ok = t.starts_with("https://") || t.starts_with("http://");
+    let scheme_ok = (t.starts_with("https://") || t.starts_with("http://")) && t.len() <= MAX_URL;
     let clean = !t.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>'));
     (scheme_ok && clean).then(|| t.to_string())
 }
@@ -210,6 +214,9 @@ pub fn web_url(text: &str) -> Option<String> {
 /// A `mailto:` link for an address that looks like one, and nothing else.
 pub fn mail_url(text: &str) -> Option<String> {
     let t = text.trim();
+    if t.len() > MAX_URL {
+        return None;
+    }
     let (local, domain) = t.split_once('@')?;
     let allowed = |c: char| c.is_alphanumeric() || "._%+-".contains(c);
     let ok = !local.is_empty() && domain.contains('.') && local.chars().all(allowed) && domain.chars().all(allowed);

@@ -169,9 +169,12 @@ fn a_committed_site_with_links_cannot_write_or_delete_outside() {
     symlink(decoy.home.join("docs/index.html"), site.join("index.html")).unwrap();
     symlink(decoy.home.join("docs/index.html"), site.join(".index.html.clsm-tmp")).unwrap();
     symlink(decoy.home.join("secret.txt"), site.join("style.css")).unwrap();
+    fs::write(site.join("evil.html"), "<script>alert(1)</script>").unwrap();
+    fs::write(site.join("CNAME"), "piege.invalid").unwrap();
     let r = run(&["build", "--sans-pdf", "--repo", repo_arg(&repo)], &project_root());
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     decoy.assert_untouched();
+    assert!(!site.join("evil.html").exists() && !site.join("CNAME").exists(), "nothing of the old folder is kept");
     assert!(!fs::symlink_metadata(site.join("index.html")).unwrap().file_type().is_symlink());
     assert!(!site.join("ssh").exists(), "the old folder and its links are gone");
     assert_no_secret_in(&site);
@@ -630,4 +633,119 @@ fn new_never_writes_through_a_link() {
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("existe déjà"), "{}", r.stderr);
     decoy.assert_untouched();
+}
+
+#[test]
+fn diff_never_reads_the_working_tree_through_a_link() {
+    let decoy = Decoy::new("diff-link");
+    let root = temp_dir("diff-link-repo");
+    for (rel, bytes) in files(&crate::fixture("valide")) {
+        let path = root.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    let git = |args: &[&str]| {
+        let out = Command::new("git")
+            .args(["-c", "user.name=P", "-c", "user.email=p@exemple.invalid"])
+            .args(args)
+            .current_dir(&root)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "un"]);
+    let victim = decoy.home.join("victime");
+    fs::create_dir_all(victim.join("partenaires")).unwrap();
+    fs::write(victim.join("partenaires/porteur.md"), format!("---\nnom: {SECRET_FILE}\n---\n")).unwrap();
+    let decoy = Decoy { before: snapshot(&decoy.home), ..decoy };
+    fs::rename(root.join("fiches"), root.join("fiches.avant")).unwrap();
+    symlink(&victim, root.join("fiches")).unwrap();
+    for format in ["texte", "md", "json"] {
+        let r = run(&["diff", "--format", format, "--repo", root.to_str().unwrap()], &project_root());
+        assert_eq!(r.code, Some(2), "{}", r.all());
+        assert!(r.stderr.contains("`fiches` : lien symbolique"), "{}", r.stderr);
+        assert_no_secret(&r.all(), "diff");
+    }
+    fs::remove_file(root.join("fiches")).unwrap();
+    fs::rename(root.join("fiches.avant"), root.join("fiches")).unwrap();
+    mkfifo(&root.join("fiches/actions/tube.md"));
+    let r = run(&["diff", "--repo", root.to_str().unwrap()], &project_root());
+    assert_eq!(r.code, Some(2), "a pipe is not silently skipped: {}", r.all());
+    decoy.assert_untouched();
+}
+
+#[test]
+fn line_breaks_in_names_cannot_forge_lines_of_output() {
+    let repo = with_title("forged-lines", "Action");
+    fs::write(repo.join("fiches/actions/x\n::error file=x::FAUX.md"), "---\ntitre: x\n---\n").unwrap();
+    let numero =
+        "---\nnumero: \"1\\n::error file=x::FAUX\"\ntitre: B\naxe: \"1\"\nstatut: piste\nporteur: porteur\n---\n";
+    fs::write(repo.join("fiches/actions/b.md"), numero).unwrap();
+    for args in [vec!["check"], vec!["check", "--format", "github"], vec!["report"]] {
+        let mut all = args.clone();
+        all.extend(["--repo", repo_arg(&repo)]);
+        let r = run(&all, &project_root());
+        for line in r.all().lines() {
+            assert!(!line.starts_with("::error file=x"), "{args:?} forged a line: {line}");
+        }
+    }
+}
+
+#[test]
+fn an_import_file_name_cannot_add_keys_to_a_fiche() {
+    let repo = copy_of("valide", "import-name");
+    let dir = temp_dir("import-name-csv");
+    let name = "cadre\ndemarche_participative: true\n# .csv";
+    fs::write(
+        dir.join(name),
+        "Objectifs stratégiques;Objectifs spécifiques;Actions\n1. Axe;1.1 Objectif;1.1.1 Action\n",
+    )
+    .unwrap();
+    let r = run(&["import", dir.join(name).to_str().unwrap(), "--repo", repo_arg(&repo)], &project_root());
+    assert_eq!(r.code, Some(0), "{}", r.all());
+    let fiche = fs::read_to_string(repo.join("fiches/actions/action-1-1-1.md")).unwrap();
+    assert!(!fiche.lines().any(|l| l.starts_with("demarche_participative")), "{fiche}");
+}
+
+#[test]
+fn documents_are_never_written_into_the_sources() {
+    let repo = copy_of("valide", "out-sources");
+    let before = snapshot(&repo);
+    for out in ["templates/index.html", "fiches/actions/rapport.md", ".git/hooks/post-checkout"] {
+        let path = repo.join(out);
+        for args in [vec!["report", "--format", "md"], vec!["export", "actions"]] {
+            let mut all = args.clone();
+            all.extend(["--out", path.to_str().unwrap(), "--repo", repo_arg(&repo)]);
+            let r = run(&all, &project_root());
+            assert_eq!(r.code, Some(2), "{all:?}: {}", r.all());
+            assert!(r.stderr.contains("est dans les sources du dépôt"), "{}", r.stderr);
+        }
+    }
+    assert_eq!(snapshot(&repo), before);
+}
+
+#[test]
+fn an_id_too_long_for_a_file_name_is_refused_by_check() {
+    let repo = copy_of("valide", "long-id");
+    let id = "a".repeat(200);
+    fs::write(repo.join(format!("fiches/partenaires/{id}.md")), "---\nnom: Long\n---\n").unwrap();
+    let r = run(&["check", "--repo", repo_arg(&repo)], &project_root());
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    assert!(r.stderr.contains("erreur[id-invalide]"), "{}", r.stderr);
+    assert!(r.stderr.contains("est trop long (80 caractères au plus)"), "{}", r.stderr);
+}
+
+#[cfg(feature = "pdf")]
+#[test]
+fn a_typst_template_that_makes_typst_panic_is_an_error_naming_it() {
+    let repo = copy_of("valide", "typst-panic");
+    fs::create_dir_all(repo.join("templates")).unwrap();
+    fs::write(repo.join("templates/fiche.typ"), "#duration(weeks: 9223372036854775807)\n").unwrap();
+    let r = run(&["build", "--repo", repo_arg(&repo)], &project_root());
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
+    assert!(r.stderr.contains("(modèle `fiche.typ`) : Typst s'est arrêté sur une erreur interne"), "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked") && !r.stderr.contains("RUST_BACKTRACE"), "{}", r.stderr);
+    assert!(!repo.join("_site").exists());
 }
