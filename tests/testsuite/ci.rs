@@ -7,7 +7,8 @@ use std::process::Command;
 
 use crate::{clsm, files, fixture, project_root, temp_dir};
 
-fn git(dir: &Path, args: &[&str]) {
+/// Runs git in `dir`, as a coordinator with a fixed date; fails the test if git fails.
+pub(crate) fn git(dir: &Path, args: &[&str]) {
     let out = Command::new("git")
         .args([
             "-c",
