@@ -66,16 +66,16 @@ pub struct Cli {
         global = true,
         help_heading = "Options générales",
         value_name = "SECONDES",
-        default_value_t = 300,
+        default_value_t = crate::limits::Limits::DEFAULT_DELAI.as_secs(),
         hide_default_value = true
     )]
-    #[arg(value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
     pub delai: u64,
 
     /// Mémoire maximale, en Mo (par défaut : les trois quarts de celle de la machine) ;
     /// au-delà, clsm s'arrête de même
     #[arg(long, global = true, help_heading = "Options générales", value_name = "MO")]
-    #[arg(value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
     pub memoire: Option<u64>,
 
     /// Affiche l'aide
@@ -379,7 +379,7 @@ fn value_error(e: &clap::Error) -> String {
     }
     let text = source.to_string();
     if text.contains(" is not in ") {
-        return "le nombre doit être au moins 1".into();
+        return "le nombre doit être entre 1 et 1 073 741 824".into();
     }
     text
 }

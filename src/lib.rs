@@ -12,6 +12,7 @@ pub mod cmd;
 pub mod diag;
 pub mod export;
 pub mod files;
+pub mod format;
 pub mod history;
 pub mod import;
 pub mod limits;

@@ -40,18 +40,9 @@ fn main() -> ExitCode {
         delai: std::time::Duration::from_secs(cli.delai),
         memoire: cli.memoire.map(|mo| mo << 20).or_else(clsm::limits::Limits::default_memory),
     });
-    let result = match &cli.command {
-        Command::Check(args) => cmd::check::run(cli.repo.as_deref(), args),
-        Command::Build(args) => cmd::build::run(cli.repo.as_deref(), args),
-        Command::Report(args) => cmd::report::run(cli.repo.as_deref(), args),
-        Command::Bilan(args) => cmd::bilan::run(cli.repo.as_deref(), args),
-        Command::Export(args) => cmd::export::run(cli.repo.as_deref(), args),
-        Command::New(args) => cmd::new::run(cli.repo.as_deref(), args),
-        Command::Init(args) => cmd::init::run(args),
-        Command::Schema(args) => cmd::schema::run(cli.repo.as_deref(), args),
-        Command::Import(args) => cmd::import::run(cli.repo.as_deref(), args),
-        Command::Diff(args) => cmd::diff::run(cli.repo.as_deref(), args),
-    };
+    // A panic is a bug of clsm's, said by the hook; it still exits with 2.
+    let result = std::panic::catch_unwind(|| dispatch(&cli))
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("arrêt sur une erreur interne")));
     match result {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
@@ -66,5 +57,20 @@ fn main() -> ExitCode {
             }
             ExitCode::from(2)
         }
+    }
+}
+
+fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
+    match &cli.command {
+        Command::Check(args) => cmd::check::run(cli.repo.as_deref(), args),
+        Command::Build(args) => cmd::build::run(cli.repo.as_deref(), args),
+        Command::Report(args) => cmd::report::run(cli.repo.as_deref(), args),
+        Command::Bilan(args) => cmd::bilan::run(cli.repo.as_deref(), args),
+        Command::Export(args) => cmd::export::run(cli.repo.as_deref(), args),
+        Command::New(args) => cmd::new::run(cli.repo.as_deref(), args),
+        Command::Init(args) => cmd::init::run(args),
+        Command::Schema(args) => cmd::schema::run(cli.repo.as_deref(), args),
+        Command::Import(args) => cmd::import::run(cli.repo.as_deref(), args),
+        Command::Diff(args) => cmd::diff::run(cli.repo.as_deref(), args),
     }
 }

@@ -10,7 +10,8 @@ use std::borrow::Cow;
 
 /// Whether `c` would act on a terminal instead of being shown.
 pub fn acts(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{2028}' | '\u{2029}')
 }
 
 /// `text` with every control character written out as `\u{…}`; line breaks and
@@ -46,5 +47,7 @@ mod tests {
         assert_eq!(clean("ligne 1\nligne 2\tfin"), "ligne 1\nligne 2\tfin");
         assert!(matches!(clean("Œuvre à 5 %"), Cow::Borrowed(_)));
         assert_eq!(clean("\u{9b}31m"), "\\u{9b}31m");
+        // Line and paragraph separators break lines for YAML and some terminals.
+        assert_eq!(one_line("a\u{2028}b\u{2029}c\u{85}d"), "a\\u{2028}b\\u{2029}c\\u{85}d");
     }
 }

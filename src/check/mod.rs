@@ -76,6 +76,7 @@ const RULES: &[(&str, Rule)] = &[
     ("indicateurs", rules::indicator_values),
     ("montants", rules::money_totals),
     ("coordonnees", rules::coordinates),
+    ("participants", rules::participant_counts),
     ("avancement", rules::progress_logs),
     ("suivi", rules::follow_up_warnings),
 ];

@@ -121,6 +121,16 @@ pub fn contract(cx: &Context, out: &mut Vec<Diagnostic>) {
     unique_ids(out, "thematiques", config.thematiques.iter().flatten().map(|x| x.id.as_deref()));
     for (name, words) in config.vocabulaire.iter().flatten() {
         let path = YamlPath::key("vocabulaire").with_key(name);
+        if vocab::CLOSED.iter().any(|v| v.name == name) {
+            let d = Diagnostic::new(
+                Code::Vocabulaire,
+                file,
+                At::Path { path, key: true },
+                format!("le vocabulaire `{name}` ne s'étend pas : chacun de ses mots sert à un calcul"),
+            );
+            out.push(d.help("retirez cette table ; utilisez l'un des mots existants"));
+            continue;
+        }
         let Some(vocab) = vocab::EXTENSIBLE.iter().find(|v| v.name == name) else {
             let names = vocab::EXTENSIBLE.iter().map(|v| v.name);
             let help = suggest::did_you_mean(name, names.clone())
@@ -329,6 +339,14 @@ pub fn indicator_values(cx: &Context, out: &mut Vec<Diagnostic>) {
                     let d = at(Code::RatioIncoherent, f, path.with_key("denominateur"), "dénominateur nul");
                     out.push(d.help("le dénominateur compte la population de référence : il ne peut pas valoir 0"));
                 }
+                (Some(n), Some(d), _) if !ind.ratio(n, d).is_finite() => {
+                    let message =
+                        format!("{} / {} ne donne pas un nombre que l'on puisse écrire", number(n), number(d));
+                    let d = at(Code::RatioIncoherent, f, path.with_key("denominateur"), message);
+                    out.push(
+                        d.help("vérifiez le numérateur et le dénominateur : ils comptent des personnes ou des actes"),
+                    );
+                }
                 (Some(n), Some(d), stated) => {
                     let computed = ind.ratio(n, d);
                     match stated {
@@ -383,7 +401,7 @@ fn number(v: f64) -> String {
 
 /// Why a total is refused, and what to do.
 fn too_large(file: &str, path: YamlPath, what: &str) -> Diagnostic {
-    let max = crate::render::format::montant(Montant { cents: Montant::MAX_CENTS });
+    let max = crate::format::montant(Montant { cents: Montant::MAX_CENTS });
     let message = format!("{what} dépasse {max} : il ne peut plus être compté au centime près");
     at(Code::MontantInvalide, file, path, message).help("vérifiez ce montant : il a sans doute des zéros en trop")
 }
@@ -436,6 +454,32 @@ pub fn coordinates(cx: &Context, out: &mut Vec<Diagnostic>) {
             let d =
                 at(Code::HorsBornes, &r.file, path.with_key("lon"), format!("longitude hors bornes : {}", number(lon)));
             out.push(d.help("la longitude est entre -180 et 180 ; à Metz, `lat: 49.12` et `lon: 6.18`"));
+        }
+    }
+}
+
+/// The most participants one entry or one event may count: more than a large city.
+pub const MAX_PARTICIPANTS: u64 = 10_000_000;
+
+/// Participant counts a person could mean (and totals that cannot overflow).
+pub fn participant_counts(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let mut too_many = |file: &str, path: YamlPath, n: u64| {
+        if n > MAX_PARTICIPANTS {
+            let message = format!("nombre de participants invraisemblable : {n}");
+            let help = format!("un nombre de participants ne dépasse pas {MAX_PARTICIPANTS} : vérifiez les zéros");
+            out.push(at(Code::HorsBornes, file, path, message).help(help));
+        }
+    };
+    for r in &cx.repo.actions {
+        for (i, e) in r.data.avancement.iter().flatten().enumerate() {
+            if let Some(n) = e.participants {
+                too_many(&r.file, YamlPath::key("avancement").with_index(i).with_key("participants"), n);
+            }
+        }
+    }
+    for r in &cx.repo.evenements {
+        if let Some(n) = r.data.participants {
+            too_many(&r.file, YamlPath::key("participants"), n);
         }
     }
 }

@@ -19,11 +19,10 @@ pub fn run(repo: Option<&std::path::Path>, args: &CheckArgs) -> Result<Outcome> 
     let color = crate::cmd::color(args.format == Format::Texte && std::io::stderr().is_terminal());
     let text = check::render(args.format, diagnostics, &loaded, Summary::of(&loaded), color);
     // People read diagnostics on stderr; tools read JSON and annotations on stdout.
-    let written = match args.format {
-        Format::Texte => std::io::stderr().write_all(text.as_bytes()),
-        Format::Json | Format::Github => std::io::stdout().write_all(text.as_bytes()),
-    };
-    written.context("impossible d'écrire le résultat")?;
+    match args.format {
+        Format::Texte => std::io::stderr().write_all(text.as_bytes()).context("impossible d'écrire le résultat")?,
+        Format::Json | Format::Github => crate::cmd::print(text.as_bytes())?,
+    }
 
     // The process ends right after: freeing thousands of records one by one would
     // only delay the exit (by a tenth of the run on 10,000 fiches).

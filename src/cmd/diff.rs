@@ -1,9 +1,8 @@
 //! `clsm diff`: what changed between two git revisions, per record and field.
 
-use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::cli::{DiffArgs, DiffFormat};
 use crate::cmd::Outcome;
@@ -35,7 +34,7 @@ pub fn run(repo: Option<&Path>, args: &DiffArgs) -> Result<Outcome> {
             json
         }
     };
-    std::io::stdout().write_all(text.as_bytes()).context("impossible d'écrire le résultat")?;
+    crate::cmd::print(text.as_bytes())?;
     if args.interne {
         eprintln!("attention : ces changements montrent les contacts des partenaires ; ne les publiez pas");
     }

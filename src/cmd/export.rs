@@ -1,9 +1,8 @@
 //! `clsm export`: tables for Excel and for open data.
 
-use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::cli::{ExportArgs, ExportFormat, ExportKind, ExportProfile};
 use crate::cmd::{Outcome, load_checked};
@@ -47,7 +46,7 @@ pub fn run(repo: Option<&Path>, args: &ExportArgs) -> Result<Outcome> {
             write_document(path, &bytes, &signature, &loaded.root)?;
             eprintln!("{} lignes écrites dans `{}`", table.rows.len(), clean(&path.display().to_string()));
         }
-        None => std::io::stdout().write_all(&bytes).context("impossible d'écrire le résultat")?,
+        None => crate::cmd::print(&bytes)?,
     }
     if args.interne && args.kind == ExportKind::Partenaires {
         eprintln!("attention : cet export contient les contacts des partenaires ; ne le publiez pas");

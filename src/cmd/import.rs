@@ -69,20 +69,21 @@ fn fiche(row: &Row, source: &str, repo: &Repository) -> (String, String, Option<
     ];
     for (title, text) in sections {
         if let Some(text) = text {
-            let _ = write!(y, "\n## {title}\n\n{}\n", markdown_text(text));
+            let _ = write!(y, "\n## {title}\n\n{}\n", cell_as_markdown(text));
         }
     }
     if !row.unmapped.is_empty() {
         y.push_str("\n## Colonnes non reprises\n\n");
         for (header, value) in &row.unmapped {
-            let _ = writeln!(y, "- **{}** : {}", markdown_text(header), markdown_text(value));
+            let _ = writeln!(y, "- **{}** : {}", cell_as_markdown(header), cell_as_markdown(value));
         }
     }
     (id, y, axe)
 }
 
-/// Spreadsheet text as Markdown text: `*` starts items in these sheets, not emphasis.
-fn markdown_text(text: &str) -> String {
+/// A spreadsheet cell as the Markdown body of a fiche: `*` starts items in these
+/// sheets, not emphasis, and raw HTML stays text.
+fn cell_as_markdown(text: &str) -> String {
     text.replace('\\', "\\\\").replace('*', "\\*").replace('<', "&lt;").replace('_', "\\_")
 }
 

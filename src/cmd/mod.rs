@@ -94,11 +94,24 @@ pub mod signature {
     pub const TEXT: &str = "Produit par clsm\n";
 }
 
+/// Writes `bytes` on standard output: as they are into a pipe or a file, and with
+/// every character that would act on a terminal shown escaped when it is one (the
+/// colours of the terminal report are added after that, by the report itself).
+pub fn print(bytes: &[u8]) -> Result<()> {
+    use anyhow::Context as _;
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout();
+    let written = if stdout.is_terminal() {
+        stdout.write_all(crate::terminal::clean(&String::from_utf8_lossy(bytes)).as_bytes())
+    } else {
+        stdout.write_all(bytes)
+    };
+    written.context("impossible d'écrire le résultat")
+}
+
 /// Writes a document to `out` (starting with `signature`, which it then carries), or
 /// to standard output as it is.
 pub fn emit(out: Option<&Path>, content: &str, signature: &str, repo_root: &Path) -> Result<()> {
-    use anyhow::Context as _;
-    use std::io::Write as _;
     match out {
         Some(path) => {
             let signed = if content.starts_with(signature) {
@@ -111,6 +124,6 @@ pub fn emit(out: Option<&Path>, content: &str, signature: &str, repo_root: &Path
             eprintln!("écrit dans `{}`", crate::terminal::clean(&path.display().to_string()));
             Ok(())
         }
-        None => std::io::stdout().write_all(content.as_bytes()).context("impossible d'écrire le résultat"),
+        None => print(content.as_bytes()),
     }
 }

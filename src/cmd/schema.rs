@@ -1,9 +1,8 @@
 //! `clsm schema`: JSON Schemas of the front matter of each kind and of `clsm.toml`.
 
-use std::io::Write;
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use serde_json::{Map, Value};
 
 use crate::cli::{SchemaArgs, SchemaKind};
@@ -45,6 +44,6 @@ pub fn run(repo: Option<&Path>, args: &SchemaArgs) -> Result<Outcome> {
     };
     let mut text = serde_json::to_string_pretty(&value)?;
     text.push('\n');
-    std::io::stdout().write_all(text.as_bytes()).context("impossible d'écrire le résultat")?;
+    crate::cmd::print(text.as_bytes())?;
     Ok(Outcome::Clean)
 }

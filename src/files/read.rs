@@ -132,6 +132,18 @@ pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// The first bytes (at most `limit`) of the regular file at `path`.
+pub fn read_head(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let file = open(path)?;
+    let metadata = file.metadata().map_err(ReadError::Io)?;
+    if let Some(kind) = special_kind(metadata.file_type()) {
+        return Err(ReadError::Special(kind));
+    }
+    let mut bytes = Vec::new();
+    file.take(limit).read_to_end(&mut bytes).map_err(ReadError::Io)?;
+    Ok(bytes)
+}
+
 /// The text of the regular file at `path`, at most `limit` bytes, in UTF-8.
 pub fn read_text(path: &Path, limit: u64) -> Result<String, ReadError> {
     let bytes = read_regular(path, limit)?;

@@ -25,7 +25,7 @@ use std::sync::Mutex;
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::files::read::{ReadError, read_regular, special_kind};
+use crate::files::read::{ReadError, read_head, read_regular, special_kind};
 use crate::limits;
 
 /// The file that marks a folder as written by clsm, and lists the files of its build.
@@ -37,8 +37,11 @@ const MARKER_SIGNATURE: &str = "Dossier produit par clsm. Fichiers de la derniè
 /// The most a marker may weigh (ten thousand pages list in about 400 ko).
 const MARKER_LIMIT: u64 = 64 << 20;
 
-/// The most of an existing document that is read to find its signature.
+/// The most of an existing PDF that is read to find its signature.
 const DOCUMENT_LIMIT: u64 = 256 << 20;
+
+/// The bytes of an existing document read to find a signature at its start.
+const SIGNATURE_HEAD: u64 = 64 << 10;
 
 /// The folders of a repository that no output may go into.
 const SOURCE_FOLDERS: &[&str] = &["fiches", "templates", "assets", "bilans", ".git"];
@@ -262,6 +265,9 @@ impl SiteWriter {
         existing_folder(&target, out)?;
         let (parent, name) = split(&target)?;
         fs::create_dir_all(parent).with_context(|| format!("impossible de créer `{}`", parent.display()))?;
+        // Under the parent's lock, so that no other build takes this new, still
+        // unlocked staging folder for a stale one and removes it.
+        let parent_lock = FolderLock::wait(parent);
         remove_stale_staging(parent, &name);
         let prefix = staging_prefix(&name);
         let mut builder = tempfile::Builder::new();
@@ -275,6 +281,7 @@ impl SiteWriter {
         let staging_lock = FolderLock::try_take(staging.path()).unwrap_or(FolderLock { _held: None });
         let cleanup = limits::remove_on_abort(staging.path().to_path_buf());
         write_new_file(&staging.path().join(MARKER), format!("{MARKER_SIGNATURE}\n").as_bytes())?;
+        drop(parent_lock);
         Ok(SiteWriter {
             target,
             shown: out.to_path_buf(),
@@ -412,7 +419,12 @@ pub fn write_document(path: &Path, content: &[u8], signature: &Signature, repo_r
     let repo = canonical_repo(repo_root)?;
     let resolved = resolve(path, &repo)?;
     check_not_sources(&resolved, &repo, path)?;
-    match read_regular(&resolved, DOCUMENT_LIMIT) {
+    // A prefix is in the first bytes; a PDF says who made it near its end.
+    let existing = match &signature {
+        Signature::Prefix(_) => read_head(&resolved, SIGNATURE_HEAD),
+        Signature::Pdf => read_regular(&resolved, DOCUMENT_LIMIT),
+    };
+    match existing {
         Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {}
         Ok(existing) if signature.matches(&existing) => {}
         Err(ReadError::Special(kind)) => bail!("`{}` est un {kind} : indiquez un nom de fichier", path.display()),

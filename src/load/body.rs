@@ -63,7 +63,7 @@ pub fn check(body: &str) -> Result<(), OutOfBounds> {
             line: 1,
             column: 1,
             message: format!("le texte de la fiche dépasse {}", crate::files::read::size(MAX_BODY_BYTES as u64)),
-            help: "une fiche tient en quelques pages : placez les longs documents dans `assets/` et donnez-en le lien",
+            help: "une fiche tient en quelques pages : publiez les longs documents à part et donnez-en le lien",
         });
     }
     if obviously_shallow(body) {

@@ -30,7 +30,8 @@ pub use spans::{LineIndex, NodePos, Pos, SpanIndex};
 /// The name of the file that makes a folder a data repository.
 pub const CONFIG_FILE: &str = "clsm.toml";
 
-/// The most a fiche may weigh: its front matter is bounded to 1 Mo, its body too.
+/// The most a fiche may weigh: its front matter is bounded to 1 Mo, its body to
+/// 256 ko ([`body::MAX_BODY_BYTES`]).
 pub const FICHE_LIMIT: u64 = 4 << 20;
 
 /// The most `clsm.toml` may weigh.

@@ -311,10 +311,6 @@ impl Repository {
         &self.axes[ix.0]
     }
 
-    pub fn thematique(&self, ix: Ix<Thematique>) -> &Thematique {
-        &self.thematiques[ix.0]
-    }
-
     pub fn action(&self, ix: Ix<Action>) -> &Action {
         &self.actions[ix.0]
     }

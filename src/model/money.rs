@@ -11,9 +11,10 @@ pub struct Montant {
 }
 
 impl Montant {
-    /// The most cents an amount or a total may hold: 2⁵³ − 1, the largest whole
-    /// number that a JSON reader (a 64-bit float) keeps exact.
-    pub const MAX_CENTS: i64 = (1 << 53) - 1;
+    /// The most cents an amount or a total may hold: ten thousand billion euros.
+    /// Documents and JSON carry amounts as euros in 64-bit floats, whose spacing
+    /// stays below half a cent up to there, so every total reads back exact.
+    pub const MAX_CENTS: i64 = 1_000_000_000_000_000;
 
     /// The largest amount one line may hold, in euros: ten thousand billion.
     pub const MAX_LINE: f64 = 1e13;
@@ -118,9 +119,12 @@ mod tests {
     #[test]
     fn a_total_too_large_to_be_exact_is_refused_where_it_breaks() {
         let line = Montant::from_f64(Montant::MAX_LINE).unwrap();
-        // Nine lines of ten thousand billion euros fit; the tenth does not.
-        assert_eq!(Montant::total(std::iter::repeat_n(line, 9_300)), Err(9));
-        assert!(Montant::total(std::iter::repeat_n(line, 9)).is_ok());
+        // One line of ten thousand billion euros fits; a second one does not.
+        assert_eq!(Montant::total(std::iter::repeat_n(line, 9_300)), Err(1));
+        assert!(Montant::total(std::iter::repeat_n(line, 1)).is_ok());
+        // Every amount up to the bound reads back exact from its euros as a float.
+        let near = Montant { cents: Montant::MAX_CENTS - 1 };
+        assert_eq!(((near.euros() * 100.0).round()) as i64, near.cents);
         let max = Montant { cents: Montant::MAX_CENTS };
         assert_eq!(max.checked_add(Montant { cents: 1 }), None);
         assert_eq!(Montant { cents: i64::MAX }.checked_add(Montant { cents: 1 }), None);

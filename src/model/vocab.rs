@@ -269,15 +269,15 @@ pub const EXTENSIBLE: &[&Vocab] = &[
     &PUBLIC,
     &PARTICIPATION,
     &CHAMP,
-    &STATUT_FINANCEMENT,
     &TYPE_PARTENAIRE,
     &SECTEURS,
     &INSTANCES,
-    &TYPE_INDICATEUR,
-    &UNITE,
-    &SENS,
     &TYPE_EVENEMENT,
 ];
+
+/// The vocabularies whose every word drives a computation (a total, a unit, a
+/// direction, a table): closed, since a new word would be counted nowhere.
+pub const CLOSED: &[&Vocab] = &[&TYPE_CONTRAT, &STATUT_FINANCEMENT, &TYPE_INDICATEUR, &UNITE, &SENS];
 
 /// What documents say when a record has no word of `vocab` (the key is absent).
 pub fn absent_label(vocab: &Vocab) -> &'static str {

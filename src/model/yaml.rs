@@ -196,6 +196,10 @@ impl FromYaml for bool {
 impl FromYaml for f64 {
     fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         match value {
+            // `.inf` and `.nan` are YAML numbers, but no count or rate.
+            Value::Number(n) if n.as_f64().is_some_and(|f| !f.is_finite()) => {
+                cx.type_error(value, "un nombre", Some("écrivez un nombre, par exemple `42` ou `12.5`".into()))
+            }
             Value::Number(n) => n.as_f64(),
             Value::String(s) => {
                 let normalized = s.trim().replace([' ', '\u{a0}', '\u{202f}'], "").replace(',', ".");

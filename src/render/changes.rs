@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
-use crate::render::format;
+use crate::format;
 use crate::render::markdown::markdown_text;
 use crate::views::changes::{Changes, Etat, FieldChange, Morceau, RecordChange, Sort};
 

@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::render::format;
+use crate::format;
 use crate::views::report::IndicateurEtat;
 
 /// Drawing size, in SVG units.

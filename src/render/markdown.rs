@@ -54,8 +54,8 @@ pub fn to_html(markdown: &str, level: u8) -> String {
 
 /// Text from a fiche as Markdown text that shows it and does nothing else: on one
 /// line, with every character that could open markup escaped (raw HTML, images,
-/// links, emphasis, code, table cells), and `@` kept from mentioning anyone on
-/// GitHub or GitLab (a zero-width space follows it).
+/// links, emphasis, code, table cells), and a zero-width space after `@` (no
+/// mention on GitHub or GitLab) and inside bare addresses (no autolink).
 pub fn markdown_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
@@ -65,11 +65,12 @@ pub fn markdown_text(text: &str) -> String {
                 out.push(c);
             }
             '@' => out.push_str("@&#8203;"),
-            c if c.is_control() => out.push(' '),
+            c if c.is_control() || crate::terminal::acts(c) => out.push(' '),
             c => out.push(c),
         }
     }
-    out
+    // A bare address would become a link in a pull-request comment.
+    out.replace("://", ":&#8203;//").replace("www.", "www&#8203;.")
 }
 
 /// Whether a URL points at another site (`https://…`, `//host/…`) rather than at a
@@ -88,8 +89,11 @@ mod tests {
     fn markdown_text_shows_markup_without_running_it() {
         assert_eq!(
             markdown_text("<img src=x> ![i](https://p.example/i.png) | @equipe\n**gras**"),
-            "\\<img src=x\\> \\!\\[i\\](https://p.example/i.png) \\| @&#8203;equipe \\*\\*gras\\*\\*"
+            "\\<img src=x\\> \\!\\[i\\](https:&#8203;//p.example/i.png) \\| @&#8203;equipe \\*\\*gras\\*\\*"
         );
+        // A bare address is not made a link either.
+        let html = to_html(&markdown_text("voir https://piege.invalid et www.piege.invalid"), 2);
+        assert!(!html.contains("<a "), "{html}");
         // Rendered again, the text reads as written, and nothing else appears.
         let html = to_html(&markdown_text("<b>x</b> ![i](https://p.example/i.png) `code` | @equipe"), 2);
         assert!(!html.contains("<b>") && !html.contains("<img") && !html.contains("<code>"), "{html}");

@@ -9,7 +9,6 @@
 pub mod changes;
 pub mod chart;
 pub mod documents;
-pub mod format;
 pub mod markdown;
 #[cfg(feature = "pdf")]
 pub mod pdf;
@@ -21,6 +20,8 @@ use std::path::Path;
 
 use anyhow::{Context as _, Result, anyhow, bail};
 use tera::{Kwargs, State, Tera, Value};
+
+use crate::format;
 
 use crate::files::read::{read_text, real_dir};
 

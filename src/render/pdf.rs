@@ -372,7 +372,7 @@ fn site_data(site: &Site, level: usize) -> Result<serde_json::Value> {
             action["corps_typst"] = serde_json::Value::String(markdown_to_typst(&view.corps, level));
         }
     }
-    crate::render::format::add_spellings(&mut data);
+    crate::format::add_spellings(&mut data);
     Ok(data)
 }
 
@@ -409,7 +409,7 @@ pub fn bilan(renderer: &Renderer, bilan: &Bilan, today: NaiveDate) -> Result<Vec
         .map(|i| serde_json::json!({ "indicateur": i, "graphique": crate::render::chart::indicator(i) }))
         .collect();
     let mut data = serde_json::json!({ "bilan": bilan, "graphiques": graphiques });
-    crate::render::format::add_spellings(&mut data);
+    crate::format::add_spellings(&mut data);
     let ident = format!("clsm-bilan-{}-{}", bilan.titre, bilan.annee);
     compile(&renderer.typst, "bilan.typ", &data, &ident, &format!("bilan-{}.pdf", bilan.annee), today)
 }

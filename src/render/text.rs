@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::render::format;
+use crate::format;
 use crate::terminal::one_line;
 use crate::views::report::{ActionEtat, IndicateurEtat, Report};
 

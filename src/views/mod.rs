@@ -57,7 +57,7 @@ pub struct Lexicon {
 impl Lexicon {
     /// Every vocabulary of the format, with a repository's extensions.
     pub fn new(vocab: &Vocabularies) -> Self {
-        let all = vocab::EXTENSIBLE.iter().copied().chain([&vocab::TYPE_CONTRAT]);
+        let all = vocab::EXTENSIBLE.iter().chain(vocab::CLOSED).copied();
         let words = all
             .map(|of| {
                 let words = vocab.words(of);

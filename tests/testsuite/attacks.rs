@@ -545,10 +545,20 @@ fn terminal_escape_sequences_are_shown_never_sent() {
         assert!(r.all().contains("\\u{1b}[31mrouge"), "{}", r.all());
     }
     fs::remove_file(repo.join("fiches/actions/\u{1b}[31mrouge.md")).unwrap();
+    // The title arrives in a commit, so that `clsm diff` has it to show.
+    let fiche = fs::read_to_string(repo.join("fiches/actions/a.md")).unwrap();
+    fs::write(repo.join("fiches/actions/a.md"), fiche.replace(&serde_json::to_string(title).unwrap(), "Avant"))
+        .unwrap();
+    for args in [&["init", "-q"][..], &["add", "."], &["commit", "-q", "-m", "avant"]] {
+        crate::ci::git(&repo, args);
+    }
+    fs::write(repo.join("fiches/actions/a.md"), fiche).unwrap();
     for args in [vec!["report"], vec!["diff"]] {
         let mut all = args.clone();
         all.extend(["--repo", repo_arg(&repo)]);
         let r = run(&all, &project_root());
+        assert_eq!(r.code, Some(0), "{args:?}: {}", r.all());
+        assert!(r.stdout.contains("terminal pris"), "{args:?} shows the title: {}", r.stdout);
         assert!(
             !r.all().contains('\u{1b}') && !r.all().contains('\u{7}') && !r.all().contains('\u{202e}'),
             "{:?}",
@@ -679,18 +689,40 @@ fn line_breaks_in_names_cannot_forge_lines_of_output() {
 
 #[test]
 fn an_import_file_name_cannot_add_keys_to_a_fiche() {
-    let repo = copy_of("valide", "import-name");
-    let dir = temp_dir("import-name-csv");
-    let name = "cadre\ndemarche_participative: true\n# .csv";
-    fs::write(
-        dir.join(name),
-        "Objectifs stratégiques;Objectifs spécifiques;Actions\n1. Axe;1.1 Objectif;1.1.1 Action\n",
-    )
-    .unwrap();
-    let r = run(&["import", dir.join(name).to_str().unwrap(), "--repo", repo_arg(&repo)], &project_root());
-    assert_eq!(r.code, Some(0), "{}", r.all());
-    let fiche = fs::read_to_string(repo.join("fiches/actions/action-1-1-1.md")).unwrap();
-    assert!(!fiche.lines().any(|l| l.starts_with("demarche_participative")), "{fiche}");
+    // A line feed, or the line separators YAML also breaks lines at.
+    for (n, separator) in ["\n", "\u{2028}", "\u{2029}", "\u{85}"].into_iter().enumerate() {
+        let repo = copy_of("valide", &format!("import-name-{n}"));
+        let dir = temp_dir(&format!("import-name-csv-{n}"));
+        let name = format!("cadre{separator}demarche_participative: true{separator}zzz: 1{separator}# .csv");
+        let sheet = "Objectifs stratégiques;Objectifs spécifiques;Actions\n1. Axe;1.1 Objectif;1.1.1 Action\n";
+        fs::write(dir.join(&name), sheet).unwrap();
+        let r = run(&["import", dir.join(&name).to_str().unwrap(), "--repo", repo_arg(&repo)], &project_root());
+        assert_eq!(r.code, Some(0), "{}", r.all());
+        let fiche = fs::read_to_string(repo.join("fiches/actions/action-1-1-1.md")).unwrap();
+        let r = run(&["check", "--format", "json", "--repo", repo_arg(&repo)], &project_root());
+        assert!(!r.stdout.contains("cle-inconnue"), "{separator:?} added a key: {fiche}");
+    }
+}
+
+#[test]
+fn counts_and_numbers_a_report_cannot_add_up_are_refused_by_check() {
+    let repo = copy_of("valide", "huge-counts");
+    fs::create_dir_all(repo.join("fiches/evenements")).unwrap();
+    for id in ["a", "b"] {
+        let event = "---\ndate: 2025\nparticipants: 18446744073709551615\npartenaires: [porteur]\n---\n";
+        fs::write(repo.join(format!("fiches/evenements/{id}.md")), event).unwrap();
+    }
+    fs::create_dir_all(repo.join("fiches/indicateurs")).unwrap();
+    let indicator = "---\nlibelle: Taux\ntype: resultat\nvaleur_initiale: { valeur: .inf }\n\
+                     mesures:\n  - { date: 2025, numerateur: 1e308, denominateur: 1e-308 }\n---\n";
+    fs::write(repo.join("fiches/indicateurs/taux.md"), indicator).unwrap();
+    let r = run(&["check", "--format", "json", "--repo", repo_arg(&repo)], &project_root());
+    assert_eq!(r.code, Some(1), "{}", r.all());
+    for expected in ["nombre de participants invraisemblable", "il faut un nombre", "ne donne pas un nombre"] {
+        assert!(r.stdout.contains(expected), "{expected}: {}", r.stdout);
+    }
+    let r = run(&["report", "--repo", repo_arg(&repo)], &project_root());
+    assert_eq!(r.code, Some(1), "the report refuses, it does not overflow: {}", r.all());
 }
 
 #[test]

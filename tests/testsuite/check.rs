@@ -240,3 +240,22 @@ fn every_example_repository_passes() {
     }
     assert!(checked >= 2, "the example repositories are missing from examples/");
 }
+
+#[test]
+fn vocabularies_that_drive_a_computation_cannot_be_extended() {
+    let repo = crate::copy_of("valide", "closed-vocabulary");
+    let config = std::fs::read_to_string(repo.join("clsm.toml")).unwrap();
+    std::fs::write(
+        repo.join("clsm.toml"),
+        format!("{config}\n[vocabulaire.statut_financement]\npromis = \"Promis\"\n"),
+    )
+    .unwrap();
+    let (code, report) = check_json(&repo);
+    assert_eq!(code, 1);
+    let d = &report["diagnostics"][0];
+    assert_eq!(d["code"], "vocabulaire");
+    assert_eq!(
+        d["message"],
+        "le vocabulaire `statut_financement` ne s'étend pas : chacun de ses mots sert à un calcul"
+    );
+}

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::model::checked::Action;
+use crate::model::checked::{Action, Ix};
 use crate::model::vocab;
 use crate::views::{Lien, Names, Text};
 
@@ -35,14 +35,15 @@ fn first_paragraph(body: &str) -> Option<String> {
     (!paragraph.is_empty()).then(|| paragraph.join(" "))
 }
 
-pub(super) fn logframe_row(names: &Names, a: &Action) -> LigneCadre {
+pub(super) fn logframe_row(names: &Names, ix: Ix<Action>) -> LigneCadre {
+    let a = names.repo.action(ix);
     let vocab = &names.repo.vocab;
     let mut public: Vec<String> = a.public.iter().map(|w| vocab.label(&vocab::PUBLIC, w).to_string()).collect();
     public.extend(a.public_precision.clone());
     LigneCadre {
         objectif_strategique: a.objectif_strategique.clone(),
         objectif_specifique: a.objectif_specifique.clone(),
-        action: Lien { id: a.id.clone(), titre: a.titre.clone(), numero: a.numero.clone() },
+        action: names.action(ix),
         description: first_paragraph(&a.corps),
         prerequis: a.prerequis.clone(),
         public,

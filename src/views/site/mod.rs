@@ -78,7 +78,11 @@ pub fn build(repo: &Repository, options: Options) -> Site {
         actions: repo.actions.iter().map(|a| fiche::action_view(&names, a)).collect(),
         annuaire: annuaire::directory(&names, options),
         indicateurs: indicateurs::indicator_views(&names),
-        cadre_logique: repo.actions.iter().filter(|a| !a.est_piste()).map(|a| cadre::logframe_row(&names, a)).collect(),
+        cadre_logique: repo
+            .actions_indexed()
+            .filter(|(_, a)| !a.est_piste())
+            .map(|(ix, _)| cadre::logframe_row(&names, ix))
+            .collect(),
         pistes: pistes::pistes(&names),
         calendrier: calendrier::calendar(&names),
         interne: options.interne,

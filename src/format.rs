@@ -1,4 +1,6 @@
-//! French formatting of dates, numbers and amounts, shared by every output.
+//! French formatting of dates, numbers and amounts, shared by every output: the
+//! Tera filters, the data handed to Typst, the terminal report, the messages of
+//! `check`.
 //!
 //! French typography separates thousands with a narrow no-break space and puts a
 //! no-break space before `€` and `%`: "1 250,50 €", "80 %".
