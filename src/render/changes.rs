@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use crate::format;
+use crate::model::Kind;
 use crate::render::markdown::markdown_text;
 use crate::views::changes::{Changes, Etat, FieldChange, Morceau, RecordChange, Sort};
 
@@ -104,6 +105,16 @@ fn word_diff(parts: &[Morceau]) -> String {
     out.join(" ")
 }
 
+/// How a person names a record: "fiche 15", "indicateur participants-sism",
+/// "contrat (clsm.toml)".
+fn name(r: &RecordChange) -> String {
+    match (r.genre, &r.numero) {
+        (None, _) => "contrat (clsm.toml)".into(),
+        (Some(Kind::Action), Some(n)) => format!("fiche {n}"),
+        (Some(kind), _) => format!("{} {}", kind.noun(), r.id),
+    }
+}
+
 /// One line per record: "fiche 15 : statut conception → mise_en_oeuvre ; + avancement …".
 fn line(r: &RecordChange) -> String {
     let verb = match r.etat {
@@ -115,7 +126,8 @@ fn line(r: &RecordChange) -> String {
     if let Some(t) = &r.texte {
         parts.push(format!("texte : {}", word_diff(t)));
     }
-    if parts.is_empty() { format!("{}{verb}", r.nom) } else { format!("{}{verb} : {}", r.nom, parts.join(" ; ")) }
+    let nom = name(r);
+    if parts.is_empty() { format!("{nom}{verb}") } else { format!("{nom}{verb} : {}", parts.join(" ; ")) }
 }
 
 /// For a person, one line per record.

@@ -42,8 +42,8 @@ pub enum Etat {
 pub struct RecordChange {
     pub genre: Option<Kind>,
     pub id: String,
-    /// How a person names it: "fiche 15", "indicateur participants-sism".
-    pub nom: String,
+    /// An action's official number, by which people name it.
+    pub numero: Option<String>,
     pub etat: Etat,
     pub champs: Vec<FieldChange>,
     /// The body's words removed and added, with some context.
@@ -173,13 +173,6 @@ fn edit_script<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<(Sort, &'a str)> {
     parts
 }
 
-fn name(kind: Kind, id: &str, numero: Option<&str>) -> String {
-    match (kind, numero) {
-        (Kind::Action, Some(n)) => format!("fiche {n}"),
-        (kind, _) => format!("{} {id}", kind.noun()),
-    }
-}
-
 /// Field changes, with personal fields of `kind` masked unless `interne`.
 fn masked_fields(
     kind: Kind,
@@ -230,11 +223,10 @@ fn compare_kind<T: Serialize>(
         if etat == Etat::Modifie && champs.is_empty() && texte.is_none() {
             continue;
         }
-        let numero = b.or(a).and_then(|r| numero(&r.data));
         out.push(RecordChange {
             genre: Some(kind),
             id: id.to_string(),
-            nom: name(kind, id, numero.as_deref()),
+            numero: b.or(a).and_then(|r| numero(&r.data)),
             etat,
             champs,
             texte,
@@ -251,7 +243,7 @@ pub fn compare(old: &Repository, new: &Repository, interne: bool) -> Changes {
         changements.push(RecordChange {
             genre: None,
             id: "clsm.toml".into(),
-            nom: "contrat (clsm.toml)".into(),
+            numero: None,
             etat: Etat::Modifie,
             champs: contract,
             texte: None,

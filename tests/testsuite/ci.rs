@@ -92,7 +92,7 @@ fn diff_against_the_working_tree() {
     let out = clsm(&["diff", "--format", "json"], &data);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let changes = json["changements"].as_array().unwrap();
-    assert_eq!(changes[0]["nom"], "contrat (clsm.toml)");
+    assert_eq!((&changes[0]["genre"], &changes[0]["id"]), (&serde_json::Value::Null, &serde_json::json!("clsm.toml")));
     assert_eq!(changes[0]["champs"][0]["apres"], "Contrat renommé");
     assert_eq!(changes[1]["id"], "piste");
     assert_eq!(changes[1]["etat"], "supprime");
