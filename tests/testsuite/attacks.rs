@@ -319,26 +319,32 @@ fn devices_and_pipes_end_at_once() {
 #[test]
 fn a_huge_template_is_refused_before_it_fills_the_memory() {
     let repo = copy_of("valide", "huge-template");
-    fs::create_dir_all(repo.join("templates")).unwrap();
-    fs::write(repo.join("templates/index.html"), "x".repeat(5 << 20)).unwrap();
+    with_template(&repo, "index.html", &"x".repeat(5 << 20));
     let r = run(&["build", "--sans-pdf", "--repo", repo_arg(&repo)], &project_root());
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("modèle `templates/index.html` : le fichier dépasse 4 Mo"), "{}", r.stderr);
 }
 
-#[test]
-fn diff_hides_the_contacts_unless_internal() {
-    let root = temp_dir("diff-contacts");
-    let repo = root.join("contrat");
+/// A git repository in a new folder `test` whose folder `data` (relative, may be
+/// empty) holds a copy of the fixture `valide`, committed once.
+fn committed_copy(test: &str, data: &str) -> (PathBuf, PathBuf) {
+    let root = temp_dir(test);
+    let repo = root.join(data);
     for (rel, bytes) in files(&crate::fixture("valide")) {
         let path = repo.join(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
         fs::write(path, bytes).unwrap();
     }
+    for args in [&["init", "-q"][..], &["add", "."], &["commit", "-q", "-m", "un"]] {
+        crate::ci::git(&root, args);
+    }
+    (root, repo)
+}
+
+#[test]
+fn diff_hides_the_contacts_unless_internal() {
+    let (root, repo) = committed_copy("diff-contacts", "contrat");
     let git = |args: &[&str]| crate::ci::git(&root, args);
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "un"]);
     let partner = "---\nnom: Partenaire d’essai\ncontacts:\n  - nom: Dominique Secret\n    email: dominique@exemple.invalid\n    telephone: \"03 87 00 00 00\"\n---\n";
     fs::write(repo.join("fiches/partenaires/porteur.md"), partner).unwrap();
     git(&["commit", "-q", "-am", "deux"]);
@@ -407,17 +413,29 @@ fn deeply_nested_markdown_is_refused_by_check_before_any_layout() {
     }
 }
 
-#[test]
-fn endless_templates_stop_at_the_deadline_and_leave_the_site_as_it_was() {
-    let repo = copy_of("valide", "endless");
+/// Puts `text` in the repository's own `templates/NAME`.
+fn with_template(repo: &Path, name: &str, text: &str) {
+    fs::create_dir_all(repo.join("templates")).unwrap();
+    fs::write(repo.join("templates").join(name), text).unwrap();
+}
+
+/// A repository with a site built, then a template `name` of its own: the site as
+/// it was before that template, to compare with after.
+fn built_then_template(test: &str, name: &str, text: &str) -> (PathBuf, BTreeMap<PathBuf, String>) {
+    let repo = copy_of("valide", test);
     assert_eq!(run(&["build", "--sans-pdf", "--repo", repo_arg(&repo)], &project_root()).code, Some(0));
     let site_before = snapshot(&repo.join("_site"));
-    fs::create_dir_all(repo.join("templates")).unwrap();
-    fs::write(
-        repo.join("templates/index.html"),
+    with_template(&repo, name, text);
+    (repo, site_before)
+}
+
+#[test]
+fn endless_templates_stop_at_the_deadline_and_leave_the_site_as_it_was() {
+    let (repo, site_before) = built_then_template(
+        "endless",
+        "index.html",
         "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% for k in range(end=100000) %}{{ i }}{% endfor %}{% endfor %}{% endfor %}",
-    )
-    .unwrap();
+    );
     let r = run_for(
         &["build", "--sans-pdf", "--delai", "3", "--repo", repo_arg(&repo)],
         &project_root(),
@@ -434,12 +452,11 @@ fn endless_templates_stop_at_the_deadline_and_leave_the_site_as_it_was() {
 #[test]
 fn a_template_that_fills_the_memory_is_stopped() {
     let repo = copy_of("valide", "memory");
-    fs::create_dir_all(repo.join("templates")).unwrap();
-    fs::write(
-        repo.join("templates/index.html"),
+    with_template(
+        &repo,
+        "index.html",
         "{% set s = \"xxxxxxxxxxxxxxxx\" %}{% for i in range(end=40) %}{% set_global s = s ~ s %}{% endfor %}{{ s | length }}",
-    )
-    .unwrap();
+    );
     let r = run(&["build", "--sans-pdf", "--memoire", "300", "--repo", repo_arg(&repo)], &project_root());
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(
@@ -455,9 +472,7 @@ fn a_template_that_fills_the_memory_is_stopped() {
 #[test]
 fn an_endless_typst_template_stops_at_the_deadline() {
     let repo = copy_of("valide", "endless-typst");
-    fs::create_dir_all(repo.join("templates")).unwrap();
-    fs::write(repo.join("templates/contrat.typ"), "#let n = 0\n#for i in range(200000000) { n = n + i }\n#n\n")
-        .unwrap();
+    with_template(&repo, "contrat.typ", "#let n = 0\n#for i in range(200000000) { n = n + i }\n#n\n");
     let r = run_for(&["build", "--delai", "3", "--repo", repo_arg(&repo)], &project_root(), Duration::from_secs(30));
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("document `contrat.pdf` (modèle `contrat.typ`)"), "{}", r.stderr);
@@ -467,15 +482,11 @@ fn an_endless_typst_template_stops_at_the_deadline() {
 
 #[test]
 fn a_killed_build_leaves_the_previous_site_and_the_next_build_cleans_up() {
-    let repo = copy_of("valide", "killed");
-    assert_eq!(run(&["build", "--sans-pdf", "--repo", repo_arg(&repo)], &project_root()).code, Some(0));
-    let site_before = snapshot(&repo.join("_site"));
-    fs::create_dir_all(repo.join("templates")).unwrap();
-    fs::write(
-        repo.join("templates/axe.html"),
+    let (repo, site_before) = built_then_template(
+        "killed",
+        "axe.html",
         "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{{ i }}{% endfor %}{% endfor %}",
-    )
-    .unwrap();
+    );
     let mut child = Command::new(env!("CARGO_BIN_EXE_clsm"))
         .args(["build", "--sans-pdf", "--repo", repo_arg(&repo)])
         .stderr(Stdio::null())
@@ -640,16 +651,7 @@ fn new_never_writes_through_a_link() {
 #[test]
 fn diff_never_reads_the_working_tree_through_a_link() {
     let decoy = Decoy::new("diff-link");
-    let root = temp_dir("diff-link-repo");
-    for (rel, bytes) in files(&crate::fixture("valide")) {
-        let path = root.join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, bytes).unwrap();
-    }
-    let git = |args: &[&str]| crate::ci::git(&root, args);
-    git(&["init", "-q"]);
-    git(&["add", "."]);
-    git(&["commit", "-q", "-m", "un"]);
+    let (root, _) = committed_copy("diff-link-repo", "");
     let victim = decoy.home.join("victime");
     fs::create_dir_all(victim.join("partenaires")).unwrap();
     fs::write(victim.join("partenaires/porteur.md"), format!("---\nnom: {SECRET_FILE}\n---\n")).unwrap();
@@ -757,8 +759,7 @@ fn an_id_too_long_for_a_file_name_is_refused_by_check() {
 #[test]
 fn a_typst_template_that_makes_typst_panic_is_an_error_naming_it() {
     let repo = copy_of("valide", "typst-panic");
-    fs::create_dir_all(repo.join("templates")).unwrap();
-    fs::write(repo.join("templates/fiche.typ"), "#duration(weeks: 9223372036854775807)\n").unwrap();
+    with_template(&repo, "fiche.typ", "#duration(weeks: 9223372036854775807)\n");
     let r = run(&["build", "--repo", repo_arg(&repo)], &project_root());
     assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(r.stderr.contains("(modèle `fiche.typ`) : Typst s'est arrêté sur une erreur interne"), "{}", r.stderr);
