@@ -63,6 +63,7 @@ codes! {
     AvancementDesordre = "avancement-desordre", Error;
     StatutIncoherent = "statut-incoherent", Error;
     TexteHorsLimites = "texte-hors-limites", Error;
+    FicheIgnoree = "fiche-ignoree", Error;
     FichierInattendu = "fichier-inattendu", Warning;
     ActionSansIndicateur = "action-sans-indicateur", Warning;
     IndicateurOrphelin = "indicateur-orphelin", Warning;

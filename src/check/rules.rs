@@ -60,8 +60,85 @@ fn reference(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath
     if !matches!(target, Target::Record(_)) && known.contains(&id) {
         return;
     }
-    let help = suggest::did_you_mean(id, known.iter().copied()).unwrap_or_else(|| target.create_hint(id));
+    let key = last_key(&path);
+    let named = match target {
+        Target::Record(kind) => cx.named(kind, id),
+        _ => None,
+    };
+    let help = if let (Some(found), Target::Record(kind)) = (named, target) {
+        let what = if kind == Kind::Partenaire { "le nom ou le sigle" } else { "le titre" };
+        let write = if matches!(path.0.last(), Some(crate::diag::Seg::Index(_))) {
+            format!("écrivez `{found}`")
+        } else {
+            format!("écrivez `{key}: {found}`")
+        };
+        format!("`{id}` est {what} {} `{found}` : {write}, son identifiant", kind.of_the())
+    } else if let Some(near) = suggest::did_you_mean(id, known.iter().copied()) {
+        near
+    } else if !is_id(id) {
+        let fixed = slugify(id);
+        let fixed = if fixed.is_empty() { "identifiant".to_string() } else { fixed };
+        format!(
+            "un identifiant s'écrit en minuscules, sans espace ni accent, par exemple `{fixed}` ; {}",
+            target.create_hint(&fixed)
+        )
+    } else {
+        target.create_hint(id)
+    };
     out.push(at(Code::RefInconnue, file, path, target.unknown(id)).help(help));
+}
+
+/// The last key of a path: `statut` in `avancement[2].statut`, `partenaires` in
+/// `partenaires[1]`.
+fn last_key(path: &YamlPath) -> String {
+    path.0
+        .iter()
+        .rev()
+        .find_map(|s| match s {
+            crate::diag::Seg::Key(k) => Some(k.clone()),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The same id or word twice in one list: once is enough, and counts would double.
+fn repeated<S: AsRef<str>>(out: &mut Vec<Diagnostic>, file: &str, key: &str, list: &Option<Vec<S>>) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, item) in list.iter().flatten().enumerate() {
+        let item = item.as_ref();
+        if let Some(first) = seen.insert(item, i) {
+            seen.insert(item, first);
+            let message = format!("`{item}` est déjà dans `{key}` (élément {})", first + 1);
+            let d = at(Code::IdDuplique, file, YamlPath::key(key).with_index(i), message);
+            out.push(d.help(format!("supprimez ce second `{item}`")));
+        }
+    }
+}
+
+/// No list names one thing twice.
+pub fn repeated_items(cx: &Context, out: &mut Vec<Diagnostic>) {
+    for r in &cx.repo.actions {
+        let (a, f) = (&r.data, r.file.as_str());
+        for (key, list) in [
+            ("partenaires", &a.partenaires),
+            ("thematiques", &a.thematiques),
+            ("indicateurs", &a.indicateurs),
+            ("duree", &a.duree),
+            ("territoire", &a.territoire),
+            ("public", &a.public),
+            ("champ", &a.champ),
+        ] {
+            repeated(out, f, key, list);
+        }
+    }
+    for r in &cx.repo.partenaires {
+        repeated(out, &r.file, "secteurs", &r.data.secteurs);
+        repeated(out, &r.file, "instances", &r.data.instances);
+    }
+    for r in &cx.repo.evenements {
+        repeated(out, &r.file, "actions", &r.data.actions);
+        repeated(out, &r.file, "partenaires", &r.data.partenaires);
+    }
 }
 
 /// Checks one vocabulary word.
@@ -314,25 +391,48 @@ pub fn indicator_values(cx: &Context, out: &mut Vec<Diagnostic>) {
     for r in &cx.repo.indicateurs {
         let (ind, f) = (&r.data, r.file.as_str());
         let percent = ind.unite == Some(Unite::Pourcentage);
-        let bounded = |path: YamlPath, value: f64, out: &mut Vec<Diagnostic>| {
+        // `0.8` for 80 %: a proportion written where a percentage is expected. When
+        // every value written is at most 1, that is the likely reading.
+        let written = ind.valeur_initiale.iter().filter_map(|v| v.valeur);
+        let written = written.chain(ind.cible.iter().filter_map(|c| c.valeur));
+        let mut written = written.chain(ind.mesures.iter().flatten().filter_map(|m| m.valeur));
+        let proportions = percent && written.all(|v| v <= 1.0);
+        // `written`: the value is in the file, not computed from a ratio.
+        let bounded = |path: YamlPath, value: f64, written: bool, out: &mut Vec<Diagnostic>| {
             if percent && !(0.0..=100.0).contains(&value) {
                 let message = format!("pourcentage hors bornes : {} (attendu entre 0 et 100)", number(value));
                 out.push(
                     at(Code::HorsBornes, f, path, message)
                         .help("un pourcentage s'écrit sans `%`, entre 0 et 100 : `42.5`"),
                 );
+            } else if written && proportions && value > 0.0 && value < 1.0 {
+                let key = match path.0.last() {
+                    Some(crate::diag::Seg::Key(k)) => k.clone(),
+                    _ => "valeur".to_string(),
+                };
+                let as_percent = number(value * 100.0);
+                let message = format!(
+                    "pourcentage ambigu : {} se lit {} %, pas {as_percent} %",
+                    number_exact(value),
+                    crate::format::number(value, 4)
+                );
+                let help = format!(
+                    "écrivez `{key}: {as_percent}` pour {as_percent} % ; si c'est bien moins de 1 %, \
+                     donnez `numerateur` et `denominateur`"
+                );
+                out.push(at(Code::HorsBornes, f, path, message).help(help));
             }
         };
         if let Some(v) = ind.valeur_initiale.as_ref().and_then(|v| v.valeur) {
-            bounded(YamlPath::key("valeur_initiale").with_key("valeur"), v, out);
+            bounded(YamlPath::key("valeur_initiale").with_key("valeur"), v, true, out);
         }
         if let Some(v) = ind.cible.as_ref().and_then(|c| c.valeur) {
-            bounded(YamlPath::key("cible").with_key("valeur"), v, out);
+            bounded(YamlPath::key("cible").with_key("valeur"), v, true, out);
         }
         for (i, m) in ind.mesures.iter().flatten().enumerate() {
             let path = YamlPath::key("mesures").with_index(i);
             if let Some(v) = m.valeur {
-                bounded(path.with_key("valeur"), v, out);
+                bounded(path.with_key("valeur"), v, true, out);
             }
             match (m.numerateur, m.denominateur, m.valeur) {
                 (Some(_), Some(0.0), _) => {
@@ -364,11 +464,11 @@ pub fn indicator_values(cx: &Context, out: &mut Vec<Diagnostic>) {
                             );
                             out.push(at(Code::RatioIncoherent, f, path.with_key("valeur"), message).help(help));
                         }
-                        None => bounded(path.with_key("numerateur"), computed, out),
+                        None => bounded(path.with_key("numerateur"), computed, false, out),
                         _ => {}
                     }
                 }
-                (Some(_), None, _) | (None, Some(_), _) => {
+                (Some(_), None, _) | (None, Some(_), _) if !cx.failed(f, &path) => {
                     let missing = if m.numerateur.is_none() { "numerateur" } else { "denominateur" };
                     let message = format!("mesure incomplète : `{missing}` manque");
                     out.push(
@@ -376,11 +476,11 @@ pub fn indicator_values(cx: &Context, out: &mut Vec<Diagnostic>) {
                             .help("donnez le numérateur et le dénominateur, ou seulement `valeur`"),
                     );
                 }
-                (None, None, None) => {
+                (None, None, None) if !cx.failed(f, &path) => {
                     let d = at(Code::CleManquante, f, path, "mesure sans valeur");
                     out.push(d.help("ajoutez `valeur: …`, ou `numerateur` et `denominateur`"));
                 }
-                (None, None, Some(_)) => {}
+                _ => {}
             }
         }
     }
@@ -391,6 +491,11 @@ pub fn indicator_values(cx: &Context, out: &mut Vec<Diagnostic>) {
 fn agrees(stated: f64, computed: f64, percent: bool) -> bool {
     let tolerance = if percent { 0.5 } else { (computed.abs() * 0.005).max(0.005) };
     (stated - computed).abs() <= tolerance + 1e-9
+}
+
+/// A number as it was read, every digit kept: `0.085`.
+fn number_exact(v: f64) -> String {
+    format!("{v}")
 }
 
 /// A number as YAML would print it, without a useless `.0`.
@@ -504,8 +609,13 @@ pub fn progress_logs(cx: &Context, out: &mut Vec<Diagnostic>) {
             previous = Some(date);
         }
         let last_change = entries.iter().enumerate().rev().find_map(|(i, e)| e.statut.as_ref().map(|s| (i, s)));
+        // A misspelt statut is reported once, by the vocabulary rule.
+        let known = |s: &Statut| cx.knows(&vocab::STATUT, s.mot());
         if let Some((i, statut)) = last_change
             && r.data.statut.as_ref() != Some(statut)
+            && known(statut)
+            && r.data.statut.as_ref().is_none_or(known)
+            && !cx.failed(&r.file, &YamlPath::key("statut"))
         {
             let (path, message, help) = match &r.data.statut {
                 Some(current) => (
@@ -537,6 +647,18 @@ pub fn follow_up_warnings(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut active_partners: BTreeSet<&str> = repo.config.porteur.iter().map(String::as_str).collect();
     for r in &repo.actions {
         let a = &r.data;
+        // What a misspelt statut means is unknown: the vocabulary rule reports it alone.
+        let refused = |key: &str| cx.failed(&r.file, &YamlPath::key(key));
+        if a.statut.as_ref().is_some_and(|s| !cx.knows(&vocab::STATUT, s.mot()))
+            || refused("statut")
+            || refused("indicateurs")
+            || refused("calendrier")
+        {
+            cited_indicators.extend(a.indicateurs.iter().flatten().map(String::as_str));
+            active_partners.extend(a.porteur.iter().map(String::as_str));
+            active_partners.extend(a.autres_partenaires());
+            continue;
+        }
         cited_indicators.extend(a.indicateurs.iter().flatten().map(String::as_str));
         active_partners.extend(a.porteur.iter().map(String::as_str));
         active_partners.extend(a.autres_partenaires());
@@ -565,7 +687,25 @@ pub fn follow_up_warnings(cx: &Context, out: &mut Vec<Diagnostic>) {
     if repo.unreadable.iter().any(|(kind, _)| matches!(kind, Kind::Action | Kind::Evenement)) {
         return;
     }
-    for r in &repo.indicateurs {
+    // Nor can a reference to nobody: it was meant for one of them.
+    let lost_indicator = repo
+        .actions
+        .iter()
+        .flat_map(|r| r.data.indicateurs.iter().flatten())
+        .any(|id| !cx.exists(Kind::Indicateur, id));
+    let lost_partner = repo.actions.iter().any(|r| {
+        let a = &r.data;
+        let named = a.porteur.iter().chain(a.partenaires.iter().flatten());
+        let funders = a.financements.iter().flatten().filter_map(|f| f.financeur.as_ref());
+        let qui = a.objectifs_operationnels.iter().flatten().flat_map(|o| o.qui.iter().flatten()).filter(|q| is_id(q));
+        named.chain(funders).chain(qui).any(|id| !cx.exists(Kind::Partenaire, id))
+    }) || repo
+        .evenements
+        .iter()
+        .flat_map(|r| r.data.partenaires.iter().flatten())
+        .any(|id| !cx.exists(Kind::Partenaire, id))
+        || repo.config.porteur.as_ref().is_some_and(|id| !cx.exists(Kind::Partenaire, id));
+    for r in repo.indicateurs.iter().filter(|_| !lost_indicator) {
         if !cited_indicators.contains(r.id.as_str()) {
             let d = at(
                 Code::IndicateurOrphelin,
@@ -576,7 +716,7 @@ pub fn follow_up_warnings(cx: &Context, out: &mut Vec<Diagnostic>) {
             out.push(d.help(format!("ajoutez `{}` aux `indicateurs` de l'action qu'il évalue", r.id)));
         }
     }
-    for r in &repo.partenaires {
+    for r in repo.partenaires.iter().filter(|_| !lost_partner) {
         if !active_partners.contains(r.id.as_str()) {
             let message = format!("partenaire `{}` cité par aucune action ni aucun événement", r.id);
             let d = at(Code::PartenaireInactif, &r.file, root.clone(), message);

@@ -20,7 +20,7 @@ use serde_yaml::Value;
 use walkdir::WalkDir;
 
 use crate::diag::{At, Code, Diagnostic, YamlPath};
-use crate::files::read::{ReadError, read_regular, real_dir, special_kind};
+use crate::files::read::{ReadError, read_head, read_regular, real_dir, special_kind};
 use crate::model::yaml::{Cx, FromYaml};
 use crate::model::{Config, Kind, Record, Repository, id_problem, is_id, slugify};
 use crate::suggest;
@@ -33,6 +33,10 @@ pub const CONFIG_FILE: &str = "clsm.toml";
 /// The most a fiche may weigh: its front matter is bounded to 1 Mo, its body to
 /// 256 ko ([`body::MAX_BODY_BYTES`]).
 pub const FICHE_LIMIT: u64 = 4 << 20;
+
+/// How deep under `fiches/` files are looked at: fiches sit two levels down, and
+/// one misplaced a few folders further is still found and reported.
+const MAX_FICHES_DEPTH: usize = 6;
 
 /// The most `clsm.toml` may weigh.
 pub const CONFIG_LIMIT: u64 = 4 << 20;
@@ -162,7 +166,7 @@ impl<'a> Files<'a> {
         for diag in &diagnostics {
             // A repository loaded from memory has no folder to read from, and a file
             // that is not read, or not a fiche, has nothing to quote.
-            let whole_file = matches!(diag.code, Code::FichierIllisible | Code::FichierInattendu);
+            let whole_file = matches!(diag.code, Code::FichierIllisible | Code::FichierInattendu | Code::FicheIgnoree);
             let root = &self.loaded.root;
             if !whole_file && self.source(&diag.file).is_none() && !root.as_os_str().is_empty() {
                 self.reread.insert(diag.file.clone(), reread(root, &diag.file));
@@ -395,8 +399,13 @@ fn walk_fiches(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<Fic
         }
     }
     let folders: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();
-    let mut walker =
-        WalkDir::new(&fiches).follow_links(false).follow_root_links(false).sort_by_file_name().min_depth(1).into_iter();
+    let mut walker = WalkDir::new(&fiches)
+        .follow_links(false)
+        .follow_root_links(false)
+        .sort_by_file_name()
+        .min_depth(1)
+        .max_depth(MAX_FICHES_DEPTH)
+        .into_iter();
     while let Some(entry) = walker.next() {
         let entry = entry.with_context(|| format!("impossible de parcourir `{}`", fiches.display()))?;
         let name = entry.file_name().to_string_lossy().to_string();
@@ -410,38 +419,93 @@ fn walk_fiches(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<Fic
         let stray = |message: String, help: String| {
             Diagnostic::new(Code::FichierInattendu, rel.clone(), At::File, message).help(help)
         };
+        let ignored = |message: String, help: String| {
+            Diagnostic::new(Code::FicheIgnoree, rel.clone(), At::File, message).help(help)
+        };
         let kind =
             entry.path().parent().and_then(|p| p.file_name()).and_then(|n| Kind::from_folder(&n.to_string_lossy()));
+        let is_file = entry.file_type().is_file();
         // Never opened: a link's target may be anywhere, a pipe would block, a device never end.
         if let Some(kind) = special_kind(entry.file_type()).filter(|_| !entry.file_type().is_dir()) {
             let e = if entry.path_is_symlink() { ReadError::Symlink } else { ReadError::Special(kind) };
             diagnostics.push(unreadable(&rel, &e));
         } else if entry.depth() == 1 && entry.file_type().is_dir() {
             if Kind::from_folder(&name).is_none() {
-                let help = suggest::did_you_mean(&name, folders.iter().copied())
-                    .unwrap_or_else(|| format!("dossiers lus : {}", crate::model::yaml::quoted_list(&folders)));
-                diagnostics.push(stray(format!("dossier inconnu `{rel}/` : ses fichiers ne sont pas lus"), help));
                 walker.skip_current_dir();
+                // `fiches/action/`: meant for fiches, whose every one would vanish.
+                match suggest::nearest(&name, folders.iter().copied()) {
+                    Some(folder) => diagnostics.push(ignored(
+                        format!("dossier `{rel}/` mal nommé : ses fiches ne sont pas lues"),
+                        format!("renommez le dossier `fiches/{folder}/`"),
+                    )),
+                    None => diagnostics.push(stray(
+                        format!("dossier inconnu `{rel}/` : ses fichiers ne sont pas lus"),
+                        format!("dossiers lus : {}", crate::model::yaml::quoted_list(&folders)),
+                    )),
+                }
             }
-        } else if entry.depth() > 2 || kind.is_none() {
-            let help = format!(
-                "rangez les fiches directement dans {}",
-                folders.iter().map(|f| format!("`fiches/{f}/`")).collect::<Vec<_>>().join(", ")
-            );
-            diagnostics.push(stray(format!("fichier ignoré : `{rel}` n'est pas à sa place"), help));
-            if entry.file_type().is_dir() {
-                walker.skip_current_dir();
-            }
-        } else if let Some(stem) = name.strip_suffix(".md").filter(|_| entry.file_type().is_file()) {
-            let kind = kind.unwrap_or(Kind::Action);
-            files.push(FicheFile { kind, rel, id: stem.to_string() });
+        } else if let Some(stem) = name.strip_suffix(".md").filter(|_| is_file && entry.depth() == 2 && kind.is_some())
+        {
+            files.push(FicheFile { kind: kind.unwrap_or(Kind::Action), rel, id: stem.to_string() });
+        } else if entry.file_type().is_dir() {
+            // A sub-folder of a kind's folder: each file in it is reported below.
+        } else if let Some(stem) = looks_like_fiche(entry.path(), &name) {
+            let fixed = format!("{}.md", slugify(stem));
+            // The kind's folder it sits under, however deep.
+            let under = rel.split('/').nth(1).and_then(Kind::from_folder).filter(|_| entry.depth() > 1);
+            let help = match (entry.depth(), under) {
+                (2, Some(_)) => format!("renommez le fichier `{fixed}`"),
+                (_, Some(kind)) => format!("déplacez le fichier dans `fiches/{}/`, nommé `{fixed}`", kind.folder()),
+                _ => format!(
+                    "déplacez le fichier dans le dossier qui correspond à son type, nommé `{fixed}` : {}",
+                    folders.iter().map(|f| format!("`fiches/{f}/`")).collect::<Vec<_>>().join(", ")
+                ),
+            };
+            diagnostics.push(ignored(format!("fiche ignorée : `{rel}` n'est pas lue"), help));
         } else {
             let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-            let help = format!("une fiche est un fichier `.md` : renommez-le `{}.md` s'il en est une", slugify(stem));
-            diagnostics.push(stray(format!("fichier ignoré : `{rel}` n'est pas un fichier `.md`"), help));
+            let help = if is_readme(&name) {
+                "rien à faire s'il présente le dossier : il n'est simplement pas lu".to_string()
+            } else {
+                format!("une fiche est un fichier `.md` : renommez-le `{}.md` s'il en est une", slugify(stem))
+            };
+            diagnostics.push(stray(format!("fichier ignoré : `{rel}` n'est pas une fiche"), help));
         }
     }
     Ok(files)
+}
+
+/// The stem of a file that was meant to be a fiche but would not be read: a
+/// Markdown name spelt otherwise (`x.MD`, `x.markdown`, `x.md.txt` from Notepad), a
+/// `.md` out of place, or any text file that starts like a fiche (`---`). README
+/// files describe a folder and are left alone.
+fn looks_like_fiche<'n>(path: &Path, name: &'n str) -> Option<&'n str> {
+    if is_readme(name) {
+        return None;
+    }
+    let mut stem = name;
+    let mut markdown = false;
+    for _ in 0..2 {
+        let Some((s, ext)) = stem.rsplit_once('.') else { break };
+        match ext.to_lowercase().as_str() {
+            "md" | "markdown" | "mdown" | "mkd" => markdown = true,
+            "txt" | "text" => {}
+            _ => break,
+        }
+        stem = s;
+    }
+    if stem.is_empty() {
+        return None;
+    }
+    let head = read_head(path, 8).unwrap_or_default();
+    let starts_like_fiche = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head).starts_with(b"---");
+    (markdown || starts_like_fiche).then_some(stem)
+}
+
+/// `README.md`, `LISEZMOI.txt`: a file that describes its folder.
+fn is_readme(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).to_lowercase();
+    matches!(stem.as_str(), "readme" | "lisezmoi" | "lisez-moi")
 }
 
 fn relative(root: &Path, path: &Path) -> String {
@@ -522,6 +586,11 @@ fn parse_fiche(fiche: &FicheFile, bytes: &[u8]) -> FileResult {
     }
     let source =
         Source { text, format: Format::Fiche { yaml: yaml_range.clone(), first_line }, spans: OnceLock::new() };
+    if let Some(e) = text::stray_character(&source.text[yaml_range.clone()]) {
+        let at = At::Pos { line: e.line + first_line - 1, column: e.column, width: 1 };
+        diagnostics.push(Diagnostic::new(Code::Encodage, fiche.rel.clone(), at, e.message).help(e.help));
+        return unreadable(source, diagnostics);
+    }
     if let Some((line, column)) = frontmatter::too_deep(&source.text[yaml_range.clone()]) {
         let at = At::Pos { line: line + first_line - 1, column, width: 1 };
         let message = format!("crochets ou accolades imbriqués sur plus de {} niveaux", frontmatter::MAX_FLOW_DEPTH);
@@ -531,13 +600,21 @@ fn parse_fiche(fiche: &FicheFile, bytes: &[u8]) -> FileResult {
     }
     let value = match serde_yaml::from_str::<Value>(&source.text[yaml_range]) {
         Ok(Value::Null) => Value::Mapping(Default::default()),
+        // `titre:Écoute` alone reads as one text, not as a key.
+        Ok(Value::String(_)) if let Some(d) = missing_space(&fiche.rel, &source, first_line) => {
+            diagnostics.push(d);
+            return unreadable(source, diagnostics);
+        }
         Ok(value) => value,
         Err(e) => {
             diagnostics.push(yaml_diagnostic(&fiche.rel, &source, first_line, &e));
             return unreadable(source, diagnostics);
         }
     };
-    let mut cx = Cx::new(&fiche.rel);
+    // Every fiche is indexed: the numbers as written are needed to read it right,
+    // and the positions to report on it.
+    let spans = source.spans();
+    let mut cx = Cx::new(&fiche.rel).with_raw(&spans.raw);
     let record = match fiche.kind {
         Kind::Action => read_as(&value, &mut cx).map(|r| AnyRecord::Action(Box::new(r), body)),
         Kind::Partenaire => read_as(&value, &mut cx).map(|r| AnyRecord::Partenaire(Box::new(r), body)),
@@ -571,6 +648,9 @@ fn yaml_diagnostic(file: &str, source: &Source, first_line: usize, e: &serde_yam
         return Diagnostic::new(Code::CleDupliquee, file, at, message)
             .help("gardez une seule ligne pour cette clé (la seconde effacerait la première)");
     }
+    if let Some(d) = missing_space(file, source, first_line) {
+        return d;
+    }
     // For an unclosed bracket or quote, libyaml reports the end of the text; the
     // place where the bracket or quote opened ("while parsing … at line L column C")
     // is where the coordinator has to look.
@@ -597,6 +677,25 @@ fn yaml_diagnostic(file: &str, source: &Source, first_line: usize, e: &serde_yam
     let (message, help) = translate_yaml_error(&raw, line_text);
     let at = At::Pos { line, column, width: 1 };
     Diagnostic::new(Code::YamlSyntaxe, file, at, message).help(help)
+}
+
+/// `statut:mise_en_oeuvre`: a key glued to its value. YAML reads the whole line as
+/// one text and reports the line after it; the fix is one space, on this line.
+fn missing_space(file: &str, source: &Source, first_line: usize) -> Option<Diagnostic> {
+    let Format::Fiche { yaml, .. } = &source.format else { return None };
+    let (n, key, column, value) = source.text[yaml.clone()].lines().enumerate().find_map(|(n, line)| {
+        let start = line.len() - line.trim_start_matches([' ', '-']).len();
+        let rest = &line[start..];
+        let (key, value) = rest.split_once(':')?;
+        let word = !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let glued = value.starts_with(|c: char| !c.is_whitespace() && c != '/' && c != ':');
+        (word && glued && !key.bytes().all(|b| b.is_ascii_digit())).then(|| (n, key, start + key.len() + 2, value))
+    })?;
+    let column = source.line(n + first_line).map_or(column, |l| l[..column - 1].chars().count() + 1);
+    let at = At::Pos { line: n + first_line, column, width: 1 };
+    let message = format!("il manque une espace après `{key}:`");
+    let help = format!("écrivez `{key}: {}`", value.trim_end());
+    Some(Diagnostic::new(Code::YamlSyntaxe, file, at, message).help(help))
 }
 
 /// The `line L column C` of the context libyaml gives after `while parsing …`.

@@ -7,9 +7,10 @@
 
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
 use crate::diag::YamlPath;
+use crate::model::yaml::RawScalars;
 
 /// A position in a file: 1-based line and column (in characters), and a width.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +33,9 @@ pub struct SpanIndex {
     nodes: HashMap<YamlPath, NodePos>,
     /// `(path of the repeated key, position of its second occurrence)`.
     pub duplicates: Vec<(YamlPath, Pos)>,
+    /// The text of the unquoted values that YAML may read as numbers, as written:
+    /// `180.000` and `0x10` are numbers to YAML, but not what a person meant.
+    pub raw: RawScalars,
 }
 
 impl SpanIndex {
@@ -73,7 +77,7 @@ pub fn index_yaml(yaml: &str, first_line: usize) -> SpanIndex {
     let mut parser = Parser::new_from_str(yaml);
     while let Some(Ok((event, span))) = parser.next_event() {
         match event {
-            Event::Scalar(text, ..) => {
+            Event::Scalar(text, style, ..) => {
                 let pos = to_pos(&span, scalar_width(&span, &text));
                 if let Some(Frame::Map { key: key @ None, path }) = stack.last_mut() {
                     let key_path = path.with_key(&text);
@@ -82,6 +86,12 @@ pub fn index_yaml(yaml: &str, first_line: usize) -> SpanIndex {
                     }
                     *key = Some((text.into_owned(), pos));
                 } else {
+                    if style == ScalarStyle::Plain
+                        && text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
+                        && let Some(path) = child_path(&stack).or_else(|| stack.is_empty().then(YamlPath::default))
+                    {
+                        index.raw.insert(path, text.to_string());
+                    }
                     place(&mut stack, &mut index, pos);
                 }
             }

@@ -66,7 +66,40 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
             help: "une fiche est un fichier texte Markdown ; retirez ce fichier de `fiches/`".into(),
         });
     }
-    Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text.to_string() })
+    // Every editor shows a lone CR (old Mac files) as a line break, and so does YAML:
+    // counting it as one keeps line numbers the same for the coordinator and the parser.
+    Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() })
+}
+
+/// The name of a character that has no place in a front matter: controls, which
+/// YAML refuses or takes for line breaks, and invisible marks pasted from Word or
+/// the web, which turn `titre` into another key.
+fn stray_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\t' | '\n' => return None,
+        '\u{feff}' => "marque d'ordre des octets, BOM",
+        '\u{200b}' => "espace sans largeur",
+        '\u{2060}' => "gluon de mots",
+        '\u{2028}' => "séparateur de ligne",
+        '\u{2029}' => "séparateur de paragraphe",
+        '\u{85}' => "passage à la ligne (NEL)",
+        c if c.is_control() => "caractère de contrôle",
+        _ => return None,
+    })
+}
+
+/// The first character of `yaml` that [`stray_name`] refuses, with its line (1-based
+/// in `yaml`) and column.
+pub fn stray_character(yaml: &str) -> Option<DecodeError> {
+    let (n, line) = yaml.lines().enumerate().find(|(_, l)| l.chars().any(|c| stray_name(c).is_some()))?;
+    let (column, c) = line.chars().enumerate().find(|(_, c)| stray_name(*c).is_some())?;
+    let name = stray_name(c)?;
+    Some(DecodeError {
+        line: n + 1,
+        column: column + 1,
+        message: format!("caractère invisible U+{:04X} ({name}) dans les clés de la fiche", c as u32),
+        help: "supprimez-le (il vient souvent d'un copier-coller) : placez le curseur juste après et effacez".into(),
+    })
 }
 
 #[cfg(test)]
@@ -76,6 +109,21 @@ mod tests {
     #[test]
     fn strips_bom_and_crlf() {
         assert_eq!(decode(b"\xEF\xBB\xBF---\r\ntitre: x\r\n").unwrap(), "---\ntitre: x\n");
+    }
+
+    #[test]
+    fn a_lone_cr_is_a_line_break() {
+        assert_eq!(decode(b"---\rtitre: x\r---\r").unwrap(), "---\ntitre: x\n---\n");
+    }
+
+    #[test]
+    fn finds_invisible_characters_in_keys() {
+        let e = stray_character("titre: x\n\u{feff}axe: 1\n").unwrap();
+        assert_eq!((e.line, e.column), (2, 1));
+        assert!(e.message.contains("U+FEFF"), "{}", e.message);
+        let e = stray_character("titre: a\u{1b}b\n").unwrap();
+        assert_eq!((e.line, e.column), (1, 9));
+        assert!(stray_character("titre: \"a\tb\" 👩\u{200d}⚕️\n").is_none());
     }
 
     #[test]

@@ -131,17 +131,47 @@ impl Periode {
     }
 }
 
-/// Recognises the dates a coordinator types out of habit (`15/06/2018`, `06/2018`)
-/// so that the diagnostic can show the form to write instead.
+/// French month names and their usual abbreviations, for [`guess_french_date`].
+const MONTHS: [&[&str]; 12] = [
+    &["janvier", "janv", "jan"],
+    &["février", "fevrier", "févr", "fevr", "fév", "fev"],
+    &["mars", "mar"],
+    &["avril", "avr"],
+    &["mai"],
+    &["juin"],
+    &["juillet", "juil"],
+    &["août", "aout"],
+    &["septembre", "sept", "sep"],
+    &["octobre", "oct"],
+    &["novembre", "nov"],
+    &["décembre", "decembre", "déc", "dec"],
+];
+
+/// Recognises the dates a coordinator types out of habit (`15/06/2018`,
+/// `15.06.2018`, `18 mars 2025`, `juin 2018`, `2025-3-18`) so that the diagnostic
+/// can show the exact form to write instead.
 fn guess_french_date(text: &str) -> Option<String> {
-    let parts: Vec<&str> = text.split('/').map(str::trim).collect();
-    let all_digits = parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    if !all_digits {
-        return None;
+    let lower = text.trim().to_lowercase();
+    let parts: Vec<&str> = lower.split(['/', '.', ' ', '-']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    let month = |p: &str| -> Option<u32> {
+        if p.bytes().all(|b| b.is_ascii_digit()) && (1..=2).contains(&p.len()) {
+            return p.parse().ok();
+        }
+        let p = p.trim_end_matches('.');
+        MONTHS.iter().position(|names| names.contains(&p)).map(|i| i as u32 + 1)
+    };
+    let number = |p: &str| {
+        (p.bytes().all(|b| b.is_ascii_digit()) && (1..=2).contains(&p.len())).then(|| p.parse::<u32>().ok()).flatten()
+    };
+    fn year(p: &str) -> Option<&str> {
+        (p.len() == 4 && p.bytes().all(|b| b.is_ascii_digit())).then_some(p)
     }
+    let day = |p: &str| number(p.strip_suffix("er").unwrap_or(p));
     let candidate = match parts.as_slice() {
-        [d, m, y] if y.len() == 4 => format!("{y}-{:0>2}-{:0>2}", m, d),
-        [m, y] if y.len() == 4 => format!("{y}-{:0>2}", m),
+        [d, m, y] if year(y).is_some() => format!("{y}-{:02}-{:02}", month(m)?, day(d)?),
+        [y, m, d] if year(y).is_some() => format!("{y}-{:02}-{:02}", month(m)?, day(d)?),
+        [m, y] if year(y).is_some() => format!("{y}-{:02}", month(m)?),
+        [y, m] if year(y).is_some() => format!("{y}-{:02}", month(m)?),
         _ => return None,
     };
     PartialDate::parse(&candidate).ok().map(|d| d.to_string())
@@ -176,8 +206,15 @@ mod tests {
         assert_eq!(err.help, "écrivez `2018-06-15`");
         let err = PartialDate::parse("6/2018").unwrap_err();
         assert_eq!(err.help, "écrivez `2018-06`");
-        let err = PartialDate::parse("juin 2018").unwrap_err();
-        assert_eq!(err.help, DATE_HELP);
+        let help = |text: &str| PartialDate::parse(text).unwrap_err().help;
+        assert_eq!(help("juin 2018"), "écrivez `2018-06`");
+        assert_eq!(help("18 mars 2025"), "écrivez `2025-03-18`");
+        assert_eq!(help("1er févr. 2025"), "écrivez `2025-02-01`");
+        assert_eq!(help("18.03.2025"), "écrivez `2025-03-18`");
+        assert_eq!(help("2025-3-18"), "écrivez `2025-03-18`");
+        assert_eq!(help("2025-3"), "écrivez `2025-03`");
+        assert_eq!(help("30/02/2025"), DATE_HELP);
+        assert_eq!(help("le printemps"), DATE_HELP);
     }
 
     #[test]

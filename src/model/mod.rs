@@ -64,6 +64,18 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// "du partenaire", "de l'action", for help lines.
+    pub fn of_the(self) -> &'static str {
+        match self {
+            Kind::Action => "de l'action",
+            Kind::Partenaire => "du partenaire",
+            Kind::Indicateur => "de l'indicateur",
+            Kind::Evenement => "de l'événement",
+        }
+    }
+}
+
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.noun())

@@ -81,24 +81,75 @@ impl Serialize for Montant {
     }
 }
 
-/// Reads the number a coordinator meant in a text like `"5 000 €"` or `"1 250,50 euros"`,
-/// so that the diagnostic can show what to write instead. `None` when no number is there.
-pub fn number_in_text(text: &str) -> Option<Montant> {
-    let mut cleaned = String::new();
-    for c in text.trim().chars() {
-        match c {
-            '0'..='9' => cleaned.push(c),
-            ',' | '.' => cleaned.push('.'),
-            ' ' | '\u{a0}' | '\u{202f}' | '€' | '\'' => {}
-            _ if c.is_alphabetic() => {}
-            _ => return None,
+/// What an amount written as text (`"5 000 €"`, `"180k€"`) may mean, so that the
+/// diagnostic can show what to write instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// One amount: the text can mean nothing else.
+    One(Montant),
+    /// Two amounts: `180.000` is 180 € to YAML and 180 000 € to a French reader.
+    Ambiguous { decimal: Montant, thousands: Montant },
+    /// No amount, or more than one way to read it that we cannot name.
+    Unknown,
+}
+
+/// Reads the amount a coordinator meant in a text like `"5 000 €"`, `"1 250,50 euros"`,
+/// `"1.000,50"` or `"180k€"`. Spaces and apostrophes group thousands; with both `.`
+/// and `,`, the last one marks the cents; a single one followed by exactly three
+/// digits may be either, and both readings are returned.
+pub fn read_amount(text: &str) -> Reading {
+    let lower = text.trim().to_lowercase();
+    let mut rest = lower.as_str();
+    for unit in ["euros", "euro", "eur", "€"] {
+        if let Some(r) = rest.strip_suffix(unit) {
+            rest = r.trim_end();
+            break;
         }
     }
-    let cleaned = cleaned.trim_end_matches('.');
-    if cleaned.is_empty() || cleaned.matches('.').count() > 1 {
-        return None;
+    let (rest, factor) = match rest.strip_suffix('k') {
+        Some(r) => (r.trim_end(), 1000.0),
+        None => match rest.strip_suffix('m') {
+            Some(r) => (r.trim_end(), 1_000_000.0),
+            None => (rest, 1.0),
+        },
+    };
+    let digits: String = rest.chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\'' | '’')).collect();
+    if digits.is_empty() || !digits.starts_with(|c: char| c.is_ascii_digit()) {
+        return Reading::Unknown;
     }
-    cleaned.parse::<f64>().ok().and_then(Montant::from_f64)
+    if !digits.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',')) {
+        return Reading::Unknown;
+    }
+    let amount = |plain: &str| plain.parse::<f64>().ok().and_then(|v| Montant::from_f64(v * factor));
+    let marks: Vec<(usize, char)> = digits.char_indices().filter(|(_, c)| matches!(c, '.' | ',')).collect();
+    let reading = match marks.as_slice() {
+        [] => amount(&digits).map(Reading::One),
+        [(i, _)] => {
+            let decimal = amount(&format!("{}.{}", &digits[..*i], &digits[i + 1..]));
+            let thousands = amount(&digits.replace(['.', ','], ""));
+            // Three digits after the mark cannot be cents, but may be thousands.
+            match (decimal, thousands, digits.len() - i - 1 == 3) {
+                (Some(decimal), Some(thousands), true) => Some(Reading::Ambiguous { decimal, thousands }),
+                (None, Some(thousands), true) => Some(Reading::One(thousands)),
+                (decimal, _, _) => decimal.map(Reading::One),
+            }
+        }
+        [.., (last, mark)] => {
+            let others = &marks[..marks.len() - 1];
+            let grouped = digits.len() - last - 1 == 3 && others.iter().all(|(_, c)| c == mark);
+            if grouped {
+                // `12.345.678`: every mark groups thousands.
+                amount(&digits.replace(*mark, "")).map(Reading::One)
+            } else if others.iter().all(|(_, c)| c != mark) {
+                // `1.000,50`: the last mark is the decimal one.
+                let whole = digits[..*last].replace(['.', ','], "");
+                amount(&format!("{whole}.{}", &digits[last + 1..])).map(Reading::One)
+            } else {
+                None
+            }
+        }
+    };
+    reading.unwrap_or(Reading::Unknown)
 }
 
 #[cfg(test)]
@@ -137,12 +188,37 @@ mod tests {
         assert!(Montant::from_f64(f64::NAN).is_none());
     }
 
+    fn one(text: &str) -> String {
+        match read_amount(text) {
+            Reading::One(m) => m.to_string(),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
     #[test]
-    fn finds_the_number_in_french_money_text() {
-        assert_eq!(number_in_text("5 000 €").unwrap().to_string(), "5000");
-        assert_eq!(number_in_text("1 250,50 euros").unwrap().to_string(), "1250.5");
-        assert_eq!(number_in_text("5\u{202f}000€").unwrap().to_string(), "5000");
-        assert!(number_in_text("environ la moitié").is_none());
-        assert!(number_in_text("1.000,50").is_none());
+    fn finds_the_amount_in_french_money_text() {
+        assert_eq!(one("5 000 €"), "5000");
+        assert_eq!(one("1 250,50 euros"), "1250.5");
+        assert_eq!(one("5\u{202f}000€"), "5000");
+        assert_eq!(one("1.000,50"), "1000.5");
+        assert_eq!(one("12.345.678"), "12345678");
+        assert_eq!(one("180k€"), "180000");
+        assert_eq!(one("1,5 M€"), "1500000");
+        assert_eq!(one("12,5"), "12.5");
+        assert_eq!(read_amount("environ la moitié"), Reading::Unknown);
+        assert_eq!(read_amount("1e400"), Reading::Unknown);
+        assert_eq!(read_amount("180 personnes"), Reading::Unknown);
+        assert_eq!(read_amount("1.000.50"), Reading::Unknown);
+    }
+
+    #[test]
+    fn a_single_mark_before_three_digits_reads_both_ways() {
+        let both =
+            |d: i64, t: i64| Reading::Ambiguous { decimal: Montant { cents: d }, thousands: Montant { cents: t } };
+        assert_eq!(read_amount("180.000"), both(18_000, 18_000_000));
+        assert_eq!(read_amount("1,500 €"), both(150, 150_000));
+        // Three decimals that are not cents leave only the thousands reading.
+        assert_eq!(one("1.234"), "1234");
+        assert_eq!(one("180.0000"), "180");
     }
 }

@@ -8,12 +8,18 @@
 //! `deny_unknown_fields`, and every bad value becomes a [`Diagnostic`] pointing at its
 //! path while the rest of the file is still read.
 
+use std::collections::HashMap;
+
 use serde_yaml::Value;
 
 use crate::diag::{At, Code, Diagnostic, Seg, YamlPath};
 use crate::model::date::PartialDate;
-use crate::model::money::{Montant, number_in_text};
+use crate::model::money::{Montant, Reading, read_amount};
 use crate::suggest;
+
+/// The text of unquoted values as written, by path, for the values YAML reads as
+/// numbers: `180.000` is the number 180 to YAML, `0x10` is 16, `1e-400` is 0.
+pub type RawScalars = HashMap<YamlPath, String>;
 
 /// One step down a document, borrowed from the value being read: paths are only
 /// turned into owned [`YamlPath`]s when there is a problem to report.
@@ -27,13 +33,38 @@ enum Step<'a> {
 pub struct Cx<'a> {
     file: &'a str,
     steps: Vec<Step<'a>>,
+    raw: Option<&'a RawScalars>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl<'a> Cx<'a> {
     /// A context for the file at `file` (relative to the repository root).
     pub fn new(file: &'a str) -> Self {
-        Cx { file, steps: Vec::new(), diagnostics: Vec::new() }
+        Cx { file, steps: Vec::new(), raw: None, diagnostics: Vec::new() }
+    }
+
+    /// The same, with the numbers of the file as they are written.
+    pub fn with_raw(mut self, raw: &'a RawScalars) -> Self {
+        self.raw = Some(raw);
+        self
+    }
+
+    /// The value at the current path as written, when it is an unquoted number.
+    fn raw(&self) -> Option<&'a str> {
+        let raw = self.raw.filter(|r| !r.is_empty())?;
+        raw.get(&self.path()).map(String::as_str)
+    }
+
+    /// The key the current value belongs to (`statut` in `avancement[2].statut`).
+    fn key(&self) -> &'a str {
+        self.steps
+            .iter()
+            .rev()
+            .find_map(|s| match s {
+                Step::Key(k) => Some(*k),
+                Step::Index(_) => None,
+            })
+            .unwrap_or("valeur")
     }
 
     fn path(&self) -> YamlPath {
@@ -78,7 +109,11 @@ impl<'a> Cx<'a> {
 
     /// Records a value of the wrong type; always `None`, for `return`.
     fn type_error<T>(&mut self, value: &Value, expected: &str, help: Option<String>) -> Option<T> {
-        let message = format!("type invalide : il faut {expected}, pas {}", describe(value));
+        let found = match (value, self.raw()) {
+            (Value::Number(_), Some(raw)) => format!("le nombre `{raw}`"),
+            _ => describe(value),
+        };
+        let message = format!("type invalide : il faut {expected}, pas {found}");
         self.error(Code::TypeInvalide, message, help);
         None
     }
@@ -94,9 +129,16 @@ impl<'a> Cx<'a> {
         let map = match value {
             Value::Mapping(map) => map,
             other => {
-                let example = required.first().unwrap_or(&"cle");
-                let help = Some(format!("écrivez des lignes `clé: valeur`, par exemple `{example}: …`"));
-                return self.type_error(other, "un tableau de clés", help);
+                let help = match period_in(other) {
+                    Some((debut, fin)) if keys.contains(&"debut") && keys.contains(&"fin") => {
+                        format!("écrivez `{}: {{ debut: {debut}, fin: {fin} }}`", self.key())
+                    }
+                    _ => {
+                        let example = required.first().unwrap_or(&"cle");
+                        format!("écrivez des lignes `clé: valeur`, par exemple `{example}: …`")
+                    }
+                };
+                return self.type_error(other, "un tableau de clés", Some(help));
             }
         };
         for (key, val) in map {
@@ -114,11 +156,17 @@ impl<'a> Cx<'a> {
             }
         }
         for key in required {
-            let present = map.get(*key).is_some_and(|v| !v.is_null());
-            if !present {
-                let what = if map.contains_key(*key) { "est vide" } else { "manque" };
-                let message = format!("la clé obligatoire `{key}` {what}");
-                self.error(Code::CleManquante, message, Some(format!("ajoutez `{key}: …`")));
+            match map.get(*key) {
+                Some(v) if !v.is_null() && !is_blank(v) => {}
+                // Written but empty: the key is where to look.
+                Some(_) => {
+                    let message = format!("la clé obligatoire `{key}` est vide");
+                    self.key_error(key, Code::CleManquante, message, Some(format!("écrivez une valeur : `{key}: …`")));
+                }
+                None => {
+                    let message = format!("la clé obligatoire `{key}` manque");
+                    self.error(Code::CleManquante, message, Some(format!("ajoutez `{key}: …`")));
+                }
             }
         }
         Some(())
@@ -156,11 +204,111 @@ pub fn quoted_list<S: AsRef<str>>(items: &[S]) -> String {
     items.iter().map(|s| format!("`{}`", s.as_ref())).collect::<Vec<_>>().join(", ")
 }
 
+/// True for a text with nothing visible in it: spaces, or invisible characters only.
+fn is_blank(value: &Value) -> bool {
+    matches!(value, Value::String(s) if s.chars().all(|c| c.is_whitespace() || is_invisible(c)))
+}
+
+/// Characters that take no room on the screen: a title made of them looks empty.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}' | '\u{180e}')
+}
+
+/// The two ends of a period written as one value: `2025-2027`, `2025 à 2027`.
+fn period_in(value: &Value) -> Option<(String, String)> {
+    let text = match value {
+        Value::String(s) => s.as_str(),
+        _ => return None,
+    };
+    let (debut, fin) = [" à ", " au ", "–", "—", "/", " - ", "-"]
+        .iter()
+        .find_map(|sep| text.split_once(sep).filter(|(a, b)| a.trim().len() == 4 && b.trim().len() == 4))?;
+    let year = |s: &str| s.trim().parse::<u16>().ok().filter(|y| (1000..=9999).contains(y));
+    Some((year(debut)?.to_string(), year(fin)?.to_string()))
+}
+
+/// The text inside typographic quotes, when a whole value that is not prose is
+/// wrapped in them (`“2.2”`, `« piste »`): YAML keeps them as part of the text.
+fn curly_quoted(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let pairs = [('“', '”'), ('”', '”'), ('„', '“'), ('«', '»'), ('‘', '’'), ('’', '’')];
+    let inner = pairs.iter().find_map(|(open, close)| text.strip_prefix(*open)?.strip_suffix(*close))?;
+    let inner = inner.trim_matches(|c: char| c.is_whitespace());
+    let plain = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-');
+    (!inner.is_empty() && inner.chars().all(plain)).then_some(inner)
+}
+
+/// How an unquoted number was written, when YAML reads it otherwise than a person
+/// would: in another base, with an exponent.
+enum Odd {
+    Base(&'static str, &'static str),
+    Exponent,
+}
+
+fn odd(raw: &str) -> Option<Odd> {
+    if !raw.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, 'x' | 'X' | 'o' | 'O' | '+' | '-' | '.' | '_')) {
+        return None;
+    }
+    let digits = raw.trim_start_matches(['+', '-']);
+    let base = match digits.get(..2) {
+        Some("0x" | "0X") => Some(Odd::Base("hexadécimal", "0x")),
+        Some("0o" | "0O") => Some(Odd::Base("octal", "0o")),
+        Some("0b" | "0B") => Some(Odd::Base("binaire", "0b")),
+        _ => None,
+    };
+    base.or_else(|| raw.contains(['e', 'E']).then_some(Odd::Exponent))
+}
+
+impl<'a> Cx<'a> {
+    /// Refuses a number written in another base or with an exponent; true when it did.
+    fn odd_number(&mut self, code: Code, value: &Value) -> bool {
+        let Some(raw) = self.raw() else { return false };
+        let Some(odd) = odd(raw) else { return false };
+        let read = match value {
+            Value::Number(n) => n.as_f64().unwrap_or(0.0),
+            _ => 0.0,
+        };
+        let (message, help) = match odd {
+            Odd::Base(base, prefix) => (
+                format!("`{raw}` est un nombre {base} : YAML le lit {}", decimal(read)),
+                format!("écrivez le nombre en chiffres ordinaires, sans `{prefix}` ; par exemple `{}`", decimal(read)),
+            ),
+            Odd::Exponent if read == 0.0 && raw.trim_start_matches(['+', '-']).starts_with(|c: char| c != '0') => (
+                format!("`{raw}` est en notation scientifique, et trop petit : YAML le lit 0"),
+                "écrivez le nombre en chiffres ordinaires, sans `e`".into(),
+            ),
+            Odd::Exponent => (
+                format!("`{raw}` est en notation scientifique"),
+                format!("écrivez le nombre en chiffres ordinaires, sans `e` : `{}`", decimal(read)),
+            ),
+        };
+        self.error(code, message, Some(help));
+        true
+    }
+}
+
+/// A number in plain decimal digits, as YAML would need it: `1000`, `0.5`.
+fn decimal(value: f64) -> String {
+    format!("{value}")
+}
+
 impl FromYaml for String {
     fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         match value {
-            Value::String(s) => Some(s.clone()),
-            // `numero: 15` or `axe: 2` are what anyone would write: integers are exact.
+            Value::String(s) => {
+                if let Some(inner) = curly_quoted(s) {
+                    let message =
+                        format!("guillemets typographiques autour de `{inner}` : ils feraient partie du texte");
+                    let help =
+                        format!("YAML ne reconnaît que les guillemets droits : écrivez `{}: \"{inner}\"`", cx.key());
+                    cx.error(Code::TypeInvalide, message, Some(help));
+                    return None;
+                }
+                Some(s.clone())
+            }
+            // `numero: 2.2` or `numero: 015`: the text as written, when it is known.
+            Value::Number(_) if cx.raw().is_some() => cx.raw().map(str::to_string),
+            // `axe: 2` is what anyone would write: integers are exact.
             Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
             Value::Number(_) => {
                 let help = "mettez la valeur entre guillemets pour la garder telle qu'écrite, par exemple `\"1.10\"`"
@@ -193,6 +341,19 @@ impl FromYaml for bool {
     }
 }
 
+/// The number at the start of a text (`14 personnes`, `80%`, `12,5`), and whether
+/// anything but a `%` follows it.
+fn leading_number(text: &str) -> Option<(String, &str)> {
+    let text = text.trim();
+    let end = text
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, ',' | '.' | ' ' | '\u{a0}' | '\u{202f}')))
+        .map_or(text.len(), |(i, _)| i);
+    let number = text[..end].trim().replace([' ', '\u{a0}', '\u{202f}'], "").replace(',', ".");
+    let value = number.parse::<f64>().ok()?;
+    Some((decimal(value), text[end..].trim()))
+}
+
 impl FromYaml for f64 {
     fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         match value {
@@ -200,14 +361,16 @@ impl FromYaml for f64 {
             Value::Number(n) if n.as_f64().is_some_and(|f| !f.is_finite()) => {
                 cx.type_error(value, "un nombre", Some("écrivez un nombre, par exemple `42` ou `12.5`".into()))
             }
+            Value::Number(_) if cx.odd_number(Code::TypeInvalide, value) => None,
             Value::Number(n) => n.as_f64(),
             Value::String(s) => {
-                let normalized = s.trim().replace([' ', '\u{a0}', '\u{202f}'], "").replace(',', ".");
-                let help = normalized
-                    .parse::<f64>()
-                    .ok()
-                    .map(|n| format!("écrivez le nombre sans guillemets ni espaces : `{n}`"));
-                cx.type_error(value, "un nombre", help)
+                let help = match leading_number(s) {
+                    Some((n, "")) => format!("écrivez le nombre sans guillemets ni espaces, avec un point : `{n}`"),
+                    Some((n, "%")) => format!("écrivez `{n}` sans le signe `%` : l'unité est celle de l'indicateur"),
+                    Some((n, _)) => format!("écrivez le nombre seul : `{n}`"),
+                    None => "écrivez un nombre, par exemple `42` ou `12.5`".into(),
+                };
+                cx.type_error(value, "un nombre", Some(help))
             }
             _ => cx.type_error(value, "un nombre", None),
         }
@@ -216,15 +379,25 @@ impl FromYaml for f64 {
 
 impl FromYaml for u64 {
     fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
+        const WHOLE: &str = "un nombre entier positif";
         match value {
+            Value::Number(_) if cx.odd_number(Code::TypeInvalide, value) => None,
             Value::Number(n) if n.is_u64() => n.as_u64(),
-            Value::Number(_) => cx.type_error(value, "un nombre entier positif", None),
-            Value::String(s) => {
-                let digits: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-                let help = digits.parse::<u64>().ok().map(|n| format!("écrivez `{n}` sans guillemets"));
-                cx.type_error(value, "un nombre entier positif", help)
+            // `1.500` is a decimal number to YAML and fifteen hundred to a French reader.
+            Value::Number(_) if cx.raw().is_some_and(|r| matches!(read_amount(r), Reading::Ambiguous { .. })) => {
+                let raw = cx.raw().unwrap_or_default();
+                let whole = raw.replace('.', "");
+                let help = format!("écrivez `{whole}` : en YAML, le point marque les décimales, jamais les milliers");
+                cx.type_error(value, WHOLE, Some(help))
             }
-            _ => cx.type_error(value, "un nombre entier positif", None),
+            Value::Number(_) => cx.type_error(value, WHOLE, None),
+            Value::String(s) => {
+                let help = leading_number(s)
+                    .filter(|(n, _)| n.parse::<u64>().is_ok())
+                    .map(|(n, _)| format!("écrivez le nombre seul, sans guillemets : `{n}`"));
+                cx.type_error(value, WHOLE, help)
+            }
+            _ => cx.type_error(value, WHOLE, None),
         }
     }
 }
@@ -234,8 +407,10 @@ impl FromYaml for PartialDate {
         let parsed = match value {
             // YAML reads `2018` as a number: that is a year.
             Value::Number(n) => match n.as_u64() {
-                Some(y) if (1000..=9999).contains(&y) => Ok(PartialDate::year(y as i32)),
-                _ => PartialDate::parse(&n.to_string()),
+                Some(y) if (1000..=9999).contains(&y) && cx.raw().is_none_or(|r| r.len() == 4) => {
+                    Ok(PartialDate::year(y as i32))
+                }
+                _ => PartialDate::parse(cx.raw().unwrap_or(&n.to_string())),
             },
             Value::String(s) => PartialDate::parse(s),
             _ => {
@@ -253,10 +428,39 @@ impl FromYaml for PartialDate {
     }
 }
 
+impl<'a> Cx<'a> {
+    /// Reports an amount that reads two ways, with both readings.
+    fn ambiguous_amount(&mut self, written: &str, decimal: Montant, thousands: Montant) {
+        let (d, t) = (crate::format::montant(decimal), crate::format::montant(thousands));
+        let message = format!("montant ambigu `{written}` : {d} ou {t} ?");
+        let help = format!(
+            "écrivez `{thousands}` pour {t}, ou `{decimal}` pour {d} : en YAML le point marque les centimes, jamais les milliers"
+        );
+        self.error(Code::MontantInvalide, message, Some(help));
+    }
+}
+
 impl FromYaml for Montant {
     fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         match value {
+            Value::Number(_) if cx.odd_number(Code::MontantInvalide, value) => None,
             Value::Number(n) => {
+                // The text as written tells `180.000` (ambiguous) from `180.0`.
+                let reading = cx.raw().map(|raw| (raw, read_amount(raw)));
+                match reading {
+                    Some((raw, Reading::Ambiguous { decimal, thousands })) => {
+                        cx.ambiguous_amount(raw, decimal, thousands);
+                        return None;
+                    }
+                    Some((raw, Reading::One(m))) if n.as_f64().and_then(Montant::from_f64) != Some(m) => {
+                        let message = format!("montant invalide `{raw}` : plus de deux décimales");
+                        let help =
+                            format!("écrivez `{m}` pour {} : le point marque les centimes", crate::format::montant(m));
+                        cx.error(Code::MontantInvalide, message, Some(help));
+                        return None;
+                    }
+                    _ => {}
+                }
                 let amount = n.as_f64().and_then(Montant::from_f64);
                 if amount.is_none() {
                     let message = format!("montant invalide `{n}`");
@@ -266,9 +470,19 @@ impl FromYaml for Montant {
                 amount
             }
             Value::String(s) => {
-                let help = match number_in_text(s) {
-                    Some(n) => format!("écrivez le nombre seul, en euros : `{n}`"),
-                    None => "écrivez un nombre en euros, par exemple `5000` ou `1250.50`".into(),
+                let help = match read_amount(s) {
+                    Reading::One(m) => format!("écrivez le nombre seul, en euros : `{m}`"),
+                    Reading::Ambiguous { decimal, thousands } => {
+                        cx.ambiguous_amount(s, decimal, thousands);
+                        return None;
+                    }
+                    Reading::Unknown if odd(s).is_some() => {
+                        let message = format!("montant invalide `{}` : notation scientifique", shorten(s));
+                        let help = "écrivez le montant en chiffres ordinaires, sans `e`, par exemple `5000`";
+                        cx.error(Code::MontantInvalide, message, Some(help.into()));
+                        return None;
+                    }
+                    Reading::Unknown => "écrivez un nombre en euros, par exemple `5000` ou `1250.50`".into(),
                 };
                 let message = format!("montant invalide `{}` : un nombre est attendu", shorten(s));
                 cx.error(Code::MontantInvalide, message, Some(help));

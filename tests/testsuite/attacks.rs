@@ -715,12 +715,23 @@ fn counts_and_numbers_a_report_cannot_add_up_are_refused_by_check() {
         fs::write(repo.join(format!("fiches/evenements/{id}.md")), event).unwrap();
     }
     fs::create_dir_all(repo.join("fiches/indicateurs")).unwrap();
-    let indicator = "---\nlibelle: Taux\ntype: resultat\nvaleur_initiale: { valeur: .inf }\n\
-                     mesures:\n  - { date: 2025, numerateur: 1e308, denominateur: 1e-308 }\n---\n";
+    // 1e308 / 1e-308, written out in digits, and again with exponents.
+    let (huge, tiny) = (format!("1{}", "0".repeat(308)), format!("0.{}1", "0".repeat(307)));
+    let indicator = format!(
+        "---\nlibelle: Taux\ntype: resultat\nvaleur_initiale: {{ valeur: .inf }}\n\
+         mesures:\n  - {{ date: 2025, numerateur: {huge}, denominateur: {tiny} }}\n\
+         \x20 - {{ date: 2026, numerateur: 1e308, denominateur: 1e-308 }}\n---\n"
+    );
     fs::write(repo.join("fiches/indicateurs/taux.md"), indicator).unwrap();
     let r = run(&["check", "--format", "json", "--repo", repo_arg(&repo)], &project_root());
     assert_eq!(r.code, Some(1), "{}", r.all());
-    for expected in ["nombre de participants invraisemblable", "il faut un nombre", "ne donne pas un nombre"] {
+    let expected = [
+        "nombre de participants invraisemblable",
+        "il faut un nombre",
+        "ne donne pas un nombre",
+        "notation scientifique",
+    ];
+    for expected in expected {
         assert!(r.stdout.contains(expected), "{expected}: {}", r.stdout);
     }
     let r = run(&["report", "--repo", repo_arg(&repo)], &project_root());

@@ -106,6 +106,23 @@ fixtures! {
     stops_deeply_nested_brackets => "hostile-imbrication",
     refuses_file_names_with_spaces_and_accents => "hostile-noms",
     refuses_uppercase_ids => "hostile-majuscules",
+    refuses_fiches_that_would_not_be_read => "fiche-ignoree",
+    shows_both_readings_of_a_thousands_dot => "montant-milliers",
+    refuses_hexadecimal_and_octal_amounts => "montant-base",
+    refuses_amounts_with_exponents => "montant-exposant",
+    reads_k_euros_and_french_decimals_in_help => "montant-unites",
+    refuses_a_proportion_given_as_a_percentage => "pourcentage-proportion",
+    refuses_typographic_quotes_around_a_value => "guillemets-typographiques",
+    refuses_an_empty_or_blank_title_at_its_key => "titre-vide",
+    refuses_an_id_listed_twice => "liste-doublon",
+    finds_a_key_glued_to_its_value => "deux-points-colle",
+    suggests_the_id_of_a_partner_named_by_its_name => "reference-par-nom",
+    reports_a_misspelt_statut_once => "statut-faute",
+    gives_the_number_to_write_for_counts_with_words => "nombre-texte",
+    gives_the_exact_iso_date_for_french_dates => "dates-francaises",
+    gives_the_period_to_write_for_a_calendar_as_text => "calendrier-texte",
+    counts_lone_carriage_returns_as_line_breaks => "retour-chariot-seul",
+    points_at_invisible_characters => "caractere-invisible",
 }
 
 #[test]
