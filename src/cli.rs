@@ -29,6 +29,16 @@ fn date(text: &str) -> Result<chrono::NaiveDate, String> {
         .map_err(|_| "écrivez la date sous la forme AAAA-MM-JJ, par exemple 2026-11-22".to_string())
 }
 
+/// The years `--annee` accepts: a contract's documents never reach further.
+pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
+/// Reads `--annee`: a year in [`YEARS`].
+fn annee(text: &str) -> Result<i32, String> {
+    let refused = || format!("une année entre {} et {} est attendue, par exemple `2025`", YEARS.start(), YEARS.end());
+    let year: i32 = text.trim().parse().map_err(|_| refused())?;
+    if YEARS.contains(&year) { Ok(year) } else { Err(refused()) }
+}
+
 /// Reads `--delimiter`: one ASCII character, or `tab`.
 fn delimiter(text: &str) -> Result<u8, String> {
     match text {
@@ -295,7 +305,7 @@ pub struct ReportArgs {
     pub format: ReportFormat,
 
     /// L'année des réunions et des valeurs d'indicateurs (par défaut : celle de la date)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = annee)]
     pub annee: Option<i32>,
 
     /// Un seul axe, par son identifiant
@@ -323,7 +333,7 @@ pub enum BilanFormat {
 #[derive(Debug, Args)]
 pub struct BilanArgs {
     /// L'année du bilan (par défaut : l'année en cours)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = annee)]
     pub annee: Option<i32>,
 
     /// Format : `html` (par défaut, dans `_site/bilan-N.html`), `pdf` (dans
@@ -395,6 +405,9 @@ pub fn french_error(e: &clap::Error) -> String {
     let quoted = |kind| get(kind).map(|s| format!("`{s}`")).unwrap_or_default();
     let mut message = match e.kind() {
         ErrorKind::InvalidSubcommand => format!("commande inconnue {}", quoted(ContextKind::InvalidSubcommand)),
+        ErrorKind::UnknownArgument if get(ContextKind::InvalidArg).is_some_and(|a| !a.starts_with('-')) => {
+            format!("argument inattendu {}", quoted(ContextKind::InvalidArg))
+        }
         ErrorKind::UnknownArgument => format!("option inconnue {}", quoted(ContextKind::InvalidArg)),
         ErrorKind::InvalidValue => {
             format!("valeur invalide {} pour {}", quoted(ContextKind::InvalidValue), quoted(ContextKind::InvalidArg))
@@ -413,11 +426,27 @@ pub fn french_error(e: &clap::Error) -> String {
         }
         ErrorKind::ArgumentConflict => format!("option incompatible {}", quoted(ContextKind::InvalidArg)),
         ErrorKind::TooManyValues => format!("valeur en trop pour {}", quoted(ContextKind::InvalidArg)),
-        _ => return e.to_string(),
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => {
+            format!("nombre de valeurs incorrect pour {}", quoted(ContextKind::InvalidArg))
+        }
+        ErrorKind::NoEquals => {
+            format!("option mal écrite {}", quoted(ContextKind::InvalidArg))
+        }
+        ErrorKind::InvalidUtf8 => "un argument n'est pas un texte UTF-8 valide".to_string(),
+        // Any other refusal: never clap's English words.
+        _ => "ligne de commande invalide".to_string(),
     };
     message = format!("erreur : {message}\n");
-    if let Some(s) = get(ContextKind::SuggestedSubcommand).or_else(|| get(ContextKind::SuggestedArg)) {
-        message.push_str(&format!("aide : vouliez-vous dire `{s}` ?\n"));
+    let typed = get(ContextKind::InvalidSubcommand).or_else(|| get(ContextKind::InvalidArg)).unwrap_or_default();
+    let suggested = match (e.get(ContextKind::SuggestedSubcommand), e.get(ContextKind::SuggestedArg)) {
+        (Some(ContextValue::Strings(v)), _) | (_, Some(ContextValue::Strings(v))) => v.clone(),
+        (Some(ContextValue::String(s)), _) | (_, Some(ContextValue::String(s))) => vec![s.clone()],
+        _ => Vec::new(),
+    };
+    if let Some(s) = crate::suggest::did_you_mean(&typed, suggested.iter().map(String::as_str))
+        .or_else(|| suggested.first().map(|s| format!("vouliez-vous dire `{s}` ?")))
+    {
+        message.push_str(&format!("aide : {s}\n"));
     }
     if let Some(values) = get(ContextKind::ValidValue) {
         message.push_str(&format!("aide : valeurs possibles : {values}\n"));

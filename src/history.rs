@@ -47,9 +47,7 @@ pub fn at_revision(data_root: &Path, revision: &str) -> Result<Snapshot> {
     let repo =
         gix::discover(data_root).with_context(|| format!("`{}` n'est pas dans un dépôt git", data_root.display()))?;
     let prefix = prefix(&repo, data_root)?;
-    let id = repo
-        .rev_parse_single(revision)
-        .map_err(|e| anyhow!("révision inconnue `{revision}` ({e})\naide : par exemple `HEAD`, `HEAD~1`, `main` ou un identifiant de commit"))?;
+    let id = repo.rev_parse_single(revision).map_err(|_| unknown_revision(&repo, revision))?;
     let root = id
         .object()
         .context("objet git illisible")?
@@ -101,6 +99,38 @@ pub fn at_revision(data_root: &Path, revision: &str) -> Result<Snapshot> {
     }
     snapshot.fiches.sort();
     Ok(snapshot)
+}
+
+/// Why `revision` names no commit, in French (gix says it in English): how far the
+/// history goes back, and the branches there are.
+fn unknown_revision(repo: &gix::Repository, revision: &str) -> anyhow::Error {
+    let branches: Vec<String> = repo
+        .references()
+        .ok()
+        .and_then(|r| r.local_branches().ok().map(|b| b.flatten().map(|r| r.name().shorten().to_string()).collect()))
+        .unwrap_or_default();
+    let depth = repo
+        .head_commit()
+        .ok()
+        .and_then(|c| c.ancestors().all().ok())
+        .map(|walk| walk.take(100_000).filter(Result::is_ok).count());
+    let help = if revision.contains(['~', '^']) {
+        match depth {
+            Some(1) => "l'historique ne compte qu'un commit : comparez avec `HEAD`".to_string(),
+            Some(n) => format!("l'historique ne compte que {n} commits : le plus ancien est `HEAD~{}`", n - 1),
+            None => "le dépôt n'a encore aucun commit".to_string(),
+        }
+    } else {
+        let named = crate::model::yaml::quoted_list(&branches);
+        match crate::suggest::did_you_mean(revision, branches.iter().map(String::as_str)) {
+            Some(near) if !branches.is_empty() => format!("{near} branches : {named}"),
+            _ if !branches.is_empty() => {
+                format!("par exemple `HEAD`, `HEAD~1`, une branche ({named}) ou un identifiant de commit")
+            }
+            _ => "par exemple `HEAD`, `HEAD~1` ou un identifiant de commit".to_string(),
+        }
+    };
+    anyhow!("révision inconnue `{revision}`\naide : {help}")
 }
 
 /// The data repository as it is on disk.

@@ -53,7 +53,11 @@ fn main() -> ExitCode {
             let indented = |text: String| clsm::terminal::clean(&text).replace('\n', "\n  ");
             eprintln!("erreur : {}", indented(e.to_string()));
             for cause in e.chain().skip(1) {
-                eprintln!("  cause : {}", indented(cause.to_string()));
+                let text = match cause.downcast_ref::<std::io::Error>() {
+                    Some(io) => clsm::files::io_message(io),
+                    None => cause.to_string(),
+                };
+                eprintln!("  cause : {}", indented(text));
             }
             ExitCode::from(2)
         }

@@ -10,8 +10,13 @@ pub fn candidates<'a>(typed: &str, known: impl IntoIterator<Item = &'a str>) -> 
     let mut scored: Vec<(usize, &'a str)> = known
         .into_iter()
         .filter_map(|k| {
-            let distance = strsim::damerau_levenshtein(&typed_lower, k);
             let contains = typed_lower.len() >= 3 && (k.contains(&typed_lower) || typed_lower.contains(k));
+            // Lengths further apart than the limit cannot be within it: skip the
+            // distance, which dominates when thousands of keys are unknown.
+            if typed_lower.chars().count().abs_diff(k.chars().count()) > limit {
+                return contains.then_some((limit + 1, k));
+            }
+            let distance = strsim::damerau_levenshtein(&typed_lower, k);
             if distance <= limit {
                 Some((distance, k))
             } else if contains {

@@ -50,7 +50,7 @@ impl fmt::Display for ReadError {
             ReadError::Special(kind) => write!(f, "{kind} : ce n'est pas un fichier ordinaire, il n'est pas lu"),
             ReadError::TooBig(limit) => write!(f, "le fichier dépasse {} : il n'est pas lu", size(*limit)),
             ReadError::NotUtf8(offset) => write!(f, "le fichier n'est pas en UTF-8 (octet {offset})"),
-            ReadError::Io(e) => write!(f, "lecture impossible ({e})"),
+            ReadError::Io(e) => write!(f, "lecture impossible ({})", super::io_message(e)),
         }
     }
 }

@@ -73,6 +73,9 @@ pub struct Source {
     pub text: String,
     format: Format,
     spans: OnceLock<SpanIndex>,
+    /// Where each line starts, computed on first use: quoting thousands of lines
+    /// of one file then costs one pass over it, not one per line.
+    lines: OnceLock<Vec<usize>>,
 }
 
 #[derive(Debug)]
@@ -87,7 +90,7 @@ enum Format {
 
 impl Source {
     fn raw(text: String) -> Self {
-        Source { text, format: Format::Raw, spans: OnceLock::new() }
+        Source { text, format: Format::Raw, spans: OnceLock::new(), lines: OnceLock::new() }
     }
 
     /// The positions of the file's keys and values, computed on first use.
@@ -98,9 +101,17 @@ impl Source {
         })
     }
 
-    /// Line `n` (1-based) of the file.
+    /// Line `n` (1-based) of the file, without its line break.
     pub fn line(&self, n: usize) -> Option<&str> {
-        self.text.lines().nth(n.checked_sub(1)?)
+        let starts = self
+            .lines
+            .get_or_init(|| std::iter::once(0).chain(self.text.match_indices('\n').map(|(i, _)| i + 1)).collect());
+        let start = *starts.get(n.checked_sub(1)?)?;
+        let end = starts.get(n).map_or(self.text.len(), |next| next - 1);
+        if start >= self.text.len() {
+            return None;
+        }
+        Some(self.text[start..end].trim_end_matches('\r'))
     }
 
     /// The position a path points at, or its nearest enclosing node.
@@ -269,7 +280,7 @@ fn reparse(text: String) -> Source {
     match frontmatter::split(&text) {
         Ok(s) => {
             let format = Format::Fiche { yaml: s.yaml_range, first_line: s.yaml_line };
-            Source { text, format, spans: OnceLock::new() }
+            Source { text, format, spans: OnceLock::new(), lines: OnceLock::new() }
         }
         Err(_) => Source::raw(text),
     }
@@ -312,7 +323,7 @@ fn parse_config(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> (Option<Conf
     diagnostics.extend(cx.diagnostics);
     let spans = OnceLock::new();
     let _ = spans.set(index);
-    (Some(config), Source { text, format: Format::Toml, spans })
+    (Some(config), Source { text, format: Format::Toml, spans, lines: OnceLock::new() })
 }
 
 /// TOML values as YAML values, so one reader serves both formats.
@@ -584,8 +595,8 @@ fn parse_fiche(fiche: &FicheFile, bytes: &[u8]) -> FileResult {
         let at = At::Pos { line: body_line + e.line - 1, column: e.column, width: 1 };
         diagnostics.push(Diagnostic::new(Code::TexteHorsLimites, fiche.rel.clone(), at, e.message).help(e.help));
     }
-    let source =
-        Source { text, format: Format::Fiche { yaml: yaml_range.clone(), first_line }, spans: OnceLock::new() };
+    let format = Format::Fiche { yaml: yaml_range.clone(), first_line };
+    let source = Source { text, format, spans: OnceLock::new(), lines: OnceLock::new() };
     if let Some(e) = text::stray_character(&source.text[yaml_range.clone()]) {
         let at = At::Pos { line: e.line + first_line - 1, column: e.column, width: 1 };
         diagnostics.push(Diagnostic::new(Code::Encodage, fiche.rel.clone(), at, e.message).help(e.help));

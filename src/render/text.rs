@@ -85,7 +85,8 @@ pub fn report(r: &Report, color: bool) -> String {
     let total: usize = r.par_statut.iter().map(|c| c.nombre).sum();
     let statuts: Vec<String> =
         r.par_statut.iter().map(|c| format!("{} : {}", one_line(&c.libelle), c.nombre)).collect();
-    let _ = writeln!(out, "{total} actions. {}", statuts.join(" ; "));
+    let actions = if total > 1 { "actions" } else { "action" };
+    let _ = writeln!(out, "{total} {actions}. {}", statuts.join(" ; "));
 
     if !r.en_retard.is_empty() || !r.sans_nouvelles.is_empty() || !r.hors_trajectoire.is_empty() {
         let _ = writeln!(out, "\n{}", s.bold("À surveiller"));
