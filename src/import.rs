@@ -121,7 +121,16 @@ pub fn detect_delimiter(text: &str) -> u8 {
         // Lines sharing the most common number of separators, times that number.
         counts.into_iter().map(|(n, lines)| n * lines).max().unwrap_or(0)
     };
-    [b';', b'\t', b','].into_iter().max_by_key(|d| score(*d as char)).unwrap_or(b';')
+    // A delimiter that splits some line into recognised headers wins over one that
+    // only splits more: commas in the text of a `;` file outnumber the `;`.
+    let headers = |d: char| -> usize {
+        lines
+            .iter()
+            .map(|l| l.split(d).filter(|c| column(c.trim().trim_matches('"')).is_some()).count())
+            .max()
+            .unwrap_or(0)
+    };
+    [b';', b'\t', b','].into_iter().max_by_key(|d| (headers(*d as char).min(3), score(*d as char))).unwrap_or(b';')
 }
 
 /// One action read from a row, with the cells no column took.
@@ -147,6 +156,9 @@ pub struct Sheet {
 /// Reads a cadre-logique spreadsheet. `None` when no header line is found.
 pub fn read(bytes: &[u8]) -> Option<Sheet> {
     let (text, encoding) = decode(bytes);
+    // One kind of line break, so that the reader's line numbers are the ones a
+    // spreadsheet or an editor shows (Excel writes CRLF; old files a lone CR).
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let delimiter = detect_delimiter(&text);
     let mut reader =
         csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
@@ -269,6 +281,10 @@ mod tests {
         assert_eq!(detect_delimiter("a;b;c\n1;2;3\n"), b';');
         assert_eq!(detect_delimiter("a\tb, c\tc\n1\t2\t3\n"), b'\t');
         assert_eq!(detect_delimiter("a,b,c\n\"1;2\",2,3\n"), b',');
+        // The header decides, however many commas the text holds.
+        let french = "Objectifs stratégiques;Objectifs spécifiques;Actions\n\
+                      Prévenir, informer, orienter, soutenir;Informer, former, aider;Ateliers, forums, stands\n";
+        assert_eq!(detect_delimiter(french), b';');
     }
 
     #[test]

@@ -108,3 +108,26 @@ fn a_file_without_a_logframe_header_is_refused() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("aucune ligne d'en-têtes de cadre logique"));
 }
+
+#[test]
+fn names_the_spreadsheet_line_of_each_row_and_keeps_its_columns() {
+    let repo = empty_cctc("import-lines");
+    let dir = temp_dir("import-lines-csv");
+    // Excel's CRLF, a cell on two lines, and text full of commas in a `;` file.
+    let sheet = "Objectifs stratégiques;Objectifs spécifiques;Actions\r\n\
+                 1. Prévenir, informer, orienter;\"1.1 Informer,\r\nformer, aider\";1.1.1 Ateliers, forums, stands\r\n\
+                 ;;1.1.2 Permanences, visites\r\n";
+    let csv = dir.join("cadre.csv");
+    fs::write(&csv, sheet).unwrap();
+    let out = clsm(&["--repo", repo.to_str().unwrap(), "import", csv.to_str().unwrap()], &project_root());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("séparateur `;`, en-têtes ligne 1"), "{stderr}");
+    let first = fs::read_to_string(repo.join("fiches/actions/action-1-1-1.md")).unwrap();
+    assert!(first.contains("Importée de cadre.csv, ligne 2."), "{first}");
+    assert!(first.contains("titre: \"Ateliers, forums, stands\""), "{first}");
+    assert!(first.contains("objectif_strategique: \"Prévenir, informer, orienter\""), "{first}");
+    let second = fs::read_to_string(repo.join("fiches/actions/action-1-1-2.md")).unwrap();
+    assert!(second.contains("Importée de cadre.csv, ligne 4."), "{second}");
+    assert!(second.contains("titre: \"Permanences, visites\""), "{second}");
+}
