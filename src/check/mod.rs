@@ -9,6 +9,7 @@
 
 mod render;
 mod rules;
+mod salvage;
 
 use std::collections::{HashMap, HashSet};
 
@@ -16,6 +17,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 pub use render::{Format, Summary, render};
+pub use salvage::{Salvaged, salvage};
 
 use crate::diag::{At, Diagnostic, Severity, YamlPath};
 use crate::load::Loaded;

@@ -55,16 +55,49 @@ pub fn load_checked(repo: Option<&Path>, today: chrono::NaiveDate) -> Result<Opt
         eprintln!("aucun document produit : corrigez d'abord les erreurs ci-dessus");
         return Ok(None);
     }
+    proven(root, &loaded, &diagnostics).map(Some)
+}
+
+/// The checked repository of a loaded one whose diagnostics hold no error.
+fn proven(root: std::path::PathBuf, loaded: &load::Loaded, diagnostics: &[crate::diag::Diagnostic]) -> Result<Checked> {
     if !diagnostics.is_empty() {
         let n = diagnostics.len();
         eprintln!("{n} avertissement{} : `clsm check` les détaille", if n > 1 { "s" } else { "" });
     }
-    let Some(repo) = crate::check::proven(&loaded, &diagnostics) else {
+    let Some(repo) = crate::check::proven(loaded, diagnostics) else {
         anyhow::bail!(
             "erreur interne : le dépôt vérifié sans erreur est incomplet\naide : signalez-le avec le dépôt en cause"
         );
     };
-    Ok(Some(Checked { root, repo }))
+    Ok(Checked { root, repo })
+}
+
+/// Loads and checks the repository for `clsm report`, which still runs when some
+/// fiches have errors: the problems are printed first, as `clsm check` prints them,
+/// and the report is made without the fiches in error, which it names. `None` when
+/// even that is impossible (`clsm.toml` has an error). The `bool` says whether
+/// errors were found.
+pub fn load_for_report(
+    repo: Option<&Path>,
+    today: chrono::NaiveDate,
+) -> Result<Option<(Checked, Vec<crate::model::checked::Omission>, bool)>> {
+    let root = load::find_root(repo)?;
+    let loaded = load::load(&root)?;
+    let diagnostics = crate::check::check(&loaded, today);
+    if !diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Ok(Some((proven(root, &loaded, &diagnostics)?, Vec::new(), false)));
+    }
+    let salvaged = crate::check::salvage(&loaded, &diagnostics);
+    let color = color(std::io::stderr().is_terminal());
+    eprint!("{}", crate::check::render(Format::Texte, diagnostics, &loaded, Summary::of(&loaded), color));
+    let Some(salvaged) = salvaged else {
+        eprintln!("aucun rapport produit : corrigez d'abord les erreurs de {}", load::CONFIG_FILE);
+        return Ok(None);
+    };
+    let n = salvaged.omissions.len();
+    let (fiches, them) = if n > 1 { ("fiches", "elles") } else { ("fiche", "elle") };
+    eprintln!("{n} {fiches} en erreur : le rapport ci-dessous est établi sans {them}");
+    Ok(Some((Checked { root, repo: salvaged.repo }, salvaged.omissions, true)))
 }
 
 /// Today: the date of `SOURCE_DATE_EPOCH` when it is set (reproducible builds: the

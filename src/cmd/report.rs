@@ -6,14 +6,14 @@ use std::path::Path;
 use anyhow::{Result, bail};
 
 use crate::cli::{ReportArgs, ReportFormat};
-use crate::cmd::{Outcome, emit, load_checked, reference_date, signature};
+use crate::cmd::{Outcome, emit, load_for_report, reference_date, signature};
 use crate::render::Renderer;
 use crate::views::report::{self, Scope};
 use crate::{render, suggest};
 
 pub fn run(repo: Option<&Path>, args: &ReportArgs) -> Result<Outcome> {
     let date = reference_date(args.date);
-    let Some(loaded) = load_checked(repo, date)? else { return Ok(Outcome::Problems) };
+    let Some((loaded, omissions, errors)) = load_for_report(repo, date)? else { return Ok(Outcome::Problems) };
     if let Some(axe) = &args.axe {
         let axes: Vec<&str> = loaded.repo.axes.iter().map(|a| &*a.id).collect();
         if !axes.contains(&axe.as_str()) {
@@ -26,7 +26,8 @@ pub fn run(repo: Option<&Path>, args: &ReportArgs) -> Result<Outcome> {
         (false, Some(annee)) => Scope::year(annee, date),
         (_, annee) => Scope { annee: annee.unwrap_or_else(|| Scope::on(date).annee), ..Scope::on(date) },
     };
-    let report = report::report(&loaded.repo, scope, args.axe.as_deref());
+    let mut report = report::report(&loaded.repo, scope, args.axe.as_deref());
+    report.en_erreur = omissions.iter().map(report::FicheEnErreur::from).collect();
     let (text, marker) = match args.format {
         ReportFormat::Texte => {
             let color = crate::cmd::color(args.out.is_none() && std::io::stdout().is_terminal());
@@ -45,5 +46,5 @@ pub fn run(repo: Option<&Path>, args: &ReportArgs) -> Result<Outcome> {
         }
     };
     emit(args.out.as_deref(), &text, marker, &loaded.root)?;
-    Ok(Outcome::Clean)
+    Ok(if errors { Outcome::Problems } else { Outcome::Clean })
 }

@@ -27,6 +27,23 @@ use crate::model::{
 /// shares them instead of copying them.
 pub type Text = Arc<str>;
 
+/// A fiche left out of a document because it has errors, or depends on one that
+/// has (`clsm report` on a repository with errors).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Omission {
+    /// Path relative to the repository root.
+    pub fichier: String,
+    /// What the fiche is, when its folder says it.
+    pub genre: Option<raw::Kind>,
+    pub id: Option<Text>,
+    /// Its title or name, when it could be read.
+    pub titre: Option<Text>,
+    /// How many errors `check` found in it.
+    pub erreurs: usize,
+    /// Why it is left out without an error of its own.
+    pub cause: Option<String>,
+}
+
 /// The position of a record of kind `T` in its list: a reference `check` resolved.
 pub struct Ix<T>(usize, PhantomData<fn() -> T>);
 

@@ -85,6 +85,21 @@ pub fn report(r: &Report, color: bool) -> String {
     let total: usize = r.par_statut.iter().map(|c| c.nombre).sum();
     let statuts: Vec<String> =
         r.par_statut.iter().map(|c| format!("{} : {}", one_line(&c.libelle), c.nombre)).collect();
+    if !r.en_erreur.is_empty() {
+        let n = r.en_erreur.len();
+        let title = format!("Fiches en erreur, hors de ce rapport : {n}");
+        let _ = writeln!(out, "\n{}", s.paint("31", &s.bold(&title)));
+        for f in &r.en_erreur {
+            let name = f.titre.as_deref().map(|t| format!(" — {}", one_line(t))).unwrap_or_default();
+            let why = match (&f.cause, f.erreurs) {
+                (Some(cause), _) => one_line(cause),
+                (None, 1) => "1 erreur".to_string(),
+                (None, n) => format!("{n} erreurs"),
+            };
+            let _ = writeln!(out, "  {}{name} : {why}", one_line(&f.fichier));
+        }
+        let _ = writeln!(out, "  (`clsm check` les détaille)\n");
+    }
     let actions = if total > 1 { "actions" } else { "action" };
     let _ = writeln!(out, "{total} {actions}. {}", statuts.join(" ; "));
 

@@ -139,6 +139,9 @@ pub struct BudgetAction {
 pub struct Report {
     /// Marks the JSON as made by clsm (so `--out` may replace it).
     pub produit_par: &'static str,
+    /// The fiches left out because they have errors: named first, so that no
+    /// figure is read without knowing what it leaves out.
+    pub en_erreur: Vec<FicheEnErreur>,
     pub titre: Text,
     pub date: PartialDate,
     pub annee: i32,
@@ -152,6 +155,32 @@ pub struct Report {
     pub reunions: usize,
     pub participants: u64,
     pub budget: Budget,
+}
+
+/// A fiche left out of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct FicheEnErreur {
+    pub fichier: String,
+    /// "action", "partenaire"…
+    pub genre: Option<&'static str>,
+    pub id: Option<Text>,
+    pub titre: Option<Text>,
+    pub erreurs: usize,
+    /// Why it is left out without an error of its own.
+    pub cause: Option<String>,
+}
+
+impl From<&crate::model::checked::Omission> for FicheEnErreur {
+    fn from(o: &crate::model::checked::Omission) -> Self {
+        FicheEnErreur {
+            fichier: o.fichier.clone(),
+            genre: o.genre.map(|k| k.noun()),
+            id: o.id.clone(),
+            titre: o.titre.clone(),
+            erreurs: o.erreurs,
+            cause: o.cause.clone(),
+        }
+    }
 }
 
 /// A progress entry as the reports show it.
@@ -281,6 +310,7 @@ pub fn report(repo: &Repository, scope: Scope, axe: Option<&str>) -> Report {
     let evenements = events_of_year(&names, scope.annee);
     Report {
         produit_par: "clsm",
+        en_erreur: Vec::new(),
         titre: repo.titre.clone(),
         date: PartialDate::day(scope.date),
         annee: scope.annee,

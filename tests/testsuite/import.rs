@@ -35,9 +35,9 @@ fn imports_the_excel_export_of_seed_003() {
     let repo = empty_cctc("import");
     let (code, _, stderr) = import(&repo, &[]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.contains("encodage Windows-1252 (export Excel), séparateur `;`, en-têtes ligne 4"), "{stderr}");
+    assert!(stderr.contains("encodage Windows-1252 (export Excel), séparateur `;`, en-têtes ligne 5"), "{stderr}");
     assert!(stderr.contains("9 fiches-actions créées"), "{stderr}");
-    assert!(stderr.contains("ligne 11 : la colonne « Actions » contient un objectif"), "{stderr}");
+    assert!(stderr.contains("ligne 12 : la colonne « Actions » contient un objectif"), "{stderr}");
     let fiche = fs::read_to_string(repo.join("fiches/actions/action-1-1-1.md")).unwrap();
     for expected in [
         "numero: \"1.1.1\"",

@@ -163,3 +163,79 @@ fn a_total_that_cannot_be_exact_is_an_error_at_the_line_that_breaks_it() {
     let build = clsm(&["build", "--sans-pdf", "--repo", repo.to_str().unwrap()], &project_root());
     assert_eq!(build.status.code(), Some(1));
 }
+
+fn report_of(repo: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let mut all = vec!["--repo", repo.to_str().unwrap(), "report", "--date", DATE];
+    all.extend_from_slice(args);
+    let out = clsm(&all, &project_root());
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+#[test]
+fn the_report_runs_without_the_fiches_in_error_and_names_them_first() {
+    let repo = crate::copy_of("rapport", "report-with-errors");
+    let faite = repo.join("fiches/actions/faite.md");
+    let text = fs::read_to_string(&faite).unwrap();
+    fs::write(
+        &faite,
+        text.replace(
+            "calendrier: { debut: 2022, fin: 2023 }",
+            "calendrier: { debut: 2022, fin: 2023 }\nbudget:\n  - { poste: Salle, montant: \"1 500 €\" }",
+        ),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = report_of(&repo, &[]);
+    assert_eq!(code, 1, "errors are problems: {stderr}");
+    // The problem first, as `clsm check` shows it, then the report.
+    assert!(stderr.contains("erreur[montant-invalide]: montant invalide `1 500 €`"), "{stderr}");
+    assert!(stderr.contains("1 fiche en erreur : le rapport ci-dessous est établi sans elle"), "{stderr}");
+    assert!(
+        stdout.contains(
+            "Fiches en erreur, hors de ce rapport : 1\n  fiches/actions/faite.md — Action réalisée : 1 erreur"
+        ),
+        "{stdout}"
+    );
+    let (_, full, _) = run(&["report", "--date", DATE]);
+    let count = |text: &str| text.lines().find(|l| l.contains(" actions. ")).unwrap_or_default().to_string();
+    assert!(count(&full).starts_with("4 actions."), "{full}");
+    assert!(count(&stdout).starts_with("3 actions."), "{stdout}");
+    assert!(!stdout.contains("Action réalisée —") && stdout.contains("Réunions"), "{stdout}");
+    for (format, expected) in [
+        ("md", "## Fiches en erreur, hors de ce rapport"),
+        ("html", "<h2 id=\"en-erreur\">Fiches en erreur, hors de ce rapport</h2>"),
+        ("json", "\"fichier\": \"fiches/actions/faite.md\""),
+    ] {
+        let (code, stdout, _) = report_of(&repo, &["--format", format]);
+        assert_eq!(code, 1);
+        assert!(stdout.contains(expected), "{format}: {stdout}");
+    }
+}
+
+#[test]
+fn an_action_whose_porteur_is_in_error_is_left_out_with_the_reason() {
+    let repo = crate::copy_of("rapport", "report-porteur-in-error");
+    fs::write(repo.join("fiches/partenaires/p.md"), "---\nnom: Porteur\ntype: inconnu\n---\n").unwrap();
+    let (code, stdout, stderr) = report_of(&repo, &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stdout.contains("fiches/partenaires/p.md — Porteur : 1 erreur"), "{stdout}");
+    assert!(
+        stdout.contains("fiches/actions/faite.md — Action réalisée : dépend du partenaire `p`, en erreur"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("0 action. "), "every action is carried by `p`: {stdout}");
+}
+
+#[test]
+fn no_report_when_clsm_toml_has_an_error() {
+    let repo = crate::copy_of("rapport", "report-config-in-error");
+    let config = fs::read_to_string(repo.join("clsm.toml")).unwrap();
+    fs::write(repo.join("clsm.toml"), config.replacen("type = ", "typ = ", 1)).unwrap();
+    let (code, stdout, stderr) = report_of(&repo, &[]);
+    assert_eq!(code, 1);
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("aucun rapport produit : corrigez d'abord les erreurs de clsm.toml"), "{stderr}");
+}
