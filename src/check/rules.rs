@@ -5,6 +5,7 @@ use std::collections::{BTreeSet, HashMap};
 use crate::check::Context;
 use crate::diag::{At, Code, Diagnostic, YamlPath};
 use crate::load::CONFIG_FILE;
+use crate::model::bounds::{DISTINCT, LATITUDES, LONGITUDES, MAX_PARTICIPANTS, PERCENT};
 use crate::model::vocab::{self, Vocab, Word, is_word};
 use crate::model::yaml::quoted_list;
 use crate::model::{Kind, Montant, PartialDate, Statut, StatutFinancement, Unite, is_id, slugify};
@@ -115,29 +116,51 @@ fn repeated<S: AsRef<str>>(out: &mut Vec<Diagnostic>, file: &str, key: &str, lis
     }
 }
 
-/// No list names one thing twice.
+/// No list names one thing twice (the lists of [`DISTINCT`]).
 pub fn repeated_items(cx: &Context, out: &mut Vec<Diagnostic>) {
-    for r in &cx.repo.actions {
-        let (a, f) = (&r.data, r.file.as_str());
-        for (key, list) in [
-            ("partenaires", &a.partenaires),
-            ("thematiques", &a.thematiques),
-            ("indicateurs", &a.indicateurs),
-            ("duree", &a.duree),
-            ("territoire", &a.territoire),
-            ("public", &a.public),
-            ("champ", &a.champ),
-        ] {
-            repeated(out, f, key, list);
+    for &(record, key) in DISTINCT {
+        match record {
+            "Action" => cx.repo.actions.iter().for_each(|r| repeated(out, &r.file, key, action_list(&r.data, key))),
+            "Partenaire" => {
+                cx.repo.partenaires.iter().for_each(|r| repeated(out, &r.file, key, partner_list(&r.data, key)))
+            }
+            "Evenement" => {
+                cx.repo.evenements.iter().for_each(|r| repeated(out, &r.file, key, event_list(&r.data, key)))
+            }
+            _ => {}
         }
     }
-    for r in &cx.repo.partenaires {
-        repeated(out, &r.file, "secteurs", &r.data.secteurs);
-        repeated(out, &r.file, "instances", &r.data.instances);
+}
+
+/// A partner's list of words under `key`.
+fn partner_list<'a>(p: &'a crate::model::Partenaire, key: &str) -> &'a Option<Vec<String>> {
+    match key {
+        "secteurs" => &p.secteurs,
+        "instances" => &p.instances,
+        _ => &None,
     }
-    for r in &cx.repo.evenements {
-        repeated(out, &r.file, "actions", &r.data.actions);
-        repeated(out, &r.file, "partenaires", &r.data.partenaires);
+}
+
+/// An event's list of ids under `key`.
+fn event_list<'a>(e: &'a crate::model::Evenement, key: &str) -> &'a Option<Vec<String>> {
+    match key {
+        "actions" => &e.actions,
+        "partenaires" => &e.partenaires,
+        _ => &None,
+    }
+}
+
+/// An action's list of ids or words under `key`.
+fn action_list<'a>(a: &'a crate::model::Action, key: &str) -> &'a Option<Vec<String>> {
+    match key {
+        "partenaires" => &a.partenaires,
+        "thematiques" => &a.thematiques,
+        "indicateurs" => &a.indicateurs,
+        "duree" => &a.duree,
+        "territoire" => &a.territoire,
+        "public" => &a.public,
+        "champ" => &a.champ,
+        _ => &None,
     }
 }
 
@@ -399,7 +422,7 @@ pub fn indicator_values(cx: &Context, out: &mut Vec<Diagnostic>) {
         let proportions = percent && written.all(|v| v <= 1.0);
         // `written`: the value is in the file, not computed from a ratio.
         let bounded = |path: YamlPath, value: f64, written: bool, out: &mut Vec<Diagnostic>| {
-            if percent && !(0.0..=100.0).contains(&value) {
+            if percent && !PERCENT.contains(&value) {
                 let message = format!("pourcentage hors bornes : {} (attendu entre 0 et 100)", number(value));
                 out.push(
                     at(Code::HorsBornes, f, path, message)
@@ -547,14 +570,14 @@ pub fn coordinates(cx: &Context, out: &mut Vec<Diagnostic>) {
         let Some(c) = &r.data.coordonnees else { continue };
         let path = YamlPath::key("coordonnees");
         if let Some(lat) = c.lat
-            && !(-90.0..=90.0).contains(&lat)
+            && !LATITUDES.contains(&lat)
         {
             let d =
                 at(Code::HorsBornes, &r.file, path.with_key("lat"), format!("latitude hors bornes : {}", number(lat)));
             out.push(d.help("la latitude est entre -90 et 90 ; à Metz, `lat: 49.12` et `lon: 6.18`"));
         }
         if let Some(lon) = c.lon
-            && !(-180.0..=180.0).contains(&lon)
+            && !LONGITUDES.contains(&lon)
         {
             let d =
                 at(Code::HorsBornes, &r.file, path.with_key("lon"), format!("longitude hors bornes : {}", number(lon)));
@@ -562,9 +585,6 @@ pub fn coordinates(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
     }
 }
-
-/// The most participants one entry or one event may count: more than a large city.
-pub const MAX_PARTICIPANTS: u64 = 10_000_000;
 
 /// Participant counts a person could mean (and totals that cannot overflow).
 pub fn participant_counts(cx: &Context, out: &mut Vec<Diagnostic>) {

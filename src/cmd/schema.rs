@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::cli::{SchemaArgs, SchemaKind};
 use crate::cmd::Outcome;
 use crate::load;
-use crate::model::schema::{Schema, SchemaCx, document};
+use crate::model::schema::{RepoIds, Schema, SchemaCx, document};
 use crate::model::vocab::Vocabularies;
 use crate::model::{Action, Config, Evenement, Indicateur, Partenaire};
 
@@ -23,12 +23,12 @@ fn schema_of(kind: SchemaKind, cx: &SchemaCx) -> Value {
 }
 
 pub fn run(repo: Option<&Path>, args: &SchemaArgs) -> Result<Outcome> {
-    // Inside a repository, its own words are part of the vocabularies.
-    let vocab = match load::find_root(repo).and_then(|root| load::load(&root)) {
-        Ok(loaded) => loaded.repo.config.vocabularies(),
-        Err(_) => Vocabularies::default(),
+    // Inside a repository, its own words and its ids are part of the schemas.
+    let (vocab, ids) = match load::find_root(repo).and_then(|root| load::load(&root)) {
+        Ok(loaded) => (loaded.repo.config.vocabularies(), Some(RepoIds::of(&loaded.repo))),
+        Err(_) => (Vocabularies::default(), None),
     };
-    let cx = SchemaCx { vocab: &vocab };
+    let cx = SchemaCx { vocab: &vocab, ids: ids.as_ref() };
     let value = match args.kind {
         Some(kind) => schema_of(kind, &cx),
         None => {

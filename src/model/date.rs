@@ -26,6 +26,15 @@ pub struct DateError {
 
 const DATE_HELP: &str = "écrivez `2018`, `2018-06` ou `2018-06-15`";
 
+/// The dates [`PartialDate::parse`] accepts, as a regular expression for the JSON
+/// Schemas: a year, a month of a year, or a day that exists (29 February in leap
+/// years only). A test checks that both agree on every day of four centuries.
+pub const PATTERN: &str = concat!(
+    "^[0-9]{4}(-(0[1-9]|1[0-2]))?$|",
+    "^[0-9]{4}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))$|",
+    "^([0-9]{2}(0[48]|[2468][048]|[13579][26])|(0[48]|[2468][048]|[13579][26])00)-02-29$"
+);
+
 impl PartialDate {
     /// A year-only date.
     pub fn year(year: i32) -> Self {
@@ -215,6 +224,27 @@ mod tests {
         assert_eq!(help("2025-3"), "écrivez `2025-03`");
         assert_eq!(help("30/02/2025"), DATE_HELP);
         assert_eq!(help("le printemps"), DATE_HELP);
+    }
+
+    #[test]
+    fn the_schema_pattern_accepts_exactly_what_parse_accepts() {
+        let schema = serde_json::json!({ "type": "string", "pattern": PATTERN });
+        let validator = jsonschema::draft202012::new(&schema).unwrap();
+        let mut texts = Vec::new();
+        for year in [1900, 1999, 2000, 2023, 2024, 2100, 2200, 2400] {
+            texts.push(format!("{year}"));
+            for month in 0..=13 {
+                texts.push(format!("{year}-{month:02}"));
+                for day in 0..=32 {
+                    texts.push(format!("{year}-{month:02}-{day:02}"));
+                }
+            }
+        }
+        texts.extend(["202", "20245", "2024-1", "2024-01-1", "2024/01/01", " 2024"].map(String::from));
+        for text in texts {
+            let parsed = PartialDate::parse(&text).is_ok() && !text.starts_with(' ');
+            assert_eq!(validator.is_valid(&serde_json::json!(text)), parsed, "{text}");
+        }
     }
 
     #[test]

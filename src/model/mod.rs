@@ -82,6 +82,36 @@ impl fmt::Display for Kind {
     }
 }
 
+/// The bounds of the values `check` accepts, shared with the JSON Schemas
+/// ([`schema`]), so that editors and `check` refuse the same numbers.
+pub mod bounds {
+    use std::ops::RangeInclusive;
+
+    /// The most participants one entry or one event may count: more than a large city.
+    pub const MAX_PARTICIPANTS: u64 = 10_000_000;
+    /// A latitude, in decimal degrees.
+    pub const LATITUDES: RangeInclusive<f64> = -90.0..=90.0;
+    /// A longitude, in decimal degrees.
+    pub const LONGITUDES: RangeInclusive<f64> = -180.0..=180.0;
+    /// A percentage.
+    pub const PERCENT: RangeInclusive<f64> = 0.0..=100.0;
+
+    /// The lists that name each thing once: `(record, key)`.
+    pub const DISTINCT: &[(&str, &str)] = &[
+        ("Action", "partenaires"),
+        ("Action", "thematiques"),
+        ("Action", "indicateurs"),
+        ("Action", "duree"),
+        ("Action", "territoire"),
+        ("Action", "public"),
+        ("Action", "champ"),
+        ("Partenaire", "secteurs"),
+        ("Partenaire", "instances"),
+        ("Evenement", "actions"),
+        ("Evenement", "partenaires"),
+    ];
+}
+
 /// The longest id: ids name files and pages, and systems refuse names past 255
 /// bytes (a page's name adds `.html`, a fiche's PDF `.pdf`).
 pub const MAX_ID: usize = 80;

@@ -565,9 +565,11 @@ macro_rules! record {
                 $(
                     let key = $crate::model::yaml::key_name(stringify!($field));
                     let schema = <$ty as $crate::model::schema::Schema>::schema(cx);
-                    properties.insert(key.to_string(), $crate::model::schema::describe(cx, stringify!($name), key, schema));
+                    let required = Self::REQUIRED.contains(&key);
+                    let schema = $crate::model::schema::describe(cx, stringify!($name), key, required, schema);
+                    properties.insert(key.to_string(), schema);
                 )*
-                $crate::model::schema::object(properties, Self::REQUIRED)
+                $crate::model::schema::object(stringify!($name), properties, Self::REQUIRED)
             }
         }
 

@@ -70,5 +70,132 @@ fn all_schemas_at_once_are_draft_2020_12() {
         jsonschema::draft202012::new(&all[kind]).expect("valid schema");
     }
     // The description of a vocabulary key lists its words in French.
-    assert_eq!(all["action"]["properties"]["public"]["items"]["enum"][0], "enfants");
+    assert_eq!(all["action"]["properties"]["public"]["anyOf"][0]["items"]["enum"][0], "enfants");
+}
+
+/// A small repository with one fiche of each kind, every reference resolved.
+fn base(test: &str) -> std::path::PathBuf {
+    let repo = crate::temp_dir(test).join("repo");
+    let files = [
+        (
+            "clsm.toml",
+            "titre = \"Essai\"\ntype = \"CLS\"\nporteur = \"porteur\"\n[[axes]]\nid = \"1\"\ntitre = \"Axe\"\n[[thematiques]]\nid = \"jeunes\"\ntitre = \"Jeunes\"\n",
+        ),
+        ("fiches/partenaires/porteur.md", "---\nnom: Porteur\n---\n"),
+        (
+            "fiches/indicateurs/taux.md",
+            "---\nlibelle: Taux\ntype: resultat\nunite: pourcentage\nmesures:\n  - { date: 2025, valeur: 40 }\n---\n",
+        ),
+        ("fiches/actions/a.md", "---\ntitre: Action\naxe: \"1\"\nporteur: porteur\nindicateurs: [taux]\n---\n"),
+        ("fiches/evenements/e.md", "---\ndate: 2025-03-18\nactions: [a]\npartenaires: [porteur]\n---\n"),
+    ];
+    for (rel, text) in files {
+        std::fs::create_dir_all(repo.join(rel).parent().unwrap()).unwrap();
+        std::fs::write(repo.join(rel), text).unwrap();
+    }
+    repo
+}
+
+/// The fiches of one kind tried by both `check` and the schema: `(valid, front matter)`.
+const ACTIONS: &[(bool, &str)] = &[
+    (true, "titre: Action\naxe: \"1\"\nporteur: porteur\nindicateurs: [taux]\n"),
+    (true, "titre: Action\naxe: 1\nporteur: porteur\nindicateurs: [taux]\npilote:\nnumero: 2.2\n"),
+    (true, "titre: Action\naxe: \"1\"\nporteur: porteur\nstatut: piste\npublic: [adultes]\nthematiques: [jeunes]\n"),
+    (
+        true,
+        "titre: A\naxe: \"1\"\nporteur: porteur\nstatut: piste\ncalendrier: { debut: 2024, fin: 2025-06 }\nbudget: [{ poste: Salle, montant: 1250.50 }]\n",
+    ),
+    (
+        true,
+        "titre: A\naxe: \"1\"\nporteur: porteur\nstatut: piste\nfinancements: [{ financeur: porteur, montant: 100, statut: acquis }]\n",
+    ),
+    (
+        true,
+        "titre: A\naxe: \"1\"\nporteur: porteur\nstatut: piste\navancement: [{ date: 2024-02-29, texte: Fait, participants: 14 }]\n",
+    ),
+    (false, "axe: \"1\"\nporteur: porteur\n"),
+    (false, "titre: \"\"\naxe: \"1\"\nporteur: porteur\n"),
+    (false, "titre: \" \"\naxe: \"1\"\nporteur: porteur\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\ntitr: x\n"),
+    (false, "titre: A\naxe: \"9\"\nporteur: porteur\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: inconnu\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\npartenaires: [inconnu]\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\npartenaires: [porteur, porteur]\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\nindicateurs: [inconnu]\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\nthematiques: [inconnue]\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\nstatut: en_cours\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\ncalendrier: { debut: 2025-02-30, fin: 2026 }\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\ncalendrier: { debut: 2025-13, fin: 2026 }\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\ncalendrier: 2025-2027\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\nbudget: [{ poste: Salle, montant: \"5 000 €\" }]\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\nbudget: [{ poste: Salle, montant: -5 }]\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\nbudget: [{ poste: Salle, montant: 12.345 }]\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\navancement: [{ date: 18/03/2025, texte: Fait }]\n"),
+    (
+        false,
+        "titre: A\naxe: \"1\"\nporteur: porteur\navancement: [{ date: 2025, texte: Fait, participants: 20000000 }]\n",
+    ),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\navancement: [{ date: 2025, texte: Fait, participants: -3 }]\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\nfinancements: [{ financeur: porteur, statut: promis }]\n"),
+    (false, "titre: A\naxe: \"1\"\nporteur: porteur\ninegalites_sociales: oui\n"),
+];
+
+const PARTNERS: &[(bool, &str)] = &[
+    (true, "nom: Porteur\ncoordonnees: { lat: 49.12, lon: 6.18 }\nsigle: P\n"),
+    (true, "nom: Porteur\ntype:\n"),
+    (false, "nom: Porteur\ncoordonnees: { lat: 91, lon: 6.18 }\n"),
+    (false, "nom: Porteur\ncoordonnees: { lat: 49.12, lon: 200 }\n"),
+    (false, "nom: Porteur\ncoordonnees: { lat: 49.12 }\n"),
+    (false, "sigle: P\n"),
+];
+
+const INDICATORS: &[(bool, &str)] = &[
+    (true, "libelle: Taux\ntype: resultat\nunite: pourcentage\nmesures:\n  - { date: 2025, valeur: 40 }\n"),
+    (
+        true,
+        "libelle: Taux\ntype: resultat\nunite: pourcentage\nmesures:\n  - { date: 2025, numerateur: 3, denominateur: 10 }\n",
+    ),
+    (true, "libelle: Nombre\ntype: processus\nmesures:\n  - { date: 2025, valeur: 120 }\n"),
+    (false, "libelle: Taux\ntype: resultat\nunite: pourcentage\nmesures:\n  - { date: 2025, valeur: 120 }\n"),
+    (
+        false,
+        "libelle: Taux\ntype: resultat\nunite: pourcentage\ncible: { valeur: 120 }\nmesures:\n  - { date: 2025, valeur: 40 }\n",
+    ),
+    (false, "libelle: Taux\ntype: resultat\nmesures:\n  - { date: 2025 }\n"),
+    (false, "libelle: Taux\ntype: resultat\nmesures:\n  - { date: 2025, numerateur: 3 }\n"),
+    (false, "libelle: Taux\ntype: resultat\nmesures:\n  - { date: 2025, numerateur: 3, denominateur: 0 }\n"),
+    (false, "libelle: Taux\ntype: mystere\n"),
+];
+
+const EVENTS: &[(bool, &str)] = &[
+    (true, "date: 2025-03-18\nactions: [a]\nparticipants: 30\n"),
+    (false, "actions: [a]\n"),
+    (false, "date: 2025-03-18\nactions: [inconnue]\n"),
+    (false, "date: 2025-03-18\npartenaires: [inconnu]\n"),
+];
+
+#[test]
+fn the_schema_and_check_give_the_same_verdict() {
+    let kinds = [
+        ("action", "fiches/actions/a.md", ACTIONS),
+        ("partenaire", "fiches/partenaires/porteur.md", PARTNERS),
+        ("indicateur", "fiches/indicateurs/taux.md", INDICATORS),
+        ("evenement", "fiches/evenements/e.md", EVENTS),
+    ];
+    let mut disagreements = Vec::new();
+    for (n, (kind, file, cases)) in kinds.iter().flat_map(|(k, f, c)| c.iter().map(move |c| (k, f, c))).enumerate() {
+        let repo = base(&format!("schema-verdict-{n}"));
+        let text = format!("---\n{}---\n", cases.1);
+        std::fs::write(repo.join(file), &text).unwrap();
+        let out = clsm(&["check", "--format", "json", "--repo", repo.to_str().unwrap()], &project_root());
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let refused =
+            report["diagnostics"].as_array().unwrap().iter().any(|d| d["severity"] == "error" && d["file"] == **file);
+        assert_eq!(!refused, cases.0, "check on {file}:\n{text}\n{report:#}");
+        let schema_ok = errors(&schema_in(&repo, kind), &front_matter(text.as_bytes())).is_empty();
+        if schema_ok != cases.0 {
+            disagreements.push(format!("{kind} (valide : {}) :\n{}", cases.0, cases.1));
+        }
+    }
+    assert!(disagreements.is_empty(), "the schema disagrees with check on:\n{}", disagreements.join("\n"));
 }
