@@ -309,8 +309,8 @@ fn parse_config(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> (Option<Conf
         Ok(table) => table,
         Err(e) => {
             let pos = e.span().map_or(Pos { line: 1, column: 1, width: 1 }, |s| LineIndex::new(&text).pos(s));
-            let message = format!("syntaxe TOML invalide ({})", e.message().trim());
-            let help = "vérifiez les guillemets autour des textes et les crochets des tables (`[[axes]]`)";
+            let line = text.lines().nth(pos.line.saturating_sub(1)).unwrap_or_default();
+            let (message, help) = translate_toml_error(e.message(), line);
             let at = At::Pos { line: pos.line, column: pos.column, width: pos.width };
             diagnostics.push(Diagnostic::new(Code::ConfigSyntaxe, CONFIG_FILE, at, message).help(help));
             return (None, Source::raw(text));
@@ -324,6 +324,55 @@ fn parse_config(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> (Option<Conf
     let spans = OnceLock::new();
     let _ = spans.set(index);
     (Some(config), Source { text, format: Format::Toml, spans, lines: OnceLock::new() })
+}
+
+/// French words for the errors of the TOML parser: what is wrong, and the fix.
+fn translate_toml_error(raw: &str, line: &str) -> (String, String) {
+    let has = |w: &str| raw.contains(w);
+    let (message, help): (&str, String) = if has("string values must be quoted") {
+        let quoted = match line.split_once('=') {
+            Some((k, v)) => format!("{} = {}", k.trim(), serde_json::to_string(v.trim()).unwrap_or_default()),
+            None => "titre = \"…\"".into(),
+        };
+        ("texte sans guillemets", format!("écrivez `{quoted}`"))
+    } else if has("duplicate key") && line.trim_start().starts_with('[') && !line.trim_start().starts_with("[[") {
+        let name = line.trim().trim_matches(['[', ']']);
+        ("table écrite deux fois", format!("une liste d'éléments s'écrit `[[{name}]]`, avec deux crochets"))
+    } else if has("duplicate key") {
+        ("clé écrite deux fois", "gardez une seule ligne pour cette clé (la seconde effacerait la première)".into())
+    } else if has("expected `=`") {
+        ("`=` manquant", "écrivez `clé = valeur`, par exemple `titre = \"…\"`".into())
+    } else if has("unclosed array table") || has("unclosed table") {
+        ("crochets de table mal fermés", "écrivez `[[axes]]` ou `[vocabulaire.public]`, crochets fermés".into())
+    } else if has("invalid basic string") {
+        ("guillemet non fermé", "fermez le texte par un `\"` sur la même ligne".into())
+    } else if has("invalid literal string") {
+        ("apostrophe non fermée", "fermez le texte par `'`, ou entourez-le de guillemets doubles".into())
+    } else if has("escape") {
+        (
+            "barre oblique inverse `\\` dans un texte entre guillemets doubles",
+            "utilisez des guillemets simples (`'C:\\dossier'`) ou doublez la barre (`\\\\`)".into(),
+        )
+    } else if has("unquoted key") {
+        ("nom de clé invalide", "une clé s'écrit sans accent ni espace : lettres, chiffres, `-` et `_`".into())
+    } else if has("unclosed array") {
+        ("liste entre crochets mal fermée", "séparez les éléments par `,` et fermez la liste par `]`".into())
+    } else if has("unclosed inline table") {
+        ("accolades mal fermées", "séparez les clés par `,` et fermez par `}`".into())
+    } else if has("invalid date") || has("invalid time") {
+        (
+            "date invalide",
+            "écrivez une date qui existe, au format `2025-06-15`, ou entre guillemets : `\"2025-06\"`".into(),
+        )
+    } else if has("invalid boolean") {
+        ("valeur invalide", "écrivez `true` (oui) ou `false` (non)".into())
+    } else {
+        (
+            "syntaxe TOML invalide",
+            "vérifiez les guillemets autour des textes et les crochets des tables (`[[axes]]`)".into(),
+        )
+    };
+    (message.to_string(), help)
 }
 
 /// TOML values as YAML values, so one reader serves both formats.
@@ -666,7 +715,9 @@ fn yaml_diagnostic(file: &str, source: &Source, first_line: usize, e: &serde_yam
     // place where the bracket or quote opened ("while parsing … at line L column C")
     // is where the coordinator has to look.
     let (line, column) = match (opening_mark(&full), e.location()) {
-        (Some((l, c)), _) if full.contains("flow") || full.contains("end of stream") || full.contains("quoted") => {
+        (Some((l, c)), _)
+            if ["flow", "end of stream", "quoted", "simple key", "alias"].iter().any(|w| full.contains(w)) =>
+        {
             (l + first_line - 1, c)
         }
         (_, Some(loc)) => (loc.line() + first_line - 1, loc.column()),
@@ -711,7 +762,7 @@ fn missing_space(file: &str, source: &Source, first_line: usize) -> Option<Diagn
 
 /// The `line L column C` of the context libyaml gives after `while parsing …`.
 fn opening_mark(message: &str) -> Option<(usize, usize)> {
-    let context = message.split(", while parsing").nth(1)?;
+    let context = message.split(", while parsing").nth(1).or_else(|| message.split(", while scanning").nth(1))?;
     let rest = context.split(" at line ").nth(1)?;
     let (line, rest) = rest.split_once(" column ")?;
     let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
@@ -740,8 +791,43 @@ fn translate_yaml_error(raw: &str, line: &str) -> (String, String) {
         ("document trop imbriqué ou trop d'alias YAML", "écrivez les valeurs directement, sans ancres `&` ni alias `*`")
     } else if raw.contains("unknown anchor") || raw.contains("undefined alias") {
         ("alias YAML vers une ancre inconnue", "écrivez la valeur directement au lieu de `*nom`")
+    } else if raw.contains("alphabetic or numeric character") {
+        // `titre: *Bien-être*`: Markdown emphasis, which YAML reads as an alias.
+        let help = format!("un texte qui commence par `*` ou `&` s'écrit entre guillemets : `{}`", quoted_value(line));
+        return ("`*` ou `&` en début de valeur : YAML y voit un alias".into(), help);
+    } else if raw.contains("cannot start any token") {
+        let first = line.split_once(':').map_or("", |(_, v)| v).trim_start().chars().next().unwrap_or('@');
+        let help = format!("un texte qui commence par `{first}` s'écrit entre guillemets : `{}`", quoted_value(line));
+        return (format!("`{first}` ne peut pas commencer une valeur YAML"), help);
+    } else if raw.contains("unknown escape character") {
+        (
+            "barre oblique inverse `\\` dans un texte entre guillemets doubles",
+            "utilisez des guillemets simples (`'C:\\dossier'`) ou doublez la barre (`\\\\`)",
+        )
+    } else if raw.contains("could not find expected ':'") {
+        (
+            "ligne sans `:` : chaque ligne du bloc de clés s'écrit `clé: valeur`",
+            "ajoutez `: ` après la clé ; si la ligne continue le texte de la précédente, indentez-la de deux espaces",
+        )
+    } else if raw.contains("more than one document") {
+        ("second bloc de clés", "une fiche n'a qu'un bloc de clés, entre deux lignes `---`")
+    } else if raw.contains("did not find expected node content") {
+        ("valeur manquante", "écrivez une valeur après `:`, ou supprimez la ligne")
+    } else if raw.contains("block sequence entries are not allowed") {
+        ("tiret inattendu", "une liste commence à la ligne après sa clé, chaque élément sur sa ligne `  - …`")
     } else {
-        return (format!("syntaxe YAML invalide ({raw})"), "comparez avec l'exemple de fiche du README".into());
+        ("syntaxe YAML invalide", "comparez avec l'exemple de fiche du README : `clé: valeur`, une clé par ligne")
     };
     (message.to_string(), help.to_string())
+}
+
+/// `titre: "*Bien-être*"`: the line with its value between double quotes.
+fn quoted_value(line: &str) -> String {
+    match line.split_once(':') {
+        Some((key, value)) => {
+            let value = value.trim();
+            format!("{}: {}", key.trim(), serde_json::to_string(value).unwrap_or_default())
+        }
+        None => format!("\"{}\"", line.trim()),
+    }
 }

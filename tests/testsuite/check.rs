@@ -123,6 +123,7 @@ fixtures! {
     gives_the_period_to_write_for_a_calendar_as_text => "calendrier-texte",
     counts_lone_carriage_returns_as_line_breaks => "retour-chariot-seul",
     points_at_invisible_characters => "caractere-invisible",
+    words_the_yaml_parser_errors_in_french => "yaml-en-francais",
 }
 
 #[test]
