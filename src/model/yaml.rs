@@ -128,6 +128,13 @@ impl<'a> Cx<'a> {
     ) -> Option<()> {
         let map = match value {
             Value::Mapping(map) => map,
+            // `- poste:Salle`: a key glued to its value makes the whole item one text.
+            Value::String(text) if let Some((key, rest)) = glued_key(text, keys) => {
+                let message = format!("il manque une espace après `{key}:`");
+                let value = rest.split_whitespace().next().unwrap_or_default();
+                self.error(Code::YamlSyntaxe, message, Some(format!("écrivez `{key}: {value}`")));
+                return None;
+            }
             other => {
                 let help = match period_in(other) {
                     Some((debut, fin)) if keys.contains(&"debut") && keys.contains(&"fin") => {
@@ -212,6 +219,13 @@ fn is_blank(value: &Value) -> bool {
 /// Characters that take no room on the screen: a title made of them looks empty.
 pub fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}' | '\u{180e}')
+}
+
+/// The known key a text starts with, glued to its value (`poste:Salle`).
+fn glued_key<'t>(text: &'t str, keys: &[&'static str]) -> Option<(&'static str, &'t str)> {
+    let (key, rest) = text.split_once(':')?;
+    let key = keys.iter().copied().find(|k| *k == key)?;
+    rest.starts_with(|c: char| !c.is_whitespace()).then_some((key, rest))
 }
 
 /// The two ends of a period written as one value: `2025-2027`, `2025 à 2027`.
