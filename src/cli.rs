@@ -29,8 +29,7 @@ fn date(text: &str) -> Result<chrono::NaiveDate, String> {
         .map_err(|_| "écrivez la date sous la forme AAAA-MM-JJ, par exemple 2026-11-22".to_string())
 }
 
-/// The years `--annee` accepts: a contract's documents never reach further.
-pub const YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+use crate::model::bounds::YEARS;
 
 /// Reads `--annee`: a year in [`YEARS`].
 fn annee(text: &str) -> Result<i32, String> {

@@ -45,6 +45,23 @@ impl Target {
     }
 }
 
+/// `key: value` as the file needs it: YAML in a fiche, TOML in `clsm.toml`.
+fn assign(file: &str, key: &str, value: &str) -> String {
+    if file == CONFIG_FILE { format!("{key} = \"{value}\"") } else { format!("{key}: {value}") }
+}
+
+/// An id or a word wrapped in typographic quotes (`“piste”`), which YAML keeps: the
+/// error, when the text inside is what `known` accepts.
+fn curly(file: &str, path: &YamlPath, written: &str, known: impl Fn(&str) -> bool) -> Option<Diagnostic> {
+    let inner = crate::model::yaml::curly_quoted(written).filter(|inner| known(inner))?;
+    let message = format!("guillemets typographiques autour de `{inner}` : YAML les garde dans le texte");
+    let help = match path.0.last() {
+        Some(crate::diag::Seg::Index(_)) => format!("écrivez `{inner}`, sans guillemets"),
+        _ => format!("écrivez `{}`, sans guillemets", assign(file, &last_key(path), inner)),
+    };
+    Some(at(Code::TypeInvalide, file, path.clone(), message).help(help))
+}
+
 /// Checks one reference.
 fn reference(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath, target: Target, id: &str) {
     let known: Vec<&str> = match target {
@@ -59,6 +76,14 @@ fn reference(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath
         Target::Thematique => cx.repo.config.thematiques.iter().flatten().filter_map(|t| t.id.as_deref()).collect(),
     };
     if !matches!(target, Target::Record(_)) && known.contains(&id) {
+        return;
+    }
+    let exists = |inner: &str| match target {
+        Target::Record(kind) => cx.exists(kind, inner),
+        _ => known.contains(&inner),
+    };
+    if let Some(d) = curly(file, &path, id, exists) {
+        out.push(d);
         return;
     }
     let key = last_key(&path);
@@ -168,6 +193,10 @@ fn action_list<'a>(a: &'a crate::model::Action, key: &str) -> &'a Option<Vec<Str
 fn word(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath, vocab: &Vocab, word: &impl Word) {
     let word = word.word();
     if cx.vocab.contains(vocab, word) {
+        return;
+    }
+    if let Some(d) = curly(file, &path, word, |inner| cx.vocab.contains(vocab, inner)) {
+        out.push(d);
         return;
     }
     let allowed = cx.vocab.words(vocab);
@@ -337,6 +366,14 @@ pub fn references(cx: &Context, out: &mut Vec<Diagnostic>) {
     let partner = Target::Record(Kind::Partenaire);
     for r in &cx.repo.actions {
         let (a, f) = (&r.data, r.file.as_str());
+        // An official number sorts the fiches and heads them: `“2.2”` would keep its quotes.
+        if let Some(numero) = &a.numero
+            && let Some(inner) = crate::model::yaml::curly_quoted(numero)
+        {
+            let message = format!("guillemets typographiques autour de `{inner}` : YAML les garde dans le numéro");
+            let help = format!("YAML ne reconnaît que les guillemets droits : écrivez `numero: \"{inner}\"`");
+            out.push(at(Code::TypeInvalide, f, YamlPath::key("numero"), message).help(help));
+        }
         if let Some(axe) = &a.axe {
             reference(cx, out, f, YamlPath::key("axe"), Target::Axe, axe);
         }

@@ -23,7 +23,6 @@ use crate::diag::{At, Code, Diagnostic, YamlPath};
 use crate::files::read::{ReadError, read_head, read_regular, real_dir, special_kind};
 use crate::model::yaml::{Cx, FromYaml};
 use crate::model::{Config, Kind, Record, Repository, id_problem, is_id, slugify};
-use crate::suggest;
 pub use body::{MAX_BODY_DEPTH, options as markdown_options};
 pub use spans::{LineIndex, NodePos, Pos, SpanIndex};
 
@@ -33,10 +32,6 @@ pub const CONFIG_FILE: &str = "clsm.toml";
 /// The most a fiche may weigh: its front matter is bounded to 1 Mo, its body to
 /// 256 ko ([`body::MAX_BODY_BYTES`]).
 pub const FICHE_LIMIT: u64 = 4 << 20;
-
-/// How deep under `fiches/` files are looked at: fiches sit two levels down, and
-/// one misplaced a few folders further is still found and reported.
-const MAX_FICHES_DEPTH: usize = 6;
 
 /// The most `clsm.toml` may weigh.
 pub const CONFIG_LIMIT: u64 = 4 << 20;
@@ -448,6 +443,7 @@ fn case_collisions(files: &[FicheFile]) -> Vec<Diagnostic> {
 
 /// Lists the fiches under `fiches/`, warning about anything else found there.
 fn walk_fiches(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<FicheFile>> {
+    misplaced_folders(root, diagnostics);
     let fiches = root.join("fiches");
     let mut files = Vec::new();
     match real_dir(&fiches) {
@@ -459,17 +455,15 @@ fn walk_fiches(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<Fic
         }
     }
     let folders: Vec<&str> = Kind::ALL.iter().map(|k| k.folder()).collect();
-    let mut walker = WalkDir::new(&fiches)
-        .follow_links(false)
-        .follow_root_links(false)
-        .sort_by_file_name()
-        .min_depth(1)
-        .max_depth(MAX_FICHES_DEPTH)
-        .into_iter();
+    let mut walker =
+        WalkDir::new(&fiches).follow_links(false).follow_root_links(false).sort_by_file_name().min_depth(1).into_iter();
     while let Some(entry) = walker.next() {
         let entry = entry.with_context(|| format!("impossible de parcourir `{}`", fiches.display()))?;
         let name = entry.file_name().to_string_lossy().to_string();
-        if name.starts_with('.') {
+        // Hidden files, editors' backups (`fiche.md~`), Word's lock files (`~$fiche.md`)
+        // and README files, which describe their folder, are not fiches and need no word.
+        let aside = name.starts_with('.') || name.starts_with("~$") || name.ends_with('~');
+        if aside || (is_readme(&name) && !entry.file_type().is_dir()) {
             if entry.file_type().is_dir() {
                 walker.skip_current_dir();
             }
@@ -492,8 +486,11 @@ fn walk_fiches(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<Fic
         } else if entry.depth() == 1 && entry.file_type().is_dir() {
             if Kind::from_folder(&name).is_none() {
                 walker.skip_current_dir();
-                // `fiches/action/`: meant for fiches, whose every one would vanish.
-                match suggest::nearest(&name, folders.iter().copied()) {
+                // `fiches/action/`: meant for fiches, whose every one would vanish. A
+                // name that only contains a kind's (`actions-2023`) is an archive.
+                let lower = name.to_lowercase();
+                let near = folders.iter().copied().find(|f| strsim::damerau_levenshtein(&lower, f) <= 2);
+                match near {
                     Some(folder) => diagnostics.push(ignored(
                         format!("dossier `{rel}/` mal nommé : ses fiches ne sont pas lues"),
                         format!("renommez le dossier `fiches/{folder}/`"),
@@ -508,7 +505,15 @@ fn walk_fiches(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<Fic
         {
             files.push(FicheFile { kind: kind.unwrap_or(Kind::Action), rel, id: stem.to_string() });
         } else if entry.file_type().is_dir() {
-            // A sub-folder of a kind's folder: each file in it is reported below.
+            walker.skip_current_dir();
+            let under = rel.split('/').nth(1).unwrap_or("actions");
+            let d = stray(
+                format!("dossier `{rel}/` : ses fichiers ne sont pas lus"),
+                format!(
+                    "les fiches se rangent directement dans `fiches/{under}/` ; rien à faire s'il s'agit d'archives"
+                ),
+            );
+            diagnostics.push(d);
         } else if let Some(stem) = looks_like_fiche(entry.path(), &name) {
             let fixed = format!("{}.md", slugify(stem));
             // The kind's folder it sits under, however deep.
@@ -524,15 +529,34 @@ fn walk_fiches(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<Fic
             diagnostics.push(ignored(format!("fiche ignorée : `{rel}` n'est pas lue"), help));
         } else {
             let stem = name.rsplit_once('.').map_or(name.as_str(), |(s, _)| s);
-            let help = if is_readme(&name) {
-                "rien à faire s'il présente le dossier : il n'est simplement pas lu".to_string()
-            } else {
-                format!("une fiche est un fichier `.md` : renommez-le `{}.md` s'il en est une", slugify(stem))
-            };
+            let help = format!("une fiche est un fichier `.md` : renommez-le `{}.md` s'il en est une", slugify(stem));
             diagnostics.push(stray(format!("fichier ignoré : `{rel}` n'est pas une fiche"), help));
         }
     }
     Ok(files)
+}
+
+/// Folders at the root of the repository that were meant to hold fiches: `Fiches/`
+/// (its case differs on Linux, where CI runs), or a kind's folder outside `fiches/`.
+fn misplaced_folders(root: &Path, diagnostics: &mut Vec<Diagnostic>) {
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    for name in names {
+        let help = if name != "fiches" && name.eq_ignore_ascii_case("fiches") {
+            "renommez le dossier `fiches/`, en minuscules : clsm ne lit que lui".to_string()
+        } else if let Some(kind) = Kind::from_folder(&name) {
+            format!("déplacez le dossier dans `fiches/` : `fiches/{}/`", kind.folder())
+        } else {
+            continue;
+        };
+        let message = format!("dossier `{name}/` : ses fiches ne sont pas lues");
+        diagnostics.push(Diagnostic::new(Code::FicheIgnoree, name, At::File, message).help(help));
+    }
 }
 
 /// The stem of a file that was meant to be a fiche but would not be read: a
@@ -559,6 +583,10 @@ fn looks_like_fiche<'n>(path: &Path, name: &'n str) -> Option<&'n str> {
     }
     let head = read_head(path, 8).unwrap_or_default();
     let starts_like_fiche = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head).starts_with(b"---");
+    if starts_like_fiche && !markdown {
+        // `x.docx` that starts with `---`: the fiche is `x`, whatever the extension.
+        stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+    }
     (markdown || starts_like_fiche).then_some(stem)
 }
 
@@ -674,6 +702,15 @@ fn parse_fiche(fiche: &FicheFile, bytes: &[u8]) -> FileResult {
     // Every fiche is indexed: the numbers as written are needed to read it right,
     // and the positions to report on it.
     let spans = source.spans();
+    for (pos, kept) in &spans.cut {
+        let at = At::Pos { line: pos.line, column: pos.column, width: pos.width };
+        let message = format!("`#` commence un commentaire : YAML ne garde que `{kept}`");
+        let help = format!(
+            "écrivez le texte entre guillemets : `{}`",
+            quoted_value(source.line(pos.line).unwrap_or_default())
+        );
+        diagnostics.push(Diagnostic::new(Code::YamlSyntaxe, fiche.rel.clone(), at, message).help(help));
+    }
     let mut cx = Cx::new(&fiche.rel).with_raw(&spans.raw);
     let record = match fiche.kind {
         Kind::Action => read_as(&value, &mut cx).map(|r| AnyRecord::Action(Box::new(r), body)),
@@ -700,11 +737,15 @@ fn decode_diagnostic(file: &str, e: text::DecodeError) -> Diagnostic {
 fn yaml_diagnostic(file: &str, source: &Source, first_line: usize, e: &serde_yaml::Error) -> Diagnostic {
     let full = e.to_string();
     let raw = full.split(" at line ").next().unwrap_or(&full).trim().to_string();
-    if raw.starts_with("duplicate entry")
+    if raw.contains("duplicate entry")
         && let Some((path, pos)) = source.spans().duplicates.first()
     {
         let at = At::Pos { line: pos.line, column: pos.column, width: pos.width };
-        let message = format!("la clé `{path}` est écrite deux fois");
+        let key = match path.0.last() {
+            Some(crate::diag::Seg::Key(k)) => k.clone(),
+            _ => path.to_string(),
+        };
+        let message = format!("la clé `{key}` est écrite deux fois");
         return Diagnostic::new(Code::CleDupliquee, file, at, message)
             .help("gardez une seule ligne pour cette clé (la seconde effacerait la première)");
     }
@@ -778,7 +819,10 @@ fn translate_yaml_error(raw: &str, line: &str) -> (String, String) {
             "YAML n'accepte que des espaces pour indenter : remplacez les tabulations par deux espaces",
         )
     } else if raw.contains("mapping values are not allowed") {
-        ("deux-points inattendu", "un texte qui contient `: ` doit être entre guillemets : `titre: \"Axe 2 : …\"`")
+        return (
+            "deux-points inattendu".into(),
+            format!("un texte qui contient `: ` s'écrit entre guillemets : `{}`", quoted_value(line)),
+        );
     } else if raw.contains("did not find expected key") || raw.contains("did not find expected '-' indicator") {
         ("indentation incohérente", "alignez les clés d'un même niveau sur la même colonne, avec des espaces")
     } else if raw.contains("did not find expected ',' or ']'") {
@@ -791,14 +835,19 @@ fn translate_yaml_error(raw: &str, line: &str) -> (String, String) {
         ("document trop imbriqué ou trop d'alias YAML", "écrivez les valeurs directement, sans ancres `&` ni alias `*`")
     } else if raw.contains("unknown anchor") || raw.contains("undefined alias") {
         ("alias YAML vers une ancre inconnue", "écrivez la valeur directement au lieu de `*nom`")
+    } else if raw.contains("while scanning a tag") {
+        let help = format!("un texte qui commence par `!` s'écrit entre guillemets : `{}`", quoted_value(line));
+        return ("`!` en début de valeur : YAML y voit une étiquette".into(), help);
     } else if raw.contains("alphabetic or numeric character") {
         // `titre: *Bien-être*`: Markdown emphasis, which YAML reads as an alias.
         let help = format!("un texte qui commence par `*` ou `&` s'écrit entre guillemets : `{}`", quoted_value(line));
         return ("`*` ou `&` en début de valeur : YAML y voit un alias".into(), help);
     } else if raw.contains("cannot start any token") {
         let first = line.split_once(':').map_or("", |(_, v)| v).trim_start().chars().next().unwrap_or('@');
-        let help = format!("un texte qui commence par `{first}` s'écrit entre guillemets : `{}`", quoted_value(line));
-        return (format!("`{first}` ne peut pas commencer une valeur YAML"), help);
+        // A backquote cannot be shown between backquotes.
+        let named = if first == '`' { "l'accent grave".to_string() } else { format!("`{first}`") };
+        let help = format!("un texte qui commence par {named} s'écrit entre guillemets : `{}`", quoted_value(line));
+        return (format!("{named} ne peut pas commencer une valeur YAML"), help);
     } else if raw.contains("unknown escape character") {
         (
             "barre oblique inverse `\\` dans un texte entre guillemets doubles",

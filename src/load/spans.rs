@@ -36,6 +36,9 @@ pub struct SpanIndex {
     /// The text of the unquoted values that YAML may read as numbers, as written:
     /// `180.000` and `0x10` are numbers to YAML, but not what a person meant.
     pub raw: RawScalars,
+    /// Unquoted texts that a `#` cut short (`titre: Action #3 jeunes` is `Action`
+    /// to YAML, the rest a comment): the position of the value and what YAML keeps.
+    pub cut: Vec<(Pos, String)>,
 }
 
 impl SpanIndex {
@@ -74,6 +77,7 @@ pub fn index_yaml(yaml: &str, first_line: usize) -> SpanIndex {
             text.lines().next().map_or(1, |l| l.chars().count())
         }
     };
+    let lines: Vec<&str> = yaml.lines().collect();
     let mut parser = Parser::new_from_str(yaml);
     while let Some(Ok((event, span))) = parser.next_event() {
         match event {
@@ -86,6 +90,18 @@ pub fn index_yaml(yaml: &str, first_line: usize) -> SpanIndex {
                     }
                     *key = Some((text.into_owned(), pos));
                 } else {
+                    if style == ScalarStyle::Plain
+                        && span.start.line() == span.end.line()
+                        && let Some(rest) = lines.get(span.end.line().wrapping_sub(1)).map(|l| after(l, span.end.col()))
+                        && let Some(comment) = rest.strip_prefix(|c: char| c == ' ' || c == '\t').map(str::trim_start)
+                        && comment.starts_with('#')
+                        && (comment[1..].starts_with(|c: char| c.is_ascii_digit())
+                            || (comment[1..].starts_with(char::is_alphabetic) && text.contains(' ')))
+                    {
+                        // `Action #3`, `Mme X #coordination`: a number or a hashtag in
+                        // prose, not a comment (`statut: piste #à revoir` may be one).
+                        index.cut.push((pos, text.to_string()));
+                    }
                     if style == ScalarStyle::Plain
                         && text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
                         && let Some(path) = child_path(&stack).or_else(|| stack.is_empty().then(YamlPath::default))
@@ -119,6 +135,11 @@ pub fn index_yaml(yaml: &str, first_line: usize) -> SpanIndex {
         }
     }
     index
+}
+
+/// What follows column `col` (in characters) of `line`.
+fn after(line: &str, col: usize) -> &str {
+    line.char_indices().nth(col).map_or("", |(i, _)| &line[i..])
 }
 
 /// The path of the node about to be placed in the innermost container.

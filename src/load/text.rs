@@ -71,35 +71,47 @@ pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
     Ok(if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() })
 }
 
-/// The name of a character that has no place in a front matter: controls, which
-/// YAML refuses or takes for line breaks, and invisible marks pasted from Word or
-/// the web, which turn `titre` into another key.
-fn stray_name(c: char) -> Option<&'static str> {
+/// The name of a character that has no place in a front matter, and whether it is
+/// refused anywhere (controls, which YAML refuses or takes for line breaks) or only in
+/// a key (invisible marks pasted from Word or the web, which turn `titre` into another
+/// key; inside a value they change nothing that shows).
+fn stray_name(c: char) -> Option<(&'static str, bool)> {
     Some(match c {
         '\t' | '\n' => return None,
-        '\u{feff}' => "marque d'ordre des octets, BOM",
-        '\u{200b}' => "espace sans largeur",
-        '\u{2060}' => "gluon de mots",
-        '\u{2028}' => "séparateur de ligne",
-        '\u{2029}' => "séparateur de paragraphe",
-        '\u{85}' => "passage à la ligne (NEL)",
-        c if c.is_control() => "caractère de contrôle",
+        '\u{2028}' => ("séparateur de ligne", true),
+        '\u{2029}' => ("séparateur de paragraphe", true),
+        '\u{85}' => ("passage à la ligne (NEL)", true),
+        c if c.is_control() => ("caractère de contrôle", true),
+        '\u{feff}' => ("marque d'ordre des octets, BOM", false),
+        '\u{200b}' => ("espace sans largeur", false),
+        '\u{2060}' => ("gluon de mots", false),
+        c if crate::model::yaml::is_invisible(c) => ("caractère invisible", false),
         _ => return None,
     })
 }
 
-/// The first character of `yaml` that [`stray_name`] refuses, with its line (1-based
-/// in `yaml`) and column.
+/// The first character of `yaml` that [`stray_name`] refuses where it is, with its
+/// line (1-based in `yaml`) and column.
 pub fn stray_character(yaml: &str) -> Option<DecodeError> {
-    let (n, line) = yaml.lines().enumerate().find(|(_, l)| l.chars().any(|c| stray_name(c).is_some()))?;
-    let (column, c) = line.chars().enumerate().find(|(_, c)| stray_name(*c).is_some())?;
-    let name = stray_name(c)?;
-    Some(DecodeError {
-        line: n + 1,
-        column: column + 1,
-        message: format!("caractère invisible U+{:04X} ({name}) dans les clés de la fiche", c as u32),
-        help: "supprimez-le (il vient souvent d'un copier-coller) : placez le curseur juste après et effacez".into(),
-    })
+    for (n, line) in yaml.lines().enumerate() {
+        // The key is what comes before the first `: ` (or the whole line).
+        let key_end = line.find(": ").or_else(|| line.strip_suffix(':').map(str::len)).unwrap_or(line.len());
+        let found = line.char_indices().find_map(|(i, c)| {
+            let (name, anywhere) = stray_name(c)?;
+            (anywhere || i < key_end).then_some((i, c, name, anywhere))
+        });
+        if let Some((i, c, name, anywhere)) = found {
+            let place = if anywhere { "dans le bloc de clés" } else { "dans le nom d'une clé" };
+            return Some(DecodeError {
+                line: n + 1,
+                column: line[..i].chars().count() + 1,
+                message: format!("caractère invisible U+{:04X} ({name}) {place}", c as u32),
+                help: "supprimez-le (il vient souvent d'un copier-coller) : placez le curseur juste après et effacez"
+                    .into(),
+            });
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -124,6 +136,9 @@ mod tests {
         let e = stray_character("titre: a\u{1b}b\n").unwrap();
         assert_eq!((e.line, e.column), (1, 9));
         assert!(stray_character("titre: \"a\tb\" 👩\u{200d}⚕️\n").is_none());
+        // In a value, an invisible mark changes nothing that shows.
+        assert!(stray_character("titre: Santé\u{200b}mentale\n").is_none());
+        assert!(stray_character("titre: a\u{2028}b\n").is_some());
     }
 
     #[test]

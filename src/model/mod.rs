@@ -96,6 +96,10 @@ pub mod bounds {
     /// A percentage.
     pub const PERCENT: RangeInclusive<f64> = 0.0..=100.0;
 
+    /// The years a date may have: a contract's documents never reach further, and
+    /// `0202` or `2205` are typing slips.
+    pub const YEARS: RangeInclusive<i32> = 1900..=2200;
+
     /// The lists that name each thing once: `(record, key)`.
     pub const DISTINCT: &[(&str, &str)] = &[
         ("Action", "partenaires"),

@@ -127,8 +127,10 @@ pub fn read_amount(text: &str) -> Reading {
         [(i, _)] => {
             let decimal = amount(&format!("{}.{}", &digits[..*i], &digits[i + 1..]));
             let thousands = amount(&digits.replace(['.', ','], ""));
-            // Three digits after the mark cannot be cents, but may be thousands.
-            match (decimal, thousands, digits.len() - i - 1 == 3) {
+            // Three digits after the mark cannot be cents, but may be thousands when one
+            // to three digits come before it (`180.000`, not `1500.505`).
+            let grouped = digits.len() - i - 1 == 3 && (1..=3).contains(i) && !digits.starts_with('0');
+            match (decimal, thousands, grouped) {
                 (Some(decimal), Some(thousands), true) => Some(Reading::Ambiguous { decimal, thousands }),
                 (None, Some(thousands), true) => Some(Reading::One(thousands)),
                 (decimal, _, _) => decimal.map(Reading::One),
@@ -136,7 +138,8 @@ pub fn read_amount(text: &str) -> Reading {
         }
         [.., (last, mark)] => {
             let others = &marks[..marks.len() - 1];
-            let grouped = digits.len() - last - 1 == 3 && others.iter().all(|(_, c)| c == mark);
+            let groups_of_three = marks.windows(2).all(|w| w[1].0 - w[0].0 == 4) && (1..=3).contains(&marks[0].0);
+            let grouped = digits.len() - last - 1 == 3 && others.iter().all(|(_, c)| c == mark) && groups_of_three;
             if grouped {
                 // `12.345.678`: every mark groups thousands.
                 amount(&digits.replace(*mark, "")).map(Reading::One)
@@ -220,5 +223,8 @@ mod tests {
         // Three decimals that are not cents leave only the thousands reading.
         assert_eq!(one("1.234"), "1234");
         assert_eq!(one("180.0000"), "180");
+        // Four digits before the mark: no thousands group, and no cents either.
+        assert_eq!(read_amount("1500.505"), Reading::Unknown);
+        assert_eq!(read_amount("12.34.567"), Reading::Unknown);
     }
 }

@@ -153,6 +153,21 @@ impl<'a> Cx<'a> {
                 self.error(Code::TypeInvalide, format!("clé {} invalide", describe(key)), None);
                 continue;
             };
+            if let Value::Tagged(tagged) = val {
+                // `pilote: !important`: YAML reads a tag, and the text is lost.
+                let tag = tagged.tag.to_string();
+                let text = match &tagged.value {
+                    Value::String(rest) => format!("{tag} {rest}"),
+                    _ => tag.clone(),
+                };
+                let message = format!("`{tag}` en début de valeur : YAML y lit une étiquette, et le texte est perdu");
+                let help = format!(
+                    "écrivez le texte entre guillemets : `{key}: {}`",
+                    serde_json::to_string(&text).unwrap_or_default()
+                );
+                self.within(Step::Key(key), |cx| cx.error(Code::TypeInvalide, message, Some(help)));
+                continue;
+            }
             if !keys.contains(&key) {
                 let help = suggest::nearest(key, keys.iter().copied())
                     .map(|s| format!("vouliez-vous dire `{s}` ?"))
@@ -216,9 +231,11 @@ fn is_blank(value: &Value) -> bool {
     matches!(value, Value::String(s) if s.chars().all(|c| c.is_whitespace() || is_invisible(c)))
 }
 
-/// Characters that take no room on the screen: a title made of them looks empty.
+/// Characters that take no room on the screen: a title made of them looks empty,
+/// a key holding one is another key. The joiners of emoji sequences (U+200C, U+200D)
+/// are not among them.
 pub fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}' | '\u{180e}')
+    matches!(c, '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}' | '\u{180e}')
 }
 
 /// The known key a text starts with, glued to its value (`poste:Salle`).
@@ -242,8 +259,9 @@ fn period_in(value: &Value) -> Option<(String, String)> {
 }
 
 /// The text inside typographic quotes, when a whole value that is not prose is
-/// wrapped in them (`“2.2”`, `« piste »`): YAML keeps them as part of the text.
-fn curly_quoted(text: &str) -> Option<&str> {
+/// wrapped in them (`“2.2”`, `« piste »`): YAML keeps them as part of the text. The
+/// rules that read ids, words and numbers ask; prose keeps its quotes.
+pub fn curly_quoted(text: &str) -> Option<&str> {
     let text = text.trim();
     let pairs = [('“', '”'), ('”', '”'), ('„', '“'), ('«', '»'), ('‘', '’'), ('’', '’')];
     let inner = pairs.iter().find_map(|(open, close)| text.strip_prefix(*open)?.strip_suffix(*close))?;
@@ -309,17 +327,7 @@ fn decimal(value: f64) -> String {
 impl FromYaml for String {
     fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         match value {
-            Value::String(s) => {
-                if let Some(inner) = curly_quoted(s) {
-                    let message =
-                        format!("guillemets typographiques autour de `{inner}` : ils feraient partie du texte");
-                    let help =
-                        format!("YAML ne reconnaît que les guillemets droits : écrivez `{}: \"{inner}\"`", cx.key());
-                    cx.error(Code::TypeInvalide, message, Some(help));
-                    return None;
-                }
-                Some(s.clone())
-            }
+            Value::String(s) => Some(s.clone()),
             // `numero: 2.2` or `numero: 015`: the text as written, when it is known.
             Value::Number(_) if cx.raw().is_some() => cx.raw().map(str::to_string),
             // `axe: 2` is what anyone would write: integers are exact.
@@ -376,6 +384,24 @@ impl FromYaml for f64 {
                 cx.type_error(value, "un nombre", Some("écrivez un nombre, par exemple `42` ou `12.5`".into()))
             }
             Value::Number(_) if cx.odd_number(Code::TypeInvalide, value) => None,
+            // `valeur: 1.500` is 1.5 to YAML and fifteen hundred to a French reader.
+            // Coordinates have three decimals as a matter of course.
+            Value::Number(_)
+                if !matches!(cx.key(), "lat" | "lon")
+                    && cx.raw().is_some_and(|r| matches!(read_amount(r), Reading::Ambiguous { .. })) =>
+            {
+                let raw = cx.raw().unwrap_or_default();
+                let whole = raw.replace('.', "");
+                // The decimal reading written so that it no longer looks like thousands.
+                let trimmed = raw.trim_end_matches('0').trim_end_matches('.');
+                let decimal = if trimmed.len() < raw.len() { trimmed.to_string() } else { format!("{raw}0") };
+                let message = format!("nombre ambigu `{raw}` : des milliers ou des décimales ?");
+                let help = format!(
+                    "écrivez `{whole}` pour des milliers, ou `{decimal}` pour des décimales : en YAML le point marque les décimales, jamais les milliers"
+                );
+                cx.error(Code::TypeInvalide, message, Some(help));
+                None
+            }
             Value::Number(n) => n.as_f64(),
             Value::String(s) => {
                 let help = match leading_number(s) {
@@ -433,6 +459,12 @@ impl FromYaml for PartialDate {
             }
         };
         match parsed {
+            Ok(date) if !crate::model::bounds::YEARS.contains(&date.year) => {
+                let (first, last) = (crate::model::bounds::YEARS.start(), crate::model::bounds::YEARS.end());
+                let message = format!("année invraisemblable dans la date `{date}`");
+                cx.error(Code::DateInvalide, message, Some(format!("vérifiez l'année : entre {first} et {last}")));
+                None
+            }
             Ok(date) => Some(date),
             Err(e) => {
                 cx.error(Code::DateInvalide, e.message, Some(e.help));
