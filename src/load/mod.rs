@@ -686,7 +686,7 @@ fn parse_fiche(fiche: &FicheFile, bytes: &[u8]) -> FileResult {
         diagnostics.push(d.help("une fiche n'a besoin que de quelques niveaux : vérifiez les `[` et `{`"));
         return unreadable(source, diagnostics);
     }
-    let value = match serde_yaml::from_str::<Value>(&source.text[yaml_range]) {
+    let value = match serde_yaml::from_str::<Value>(&source.text[yaml_range.clone()]) {
         Ok(Value::Null) => Value::Mapping(Default::default()),
         // `titre:Écoute` alone reads as one text, not as a key.
         Ok(Value::String(_)) if let Some(d) = missing_space(&fiche.rel, &source, first_line) => {
@@ -699,10 +699,9 @@ fn parse_fiche(fiche: &FicheFile, bytes: &[u8]) -> FileResult {
             return unreadable(source, diagnostics);
         }
     };
-    // Every fiche is indexed: the numbers as written are needed to read it right,
-    // and the positions to report on it.
-    let spans = source.spans();
-    for (pos, kept) in &spans.cut {
+    // The numbers as written are needed to read the fiche right.
+    let written = spans::written(&source.text[yaml_range.clone()], first_line);
+    for (pos, kept) in &written.cut {
         let at = At::Pos { line: pos.line, column: pos.column, width: pos.width };
         let message = format!("`#` commence un commentaire : YAML ne garde que `{kept}`");
         let help = format!(
@@ -711,7 +710,7 @@ fn parse_fiche(fiche: &FicheFile, bytes: &[u8]) -> FileResult {
         );
         diagnostics.push(Diagnostic::new(Code::YamlSyntaxe, fiche.rel.clone(), at, message).help(help));
     }
-    let mut cx = Cx::new(&fiche.rel).with_raw(&spans.raw);
+    let mut cx = Cx::new(&fiche.rel).with_raw(&written.raw);
     let record = match fiche.kind {
         Kind::Action => read_as(&value, &mut cx).map(|r| AnyRecord::Action(Box::new(r), body)),
         Kind::Partenaire => read_as(&value, &mut cx).map(|r| AnyRecord::Partenaire(Box::new(r), body)),

@@ -2,7 +2,9 @@
 //!
 //! serde_yaml gives values without positions. When a file has something to report,
 //! its front matter is read a second time as a stream of YAML events (saphyr-parser),
-//! and every key and value is recorded under its path. Valid files never pay for it.
+//! and every key and value is recorded under its path. Valid files never pay for it;
+//! they pay only for [`written`], and only when they hold a number written otherwise
+//! than as a plain integer, or a `#`.
 //! `clsm.toml` gets the same index from the spans of the TOML parser.
 
 use std::collections::HashMap;
@@ -33,12 +35,6 @@ pub struct SpanIndex {
     nodes: HashMap<YamlPath, NodePos>,
     /// `(path of the repeated key, position of its second occurrence)`.
     pub duplicates: Vec<(YamlPath, Pos)>,
-    /// The text of the unquoted values that YAML may read as numbers, as written:
-    /// `180.000` and `0x10` are numbers to YAML, but not what a person meant.
-    pub raw: RawScalars,
-    /// Unquoted texts that a `#` cut short (`titre: Action #3 jeunes` is `Action`
-    /// to YAML, the rest a comment): the position of the value and what YAML keeps.
-    pub cut: Vec<(Pos, String)>,
 }
 
 impl SpanIndex {
@@ -77,11 +73,10 @@ pub fn index_yaml(yaml: &str, first_line: usize) -> SpanIndex {
             text.lines().next().map_or(1, |l| l.chars().count())
         }
     };
-    let lines: Vec<&str> = yaml.lines().collect();
     let mut parser = Parser::new_from_str(yaml);
     while let Some(Ok((event, span))) = parser.next_event() {
         match event {
-            Event::Scalar(text, style, ..) => {
+            Event::Scalar(text, ..) => {
                 let pos = to_pos(&span, scalar_width(&span, &text));
                 if let Some(Frame::Map { key: key @ None, path }) = stack.last_mut() {
                     let key_path = path.with_key(&text);
@@ -90,24 +85,6 @@ pub fn index_yaml(yaml: &str, first_line: usize) -> SpanIndex {
                     }
                     *key = Some((text.into_owned(), pos));
                 } else {
-                    if style == ScalarStyle::Plain
-                        && span.start.line() == span.end.line()
-                        && let Some(rest) = lines.get(span.end.line().wrapping_sub(1)).map(|l| after(l, span.end.col()))
-                        && let Some(comment) = rest.strip_prefix(|c: char| c == ' ' || c == '\t').map(str::trim_start)
-                        && comment.starts_with('#')
-                        && (comment[1..].starts_with(|c: char| c.is_ascii_digit())
-                            || (comment[1..].starts_with(char::is_alphabetic) && text.contains(' ')))
-                    {
-                        // `Action #3`, `Mme X #coordination`: a number or a hashtag in
-                        // prose, not a comment (`statut: piste #à revoir` may be one).
-                        index.cut.push((pos, text.to_string()));
-                    }
-                    if style == ScalarStyle::Plain
-                        && text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
-                        && let Some(path) = child_path(&stack).or_else(|| stack.is_empty().then(YamlPath::default))
-                    {
-                        index.raw.insert(path, text.to_string());
-                    }
                     place(&mut stack, &mut index, pos);
                 }
             }
@@ -135,6 +112,116 @@ pub fn index_yaml(yaml: &str, first_line: usize) -> SpanIndex {
         }
     }
     index
+}
+
+/// How some values of a front matter are written, where YAML reads them otherwise
+/// than a person would.
+#[derive(Debug, Default)]
+pub struct Written {
+    /// The text of the unquoted values that YAML reads as numbers, as written:
+    /// `180.000` and `0x10` are numbers to YAML, but not what a person meant.
+    pub raw: RawScalars,
+    /// Unquoted texts that a `#` cut short (`titre: Action #3 jeunes` is `Action`
+    /// to YAML, the rest a comment): the position of the value and what YAML keeps.
+    pub cut: Vec<(Pos, String)>,
+}
+
+/// Whether `yaml` may hold a value that [`written`] looks for: a number whose text is
+/// not a plain integer (a `.` between digits, an exponent, `0x`, a `+`), or a `#`.
+/// Most fiches hold neither, and skip the second reading.
+fn may_be_written_otherwise(yaml: &str) -> bool {
+    let b = yaml.as_bytes();
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    (0..b.len()).any(|i| match b[i] {
+        b'#' => true,
+        b'.' => i > 0 && digit(i - 1) && digit(i + 1),
+        b'e' | b'E' => i > 0 && digit(i - 1) && (digit(i + 1) || matches!(b.get(i + 1), Some(b'+' | b'-'))),
+        b'0' => matches!(b.get(i + 1), Some(b'x' | b'X' | b'o' | b'O' | b'b' | b'B')),
+        b'+' => digit(i + 1),
+        _ => false,
+    })
+}
+
+/// A container being read by [`written`]: a mapping and its current key, or a
+/// sequence and its current index. Keys stay borrowed from the text when they can.
+enum Open<'a> {
+    Map(Option<std::borrow::Cow<'a, str>>),
+    Seq(usize),
+}
+
+/// Reads how the values of a YAML text are written (see [`Written`]), the text's
+/// first line being line `first_line` of its file. A path is only made for what is
+/// recorded, so that the fiches of a large repository pay little for it.
+pub fn written(yaml: &str, first_line: usize) -> Written {
+    let mut out = Written::default();
+    if !may_be_written_otherwise(yaml) {
+        return out;
+    }
+    let lines: Vec<&str> = yaml.lines().collect();
+    let mut stack: Vec<Open> = Vec::new();
+    let advance = |stack: &mut Vec<Open>| match stack.last_mut() {
+        Some(Open::Map(key)) => *key = None,
+        Some(Open::Seq(n)) => *n += 1,
+        None => {}
+    };
+    let mut parser = Parser::new_from_str(yaml);
+    while let Some(Ok((event, span))) = parser.next_event() {
+        match event {
+            Event::Scalar(text, style, ..) => {
+                if let Some(Open::Map(key @ None)) = stack.last_mut() {
+                    *key = Some(text);
+                    continue;
+                }
+                if style == ScalarStyle::Plain {
+                    let width =
+                        if span.end.line() == span.start.line() { span.end.col() - span.start.col() } else { 1 };
+                    let pos = Pos {
+                        line: span.start.line() + first_line - 1,
+                        column: span.start.col() + 1,
+                        width: width.max(1),
+                    };
+                    if span.start.line() == span.end.line()
+                        && let Some(rest) = lines.get(span.end.line().wrapping_sub(1)).map(|l| after(l, span.end.col()))
+                        && let Some(comment) = rest.strip_prefix([' ', '\t']).map(str::trim_start)
+                        && let Some(tail) = comment.strip_prefix('#')
+                        && (tail.starts_with(|c: char| c.is_ascii_digit())
+                            || (tail.starts_with(char::is_alphabetic) && text.contains(' ')))
+                    {
+                        // `Action #3`, `Mme X #coordination`: a number or a hashtag in
+                        // prose, not a comment (`statut: piste #à revoir` may be one).
+                        out.cut.push((pos, text.to_string()));
+                    }
+                    if text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.')) {
+                        out.raw.insert(path_of(&stack), text.to_string());
+                    }
+                }
+                advance(&mut stack);
+            }
+            Event::Alias(_) => advance(&mut stack),
+            Event::MappingStart(..) => stack.push(Open::Map(None)),
+            Event::SequenceStart(..) => stack.push(Open::Seq(0)),
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+                advance(&mut stack);
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The path of the value about to be read.
+fn path_of(stack: &[Open]) -> YamlPath {
+    YamlPath(
+        stack
+            .iter()
+            .filter_map(|open| match open {
+                Open::Map(Some(key)) => Some(crate::diag::Seg::Key(key.to_string())),
+                Open::Map(None) => None,
+                Open::Seq(n) => Some(crate::diag::Seg::Index(*n)),
+            })
+            .collect(),
+    )
 }
 
 /// What follows column `col` (in characters) of `line`.
@@ -245,6 +332,22 @@ mod tests {
         let montant = idx.get(&path(&[Seg::Key("budget".into()), Seg::Index(0), Seg::Key("montant".into())])).unwrap();
         assert_eq!(montant.value.line, 6);
         assert_eq!(montant.value.column, 14);
+    }
+
+    #[test]
+    fn written_keeps_the_text_of_numbers_that_yaml_reads_otherwise() {
+        let yaml =
+            "numero: 2.20\nbudget:\n  - poste: Salle\n    montant: 180.000\nliste: [1, 0x10]\ntitre: Action #3\n";
+        let w = written(yaml, 2);
+        let at = |p: &[Seg]| w.raw.get(&path(p)).map(String::as_str);
+        assert_eq!(at(&[Seg::Key("numero".into())]), Some("2.20"));
+        let montant = [Seg::Key("budget".into()), Seg::Index(0), Seg::Key("montant".into())];
+        assert_eq!(at(&montant), Some("180.000"));
+        assert_eq!(at(&[Seg::Key("liste".into()), Seg::Index(1)]), Some("0x10"));
+        assert_eq!(w.cut, [(Pos { line: 7, column: 8, width: 6 }, "Action".to_string())]);
+        // Plain integers and dates read as written: no second reading at all.
+        assert!(!may_be_written_otherwise("axe: 1\ndate: 2024-03-18\ntexte: En 2020. Fin\n"));
+        assert!(written("axe: 1\n", 2).raw.is_empty());
     }
 
     #[test]
