@@ -44,8 +44,13 @@ fn prefix(repo: &gix::Repository, data_root: &Path) -> Result<String> {
 
 /// The data repository at `data_root` as it was at `revision` (`HEAD`, `main~2`, a tag…).
 pub fn at_revision(data_root: &Path, revision: &str) -> Result<Snapshot> {
-    let repo =
-        gix::discover(data_root).with_context(|| format!("`{}` n'est pas dans un dépôt git", data_root.display()))?;
+    // gix says why in English: the French sentence is the whole message.
+    let repo = gix::discover(data_root).map_err(|_| {
+        anyhow!(
+            "`{}` n'est pas dans un dépôt git\naide : `clsm diff` compare avec une révision git ; lancez-le dans le dossier cloné",
+            data_root.display()
+        )
+    })?;
     let prefix = prefix(&repo, data_root)?;
     let id = repo.rev_parse_single(revision).map_err(|_| unknown_revision(&repo, revision))?;
     let root = id
@@ -115,11 +120,17 @@ fn unknown_revision(repo: &gix::Repository, revision: &str) -> anyhow::Error {
         .and_then(|c| c.ancestors().all().ok())
         .map(|walk| walk.take(100_000).filter(Result::is_ok).count());
     let help = if revision.contains(['~', '^']) {
-        match depth {
+        let shallow = if repo.is_shallow().unwrap_or(false) {
+            " ; ce clone est partiel : en CI, récupérez tout l'historique (`fetch-depth: 0` avec actions/checkout)"
+        } else {
+            ""
+        };
+        let depth = match depth {
             Some(1) => "l'historique ne compte qu'un commit : comparez avec `HEAD`".to_string(),
-            Some(n) => format!("l'historique ne compte que {n} commits : le plus ancien est `HEAD~{}`", n - 1),
-            None => "le dépôt n'a encore aucun commit".to_string(),
-        }
+            Some(n) if n > 1 => format!("l'historique ne compte que {n} commits : le plus ancien est `HEAD~{}`", n - 1),
+            _ => "le dépôt n'a encore aucun commit lisible".to_string(),
+        };
+        format!("{depth}{shallow}")
     } else {
         let named = crate::model::yaml::quoted_list(&branches);
         match crate::suggest::did_you_mean(revision, branches.iter().map(String::as_str)) {

@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 pub use render::{Format, Summary, render};
-pub use salvage::{Salvaged, salvage};
+pub use salvage::{Salvaged, Unsalvageable, salvage};
 
 use crate::diag::{At, Diagnostic, Severity, YamlPath};
 use crate::load::Loaded;
@@ -58,6 +58,7 @@ impl<'a> Context<'a> {
         }
         for r in &repo.actions {
             add(Kind::Action, r.data.titre.as_ref(), &r.id);
+            add(Kind::Action, r.data.numero.as_ref(), &r.id);
         }
         for r in &repo.indicateurs {
             add(Kind::Indicateur, r.data.libelle.as_ref(), &r.id);

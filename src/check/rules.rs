@@ -87,22 +87,40 @@ fn reference(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath
         return;
     }
     let key = last_key(&path);
-    let named = match target {
-        Target::Record(kind) => cx.named(kind, id),
-        _ => None,
+    let in_list = matches!(path.0.last(), Some(crate::diag::Seg::Index(_)));
+    let write = |found: &str| {
+        if in_list { format!("écrivez `{found}`") } else { format!("écrivez `{}`", assign(file, &key, found)) }
     };
-    let help = if let (Some(found), Target::Record(kind)) = (named, target) {
-        let what = if kind == Kind::Partenaire { "le nom ou le sigle" } else { "le titre" };
-        let write = if matches!(path.0.last(), Some(crate::diag::Seg::Index(_))) {
-            format!("écrivez `{found}`")
-        } else {
-            format!("écrivez `{key}: {found}`")
+    let fixed = slugify(id);
+    // The name of a record (or an axis's title) where its id belongs.
+    let named = match target {
+        Target::Record(kind) => cx.named(kind, id).map(|found| (found, kind.of_the())),
+        Target::Axe => cx
+            .repo
+            .config
+            .axes
+            .iter()
+            .flatten()
+            .find(|a| a.titre.as_deref().map(slugify).as_deref() == Some(fixed.as_str()))
+            .and_then(|a| a.id.as_deref())
+            .map(|found| (found, "de l'axe")),
+        Target::Thematique => None,
+    };
+    // Only valid ids are worth suggesting: an invalid one is an error of its own.
+    let valid: Vec<&str> = known.iter().copied().filter(|k| is_id(k)).collect();
+    let help = if fixed != id && exists(&fixed) {
+        // `Ch-Jury`, `ch-jury `: the id, in another case or with a stray space.
+        format!("l'identifiant s'écrit `{fixed}`, en minuscules et sans espace : {}", write(&fixed))
+    } else if let Some((found, of_the)) = named {
+        let what = match target {
+            Target::Record(Kind::Partenaire) => "le nom ou le sigle",
+            Target::Record(Kind::Action) => "le titre ou le numéro",
+            _ => "le titre",
         };
-        format!("`{id}` est {what} {} `{found}` : {write}, son identifiant", kind.of_the())
-    } else if let Some(near) = suggest::did_you_mean(id, known.iter().copied()) {
+        format!("`{id}` est {what} {of_the} `{found}` : {}, son identifiant", write(found))
+    } else if let Some(near) = suggest::did_you_mean(id, valid.iter().copied()) {
         near
     } else if !is_id(id) {
-        let fixed = slugify(id);
         let fixed = if fixed.is_empty() { "identifiant".to_string() } else { fixed };
         format!(
             "un identifiant s'écrit en minuscules, sans espace ni accent, par exemple `{fixed}` ; {}",
@@ -200,15 +218,24 @@ fn word(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath, voc
         return;
     }
     let allowed = cx.vocab.words(vocab);
+    let key = last_key(&path);
+    // `%` for `pourcentage`, `Mise en œuvre` for `mise_en_oeuvre`: the word is certain.
+    let alias = match (vocab.name, word.trim()) {
+        ("unite", "%") => Some("pourcentage".to_string()),
+        ("unite", "€" | "eur" | "EUR" | "euro") => Some("euros".to_string()),
+        _ => Some(slugify(word).replace(['-', '.'], "_")).filter(|w| allowed.contains(w)),
+    };
     let mut help = format!("valeurs possibles : {}", quoted_list(&allowed));
-    if let Some(s) = suggest::nearest(word, allowed.iter().map(String::as_str)) {
+    if let Some(alias) = alias {
+        let write = match path.0.last() {
+            Some(crate::diag::Seg::Index(_)) => alias,
+            _ => assign(file, &key, &alias),
+        };
+        help = format!("écrivez `{write}`");
+    } else if let Some(s) = suggest::nearest(word, allowed.iter().map(String::as_str)) {
         help = format!("vouliez-vous dire `{s}` ? {help}");
     }
-    let key = path.0.iter().rev().find_map(|s| match s {
-        crate::diag::Seg::Key(k) => Some(k.clone()),
-        _ => None,
-    });
-    let message = format!("valeur inconnue `{word}` pour `{}`", key.unwrap_or_default());
+    let message = format!("valeur inconnue `{word}` pour `{key}`");
     out.push(at(Code::Vocabulaire, file, path, message).help(help));
 }
 
@@ -510,7 +537,8 @@ pub fn indicator_values(cx: &Context, out: &mut Vec<Diagnostic>) {
                 (Some(n), Some(d), stated) => {
                     let computed = ind.ratio(n, d);
                     match stated {
-                        Some(v) if !agrees(v, computed, percent) => {
+                        // A proportion is reported once, as such, above.
+                        Some(v) if !(agrees(v, computed, percent) || proportions && v > 0.0 && v < 1.0) => {
                             let message = format!(
                                 "la valeur {} ne correspond pas à {} / {} = {}",
                                 number(v),

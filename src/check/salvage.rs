@@ -21,16 +21,24 @@ pub struct Salvaged {
     pub omissions: Vec<Omission>,
 }
 
-/// The repository without the fiches that have errors in `diagnostics`, or `None`
-/// when `clsm.toml` itself has one (every document depends on it).
-pub fn salvage(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Option<Salvaged> {
+/// Why nothing could be salvaged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsalvageable {
+    /// `clsm.toml` has an error: every document depends on it.
+    Config,
+    /// What is left still lacks something `check` requires: a bug of clsm's.
+    Internal,
+}
+
+/// The repository without the fiches that have errors in `diagnostics`.
+pub fn salvage(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Result<Salvaged, Unsalvageable> {
     let mut errors: BTreeMap<&str, usize> = BTreeMap::new();
     for d in diagnostics.iter().filter(|d| d.severity == Severity::Error) {
         *errors.entry(d.file.as_str()).or_default() += 1;
     }
     let source = &loaded.repo;
     if source.config_unreadable || errors.contains_key(CONFIG_FILE) {
-        return None;
+        return Err(Unsalvageable::Config);
     }
     let mut omissions = Vec::new();
     let mut omit = |file: &str, kind: Option<Kind>, id: Option<&str>, titre: Option<&String>, cause: Option<String>| {
@@ -38,7 +46,7 @@ pub fn salvage(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Option<Salvaged> 
             fichier: file.to_string(),
             genre: kind,
             id: id.map(Into::into),
-            titre: titre.map(|t| t.as_str().into()),
+            titre: titre.filter(|t| !t.trim().is_empty()).map(|t| t.as_str().into()),
             erreurs: errors.get(file).copied().unwrap_or(0),
             cause,
         });
@@ -104,7 +112,8 @@ pub fn salvage(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Option<Salvaged> 
         let id = file.rsplit('/').next().and_then(|n| n.strip_suffix(".md"));
         omit(file, kind, id, None, None);
     }
-    omissions.sort_by(|a, b| a.fichier.cmp(&b.fichier));
+    // The fiches with errors first, then those set aside because of them.
+    omissions.sort_by(|a, b| (a.cause.is_some(), &a.fichier).cmp(&(b.cause.is_some(), &b.fichier)));
 
     let pruned = raw::Repository {
         config: source.config.clone(),
@@ -115,8 +124,8 @@ pub fn salvage(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Option<Salvaged> 
         unreadable: Vec::new(),
         config_unreadable: false,
     };
-    let repo = checked::Repository::from_loaded(&pruned)?;
-    Some(Salvaged { repo, omissions })
+    let repo = checked::Repository::from_loaded(&pruned).ok_or(Unsalvageable::Internal)?;
+    Ok(Salvaged { repo, omissions })
 }
 
 /// The records whose file is sound, calling `left_out` for each of the others.

@@ -90,13 +90,25 @@ pub fn load_for_report(
     let salvaged = crate::check::salvage(&loaded, &diagnostics);
     let color = color(std::io::stderr().is_terminal());
     eprint!("{}", crate::check::render(Format::Texte, diagnostics, &loaded, Summary::of(&loaded), color));
-    let Some(salvaged) = salvaged else {
-        eprintln!("aucun rapport produit : corrigez d'abord les erreurs de {}", load::CONFIG_FILE);
-        return Ok(None);
+    let salvaged = match salvaged {
+        Ok(salvaged) => salvaged,
+        Err(crate::check::Unsalvageable::Config) => {
+            eprintln!("aucun rapport produit : corrigez d'abord les erreurs de {}", load::CONFIG_FILE);
+            return Ok(None);
+        }
+        Err(crate::check::Unsalvageable::Internal) => anyhow::bail!(
+            "erreur interne : le dépôt sans ses fiches en erreur est incomplet\naide : signalez-le avec le dépôt en cause"
+        ),
     };
-    let n = salvaged.omissions.len();
-    let (fiches, them) = if n > 1 { ("fiches", "elles") } else { ("fiche", "elle") };
-    eprintln!("{n} {fiches} en erreur : le rapport ci-dessous est établi sans {them}");
+    let broken = salvaged.omissions.iter().filter(|o| o.cause.is_none()).count();
+    let aside = salvaged.omissions.len() - broken;
+    let (fiches, them) = if broken > 1 { ("fiches", "elles") } else { ("fiche", "elle") };
+    let also = match aside {
+        0 => String::new(),
+        1 => " et sans 1 action qui en dépend".to_string(),
+        n => format!(" et sans {n} actions qui en dépendent"),
+    };
+    eprintln!("{broken} {fiches} en erreur : le rapport ci-dessous est établi sans {them}{also}");
     Ok(Some((Checked { root, repo: salvaged.repo }, salvaged.omissions, true)))
 }
 

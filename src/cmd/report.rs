@@ -27,7 +27,7 @@ pub fn run(repo: Option<&Path>, args: &ReportArgs) -> Result<Outcome> {
         (_, annee) => Scope { annee: annee.unwrap_or_else(|| Scope::on(date).annee), ..Scope::on(date) },
     };
     let mut report = report::report(&loaded.repo, scope, args.axe.as_deref());
-    report.en_erreur = omissions.iter().map(report::FicheEnErreur::from).collect();
+    report.en_erreur = omissions;
     let (text, marker) = match args.format {
         ReportFormat::Texte => {
             let color = crate::cmd::color(args.out.is_none() && std::io::stdout().is_terminal());

@@ -24,7 +24,7 @@ use crate::files::read::{ReadError, read_head, read_regular, real_dir, special_k
 use crate::model::yaml::{Cx, FromYaml};
 use crate::model::{Config, Kind, Record, Repository, id_problem, is_id, slugify};
 pub use body::{MAX_BODY_DEPTH, options as markdown_options};
-pub use spans::{LineIndex, NodePos, Pos, SpanIndex};
+pub use spans::{LineIndex, NodePos, Pos, SpanIndex, Written, written};
 
 /// The name of the file that makes a folder a data repository.
 pub const CONFIG_FILE: &str = "clsm.toml";
@@ -325,14 +325,19 @@ fn parse_config(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> (Option<Conf
 fn translate_toml_error(raw: &str, line: &str) -> (String, String) {
     let has = |w: &str| raw.contains(w);
     let (message, help): (&str, String) = if has("string values must be quoted") {
+        // Only a whole value can be quoted: `titre = Essai`, not `periode = { … }`.
         let quoted = match line.split_once('=') {
-            Some((k, v)) => format!("{} = {}", k.trim(), serde_json::to_string(v.trim()).unwrap_or_default()),
-            None => "titre = \"…\"".into(),
+            Some((k, v)) if !v.trim_start().starts_with(['{', '[']) => {
+                format!("écrivez `{} = {}`", k.trim(), serde_json::to_string(v.trim()).unwrap_or_default())
+            }
+            _ => "mettez chaque texte entre guillemets : `titre = \"…\"`".into(),
         };
-        ("texte sans guillemets", format!("écrivez `{quoted}`"))
-    } else if has("duplicate key") && line.trim_start().starts_with('[') && !line.trim_start().starts_with("[[") {
+        ("texte sans guillemets", quoted)
+    } else if has("duplicate key") && ["[axes]", "[thematiques]"].contains(&line.trim()) {
         let name = line.trim().trim_matches(['[', ']']);
         ("table écrite deux fois", format!("une liste d'éléments s'écrit `[[{name}]]`, avec deux crochets"))
+    } else if has("duplicate key") && line.trim_start().starts_with('[') {
+        ("table écrite deux fois", "gardez une seule table de ce nom et regroupez-y ses lignes".into())
     } else if has("duplicate key") {
         ("clé écrite deux fois", "gardez une seule ligne pour cette clé (la seconde effacerait la première)".into())
     } else if has("expected `=`") {
@@ -458,7 +463,11 @@ fn walk_fiches(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<Fic
     let mut walker =
         WalkDir::new(&fiches).follow_links(false).follow_root_links(false).sort_by_file_name().min_depth(1).into_iter();
     while let Some(entry) = walker.next() {
-        let entry = entry.with_context(|| format!("impossible de parcourir `{}`", fiches.display()))?;
+        let entry = entry.map_err(|e| {
+            let why = e.io_error().map_or_else(|| "boucle de dossiers".to_string(), crate::files::io_message);
+            let at = e.path().unwrap_or(&fiches).display().to_string();
+            anyhow::anyhow!("impossible de parcourir `{at}` : {why}")
+        })?;
         let name = entry.file_name().to_string_lossy().to_string();
         // Hidden files, editors' backups (`fiche.md~`), Word's lock files (`~$fiche.md`)
         // and README files, which describe their folder, are not fiches and need no word.
@@ -689,7 +698,7 @@ fn parse_fiche(fiche: &FicheFile, bytes: &[u8]) -> FileResult {
     let value = match serde_yaml::from_str::<Value>(&source.text[yaml_range.clone()]) {
         Ok(Value::Null) => Value::Mapping(Default::default()),
         // `titre:Écoute` alone reads as one text, not as a key.
-        Ok(Value::String(_)) if let Some(d) = missing_space(&fiche.rel, &source, first_line) => {
+        Ok(Value::String(_)) if let Some(d) = missing_space(&fiche.rel, &source, first_line, 1..=usize::MAX) => {
             diagnostics.push(d);
             return unreadable(source, diagnostics);
         }
@@ -748,7 +757,14 @@ fn yaml_diagnostic(file: &str, source: &Source, first_line: usize, e: &serde_yam
         return Diagnostic::new(Code::CleDupliquee, file, at, message)
             .help("gardez une seule ligne pour cette clé (la seconde effacerait la première)");
     }
-    if let Some(d) = missing_space(file, source, first_line) {
+    // libyaml reports a glued key or a quote inside quotes on the line after it, or
+    // on it: look there.
+    let reported = e.location().map_or(first_line, |loc| loc.line() + first_line - 1);
+    let near = reported.saturating_sub(2).max(first_line)..=reported;
+    if let Some(d) = missing_space(file, source, first_line, near.clone()) {
+        return d;
+    }
+    if let Some(d) = near.clone().rev().find_map(|n| quote_inside(file, n, source.line(n)?)) {
         return d;
     }
     // For an unclosed bracket or quote, libyaml reports the end of the text; the
@@ -783,20 +799,67 @@ fn yaml_diagnostic(file: &str, source: &Source, first_line: usize, e: &serde_yam
 
 /// `statut:mise_en_oeuvre`: a key glued to its value. YAML reads the whole line as
 /// one text and reports the line after it; the fix is one space, on this line.
-fn missing_space(file: &str, source: &Source, first_line: usize) -> Option<Diagnostic> {
+/// A non-breaking space there (from Word) is not a space to YAML either. Only the
+/// file lines in `near` are looked at.
+fn missing_space(
+    file: &str,
+    source: &Source,
+    first_line: usize,
+    near: std::ops::RangeInclusive<usize>,
+) -> Option<Diagnostic> {
     let Format::Fiche { yaml, .. } = &source.format else { return None };
-    let (n, key, column, value) = source.text[yaml.clone()].lines().enumerate().find_map(|(n, line)| {
+    let (n, key, column, value, nbsp) = source.text[yaml.clone()].lines().enumerate().find_map(|(n, line)| {
+        if !near.contains(&(n + first_line)) {
+            return None;
+        }
         let start = line.len() - line.trim_start_matches([' ', '-']).len();
         let rest = &line[start..];
         let (key, value) = rest.split_once(':')?;
         let word = !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        let glued = value.starts_with(|c: char| !c.is_whitespace() && c != '/' && c != ':');
-        (word && glued && !key.bytes().all(|b| b.is_ascii_digit())).then(|| (n, key, start + key.len() + 2, value))
+        let nbsp = value.starts_with(['\u{a0}', '\u{202f}']);
+        let glued = nbsp || value.starts_with(|c: char| !c.is_whitespace() && c != '/' && c != ':');
+        (word && glued && !key.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| (n, key, start + key.len() + 2, value, nbsp))
     })?;
     let column = source.line(n + first_line).map_or(column, |l| l[..column - 1].chars().count() + 1);
     let at = At::Pos { line: n + first_line, column, width: 1 };
-    let message = format!("il manque une espace après `{key}:`");
-    let help = format!("écrivez `{key}: {}`", value.trim_end());
+    let value = value.trim_start_matches(['\u{a0}', '\u{202f}']).trim_end();
+    let message = if nbsp {
+        format!("espace insécable après `{key}:` : YAML n'y voit pas une espace")
+    } else {
+        format!("il manque une espace après `{key}:`")
+    };
+    let help = if nbsp {
+        format!("écrivez `{key}: {value}`, avec une espace ordinaire")
+    } else {
+        format!("écrivez `{key}: {value}`")
+    };
+    Some(Diagnostic::new(Code::YamlSyntaxe, file, at, message).help(help))
+}
+
+/// `pilote: 'L'équipe'` or `pilote: "Le "CLSM""`: the quote that opens the text
+/// appears inside it, and ends it there.
+fn quote_inside(file: &str, n: usize, line: &str) -> Option<Diagnostic> {
+    let (key, value) = line.split_once(": ")?;
+    let value = value.trim();
+    let quote = value.chars().next().filter(|c| matches!(c, '\'' | '"'))?;
+    let inner = value.strip_prefix(quote)?.strip_suffix(quote)?;
+    let stray =
+        if quote == '\'' { inner.replace("''", "").contains('\'') } else { inner.replace("\\\"", "").contains('"') };
+    if !stray {
+        return None;
+    }
+    let key = key.trim().trim_start_matches("- ");
+    let (message, help) = if quote == '\'' {
+        (
+            "apostrophe dans un texte entre apostrophes",
+            format!("écrivez `{key}: \"{inner}\"`, entre guillemets doubles"),
+        )
+    } else {
+        ("guillemets dans un texte entre guillemets", format!("écrivez `{key}: '{inner}'`, entre apostrophes"))
+    };
+    let column = line.find(value).map_or(1, |i| line[..i].chars().count() + 1);
+    let at = At::Pos { line: n, column, width: 1 };
     Some(Diagnostic::new(Code::YamlSyntaxe, file, at, message).help(help))
 }
 

@@ -126,15 +126,17 @@ pub struct Written {
     pub cut: Vec<(Pos, String)>,
 }
 
-/// Whether `yaml` may hold a value that [`written`] looks for: a number whose text is
-/// not a plain integer (a `.` between digits, an exponent, `0x`, a `+`), or a `#`.
+/// Whether `yaml` may hold a value that [`written`] looks for: a number that YAML
+/// reads otherwise than a person (three decimals, an exponent, `0x`, a `+`), or a `#`.
 /// Most fiches hold neither, and skip the second reading.
 fn may_be_written_otherwise(yaml: &str) -> bool {
     let b = yaml.as_bytes();
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
     (0..b.len()).any(|i| match b[i] {
         b'#' => true,
-        b'.' => i > 0 && digit(i - 1) && digit(i + 1),
+        // Three decimals exactly: `180.000` may mean thousands. Other decimals read
+        // as written (`1250.50` is 1250.5).
+        b'.' => i > 0 && digit(i - 1) && (1..=3).all(|k| digit(i + k)) && !digit(i + 4),
         b'e' | b'E' => i > 0 && digit(i - 1) && (digit(i + 1) || matches!(b.get(i + 1), Some(b'+' | b'-'))),
         b'0' => matches!(b.get(i + 1), Some(b'x' | b'X' | b'o' | b'O' | b'b' | b'B')),
         b'+' => digit(i + 1),
@@ -337,16 +339,16 @@ mod tests {
     #[test]
     fn written_keeps_the_text_of_numbers_that_yaml_reads_otherwise() {
         let yaml =
-            "numero: 2.20\nbudget:\n  - poste: Salle\n    montant: 180.000\nliste: [1, 0x10]\ntitre: Action #3\n";
+            "numero: 0x20\nbudget:\n  - poste: Salle\n    montant: 180.000\nliste: [1, 0x10]\ntitre: Action #3\n";
         let w = written(yaml, 2);
         let at = |p: &[Seg]| w.raw.get(&path(p)).map(String::as_str);
-        assert_eq!(at(&[Seg::Key("numero".into())]), Some("2.20"));
+        assert_eq!(at(&[Seg::Key("numero".into())]), Some("0x20"));
         let montant = [Seg::Key("budget".into()), Seg::Index(0), Seg::Key("montant".into())];
         assert_eq!(at(&montant), Some("180.000"));
         assert_eq!(at(&[Seg::Key("liste".into()), Seg::Index(1)]), Some("0x10"));
         assert_eq!(w.cut, [(Pos { line: 7, column: 8, width: 6 }, "Action".to_string())]);
         // Plain integers and dates read as written: no second reading at all.
-        assert!(!may_be_written_otherwise("axe: 1\ndate: 2024-03-18\ntexte: En 2020. Fin\n"));
+        assert!(!may_be_written_otherwise("axe: 1\ndate: 2024-03-18\ntexte: En 2020. Fin\nmontant: 1250.50\n"));
         assert!(written("axe: 1\n", 2).raw.is_empty());
     }
 

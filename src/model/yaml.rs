@@ -55,6 +55,16 @@ impl<'a> Cx<'a> {
         raw.get(&self.path()).map(String::as_str)
     }
 
+    /// Whether the file is `clsm.toml`, whose lines are written `clé = valeur`.
+    fn toml(&self) -> bool {
+        self.file.ends_with(".toml")
+    }
+
+    /// `key: value` as the file needs it (`key = value` in `clsm.toml`).
+    fn assign(&self, key: &str, value: &str) -> String {
+        if self.toml() { format!("{key} = {value}") } else { format!("{key}: {value}") }
+    }
+
     /// The key the current value belongs to (`statut` in `avancement[2].statut`).
     fn key(&self) -> &'a str {
         self.steps
@@ -131,14 +141,19 @@ impl<'a> Cx<'a> {
             // `- poste:Salle`: a key glued to its value makes the whole item one text.
             Value::String(text) if let Some((key, rest)) = glued_key(text, keys) => {
                 let message = format!("il manque une espace après `{key}:`");
-                let value = rest.split_whitespace().next().unwrap_or_default();
+                let value = rest.split_whitespace().take_while(|w| !w.contains(':')).collect::<Vec<_>>().join(" ");
                 self.error(Code::YamlSyntaxe, message, Some(format!("écrivez `{key}: {value}`")));
                 return None;
             }
             other => {
                 let help = match period_in(other) {
                     Some((debut, fin)) if keys.contains(&"debut") && keys.contains(&"fin") => {
-                        format!("écrivez `{}: {{ debut: {debut}, fin: {fin} }}`", self.key())
+                        let period = if self.toml() {
+                            format!("{{ debut = {debut}, fin = {fin} }}")
+                        } else {
+                            format!("{{ debut: {debut}, fin: {fin} }}")
+                        };
+                        format!("écrivez `{}`", self.assign(self.key(), &period))
                     }
                     _ => {
                         let example = required.first().unwrap_or(&"cle");
@@ -148,9 +163,17 @@ impl<'a> Cx<'a> {
                 return self.type_error(other, "un tableau de clés", Some(help));
             }
         };
+        let mut suggested: Vec<&str> = Vec::new();
         for (key, val) in map {
             let Some(key) = key.as_str() else {
-                self.error(Code::TypeInvalide, format!("clé {} invalide", describe(key)), None);
+                // `{ lat: 49,12 }`: the comma ends the value, and `12` reads as a key.
+                let help = match key {
+                    Value::Number(_) => {
+                        "entre `{ }`, la virgule sépare les clés : un nombre décimal s'écrit avec un point, `49.12`"
+                    }
+                    _ => "une clé est un mot suivi de `: `, par exemple `titre: …`",
+                };
+                self.error(Code::TypeInvalide, format!("clé invalide : {}", describe(key)), Some(help.into()));
                 continue;
             };
             if let Value::Tagged(tagged) = val {
@@ -169,25 +192,36 @@ impl<'a> Cx<'a> {
                 continue;
             }
             if !keys.contains(&key) {
-                let help = suggest::nearest(key, keys.iter().copied())
+                let near = suggest::nearest(key, keys.iter().copied());
+                suggested.extend(near);
+                let help = near
                     .map(|s| format!("vouliez-vous dire `{s}` ?"))
                     .unwrap_or_else(|| format!("clés possibles : {}", quoted_list(keys)));
                 self.key_error(key, Code::CleInconnue, format!("clé inconnue `{key}`"), Some(help));
-            } else if !val.is_null() {
+            } else if val.is_null() || (required.contains(&key) && is_blank(val)) {
+                // Nothing to read; a required key left blank is reported once, below.
+            } else {
                 read(self, key, val);
             }
         }
         for key in required {
             match map.get(*key) {
+                // `début:` is reported as an unknown key with `debut` suggested: once.
+                None if suggested.contains(key) => {}
                 Some(v) if !v.is_null() && !is_blank(v) => {}
                 // Written but empty: the key is where to look.
                 Some(_) => {
                     let message = format!("la clé obligatoire `{key}` est vide");
-                    self.key_error(key, Code::CleManquante, message, Some(format!("écrivez une valeur : `{key}: …`")));
+                    self.key_error(
+                        key,
+                        Code::CleManquante,
+                        message,
+                        Some(format!("écrivez une valeur : `{}`", self.assign(key, "…"))),
+                    );
                 }
                 None => {
                     let message = format!("la clé obligatoire `{key}` manque");
-                    self.error(Code::CleManquante, message, Some(format!("ajoutez `{key}: …`")));
+                    self.error(Code::CleManquante, message, Some(format!("ajoutez `{}`", self.assign(key, "…"))));
                 }
             }
         }
@@ -278,7 +312,11 @@ enum Odd {
 }
 
 fn odd(raw: &str) -> Option<Odd> {
-    if !raw.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, 'x' | 'X' | 'o' | 'O' | '+' | '-' | '.' | '_')) {
+    // A number starts with a digit (after its sign): `de` or `e5` are words.
+    let number_like = raw.trim_start_matches(['+', '-']).starts_with(|c: char| c.is_ascii_digit() || c == '.');
+    if !number_like
+        || !raw.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, 'x' | 'X' | 'o' | 'O' | '+' | '-' | '.' | '_'))
+    {
         return None;
     }
     let digits = raw.trim_start_matches(['+', '-']);
@@ -328,10 +366,11 @@ impl FromYaml for String {
     fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         match value {
             Value::String(s) => Some(s.clone()),
-            // `numero: 2.2` or `numero: 015`: the text as written, when it is known.
-            Value::Number(_) if cx.raw().is_some() => cx.raw().map(str::to_string),
-            // `axe: 2` is what anyone would write: integers are exact.
-            Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.to_string()),
+            // `axe: 2` is what anyone would write: integers are exact, and kept as
+            // written when written otherwise (`0x10`).
+            Value::Number(n) if n.is_i64() || n.is_u64() => {
+                Some(cx.raw().map_or_else(|| n.to_string(), str::to_string))
+            }
             Value::Number(_) => {
                 let help = "mettez la valeur entre guillemets pour la garder telle qu'écrite, par exemple `\"1.10\"`"
                     .to_string();
@@ -339,6 +378,14 @@ impl FromYaml for String {
             }
             Value::Bool(b) => {
                 cx.type_error(value, "un texte", Some(format!("mettez la valeur entre guillemets : `\"{b}\"`")))
+            }
+            // `statut: [realisee]`: one value in brackets.
+            Value::Sequence(items) if items.len() == 1 && items[0].as_str().is_some() => {
+                let help = format!("écrivez `{}: {}`, sans crochets", cx.key(), items[0].as_str().unwrap_or_default());
+                cx.type_error(value, "un texte", Some(help))
+            }
+            Value::Sequence(_) => {
+                cx.type_error(value, "un texte", Some("une seule valeur est attendue ici, sans crochets".into()))
             }
             _ => cx.type_error(value, "un texte", None),
         }
@@ -522,10 +569,15 @@ impl FromYaml for Montant {
                         cx.ambiguous_amount(s, decimal, thousands);
                         return None;
                     }
-                    Reading::Unknown if odd(s).is_some() => {
-                        let message = format!("montant invalide `{}` : notation scientifique", shorten(s));
-                        let help = "écrivez le montant en chiffres ordinaires, sans `e`, par exemple `5000`";
-                        cx.error(Code::MontantInvalide, message, Some(help.into()));
+                    Reading::Unknown if let Some(kind) = odd(s) => {
+                        let (how, without) = match kind {
+                            Odd::Exponent => ("en notation scientifique".to_string(), "`e`".to_string()),
+                            Odd::Base(base, prefix) => (format!("écrit en {base}"), format!("`{prefix}`")),
+                        };
+                        let message = format!("montant invalide `{}` : {how}", shorten(s));
+                        let help =
+                            format!("écrivez le montant en chiffres ordinaires, sans {without}, par exemple `5000`");
+                        cx.error(Code::MontantInvalide, message, Some(help));
                         return None;
                     }
                     Reading::Unknown => "écrivez un nombre en euros, par exemple `5000` ou `1250.50`".into(),
@@ -665,7 +717,8 @@ mod tests {
     fn collects_every_problem_of_a_file() {
         let (out, diags) = read("titr: x\nmontant: \"5 000 €\"\nliste: seul\n");
         let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
-        assert_eq!(codes, [Code::CleInconnue, Code::MontantInvalide, Code::TypeInvalide, Code::CleManquante]);
+        // `titre` is not reported missing: `titr` is, with `titre` suggested (one mistake).
+        assert_eq!(codes, [Code::CleInconnue, Code::MontantInvalide, Code::TypeInvalide]);
         assert_eq!(diags[0].help.as_deref(), Some("vouliez-vous dire `titre` ?"));
         assert_eq!(diags[1].help.as_deref(), Some("écrivez le nombre seul, en euros : `5000`"));
         assert_eq!(diags[2].help.as_deref(), Some("écrivez une liste : `[seul]`"));
@@ -687,8 +740,46 @@ mod tests {
         let (out, diags) = read("titre: 15\n");
         assert!(diags.is_empty());
         assert_eq!(out.unwrap().titre.as_deref(), Some("15"));
+        // A decimal number is no text: `1.10` would lose its zero.
         let (_, diags) = read("titre: 1.10\n");
         assert_eq!(diags[0].code, Code::TypeInvalide);
         assert!(diags[0].help.as_deref().unwrap().contains("entre guillemets"));
+    }
+
+    fn read_written(yaml: &str) -> (Option<Sample>, Vec<Diagnostic>) {
+        let value: Value = serde_yaml::from_str(yaml).unwrap();
+        let written = crate::load::written(yaml, 2);
+        let mut cx = Cx::new("f.md").with_raw(&written.raw);
+        let out = Sample::from_yaml(&value, &mut cx);
+        (out, cx.diagnostics)
+    }
+
+    #[test]
+    fn numbers_are_read_with_their_text_as_written() {
+        let (out, diags) = read_written("titre: 0x10\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(out.unwrap().titre.as_deref(), Some("0x10"));
+        let help = |yaml: &str| read_written(yaml).1.first().and_then(|d| d.help.clone()).unwrap_or_default();
+        assert!(
+            help("titre: x\nmontant: 180.000\n").contains("`180000` pour 180"),
+            "{}",
+            help("titre: x\nmontant: 180.000\n")
+        );
+        assert!(help("titre: x\nmontant: 0x10\n").contains("`16`"));
+        assert!(help("titre: x\nmontant: 1e3\n").contains("`1000`"));
+        assert!(help("titre: x\nmontant: \"180k€\"\n").contains("`180000`"));
+        assert!(read_written("titre: x\nmontant: 1250.50\n").1.is_empty());
+    }
+
+    #[test]
+    fn the_helpers_read_what_people_type() {
+        assert_eq!(curly_quoted("“2.2”"), Some("2.2"));
+        assert_eq!(curly_quoted("« Bien-être »"), None, "prose keeps its guillemets");
+        assert_eq!(leading_number("14 personnes"), Some(("14".to_string(), "personnes")));
+        assert_eq!(leading_number("80%"), Some(("80".to_string(), "%")));
+        assert_eq!(period_in(&Value::String("2025-2027".into())), Some(("2025".into(), "2027".into())));
+        assert_eq!(glued_key("poste:Salle des fêtes", &["poste"]), Some(("poste", "Salle des fêtes")));
+        assert!(matches!(odd("0x10"), Some(Odd::Base("hexadécimal", _))));
+        assert!(odd("de").is_none() && odd("e5").is_none());
     }
 }

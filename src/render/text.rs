@@ -101,7 +101,7 @@ pub fn report(r: &Report, color: bool) -> String {
         let _ = writeln!(out, "  (`clsm check` les détaille)\n");
     }
     let actions = if total > 1 { "actions" } else { "action" };
-    let _ = writeln!(out, "{total} {actions}. {}", statuts.join(" ; "));
+    let _ = writeln!(out, "{}", format!("{total} {actions}. {}", statuts.join(" ; ")).trim_end());
 
     if !r.en_retard.is_empty() || !r.sans_nouvelles.is_empty() || !r.hors_trajectoire.is_empty() {
         let _ = writeln!(out, "\n{}", s.bold("À surveiller"));

@@ -141,7 +141,7 @@ pub struct Report {
     pub produit_par: &'static str,
     /// The fiches left out because they have errors: named first, so that no
     /// figure is read without knowing what it leaves out.
-    pub en_erreur: Vec<FicheEnErreur>,
+    pub en_erreur: Vec<crate::model::checked::Omission>,
     pub titre: Text,
     pub date: PartialDate,
     pub annee: i32,
@@ -155,32 +155,6 @@ pub struct Report {
     pub reunions: usize,
     pub participants: u64,
     pub budget: Budget,
-}
-
-/// A fiche left out of the report.
-#[derive(Debug, Clone, Serialize)]
-pub struct FicheEnErreur {
-    pub fichier: String,
-    /// "action", "partenaire"…
-    pub genre: Option<&'static str>,
-    pub id: Option<Text>,
-    pub titre: Option<Text>,
-    pub erreurs: usize,
-    /// Why it is left out without an error of its own.
-    pub cause: Option<String>,
-}
-
-impl From<&crate::model::checked::Omission> for FicheEnErreur {
-    fn from(o: &crate::model::checked::Omission) -> Self {
-        FicheEnErreur {
-            fichier: o.fichier.clone(),
-            genre: o.genre.map(|k| k.noun()),
-            id: o.id.clone(),
-            titre: o.titre.clone(),
-            erreurs: o.erreurs,
-            cause: o.cause.clone(),
-        }
-    }
 }
 
 /// A progress entry as the reports show it.

@@ -226,7 +226,16 @@ fn an_action_whose_porteur_is_in_error_is_left_out_with_the_reason() {
         stdout.contains("fiches/actions/faite.md — Action réalisée : dépend du partenaire `p`, en erreur"),
         "{stdout}"
     );
-    assert!(stdout.contains("0 action. "), "every action is carried by `p`: {stdout}");
+    assert!(stdout.contains("\n0 action.\n"), "every action is carried by `p`: {stdout}");
+    // The fiche in error first, then the actions set aside because of it.
+    let (broken, aside) = (stdout.find("fiches/partenaires/p.md").unwrap(), stdout.find("fiches/actions/").unwrap());
+    assert!(broken < aside, "{stdout}");
+    assert!(
+        stderr.contains(
+            "1 fiche en erreur : le rapport ci-dessous est établi sans elle et sans 4 actions qui en dépendent"
+        ),
+        "{stderr}"
+    );
 }
 
 #[test]

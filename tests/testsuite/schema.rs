@@ -99,7 +99,8 @@ fn base(test: &str) -> std::path::PathBuf {
 /// The fiches of one kind tried by both `check` and the schema: `(valid, front matter)`.
 const ACTIONS: &[(bool, &str)] = &[
     (true, "titre: Action\naxe: \"1\"\nporteur: porteur\nindicateurs: [taux]\n"),
-    (true, "titre: Action\naxe: 1\nporteur: porteur\nindicateurs: [taux]\npilote:\nnumero: 2.2\n"),
+    (true, "titre: Action\naxe: 1\nporteur: porteur\nindicateurs: [taux]\npilote:\nnumero: \"2.2\"\n"),
+    (false, "titre: Action\naxe: \"1\"\nporteur: porteur\nindicateurs: [taux]\nnumero: 1.10\n"),
     (true, "titre: Action\naxe: \"1\"\nporteur: porteur\nstatut: piste\npublic: [adultes]\nthematiques: [jeunes]\n"),
     (
         true,
