@@ -52,6 +52,12 @@ pub fn short_date(d: &PartialDate) -> String {
     }
 }
 
+/// A number as a fiche would write it, every digit kept and no exponent: `1000`,
+/// `0.085` (for the fixes that diagnostics suggest).
+pub fn plain(value: f64) -> String {
+    format!("{value}")
+}
+
 /// A number with at most `decimals` decimals, trailing zeros dropped: "1 250,5".
 pub fn number(value: f64, decimals: usize) -> String {
     let text = format!("{:.*}", decimals, value.abs());

@@ -239,8 +239,15 @@ fn word(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath, voc
     out.push(at(Code::Vocabulaire, file, path, message).help(help));
 }
 
+/// The items of a list with their index, each text once: a repeat is reported by
+/// [`repeated_items`], not checked again.
+fn first_occurrences(list: &Option<Vec<String>>) -> impl Iterator<Item = (usize, &String)> {
+    let mut seen = std::collections::HashSet::new();
+    list.iter().flatten().enumerate().filter(move |(_, item)| seen.insert(item.as_str()))
+}
+
 fn words(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, key: &str, vocab: &Vocab, list: &Option<Vec<String>>) {
-    for (i, w) in list.iter().flatten().enumerate() {
+    for (i, w) in first_occurrences(list) {
         word(cx, out, file, YamlPath::key(key).with_index(i), vocab, w);
     }
 }
@@ -413,7 +420,7 @@ pub fn references(cx: &Context, out: &mut Vec<Diagnostic>) {
             ("indicateurs", &a.indicateurs, Target::Record(Kind::Indicateur)),
         ];
         for (key, list, target) in lists {
-            for (i, id) in list.iter().flatten().enumerate() {
+            for (i, id) in first_occurrences(list) {
                 reference(cx, out, f, YamlPath::key(key).with_index(i), target, id);
             }
         }
@@ -442,10 +449,10 @@ pub fn references(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
     for r in &cx.repo.evenements {
         let (e, f) = (&r.data, r.file.as_str());
-        for (i, id) in e.actions.iter().flatten().enumerate() {
+        for (i, id) in first_occurrences(&e.actions) {
             reference(cx, out, f, YamlPath::key("actions").with_index(i), Target::Record(Kind::Action), id);
         }
-        for (i, id) in e.partenaires.iter().flatten().enumerate() {
+        for (i, id) in first_occurrences(&e.partenaires) {
             reference(cx, out, f, YamlPath::key("partenaires").with_index(i), partner, id);
         }
     }
@@ -500,7 +507,7 @@ pub fn indicator_values(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let as_percent = number(value * 100.0);
                 let message = format!(
                     "pourcentage ambigu : {} se lit {} %, pas {as_percent} %",
-                    number_exact(value),
+                    crate::format::plain(value),
                     crate::format::number(value, 4)
                 );
                 let help = format!(
@@ -579,11 +586,6 @@ pub fn indicator_values(cx: &Context, out: &mut Vec<Diagnostic>) {
 fn agrees(stated: f64, computed: f64, percent: bool) -> bool {
     let tolerance = if percent { 0.5 } else { (computed.abs() * 0.005).max(0.005) };
     (stated - computed).abs() <= tolerance + 1e-9
-}
-
-/// A number as it was read, every digit kept: `0.085`.
-fn number_exact(v: f64) -> String {
-    format!("{v}")
 }
 
 /// A number as YAML would print it, without a useless `.0`.
@@ -732,6 +734,9 @@ pub fn follow_up_warnings(cx: &Context, out: &mut Vec<Diagnostic>) {
     let mut active_partners: BTreeSet<&str> = repo.config.porteur.iter().map(String::as_str).collect();
     for r in &repo.actions {
         let a = &r.data;
+        cited_indicators.extend(a.indicateurs.iter().flatten().map(String::as_str));
+        active_partners.extend(a.porteur.iter().map(String::as_str));
+        active_partners.extend(a.autres_partenaires());
         // What a misspelt statut means is unknown: the vocabulary rule reports it alone.
         let refused = |key: &str| cx.failed(&r.file, &YamlPath::key(key));
         if a.statut.as_ref().is_some_and(|s| !cx.knows(&vocab::STATUT, s.mot()))
@@ -739,14 +744,8 @@ pub fn follow_up_warnings(cx: &Context, out: &mut Vec<Diagnostic>) {
             || refused("indicateurs")
             || refused("calendrier")
         {
-            cited_indicators.extend(a.indicateurs.iter().flatten().map(String::as_str));
-            active_partners.extend(a.porteur.iter().map(String::as_str));
-            active_partners.extend(a.autres_partenaires());
             continue;
         }
-        cited_indicators.extend(a.indicateurs.iter().flatten().map(String::as_str));
-        active_partners.extend(a.porteur.iter().map(String::as_str));
-        active_partners.extend(a.autres_partenaires());
 
         let unevaluated = a.indicateurs.as_ref().is_none_or(Vec::is_empty);
         let draft = a.statut.as_ref().is_some_and(Statut::sans_evaluation);

@@ -132,11 +132,16 @@ pub struct Written {
 fn may_be_written_otherwise(yaml: &str) -> bool {
     let b = yaml.as_bytes();
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    // `numero: "5.182"`: a number between quotes is text, read as written.
+    let quoted = |i: usize| {
+        let start = b[..i].iter().rposition(|c| !(c.is_ascii_digit() || *c == b'.')).map_or(0, |p| p + 1);
+        start > 0 && matches!(b[start - 1], b'"' | b'\'')
+    };
     (0..b.len()).any(|i| match b[i] {
         b'#' => true,
         // Three decimals exactly: `180.000` may mean thousands. Other decimals read
         // as written (`1250.50` is 1250.5).
-        b'.' => i > 0 && digit(i - 1) && (1..=3).all(|k| digit(i + k)) && !digit(i + 4),
+        b'.' => i > 0 && digit(i - 1) && (1..=3).all(|k| digit(i + k)) && !digit(i + 4) && !quoted(i),
         b'e' | b'E' => i > 0 && digit(i - 1) && (digit(i + 1) || matches!(b.get(i + 1), Some(b'+' | b'-'))),
         b'0' => matches!(b.get(i + 1), Some(b'x' | b'X' | b'o' | b'O' | b'b' | b'B')),
         b'+' => digit(i + 1),
@@ -159,7 +164,8 @@ pub fn written(yaml: &str, first_line: usize) -> Written {
     if !may_be_written_otherwise(yaml) {
         return out;
     }
-    let lines: Vec<&str> = yaml.lines().collect();
+    // The lines are only needed to see what follows a value: a `#`.
+    let lines: Vec<&str> = if yaml.contains('#') { yaml.lines().collect() } else { Vec::new() };
     let mut stack: Vec<Open> = Vec::new();
     let advance = |stack: &mut Vec<Open>| match stack.last_mut() {
         Some(Open::Map(key)) => *key = None,
@@ -349,6 +355,7 @@ mod tests {
         assert_eq!(w.cut, [(Pos { line: 7, column: 8, width: 6 }, "Action".to_string())]);
         // Plain integers and dates read as written: no second reading at all.
         assert!(!may_be_written_otherwise("axe: 1\ndate: 2024-03-18\ntexte: En 2020. Fin\nmontant: 1250.50\n"));
+        assert!(!may_be_written_otherwise("numero: \"5.182\"\n") && may_be_written_otherwise("valeur: 5.182\n"));
         assert!(written("axe: 1\n", 2).raw.is_empty());
     }
 

@@ -309,7 +309,14 @@ pub fn describe(cx: &SchemaCx, record: &str, key: &str, required: bool, mut sche
         schema["pattern"] = Value::String(schema["pattern"].as_str().unwrap_or("\\S").to_string());
     }
     let mut schema = if required { schema } else { nullable(schema) };
-    schema["description"] = Value::String(description(record, key).to_string());
+    let mut text = description(record, key).to_string();
+    // What each word means, for the editor's hover (the repository's own words too).
+    if let Some(of) = vocabulary(record, key) {
+        let labels: Vec<String> =
+            cx.vocab.words(of).iter().map(|w| format!("{w} : {}", cx.vocab.label(of, w))).collect();
+        text = format!("{text}. Valeurs : {}", labels.join(" ; "));
+    }
+    schema["description"] = Value::String(text);
     schema
 }
 

@@ -359,7 +359,7 @@ impl<'a> Cx<'a> {
 
 /// A number in plain decimal digits, as YAML would need it: `1000`, `0.5`.
 fn decimal(value: f64) -> String {
-    format!("{value}")
+    crate::format::plain(value)
 }
 
 impl FromYaml for String {

@@ -69,7 +69,9 @@ fn all_schemas_at_once_are_draft_2020_12() {
         assert_eq!(all[kind]["$schema"], "https://json-schema.org/draft/2020-12/schema");
         jsonschema::draft202012::new(&all[kind]).expect("valid schema");
     }
-    // The description of a vocabulary key lists its words in French.
+    // A vocabulary key lists its words, and its description says what each means.
+    let public = all["action"]["properties"]["public"]["description"].as_str().unwrap();
+    assert!(public.contains("enfants : Enfants"), "{public}");
     assert_eq!(all["action"]["properties"]["public"]["anyOf"][0]["items"]["enum"][0], "enfants");
 }
 
