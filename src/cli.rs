@@ -384,7 +384,7 @@ pub struct CheckArgs {
 fn value_error(e: &clap::Error) -> String {
     let Some(source) = std::error::Error::source(e) else { return "valeur refusée".into() };
     if source.downcast_ref::<std::num::ParseIntError>().is_some() {
-        return "un nombre entier est attendu, par exemple `2025`".into();
+        return "un nombre entier positif est attendu".into();
     }
     let text = source.to_string();
     if text.contains(" is not in ") {
@@ -408,6 +408,9 @@ pub fn french_error(e: &clap::Error) -> String {
             format!("argument inattendu {}", quoted(ContextKind::InvalidArg))
         }
         ErrorKind::UnknownArgument => format!("option inconnue {}", quoted(ContextKind::InvalidArg)),
+        ErrorKind::InvalidValue if get(ContextKind::InvalidValue).is_none_or(|v| v.is_empty()) => {
+            format!("valeur manquante pour {}", quoted(ContextKind::InvalidArg))
+        }
         ErrorKind::InvalidValue => {
             format!("valeur invalide {} pour {}", quoted(ContextKind::InvalidValue), quoted(ContextKind::InvalidArg))
         }

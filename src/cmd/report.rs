@@ -17,8 +17,11 @@ pub fn run(repo: Option<&Path>, args: &ReportArgs) -> Result<Outcome> {
     if let Some(axe) = &args.axe {
         let axes: Vec<&str> = loaded.repo.axes.iter().map(|a| &*a.id).collect();
         if !axes.contains(&axe.as_str()) {
-            let help = suggest::did_you_mean(axe, axes.iter().copied())
-                .unwrap_or_else(|| format!("axes du contrat : {}", axes.join(", ")));
+            let all = format!("axes du contrat : {}", crate::model::yaml::quoted_list(&axes));
+            let help = match suggest::did_you_mean(axe, axes.iter().copied()) {
+                Some(near) => format!("{near} {all}"),
+                None => all,
+            };
             bail!("axe inconnu `{axe}`\naide : {help}");
         }
     }

@@ -160,6 +160,14 @@ const MONTHS: [&[&str]; 12] = [
 /// `15.06.2018`, `18 mars 2025`, `juin 2018`, `2025-3-18`) so that the diagnostic
 /// can show the exact form to write instead.
 fn guess_french_date(text: &str) -> Option<String> {
+    // `2025-03-18T10:00`: the day is enough; `2025–03–18`: Word's dashes.
+    let text = text.split_once('T').filter(|(d, _)| d.len() == 10).map_or(text, |(d, _)| d);
+    let text = text.replace(['–', '—', '‑'], "-");
+    // `20250318`: eight digits, a day written without dashes.
+    if text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()) {
+        let candidate = format!("{}-{}-{}", &text[..4], &text[4..6], &text[6..]);
+        return PartialDate::parse(&candidate).ok().map(|d| d.to_string());
+    }
     let lower = text.trim().to_lowercase();
     let parts: Vec<&str> = lower.split(['/', '.', ' ', '-']).map(str::trim).filter(|p| !p.is_empty()).collect();
     let month = |p: &str| -> Option<u32> {
@@ -222,6 +230,9 @@ mod tests {
         assert_eq!(help("18.03.2025"), "écrivez `2025-03-18`");
         assert_eq!(help("2025-3-18"), "écrivez `2025-03-18`");
         assert_eq!(help("2025-3"), "écrivez `2025-03`");
+        assert_eq!(help("2025-03-18T10:00"), "écrivez `2025-03-18`");
+        assert_eq!(help("20250318"), "écrivez `2025-03-18`");
+        assert_eq!(help("2025–03–18"), "écrivez `2025-03-18`");
         assert_eq!(help("30/02/2025"), DATE_HELP);
         assert_eq!(help("le printemps"), DATE_HELP);
     }
