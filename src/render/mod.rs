@@ -84,7 +84,8 @@ impl Renderer {
             } else if name.ends_with(".typ") {
                 typst.push((name, text));
             } else {
-                tera.add_raw_template(&name, &text).map_err(|e| anyhow!("modèle `templates/{name}` invalide : {e}"))?;
+                tera.add_raw_template(&name, &text)
+                    .map_err(|e| anyhow!("modèle `templates/{name}` invalide : {}", error_chain(&e)))?;
             }
         }
         let builtin_css = TEMPLATES.iter().find(|(n, _)| *n == "style.css").map_or("", |(_, c)| *c);
@@ -136,6 +137,8 @@ fn own_templates(repo_root: &Path) -> Result<Vec<(String, String)>> {
     Ok(templates)
 }
 
+/// A Tera error in French: its first line translated, the quoted template lines it
+/// shows kept as they are.
 fn error_chain(e: &tera::Error) -> String {
     let mut text = e.to_string();
     let mut source = std::error::Error::source(e);
@@ -143,7 +146,39 @@ fn error_chain(e: &tera::Error) -> String {
         text.push_str(&format!(" : {cause}"));
         source = cause.source();
     }
-    text
+    let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+    let first = first.trim_start_matches("error: ");
+    let translated = translate_tera(first);
+    if rest.is_empty() { translated } else { format!("{translated}\n{rest}") }
+}
+
+/// French words for the errors of Tera, the template engine.
+fn translate_tera(message: &str) -> String {
+    // The names between backquotes, in the order they appear.
+    let names: Vec<&str> = message.split('`').skip(1).step_by(2).collect();
+    let name = |i: usize| names.get(i).copied().unwrap_or("?");
+    if message.starts_with("Variable") && message.contains("is not defined") {
+        let available = message.split("Available variables: ").nth(1).unwrap_or("").trim();
+        format!("variable inconnue `{}` ; variables disponibles : {available}", name(0))
+    } else if message.starts_with("Found") && message.contains("but expected") {
+        format!("`{}` inattendu : il manque une valeur (un nombre, un texte ou une variable)", name(0))
+    } else if message.starts_with("Unknown filter") {
+        format!("filtre inconnu `{}`", name(0))
+    } else if message.starts_with("Unknown function") {
+        format!("fonction inconnue `{}`", name(0))
+    } else if message.starts_with("Unknown test") {
+        format!("test inconnu `{}`", name(0))
+    } else if message.starts_with("Unknown template") {
+        format!("modèle inconnu `{}`", name(0))
+    } else if message.starts_with("Unknown tag") {
+        "balise inconnue".to_string()
+    } else if message.starts_with("Invalid type") {
+        format!("type de valeur inattendu : `{}` au lieu de `{}`", name(1), name(0))
+    } else if message.contains("end of") || message.contains("nclosed") {
+        "modèle inachevé : une balise n'est pas fermée".to_string()
+    } else {
+        "erreur de modèle à l'endroit indiqué ci-dessous".to_string()
+    }
 }
 
 /// The filters templates use for French formatting and Markdown.

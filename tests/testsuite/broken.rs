@@ -271,6 +271,18 @@ fn no_error_of_the_command_line_is_in_english() {
         vec!["export", "inconnus"],
         vec!["new", "action"],
     ];
+    // A repository's own template with a mistake: Tera's words must not show.
+    let templated = crate::copy_of("valide", "english-errors-template");
+    std::fs::create_dir_all(templated.join("templates")).unwrap();
+    for template in ["{{ inconnue.x }}", "{% if %}", "{{ x | filtre_inconnu }}", "{% endfor %}", "{% if true %}"] {
+        std::fs::write(templated.join("templates/rapport.md"), template).unwrap();
+        let out = crate::clsm(&["--repo", templated.to_str().unwrap(), "report", "--format", "md"], &templated);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{template}: {stderr}");
+        let first = stderr.lines().next().unwrap_or_default();
+        assert!(first.starts_with("erreur : "), "{template}: {stderr}");
+        assert!(english_word(first).is_none(), "{template}: English in {first:?}");
+    }
     // Outside a git repository, gix's own words must not show.
     let plain = crate::copy_of("valide", "english-errors-no-git");
     let out = crate::clsm(&["--repo", plain.to_str().unwrap(), "diff", "HEAD"], &plain);
