@@ -135,7 +135,7 @@ pub fn compile(
         Err(e) => return Err(anyhow!("impossible de lancer la composition du PDF : {e}")),
     };
     let paged: PagedDocument = compiled.map_err(|errors| {
-        let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
+        let messages: Vec<String> = errors.iter().map(|e| typst_error(&world, e.span, &e.message)).collect();
         anyhow!("document `{document}`, modèle PDF `{}` : {}", main_name(&world), messages.join(" ; "))
     })?;
     let options = typst_pdf::PdfOptions {
@@ -147,6 +147,47 @@ pub fn compile(
         let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
         anyhow!("document `{document}` : export PDF impossible : {}", messages.join(" ; "))
     })
+}
+
+/// A Typst error in French, with the file and line of the template it points at.
+fn typst_error(world: &ClsmWorld, span: typst::syntax::DiagSpan, message: &str) -> String {
+    use typst::syntax::DiagSpanKind;
+    let place = match span.get() {
+        DiagSpanKind::Detached => None,
+        DiagSpanKind::Number { id, num, sub_range } => world.source(id).ok().and_then(|source| {
+            let start = source.range(num, sub_range)?.start;
+            Some((id, source.lines().byte_to_line(start)? + 1))
+        }),
+        DiagSpanKind::Range { id, range } => {
+            world.source(id).ok().and_then(|source| Some((id, source.lines().byte_to_line(range.start)? + 1)))
+        }
+    }
+    .map(|(id, line)| format!(" (`{}`, ligne {line})", id.vpath().get_without_slash()));
+    let quoted = |prefix: &str| message.strip_prefix(prefix).map(|rest| rest.trim().trim_matches('"').to_string());
+    let text = if let Some(name) = quoted("unknown variable:") {
+        format!("variable inconnue `{name}`")
+    } else if let Some(what) = quoted("expected") {
+        let missing = match what.as_str() {
+            "expression" => "une expression manque",
+            "closing paren" => "une parenthèse fermante manque",
+            "closing bracket" => "un crochet fermant manque",
+            "closing brace" => "une accolade fermante manque",
+            "identifier" => "un nom manque",
+            _ => "syntaxe Typst incomplète",
+        };
+        missing.to_string()
+    } else if let Some(what) = quoted("unexpected").filter(|w| w.chars().count() <= 3) {
+        format!("`{what}` inattendu")
+    } else if message.starts_with("unexpected") {
+        "élément inattendu".to_string()
+    } else if message.contains("unclosed") {
+        "délimiteur non fermé".to_string()
+    } else if message.contains("file not found") {
+        "fichier introuvable".to_string()
+    } else {
+        "erreur du modèle Typst".to_string()
+    };
+    format!("{text}{}", place.unwrap_or_default())
 }
 
 fn main_name(world: &ClsmWorld) -> String {

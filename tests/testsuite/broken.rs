@@ -301,3 +301,22 @@ fn no_error_of_the_command_line_is_in_english() {
         assert!(stderr.contains("erreur") || stderr.contains("aide"), "{args:?}: {stderr}");
     }
 }
+
+#[cfg(feature = "pdf")]
+#[test]
+fn a_typst_template_mistake_is_said_in_french_with_its_line() {
+    let repo = crate::copy_of("valide", "english-errors-typst");
+    std::fs::create_dir_all(repo.join("templates")).unwrap();
+    for (template, expected) in [
+        ("\n#inconnue\n", "variable inconnue `inconnue` (`contrat.typ`, ligne 2)"),
+        ("#let x = \n", "une expression manque (`contrat.typ`, ligne 1)"),
+        ("#let x = 1 2\n", "syntaxe Typst incomplète (`contrat.typ`, ligne 1)"),
+    ] {
+        std::fs::write(repo.join("templates/contrat.typ"), template).unwrap();
+        let out = crate::clsm(&["--repo", repo.to_str().unwrap(), "build"], &repo);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(expected), "{template:?}: {stderr}");
+        assert!(stderr.lines().all(|l| english_word(l).is_none()), "{stderr}");
+    }
+}
