@@ -303,7 +303,14 @@ fn parse_config(bytes: &[u8], diagnostics: &mut Vec<Diagnostic>) -> (Option<Conf
     let table = match toml::de::DeTable::parse(&text) {
         Ok(table) => table,
         Err(e) => {
-            let pos = e.span().map_or(Pos { line: 1, column: 1, width: 1 }, |s| LineIndex::new(&text).pos(s));
+            let mut pos = e.span().map_or(Pos { line: 1, column: 1, width: 1 }, |s| LineIndex::new(&text).pos(s));
+            // `[axes]` for `[[axes]]`: the next `[[axes]]` is reported, the mistake is above.
+            let single = text.lines().position(|l| ["[axes]", "[thematiques]"].contains(&l.trim()));
+            if e.message().contains("duplicate key")
+                && let Some(n) = single.filter(|n| n + 1 < pos.line)
+            {
+                pos = Pos { line: n + 1, column: 1, width: text.lines().nth(n).map_or(1, |l| l.trim_end().len()) };
+            }
             let line = text.lines().nth(pos.line.saturating_sub(1)).unwrap_or_default();
             let (message, help) = translate_toml_error(e.message(), line);
             let at = At::Pos { line: pos.line, column: pos.column, width: pos.width };

@@ -232,6 +232,11 @@ impl<'a> Cx<'a> {
 /// A type that can be read from a YAML value, reporting problems to the context.
 pub trait FromYaml: Sized {
     fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self>;
+
+    /// How a list of these is written, for a value given where the list belongs.
+    fn list_help(written: &str) -> String {
+        format!("écrivez une liste : `[{written}]`")
+    }
 }
 
 /// How a value looks, in French, for "expected X, found Y" messages.
@@ -595,8 +600,8 @@ impl<T: FromYaml> FromYaml for Vec<T> {
     fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         let Value::Sequence(items) = value else {
             let help = match value {
-                Value::String(s) if !s.contains('\n') => Some(format!("écrivez une liste : `[{s}]`")),
-                Value::Number(n) => Some(format!("écrivez une liste : `[{n}]`")),
+                Value::String(s) if !s.contains('\n') => Some(T::list_help(s)),
+                Value::Number(n) => Some(T::list_help(&n.to_string())),
                 _ => Some("écrivez une liste : une ligne `- …` par élément".into()),
             };
             return cx.type_error(value, "une liste", help);
@@ -672,6 +677,12 @@ macro_rules! record {
         }
 
         impl $crate::model::yaml::FromYaml for $name {
+            // `budget: 5000`: a list of records is a line `- clé: …` per element.
+            fn list_help(_: &str) -> String {
+                let first = Self::REQUIRED.first().or(Self::KEYS.first()).copied().unwrap_or("cle");
+                format!("écrivez une liste, un élément par ligne, chacun commençant par `- {first}: …`")
+            }
+
             fn from_yaml<'a>(value: &'a serde_yaml::Value, cx: &mut $crate::model::yaml::Cx<'a>) -> Option<Self> {
                 let mut out = Self::default();
                 cx.mapping(value, Self::KEYS, Self::REQUIRED, |cx, key, val| {

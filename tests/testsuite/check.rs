@@ -124,6 +124,7 @@ fixtures! {
     counts_lone_carriage_returns_as_line_breaks => "retour-chariot-seul",
     points_at_invisible_characters => "caractere-invisible",
     words_the_yaml_parser_errors_in_french => "yaml-en-francais",
+    points_at_a_list_table_written_with_one_bracket => "config-crochets",
 }
 
 #[test]
