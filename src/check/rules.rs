@@ -7,7 +7,7 @@ use crate::diag::{At, Code, Diagnostic, YamlPath};
 use crate::load::CONFIG_FILE;
 use crate::model::bounds::{DISTINCT, LATITUDES, LONGITUDES, MAX_PARTICIPANTS, PERCENT};
 use crate::model::vocab::{self, Vocab, Word, is_word};
-use crate::model::yaml::quoted_list;
+use crate::model::yaml::{assign_text, quoted_list};
 use crate::model::{Kind, Montant, PartialDate, Statut, StatutFinancement, Unite, is_id, slugify};
 use crate::suggest;
 
@@ -45,11 +45,6 @@ impl Target {
     }
 }
 
-/// `key: value` as the file needs it: YAML in a fiche, TOML in `clsm.toml`.
-fn assign(file: &str, key: &str, value: &str) -> String {
-    if file == CONFIG_FILE { format!("{key} = \"{value}\"") } else { format!("{key}: {value}") }
-}
-
 /// An id or a word wrapped in typographic quotes (`“piste”`), which YAML keeps: the
 /// error, when the text inside is what `known` accepts.
 fn curly(file: &str, path: &YamlPath, written: &str, known: impl Fn(&str) -> bool) -> Option<Diagnostic> {
@@ -57,7 +52,7 @@ fn curly(file: &str, path: &YamlPath, written: &str, known: impl Fn(&str) -> boo
     let message = format!("guillemets typographiques autour de `{inner}` : YAML les garde dans le texte");
     let help = match path.0.last() {
         Some(crate::diag::Seg::Index(_)) => format!("écrivez `{inner}`, sans guillemets"),
-        _ => format!("écrivez `{}`, sans guillemets", assign(file, &last_key(path), inner)),
+        _ => format!("écrivez `{}`, sans guillemets", assign_text(file, &last_key(path), inner)),
     };
     Some(at(Code::TypeInvalide, file, path.clone(), message).help(help))
 }
@@ -89,7 +84,7 @@ fn reference(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath
     let key = last_key(&path);
     let in_list = matches!(path.0.last(), Some(crate::diag::Seg::Index(_)));
     let write = |found: &str| {
-        if in_list { format!("écrivez `{found}`") } else { format!("écrivez `{}`", assign(file, &key, found)) }
+        if in_list { format!("écrivez `{found}`") } else { format!("écrivez `{}`", assign_text(file, &key, found)) }
     };
     let fixed = slugify(id);
     // The name of a record (or an axis's title) where its id belongs.
@@ -229,7 +224,7 @@ fn word(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath, voc
     if let Some(alias) = alias {
         let write = match path.0.last() {
             Some(crate::diag::Seg::Index(_)) => alias,
-            _ => assign(file, &key, &alias),
+            _ => assign_text(file, &key, &alias),
         };
         help = format!("écrivez `{write}`");
     } else if let Some(s) = suggest::nearest(word, allowed.iter().map(String::as_str)) {

@@ -21,7 +21,7 @@ use walkdir::WalkDir;
 
 use crate::diag::{At, Code, Diagnostic, YamlPath};
 use crate::files::read::{ReadError, read_head, read_regular, real_dir, special_kind};
-use crate::model::yaml::{Cx, FromYaml};
+use crate::model::yaml::{Cx, FromYaml, glued};
 use crate::model::{Config, Kind, Record, Repository, id_problem, is_id, slugify};
 pub use body::{MAX_BODY_DEPTH, options as markdown_options};
 pub use spans::{LineIndex, NodePos, Pos, SpanIndex, Written, written};
@@ -821,12 +821,9 @@ fn missing_space(
         }
         let start = line.len() - line.trim_start_matches([' ', '-']).len();
         let rest = &line[start..];
-        let (key, value) = rest.split_once(':')?;
-        let word = !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let (key, value) = glued(rest)?;
         let nbsp = value.starts_with(['\u{a0}', '\u{202f}']);
-        let glued = nbsp || value.starts_with(|c: char| !c.is_whitespace() && c != '/' && c != ':');
-        (word && glued && !key.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| (n, key, start + key.len() + 2, value, nbsp))
+        Some((n, key, start + key.len() + 2, value, nbsp))
     })?;
     let column = source.line(n + first_line).map_or(column, |l| l[..column - 1].chars().count() + 1);
     let at = At::Pos { line: n + first_line, column, width: 1 };

@@ -57,12 +57,12 @@ impl<'a> Cx<'a> {
 
     /// Whether the file is `clsm.toml`, whose lines are written `clé = valeur`.
     fn toml(&self) -> bool {
-        self.file.ends_with(".toml")
+        is_toml(self.file)
     }
 
-    /// `key: value` as the file needs it (`key = value` in `clsm.toml`).
+    /// `key: value` as the file needs it (see [`assign`]).
     fn assign(&self, key: &str, value: &str) -> String {
-        if self.toml() { format!("{key} = {value}") } else { format!("{key}: {value}") }
+        assign(self.file, key, value)
     }
 
     /// The key the current value belongs to (`statut` in `avancement[2].statut`).
@@ -229,6 +229,33 @@ impl<'a> Cx<'a> {
     }
 }
 
+/// Whether `file` is `clsm.toml`, whose lines are written `clé = valeur`.
+fn is_toml(file: &str) -> bool {
+    file.ends_with(".toml")
+}
+
+/// `key: value` as `file` needs it: YAML in a fiche, `key = value` in `clsm.toml`.
+/// `value` is written as it is (`…`, a table).
+pub fn assign(file: &str, key: &str, value: &str) -> String {
+    if is_toml(file) { format!("{key} = {value}") } else { format!("{key}: {value}") }
+}
+
+/// The same for a text value, which TOML writes between quotes.
+pub fn assign_text(file: &str, key: &str, text: &str) -> String {
+    if is_toml(file) { assign(file, key, &format!("\"{text}\"")) } else { assign(file, key, text) }
+}
+
+/// `statut:mise_en_oeuvre`: a word glued to the text after its colon, as
+/// `(key, text)`. A non-breaking space glues too: YAML only parts on a real space.
+/// A URL (`https://`) or a time (`10:30`) is not one.
+pub fn glued(text: &str) -> Option<(&str, &str)> {
+    let (key, rest) = text.split_once(':')?;
+    let word = !key.is_empty() && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    let numeric = key.bytes().all(|b| b.is_ascii_digit());
+    let stuck = rest.starts_with(|c: char| !c.is_ascii_whitespace() && c != '/' && c != ':');
+    (word && !numeric && stuck).then_some((key, rest))
+}
+
 /// A type that can be read from a YAML value, reporting problems to the context.
 pub trait FromYaml: Sized {
     fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self>;
@@ -279,9 +306,8 @@ pub fn is_invisible(c: char) -> bool {
 
 /// The known key a text starts with, glued to its value (`poste:Salle`).
 fn glued_key<'t>(text: &'t str, keys: &[&'static str]) -> Option<(&'static str, &'t str)> {
-    let (key, rest) = text.split_once(':')?;
-    let key = keys.iter().copied().find(|k| *k == key)?;
-    rest.starts_with(|c: char| !c.is_whitespace()).then_some((key, rest))
+    let (key, rest) = glued(text)?;
+    Some((keys.iter().copied().find(|k| *k == key)?, rest))
 }
 
 /// The two ends of a period written as one value: `2025-2027`, `2025 à 2027`.
