@@ -21,6 +21,8 @@ fn at(code: Code, file: &str, path: YamlPath, message: impl Into<String>) -> Dia
 enum Target {
     Record(Kind),
     Axe,
+    /// An axis of the parent contract, `[[contrat_parent.axes]]`.
+    AxeParent,
     Thematique,
 }
 
@@ -30,6 +32,7 @@ impl Target {
             Target::Record(Kind::Action) => format!("action inconnue `{id}`"),
             Target::Record(kind) => format!("{} inconnu `{id}`", kind.noun()),
             Target::Axe => format!("axe inconnu `{id}`"),
+            Target::AxeParent => format!("axe inconnu `{id}` dans le contrat parent"),
             Target::Thematique => format!("thématique inconnue `{id}`"),
         }
     }
@@ -38,6 +41,9 @@ impl Target {
         match self {
             Target::Record(kind) => format!("créez `fiches/{}/{id}.md` ou corrigez l'identifiant", kind.folder()),
             Target::Axe => format!("déclarez l'axe dans {CONFIG_FILE} (`[[axes]]` avec `id = \"{id}\"`)"),
+            Target::AxeParent => {
+                format!("déclarez l'axe dans {CONFIG_FILE} (`[[contrat_parent.axes]]` avec `id = \"{id}\"`)")
+            }
             Target::Thematique => {
                 format!("déclarez la thématique dans {CONFIG_FILE} (`[[thematiques]]` avec `id = \"{id}\"`)")
             }
@@ -68,6 +74,7 @@ fn reference(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath
         }
         _ if cx.repo.config_unreadable => return,
         Target::Axe => cx.repo.config.axes.iter().flatten().filter_map(|a| a.id.as_deref()).collect(),
+        Target::AxeParent => parent_axes(cx).filter_map(|a| a.id.as_deref()).collect(),
         Target::Thematique => cx.repo.config.thematiques.iter().flatten().filter_map(|t| t.id.as_deref()).collect(),
     };
     if !matches!(target, Target::Record(_)) && known.contains(&id) {
@@ -90,12 +97,7 @@ fn reference(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath
     // The name of a record (or an axis's title) where its id belongs.
     let named = match target {
         Target::Record(kind) => cx.named(kind, id).map(|found| (found, kind.of_the())),
-        Target::Axe => cx
-            .repo
-            .config
-            .axes
-            .iter()
-            .flatten()
+        Target::Axe | Target::AxeParent => axes_of(cx, target)
             .find(|a| a.titre.as_deref().map(slugify).as_deref() == Some(fixed.as_str()))
             .and_then(|a| a.id.as_deref())
             .map(|found| (found, "de l'axe")),
@@ -125,6 +127,32 @@ fn reference(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, path: YamlPath
         target.create_hint(id)
     };
     out.push(at(Code::RefInconnue, file, path, target.unknown(id)).help(help));
+}
+
+/// `axe_parent`: an axis of the parent contract, which must be described.
+fn parent_axis(cx: &Context, out: &mut Vec<Diagnostic>, file: &str, id: &str) {
+    if cx.repo.config.contrat_parent.is_some() || cx.repo.config_unreadable {
+        reference(cx, out, file, YamlPath::key("axe_parent"), Target::AxeParent, id);
+        return;
+    }
+    let message = format!("`axe_parent` cite l'axe `{id}` d'un contrat parent que {CONFIG_FILE} ne décrit pas");
+    let help = format!(
+        "décrivez le contrat parent dans {CONFIG_FILE} : `[contrat_parent]` avec `titre = \"…\"`, puis `[[contrat_parent.axes]]` avec `id = \"{id}\"` et `titre = \"…\"`"
+    );
+    out.push(at(Code::RefInconnue, file, YamlPath::key("axe_parent"), message).help(help));
+}
+
+/// The axes of the parent contract.
+fn parent_axes<'a>(cx: &'a Context) -> impl Iterator<Item = &'a crate::model::Axe> {
+    cx.repo.config.contrat_parent.iter().flat_map(|p| p.axes.iter().flatten())
+}
+
+/// The axes an axis reference may name.
+fn axes_of<'a>(cx: &'a Context, target: Target) -> Box<dyn Iterator<Item = &'a crate::model::Axe> + 'a> {
+    match target {
+        Target::AxeParent => Box::new(parent_axes(cx)),
+        _ => Box::new(cx.repo.config.axes.iter().flatten()),
+    }
 }
 
 /// The last key of a path: `statut` in `avancement[2].statut`, `partenaires` in
@@ -275,8 +303,11 @@ pub fn contract(cx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(porteur) = &config.porteur {
         reference(cx, out, file, YamlPath::key("porteur"), Target::Record(Kind::Partenaire), porteur);
     }
-    unique_ids(out, "axes", config.axes.iter().flatten().map(|x| x.id.as_deref()));
-    unique_ids(out, "thematiques", config.thematiques.iter().flatten().map(|x| x.id.as_deref()));
+    unique_ids(out, YamlPath::key("axes"), config.axes.iter().flatten().map(|x| x.id.as_deref()));
+    unique_ids(out, YamlPath::key("thematiques"), config.thematiques.iter().flatten().map(|x| x.id.as_deref()));
+    if let Some(parent) = &config.contrat_parent {
+        parent_contract(out, parent);
+    }
     for (name, words) in config.vocabulaire.iter().flatten() {
         let path = YamlPath::key("vocabulaire").with_key(name);
         if vocab::CLOSED.iter().any(|v| v.name == name) {
@@ -323,11 +354,32 @@ pub fn contract(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn unique_ids<'a>(out: &mut Vec<Diagnostic>, list: &str, ids: impl Iterator<Item = Option<&'a str>>) {
+/// `[contrat_parent]`: its type, its period and its axes' ids.
+fn parent_contract(out: &mut Vec<Diagnostic>, parent: &crate::model::ContratParent) {
+    let base = YamlPath::key("contrat_parent");
+    if let Some(t) = &parent.r#type
+        && !vocab::TYPE_CONTRAT.words.iter().any(|(w, _)| w == t)
+    {
+        let message = format!("type de contrat inconnu `{t}`");
+        out.push(
+            at(Code::Vocabulaire, CONFIG_FILE, base.with_key("type"), message)
+                .help("écrivez `type = \"CLS\"` ou `type = \"CLSM\"`"),
+        );
+    }
+    if let Some(periode) = parent.periode.as_ref().and_then(|p| p.periode())
+        && periode.is_reversed()
+    {
+        out.push(reversed(CONFIG_FILE, base.with_key("periode"), periode.debut, periode.fin));
+    }
+    unique_ids(out, base.with_key("axes"), parent.axes.iter().flatten().map(|x| x.id.as_deref()));
+}
+
+fn unique_ids<'a>(out: &mut Vec<Diagnostic>, list: YamlPath, ids: impl Iterator<Item = Option<&'a str>>) {
     let mut seen: HashMap<&str, usize> = HashMap::new();
+    let name = list.to_string();
     for (i, id) in ids.enumerate() {
         let Some(id) = id else { continue };
-        let path = YamlPath::key(list).with_index(i).with_key("id");
+        let path = list.with_index(i).with_key("id");
         if !is_id(id) {
             let message = if id.len() > crate::model::MAX_ID {
                 format!("identifiant invalide `{id}` : {}", crate::model::id_problem(id))
@@ -338,7 +390,7 @@ fn unique_ids<'a>(out: &mut Vec<Diagnostic>, list: &str, ids: impl Iterator<Item
                 at(Code::IdInvalide, CONFIG_FILE, path, message).help(format!("écrivez `id = \"{}\"`", slugify(id))),
             );
         } else if let Some(first) = seen.insert(id, i) {
-            let message = format!("identifiant `{id}` déjà utilisé par l'élément {} de `{list}`", first + 1);
+            let message = format!("identifiant `{id}` déjà utilisé par l'élément {} de `{name}`", first + 1);
             out.push(at(Code::IdDuplique, CONFIG_FILE, path, message).help("chaque identifiant doit être unique"));
         }
     }
@@ -405,6 +457,9 @@ pub fn references(cx: &Context, out: &mut Vec<Diagnostic>) {
         }
         if let Some(axe) = &a.axe {
             reference(cx, out, f, YamlPath::key("axe"), Target::Axe, axe);
+        }
+        if let Some(axe) = &a.axe_parent {
+            parent_axis(cx, out, f, axe);
         }
         if let Some(porteur) = &a.porteur {
             reference(cx, out, f, YamlPath::key("porteur"), partner, porteur);

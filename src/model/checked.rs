@@ -84,6 +84,21 @@ pub struct Axe {
     pub description: Option<String>,
 }
 
+/// An axis of the parent contract: its own index space, so that an action's
+/// `axe_parent` cannot be taken for one of the contract's own axes.
+#[derive(Debug)]
+pub struct AxeParent(pub Axe);
+
+/// The contract this one is part of: the CLS a CLSM belongs to.
+#[derive(Debug)]
+pub struct ContratParent {
+    pub titre: Text,
+    pub r#type: Option<String>,
+    pub territoire: Option<String>,
+    pub periode: Option<Periode>,
+    pub axes: Vec<AxeParent>,
+}
+
 /// A theme of the contract.
 #[derive(Debug)]
 pub struct Thematique {
@@ -138,6 +153,8 @@ pub struct Action {
     pub numero: Option<Text>,
     pub titre: Text,
     pub axe: Ix<Axe>,
+    /// The axis of the parent contract the fiche is filed under there.
+    pub axe_parent: Option<Ix<AxeParent>>,
     pub statut: Option<Statut>,
     pub porteur: Ix<Partenaire>,
     pub objectif_strategique: Option<String>,
@@ -312,6 +329,8 @@ pub struct Repository {
     pub periode: Option<Periode>,
     pub porteur: Option<Ix<Partenaire>>,
     pub coordination: Option<String>,
+    pub objectif_global: Option<String>,
+    pub parent: Option<ContratParent>,
     pub axes: Vec<Axe>,
     pub thematiques: Vec<Thematique>,
     pub vocab: Vocabularies,
@@ -326,6 +345,11 @@ pub struct Repository {
 impl Repository {
     pub fn axe(&self, ix: Ix<Axe>) -> &Axe {
         &self.axes[ix.0]
+    }
+
+    /// An axis of the parent contract; an action only holds one when there is a parent.
+    pub fn axe_parent(&self, ix: Ix<AxeParent>) -> Option<&Axe> {
+        self.parent.as_ref()?.axes.get(ix.0).map(|a| &a.0)
     }
 
     pub fn action(&self, ix: Ix<Action>) -> &Action {
@@ -365,18 +389,17 @@ impl Repository {
     pub fn from_loaded(repo: &raw::Repository) -> Option<Self> {
         let ids = Ids::new(repo);
         let config = &repo.config;
-        let axes: Vec<Axe> = config
-            .axes
-            .iter()
-            .flatten()
-            .map(|a| {
-                Some(Axe {
-                    id: text(a.id.as_deref()?),
-                    titre: text(a.titre.as_deref()?),
-                    description: a.description.clone(),
-                })
-            })
-            .collect::<Option<_>>()?;
+        let axes: Vec<Axe> = config.axes.iter().flatten().map(axis).collect::<Option<_>>()?;
+        let parent = match &config.contrat_parent {
+            Some(p) => Some(ContratParent {
+                titre: text(p.titre.as_deref()?),
+                r#type: p.r#type.clone(),
+                territoire: p.territoire.clone(),
+                periode: p.periode.as_ref().and_then(|p| p.periode()),
+                axes: p.axes.iter().flatten().map(|a| axis(a).map(AxeParent)).collect::<Option<_>>()?,
+            }),
+            None => None,
+        };
         let thematiques: Vec<Thematique> = config
             .thematiques
             .iter()
@@ -410,6 +433,8 @@ impl Repository {
             periode: config.periode.as_ref().and_then(|p| p.periode()),
             porteur: config.porteur.as_deref().and_then(|p| ids.partner(p)),
             coordination: config.coordination.clone(),
+            objectif_global: config.objectif_global.clone(),
+            parent,
             axes,
             thematiques,
             vocab: config.vocabularies(),
@@ -425,9 +450,14 @@ fn text(s: &str) -> Text {
     Text::from(s)
 }
 
+fn axis(a: &raw::Axe) -> Option<Axe> {
+    Some(Axe { id: text(a.id.as_deref()?), titre: text(a.titre.as_deref()?), description: a.description.clone() })
+}
+
 /// The positions of the records of the loaded repository, by id.
 struct Ids<'a> {
     axes: HashMap<&'a str, usize>,
+    parent_axes: HashMap<&'a str, usize>,
     themes: HashMap<&'a str, usize>,
     partners: HashMap<&'a str, usize>,
     indicators: HashMap<&'a str, usize>,
@@ -439,6 +469,14 @@ impl<'a> Ids<'a> {
         let rank = |ids: Vec<&'a str>| ids.into_iter().enumerate().map(|(i, id)| (id, i)).collect();
         Ids {
             axes: rank(config.axes.iter().flatten().filter_map(|a| a.id.as_deref()).collect()),
+            parent_axes: rank(
+                config
+                    .contrat_parent
+                    .iter()
+                    .flat_map(|p| p.axes.iter().flatten())
+                    .filter_map(|a| a.id.as_deref())
+                    .collect(),
+            ),
             themes: rank(config.thematiques.iter().flatten().filter_map(|t| t.id.as_deref()).collect()),
             partners: rank(repo.partenaires.iter().map(|r| r.id.as_str()).collect()),
             indicators: rank(repo.indicateurs.iter().map(|r| r.id.as_str()).collect()),
@@ -447,6 +485,10 @@ impl<'a> Ids<'a> {
 
     fn axis(&self, id: &str) -> Option<Ix<Axe>> {
         self.axes.get(id).map(|&i| Ix::new(i))
+    }
+
+    fn parent_axis(&self, id: &str) -> Option<Ix<AxeParent>> {
+        self.parent_axes.get(id).map(|&i| Ix::new(i))
     }
 
     fn theme(&self, id: &str) -> Option<Ix<Thematique>> {
@@ -527,6 +569,10 @@ fn action(r: &raw::Record<raw::Action>, ids: &Ids, indicators: &[raw::Record<raw
         numero: a.numero.as_deref().map(text),
         titre: text(a.titre.as_deref()?),
         axe: ids.axis(a.axe.as_deref()?)?,
+        axe_parent: match a.axe_parent.as_deref() {
+            Some(id) => Some(ids.parent_axis(id)?),
+            None => None,
+        },
         statut: a.statut.clone(),
         porteur,
         objectif_strategique: a.objectif_strategique.clone(),

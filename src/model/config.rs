@@ -29,6 +29,18 @@ record! {
 pub type VocabExtension = BTreeMap<String, BTreeMap<String, String>>;
 
 record! {
+    /// The contract this one belongs to: the CLS a CLSM is part of
+    /// (`[contrat_parent]`), with the axes its fiches are filed under.
+    pub struct ContratParent required [titre] {
+        titre: String,
+        r#type: String,
+        territoire: String,
+        periode: PeriodeFields,
+        axes: Vec<Axe>,
+    }
+}
+
+record! {
     /// The contract: `clsm.toml` at the repository root.
     pub struct Config required [titre, r#type] {
         titre: String,
@@ -37,6 +49,8 @@ record! {
         periode: PeriodeFields,
         porteur: String,
         coordination: String,
+        objectif_global: String,
+        contrat_parent: ContratParent,
         axes: Vec<Axe>,
         thematiques: Vec<Thematique>,
         vocabulaire: VocabExtension,

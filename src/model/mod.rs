@@ -18,7 +18,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use config::{Axe, Config, Thematique};
+pub use config::{Axe, Config, ContratParent, Thematique};
 pub use date::{PartialDate, Periode};
 pub use money::Montant;
 pub use vocab::{Sens, Statut, StatutFinancement, TypeIndicateur, Unite};
@@ -261,6 +261,7 @@ record! {
         numero: String,
         titre: String,
         axe: String,
+        axe_parent: String,
         statut: Statut,
         porteur: String,
         objectif_strategique: String,

@@ -25,6 +25,8 @@ pub struct SchemaCx<'a> {
 #[derive(Debug, Default)]
 pub struct RepoIds {
     pub axes: Vec<String>,
+    /// The axes of the parent contract, `[[contrat_parent.axes]]`.
+    pub axes_parent: Vec<String>,
     pub thematiques: Vec<String>,
     pub partenaires: Vec<String>,
     pub indicateurs: Vec<String>,
@@ -44,6 +46,12 @@ impl RepoIds {
         let config = &repo.config;
         RepoIds {
             axes: config.axes.iter().flatten().filter_map(|a| a.id.clone()).collect(),
+            axes_parent: config
+                .contrat_parent
+                .iter()
+                .flat_map(|p| p.axes.iter().flatten())
+                .filter_map(|a| a.id.clone())
+                .collect(),
             thematiques: config.thematiques.iter().flatten().filter_map(|t| t.id.clone()).collect(),
             partenaires: with_unreadable(Kind::Partenaire),
             indicateurs: with_unreadable(Kind::Indicateur),
@@ -129,7 +137,7 @@ fn vocabulary(record: &str, key: &str) -> Option<&'static Vocab> {
         ("Indicateur", "unite") => &vocab::UNITE,
         ("Indicateur", "sens") => &vocab::SENS,
         ("Evenement", "type") => &vocab::TYPE_EVENEMENT,
-        ("Config", "type") => &vocab::TYPE_CONTRAT,
+        ("Config" | "ContratParent", "type") => &vocab::TYPE_CONTRAT,
         _ => return None,
     })
 }
@@ -138,6 +146,7 @@ fn vocabulary(record: &str, key: &str) -> Option<&'static Vocab> {
 fn references<'a>(ids: &'a RepoIds, record: &str, key: &str) -> Option<&'a [String]> {
     Some(match (record, key) {
         ("Action", "axe") => &ids.axes,
+        ("Action", "axe_parent") => &ids.axes_parent,
         ("Action", "thematiques") => &ids.thematiques,
         ("Action", "porteur" | "partenaires") | ("Financement", "financeur") | ("Config", "porteur") => {
             &ids.partenaires
@@ -155,6 +164,9 @@ fn description(record: &str, key: &str) -> &'static str {
         ("Action", "titre") => "Titre de la fiche-action (obligatoire)",
         ("Action", "numero") => "Numéro officiel, pour l'affichage et le tri : \"15\", \"1.1.2\"",
         ("Action", "axe") => "Axe du contrat : un id des [[axes]] de clsm.toml (obligatoire)",
+        ("Action", "axe_parent") => {
+            "Axe du contrat parent dont relève la fiche : un id des [[contrat_parent.axes]] de clsm.toml"
+        }
         ("Action", "statut") => "Où en est l'action",
         ("Action", "porteur") => "Structure qui porte l'action : un identifiant de partenaire (obligatoire)",
         ("Action", "objectif_strategique") => "Objectif stratégique auquel l'action répond",
@@ -261,6 +273,13 @@ fn description(record: &str, key: &str) -> &'static str {
         ("Config", "periode") => "Période du contrat { debut, fin }",
         ("Config", "porteur") => "Porteur du contrat : un identifiant de partenaire",
         ("Config", "coordination") => "Qui coordonne le contrat",
+        ("Config", "objectif_global") => "Objectif global du contrat",
+        ("Config", "contrat_parent") => "Contrat dont celui-ci fait partie (le CLS dans lequel s'inscrit un CLSM)",
+        ("ContratParent", "titre") => "Titre du contrat parent (obligatoire)",
+        ("ContratParent", "type") => "CLS ou CLSM",
+        ("ContratParent", "territoire") => "Territoire du contrat parent",
+        ("ContratParent", "periode") => "Période du contrat parent { debut, fin }",
+        ("ContratParent", "axes") => "Axes du contrat parent, que les fiches citent par `axe_parent`",
         ("Config", "axes") => "Axes stratégiques du contrat",
         ("Config", "thematiques") => "Thématiques du contrat",
         ("Config", "vocabulaire") => "Mots ajoutés aux vocabulaires : [vocabulaire.public] etudiants = \"Étudiants\"",
