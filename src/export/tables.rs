@@ -19,8 +19,8 @@ fn labels(words: &[Mot]) -> Cell {
     joined(words.iter().map(|m| &*m.libelle))
 }
 
-fn ticked(cases: &[Case]) -> Cell {
-    joined(cases.iter().filter(|c| c.coche).map(|c| &*c.libelle))
+fn ticked_labels(cases: &[Case]) -> impl Iterator<Item = &str> {
+    cases.iter().filter(|c| c.coche).map(|c| &*c.libelle)
 }
 
 fn text(v: &Option<String>) -> Cell {
@@ -107,8 +107,8 @@ fn action_row(a: &ActionView) -> Vec<Cell> {
         text(&a.objectif_strategique),
         text(&a.objectif_specifique),
         text(&a.prerequis),
-        ticked(&a.public),
-        text(&a.public_precision),
+        joined(ticked_labels(&a.public.cases).chain(a.public.autres.iter().map(|m| &*m.libelle))),
+        text(&a.public.precision),
         text(&a.dispositifs_existants),
         text(&a.resultats_attendus),
         ids(&a.indicateurs),

@@ -51,6 +51,12 @@ impl Montant {
         Montant { cents: self.cents.saturating_add(other.cents).min(Self::MAX_CENTS) }
     }
 
+    /// What `self` leaves once `other` is taken from it, when it leaves something.
+    pub fn remainder(self, other: Montant) -> Option<Montant> {
+        let cents = self.cents.checked_sub(other.cents)?;
+        (cents > 0).then_some(Montant { cents })
+    }
+
     /// The exact sum of `amounts`, or the index of the first one that makes it
     /// too large to be exact.
     pub fn total(amounts: impl IntoIterator<Item = Montant>) -> Result<Montant, usize> {

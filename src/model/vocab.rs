@@ -171,6 +171,9 @@ vocab!(
         ("grand_public", "Grand public"),
     ]
 );
+/// The publics the CLS form has a box for; the others go after its "Autre :".
+pub const PUBLIC_FORMULAIRE: &[&str] = &["enfants", "jeunes_adultes", "adultes", "personnes_agees", "professionnels"];
+
 vocab!(
     PARTICIPATION,
     "participation",

@@ -403,16 +403,48 @@ fn block<'a>(node: &'a AstNode<'a>, out: &mut String, shift: isize, indent: usiz
     }
 }
 
+/// The keys whose text is Markdown: a body, a section of one, and the fields of the
+/// cadre logique, which spreadsheets fill with bold and lists.
+const MARKDOWN_KEYS: &[&str] = &[
+    "corps",
+    "introduction",
+    "description",
+    "prerequis",
+    "dispositifs_existants",
+    "resultats_attendus",
+    "moyens_mobilisables",
+    "moyens_a_rechercher",
+];
+
+/// Adds, beside each Markdown text of `data` (see [`MARKDOWN_KEYS`]), the same
+/// text as escaped Typst markup under `KEY_typst`, its headings from `level` on:
+/// the only markup the templates evaluate.
+pub fn add_markup(data: &mut serde_json::Value, level: usize) {
+    use serde_json::Value;
+    match data {
+        Value::Object(map) => {
+            let added: Vec<(String, Value)> = map
+                .iter()
+                .filter(|(key, _)| MARKDOWN_KEYS.contains(&key.as_str()))
+                .filter_map(|(key, v)| {
+                    Some((format!("{key}_typst"), Value::String(markdown_to_typst(v.as_str()?, level))))
+                })
+                .collect();
+            for v in map.values_mut() {
+                add_markup(v, level);
+            }
+            map.extend(added);
+        }
+        Value::Array(items) => items.iter_mut().for_each(|v| add_markup(v, level)),
+        _ => {}
+    }
+}
+
 /// The view data of the site, ready for the `.typ` templates: French spellings, and
-/// each Markdown body as escaped Typst markup (`corps_typst`) with its headings from
-/// `level` on.
+/// each Markdown text as escaped Typst markup with its headings from `level` on.
 fn site_data(site: &Site, level: usize) -> Result<serde_json::Value> {
     let mut data = serde_json::to_value(site)?;
-    if let Some(actions) = data.get_mut("actions").and_then(|a| a.as_array_mut()) {
-        for (view, action) in site.actions.iter().zip(actions) {
-            action["corps_typst"] = serde_json::Value::String(markdown_to_typst(&view.corps, level));
-        }
-    }
+    add_markup(&mut data, level);
     crate::format::add_spellings(&mut data);
     Ok(data)
 }

@@ -24,6 +24,8 @@ pub struct Lien {
     pub id: Text,
     pub titre: Text,
     pub numero: Option<Text>,
+    /// A partner's acronym, shown with its name: "Instance régionale… (IREPS)".
+    pub sigle: Option<Text>,
 }
 
 /// A vocabulary word with its French label.
@@ -117,7 +119,7 @@ pub struct Names<'a> {
 }
 
 fn link(id: &Text, titre: &Text) -> Lien {
-    Lien { id: id.clone(), titre: titre.clone(), numero: None }
+    Lien { id: id.clone(), titre: titre.clone(), numero: None, sigle: None }
 }
 
 impl<'a> Names<'a> {
@@ -125,12 +127,12 @@ impl<'a> Names<'a> {
         Names {
             repo,
             lexicon: Lexicon::new(&repo.vocab),
-            partners: repo.partenaires.iter().map(|p| link(&p.id, &p.nom)).collect(),
-            actions: repo
-                .actions
+            partners: repo
+                .partenaires
                 .iter()
-                .map(|a| Lien { id: a.id.clone(), titre: a.titre.clone(), numero: a.numero.clone() })
+                .map(|p| Lien { sigle: p.sigle.as_deref().map(Text::from), ..link(&p.id, &p.nom) })
                 .collect(),
+            actions: repo.actions.iter().map(|a| Lien { numero: a.numero.clone(), ..link(&a.id, &a.titre) }).collect(),
             indicators: repo.indicateurs.iter().map(|i| link(&i.id, &i.libelle)).collect(),
             axes: repo.axes.iter().map(|a| link(&a.id, &a.titre)).collect(),
             themes: repo.thematiques.iter().map(|t| link(&t.id, &t.titre)).collect(),

@@ -46,13 +46,19 @@ fn fiche_15_carries_every_field_of_the_seed() {
     assert_eq!(build(&project_root(), &out, &[]).status.code(), Some(0));
     let html = read(out.join("actions/fiche-15.html"));
     let expected = [
-        "<span class=\"numero\">Fiche n°15</span> Coordination du Conseil local de santé mentale",
+        "<td colspan=\"2\" class=\"entete-contrat\">CLS Ville de Metz 2022-2026</td>",
+        "<td class=\"entete-axe\">Axe 2 : Promouvoir le bien-être psychique</td>",
+        "<td colspan=\"2\" class=\"entete-numero\">Fiche n°15</td>",
+        "<h1>Coordination du Conseil local de santé mentale</h1>",
+        "<th scope=\"row\" colspan=\"2\">CLSM Ville de Metz 2022-2026</th>",
+        "Axe 2 : Développer les collaborations dans le champ de la santé mentale</a>",
+        "<th scope=\"rowgroup\" rowspan=\"4\" class=\"groupe\">Porteur et partenaires</th>",
         "Améliorer le bien-être psychique des habitants du territoire",
         "Développer la concertation et la coordination entre les acteurs locaux dans le champ de la santé mentale",
         "Centre hospitalier de Jury",
-        "<dt>Pilote de la fiche-action</dt><dd>Conseil local de santé mentale</dd>",
+        "<th scope=\"row\">Pilote de la fiche-action</th><td>Conseil local de santé mentale</td>",
         "Agence régionale de santé Grand Est",
-        "<dt>Modalité de suivi</dt><dd>Bilan annuel</dd>",
+        "<th scope=\"row\">Modalité de suivi</th><td>Bilan annuel</td>",
         "porte depuis bientôt cinq ans le CLSM messin",
         "Projet\nterritorial de santé de Moselle",
         "Animer les instances du CLSM (comité de pilotage, assemblée plénière et groupes projets).",
@@ -65,19 +71,23 @@ fn fiche_15_carries_every_field_of_the_seed() {
         "☐</span> Quartiers Politique de la Ville",
         "☒</span> Professionnels",
         "☐</span> Personnes âgées (&gt; 65 ans)",
-        "Autre : élus, aidants et usagers.",
+        "☐</span> Autre : élus, aidants et usagers.",
         "5\u{202f}000\u{a0}€",
-        "Pressenti",
+        "<th scope=\"row\">Financements pressentis</th>",
         "Potentiel social : empowerment communautaire, participation des personnes concernées.",
         "Instruction N°DGS/SP4/CGET/2016/289 du 30 septembre 2016",
         "Nombre et typologie des réunions organisées dans le cadre du CLSM",
         "Professionnels impliqués dans le CLSM qui déclarent mieux connaître",
         "tableau de suivi, questionnaires, bilan annuel.",
-        "Promouvoir le bien-être psychique",
     ];
     for text in expected {
         assert!(html.contains(text), "fiche 15 lacks {text:?}");
     }
+    // The form's "Public visé" has five boxes and "Autre : …", nothing more.
+    for extra in ["</span> Élus", "</span> Aidants", "</span> Grand public"] {
+        assert!(!html.contains(extra), "fiche 15 adds a box the form does not have: {extra:?}");
+    }
+    assert!(html.contains("Agence régionale de santé Grand Est</a> (ARS)"), "partners go with their acronym");
     // Both yes/no questions are answered yes, and only yes.
     assert_eq!(html.matches("☒</span> Oui").count(), 2);
     assert_eq!(html.matches("☐</span> Non").count(), 2);

@@ -84,6 +84,8 @@ fixtures! {
     rejects_a_file_name_that_is_not_an_id => "id-invalide",
     rejects_two_axes_with_one_id => "id-duplique",
     rejects_unknown_partner_with_suggestion => "ref-inconnue",
+    rejects_an_unknown_parent_axis_and_a_bad_parent_contract => "axe-parent-inconnu",
+    rejects_a_parent_axis_without_a_parent_contract => "axe-parent-sans-contrat",
     rejects_french_style_dates => "date-invalide",
     rejects_a_period_ending_before_it_starts => "periode-inversee",
     rejects_money_written_as_text => "montant-invalide",

@@ -2,11 +2,12 @@
 
 use serde::Serialize;
 
-use crate::model::TypeIndicateur;
-use crate::model::checked::{Action, Indicateur, Ix, Objectif, Qui as Who};
+use crate::model::checked::{Action, Indicateur, Ix, Objectif, Qui as Who, Repository};
 use crate::model::vocab;
 use crate::model::{Montant, PartialDate, Periode};
+use crate::model::{StatutFinancement, TypeIndicateur};
 use crate::views::indicators::{self, Point};
+use crate::views::site::sections::{self, Corps};
 use crate::views::{Case, Compte, Lien, Mot, Names, Text, by_statut};
 
 /// An axis and its actions.
@@ -32,6 +33,29 @@ pub struct ActionResume {
     pub calendrier: Option<Periode>,
 }
 
+/// A contract a fiche belongs to, and the fiche's axis in it: "CLS Ville de Metz
+/// 2022-2026 | Axe 2 : Promouvoir le bien-être psychique".
+#[derive(Debug, Clone, Serialize)]
+pub struct Appartenance {
+    /// "CLS Ville de Metz": the type and the territory, or the title without them.
+    pub contrat: String,
+    pub periode: Option<Periode>,
+    pub axe: Option<Lien>,
+    /// Whether it is the repository's own contract (its axis has a page).
+    pub propre: bool,
+}
+
+/// The boxes of "Public visé" as the form has them: its five publics, then
+/// "Autre : …", ticked when a public outside the five is, followed by them and by
+/// the precision.
+#[derive(Debug, Serialize)]
+pub struct Public {
+    pub cases: Vec<Case>,
+    pub autre: bool,
+    pub autres: Vec<Mot>,
+    pub precision: Option<String>,
+}
+
 /// A fiche-action, every field labelled, in the order of the CLS template.
 #[derive(Debug, Serialize)]
 pub struct ActionView {
@@ -39,6 +63,11 @@ pub struct ActionView {
     pub numero: Option<Text>,
     pub titre: Text,
     pub axe: Lien,
+    /// The contracts heading the fiche: the parent contract first when the fiche
+    /// names its axis there, then the repository's own.
+    pub appartenance: Vec<Appartenance>,
+    /// The objectif général of its axis (the axis's description).
+    pub objectif_general: Option<String>,
     pub statut: Option<Mot>,
     /// Still a piste: the contract lists it apart.
     pub est_piste: bool,
@@ -49,13 +78,13 @@ pub struct ActionView {
     pub partenaires: Vec<Lien>,
     pub suivi: Option<String>,
     pub thematiques: Vec<Lien>,
-    pub objectifs: Vec<ObjectifView>,
+    /// The operational objectives, consecutive ones of the same title together.
+    pub objectifs: Vec<GroupeObjectifs>,
     pub typologie: Option<Mot>,
     pub duree: Vec<Case>,
     pub territoire: Vec<Case>,
     pub lieux: Option<String>,
-    pub public: Vec<Case>,
-    pub public_precision: Option<String>,
+    pub public: Public,
     pub calendrier: Option<Periode>,
     pub champ: Vec<Case>,
     pub participation: Option<Mot>,
@@ -65,7 +94,12 @@ pub struct ActionView {
     /// The funding secured and expected.
     pub acquis: Montant,
     pub pressenti: Montant,
+    /// What the budget asks beyond the funding, acquired and expected.
+    pub reste_a_financer: Option<Montant>,
     pub financements: Vec<FinancementView>,
+    /// The same lines, by statut, for the form's two rows.
+    pub financements_acquis: Vec<FinancementView>,
+    pub financements_pressentis: Vec<FinancementView>,
     pub determinants: Vec<String>,
     pub politiques_publiques: Vec<String>,
     /// Every indicator it cites, in the order of the fiche.
@@ -85,6 +119,28 @@ pub struct ActionView {
     pub avancement: Vec<AvancementView>,
     /// The Markdown body, rendered by the templates.
     pub corps: String,
+    /// The same body cut into its sections, each for its row of the fiche.
+    pub sections: Corps,
+}
+
+/// Operational objectives that follow one another under the same title, shown as
+/// the form shows them: the title, then each objective.
+#[derive(Debug, Serialize)]
+pub struct GroupeObjectifs {
+    pub titre: String,
+    pub objectifs: Vec<ObjectifView>,
+}
+
+/// Consecutive objectives with the same title, together.
+fn grouped(objectifs: Vec<ObjectifView>) -> Vec<GroupeObjectifs> {
+    let mut groups: Vec<GroupeObjectifs> = Vec::new();
+    for o in objectifs {
+        match groups.last_mut() {
+            Some(g) if g.titre == o.titre => g.objectifs.push(o),
+            _ => groups.push(GroupeObjectifs { titre: o.titre.clone(), objectifs: vec![o] }),
+        }
+    }
+    groups
 }
 
 /// One line of the "Comment ? Qui ? Quand ?" table.
@@ -197,6 +253,61 @@ fn objective(names: &Names, o: &Objectif) -> ObjectifView {
     }
 }
 
+/// "CLS Ville de Metz", or the title when the type or the territory is missing.
+fn designation(r#type: Option<&str>, territoire: Option<&str>, titre: &str) -> String {
+    match (r#type, territoire) {
+        (Some(t), Some(place)) if !t.is_empty() && !place.trim().is_empty() => format!("{t} {}", place.trim()),
+        _ => titre.to_string(),
+    }
+}
+
+/// The contracts heading a fiche.
+fn belonging(names: &Names, a: &Action) -> Vec<Appartenance> {
+    let repo: &Repository = names.repo;
+    let own = Appartenance {
+        contrat: designation(Some(&repo.r#type), repo.territoire.as_deref(), &repo.titre),
+        periode: repo.periode,
+        axe: Some(names.axis(a.axe)),
+        propre: true,
+    };
+    let parent = repo.parent.as_ref().zip(a.axe_parent.and_then(|ix| repo.axe_parent(ix)));
+    match parent {
+        Some((p, axe)) => vec![
+            Appartenance {
+                contrat: designation(p.r#type.as_deref(), p.territoire.as_deref(), &p.titre),
+                periode: p.periode,
+                axe: Some(Lien { id: axe.id.clone(), titre: axe.titre.clone(), numero: None, sigle: None }),
+                propre: false,
+            },
+            own,
+        ],
+        None => vec![own],
+    }
+}
+
+/// The funding lines of an action, those of one statut when it is given.
+fn funding(names: &Names, a: &Action, statut: Option<StatutFinancement>) -> Vec<FinancementView> {
+    a.financements
+        .iter()
+        .filter(|f| statut.as_ref().is_none_or(|s| *s == f.statut))
+        .map(|f| FinancementView {
+            financeur: names.partner(f.financeur),
+            montant: f.montant,
+            statut: names.lexicon.word(&vocab::STATUT_FINANCEMENT, f.statut.mot()),
+        })
+        .collect()
+}
+
+/// The "Public visé" boxes of the form.
+fn public(names: &Names, a: &Action) -> Public {
+    let all = names.lexicon.cases(&vocab::PUBLIC, &a.public);
+    let (cases, others): (Vec<Case>, Vec<Case>) =
+        all.into_iter().partition(|c| vocab::PUBLIC_FORMULAIRE.contains(&&*c.mot));
+    let autres: Vec<Mot> =
+        others.into_iter().filter(|c| c.coche).map(|c| Mot { mot: c.mot, libelle: c.libelle }).collect();
+    Public { cases, autre: !autres.is_empty(), autres, precision: a.public_precision.clone() }
+}
+
 pub(super) fn action_view(names: &Names, a: &Action) -> ActionView {
     let lexicon = &names.lexicon;
     let (resultat, processus): (Vec<Ix<Indicateur>>, Vec<Ix<Indicateur>>) =
@@ -206,6 +317,8 @@ pub(super) fn action_view(names: &Names, a: &Action) -> ActionView {
         numero: a.numero.clone(),
         titre: a.titre.clone(),
         axe: names.axis(a.axe),
+        appartenance: belonging(names, a),
+        objectif_general: names.repo.axe(a.axe).description.clone(),
         statut: names.word(&vocab::STATUT, &a.statut),
         est_piste: a.est_piste(),
         objectif_strategique: a.objectif_strategique.clone(),
@@ -215,13 +328,12 @@ pub(super) fn action_view(names: &Names, a: &Action) -> ActionView {
         partenaires: a.partenaires.iter().map(|p| names.partner(*p)).collect(),
         suivi: a.suivi.clone(),
         thematiques: a.thematiques.iter().map(|t| names.theme(*t)).collect(),
-        objectifs: a.objectifs.iter().map(|o| objective(names, o)).collect(),
+        objectifs: grouped(a.objectifs.iter().map(|o| objective(names, o)).collect()),
         typologie: names.word(&vocab::TYPOLOGIE, &a.typologie),
         duree: lexicon.cases(&vocab::DUREE, &a.duree),
         territoire: lexicon.cases(&vocab::TERRITOIRE, &a.territoire),
         lieux: a.lieux.clone(),
-        public: lexicon.cases(&vocab::PUBLIC, &a.public),
-        public_precision: a.public_precision.clone(),
+        public: public(names, a),
         calendrier: a.calendrier,
         // The legal scope is optional: its boxes are shown only when one is ticked.
         champ: if a.champ.is_empty() { Vec::new() } else { lexicon.cases(&vocab::CHAMP, &a.champ) },
@@ -230,15 +342,13 @@ pub(super) fn action_view(names: &Names, a: &Action) -> ActionView {
         budget_total: (!a.budget.is_empty()).then_some(a.budget_total),
         acquis: a.acquis,
         pressenti: a.pressenti,
-        financements: a
-            .financements
-            .iter()
-            .map(|f| FinancementView {
-                financeur: names.partner(f.financeur),
-                montant: f.montant,
-                statut: lexicon.word(&vocab::STATUT_FINANCEMENT, f.statut.mot()),
-            })
-            .collect(),
+        // Only when every funding line says how much: otherwise the rest is unknown.
+        reste_a_financer: (!a.budget.is_empty() && a.financements.iter().all(|f| f.montant.is_some()))
+            .then(|| a.budget_total.remainder(a.acquis.plus(a.pressenti)))
+            .flatten(),
+        financements: funding(names, a, None),
+        financements_acquis: funding(names, a, Some(StatutFinancement::Acquis)),
+        financements_pressentis: funding(names, a, Some(StatutFinancement::Pressenti)),
         determinants: a.determinants.clone(),
         politiques_publiques: a.politiques_publiques.clone(),
         indicateurs: a.indicateurs.iter().map(|ix| names.indicator(*ix)).collect(),
@@ -264,5 +374,6 @@ pub(super) fn action_view(names: &Names, a: &Action) -> ActionView {
             })
             .collect(),
         corps: a.corps.clone(),
+        sections: sections::split(&a.corps),
     }
 }

@@ -7,6 +7,7 @@ mod calendrier;
 mod fiche;
 mod indicateurs;
 mod pistes;
+pub mod sections;
 
 use serde::Serialize;
 
@@ -14,8 +15,8 @@ pub use annuaire::{ContactView, GroupePartenaires, PartenaireView};
 pub use cadre::LigneCadre;
 pub use calendrier::{Annee, EvenementView, EvenementsType};
 pub use fiche::{
-    ActionResume, ActionView, AvancementView, AxeView, FinancementView, IndicateurResume, LigneBudgetView,
-    ObjectifView, Qui,
+    ActionResume, ActionView, Appartenance, AvancementView, AxeView, FinancementView, GroupeObjectifs,
+    IndicateurResume, LigneBudgetView, ObjectifView, Public, Qui,
 };
 pub use indicateurs::IndicateurView;
 pub use pistes::{PisteView, PistesAxe, PistesThematique};

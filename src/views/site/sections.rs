@@ -1,0 +1,115 @@
+//! A fiche's Markdown body cut into its sections, so that each one takes its row
+//! of the official fiche: "Contexte et enjeux locaux" after the porteur, the
+//! "Description" after the operational objectives, the others after it.
+
+use comrak::nodes::NodeValue;
+use comrak::{Arena, parse_document};
+use serde::Serialize;
+
+use crate::model::slugify;
+
+/// A section of the body: its heading and its Markdown text, heading excluded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    pub titre: String,
+    pub corps: String,
+}
+
+/// The body of a fiche, in the places the fiche gives it.
+#[derive(Debug, Default, PartialEq, Serialize)]
+pub struct Corps {
+    /// The text before the first heading.
+    pub introduction: Option<String>,
+    /// The section whose heading starts with "Contexte".
+    pub contexte: Option<Section>,
+    /// The section whose heading starts with "Description".
+    pub description: Option<Section>,
+    /// Every other section, in the order of the file.
+    pub autres: Vec<Section>,
+}
+
+/// Cuts `body` at its highest headings outside lists, quotes and code.
+pub fn split(body: &str) -> Corps {
+    let arena = Arena::new();
+    let root = parse_document(&arena, body, &crate::load::markdown_options());
+    // (first line, last line, title) of each top heading, 1-based.
+    let headings: Vec<(usize, usize, u8, String)> = root
+        .children()
+        .filter_map(|n| {
+            let data = n.data();
+            let NodeValue::Heading(h) = &data.value else { return None };
+            let title: String = n
+                .descendants()
+                .filter_map(|d| match &d.data().value {
+                    NodeValue::Text(t) => Some(t.to_string()),
+                    NodeValue::Code(c) => Some(c.literal.clone()),
+                    NodeValue::SoftBreak | NodeValue::LineBreak => Some(" ".into()),
+                    _ => None,
+                })
+                .collect();
+            Some((data.sourcepos.start.line, data.sourcepos.end.line, h.level, title.trim().to_string()))
+        })
+        .collect();
+    let Some(top) = headings.iter().map(|h| h.2).min() else {
+        return Corps { introduction: non_blank(body.to_string()), ..Corps::default() };
+    };
+    let lines: Vec<&str> = body.lines().collect();
+    let text = |from: usize, to: usize| non_blank(lines.get(from..to.min(lines.len())).unwrap_or_default().join("\n"));
+    let cuts: Vec<&(usize, usize, u8, String)> = headings.iter().filter(|h| h.2 == top).collect();
+    let mut corps = Corps { introduction: text(0, cuts[0].0 - 1), ..Corps::default() };
+    for (i, (_, end, _, titre)) in cuts.iter().map(|c| &**c).enumerate() {
+        let next = cuts.get(i + 1).map_or(lines.len(), |c| c.0 - 1);
+        let section = Section { titre: titre.clone(), corps: text(*end, next).unwrap_or_default() };
+        let name = slugify(titre);
+        if name.starts_with("contexte") && corps.contexte.is_none() {
+            corps.contexte = Some(section);
+        } else if name.starts_with("description") && corps.description.is_none() {
+            corps.description = Some(section);
+        } else {
+            corps.autres.push(section);
+        }
+    }
+    corps
+}
+
+fn non_blank(text: String) -> Option<String> {
+    let trimmed = text.trim_matches('\n');
+    (!trimmed.trim().is_empty()).then(|| trimmed.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn section(titre: &str, corps: &str) -> Section {
+        Section { titre: titre.into(), corps: corps.into() }
+    }
+
+    #[test]
+    fn known_sections_take_their_place_and_the_others_follow() {
+        let body = "Avant.\n\n## Contexte et enjeux locaux\n\nLe CLSM.\n\n## Description\n\n### Nouvelles actions\n\n- Une.\n\n## Calendrier\n\nEn 2024.\n";
+        assert_eq!(
+            split(body),
+            Corps {
+                introduction: Some("Avant.".into()),
+                contexte: Some(section("Contexte et enjeux locaux", "Le CLSM.")),
+                description: Some(section("Description", "### Nouvelles actions\n\n- Une.")),
+                autres: vec![section("Calendrier", "En 2024.")],
+            }
+        );
+    }
+
+    #[test]
+    fn headings_in_code_or_lists_do_not_cut_and_setext_headings_do() {
+        let body = "```\n## pas un titre\n```\n\n- ## dans une liste\n\nContexte\n--------\n\nTexte.\n";
+        let corps = split(body);
+        assert_eq!(corps.introduction.as_deref(), Some("```\n## pas un titre\n```\n\n- ## dans une liste"));
+        assert_eq!(corps.contexte, Some(section("Contexte", "Texte.")));
+    }
+
+    #[test]
+    fn a_body_without_headings_is_an_introduction() {
+        assert_eq!(split("Un texte.\n").introduction.as_deref(), Some("Un texte."));
+        assert_eq!(split("\n\n"), Corps::default());
+    }
+}
