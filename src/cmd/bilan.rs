@@ -53,11 +53,15 @@ fn into_site(root: &Path, name: &str, content: &[u8], annee: i32) -> Result<()> 
 }
 
 #[cfg(feature = "pdf")]
-fn bilan_pdf(renderer: &Renderer, bilan: &crate::views::report::Bilan, today: chrono::NaiveDate) -> Result<Vec<u8>> {
+pub(crate) fn bilan_pdf(
+    renderer: &Renderer,
+    bilan: &crate::views::report::Bilan,
+    today: chrono::NaiveDate,
+) -> Result<Vec<u8>> {
     render::pdf::bilan(renderer, bilan, today)
 }
 
 #[cfg(not(feature = "pdf"))]
-fn bilan_pdf(_: &Renderer, _: &crate::views::report::Bilan, _: chrono::NaiveDate) -> Result<Vec<u8>> {
+pub(crate) fn bilan_pdf(_: &Renderer, _: &crate::views::report::Bilan, _: chrono::NaiveDate) -> Result<Vec<u8>> {
     anyhow::bail!("cette version de clsm est construite sans les PDF")
 }

@@ -16,8 +16,19 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     let today = crate::cmd::today();
     let Some(loaded) = load_checked(repo, today)? else { return Ok(Outcome::Problems) };
     let out = args.out.clone().unwrap_or_else(|| loaded.root.join("_site"));
-    let site = views::site::build(&loaded.repo, views::site::Options { interne: args.interne });
-    let renderer = Renderer::new(&loaded.root)?;
+    let textes = crate::load::documents::texts(&loaded.root)?;
+    let (images, warnings) = crate::load::documents::images(&loaded.root)?;
+    for warning in &warnings {
+        eprintln!("attention : {warning}");
+    }
+    let logos = images.iter().filter(|i| i.is_logo()).map(|i| i.name.clone()).collect();
+    // The site publishes the bilan of the latest year with something to report.
+    let bilan = views::report::latest_active_year(&loaded.repo, today)
+        .map(|annee| views::report::bilan(&loaded.repo, views::report::Scope::year(annee, today)));
+    let documents = views::site::Documents { pdf: !args.sans_pdf, bilan: bilan.as_ref().map(|b| b.annee), carte: 0 };
+    let options = views::site::Options { interne: args.interne, textes, logos, documents };
+    let site = views::site::build(&loaded.repo, options);
+    let renderer = Renderer::new(&loaded.root)?.with_images(images);
     // Everything is written into a staging folder, put in place of `out` at the end:
     // a build that fails leaves the previous site as it was.
     let folder = SiteWriter::new(&out, &loaded.root)?;
@@ -25,7 +36,15 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     // rendering instead.
     drop(loaded);
     let written = render::site::write(&site, &renderer, &folder)?;
-    let pdfs = if args.sans_pdf { 0 } else { write_pdfs(&site, &renderer, &folder, today)? };
+    let mut pdfs = if args.sans_pdf { 0 } else { write_pdfs(&site, &renderer, &folder, today)? };
+    if let Some(bilan) = &bilan {
+        let name = format!("bilan-{}", bilan.annee);
+        folder.write(&format!("{name}.html"), render::documents::bilan_html(&renderer, bilan)?.as_bytes())?;
+        if !args.sans_pdf {
+            folder.write(&format!("{name}.pdf"), &crate::cmd::bilan::bilan_pdf(&renderer, bilan, today)?)?;
+            pdfs += 1;
+        }
+    }
     folder.finish()?;
     eprintln!("site construit dans `{}` : {} pages, {pdfs} PDF", clean(&out.display().to_string()), written.pages);
     if args.interne {

@@ -24,7 +24,7 @@ pub fn run(repo: Option<&Path>, args: &ExportArgs) -> Result<Outcome> {
     let Some(loaded) = load_checked(repo, crate::cmd::today())? else { return Ok(Outcome::Problems) };
     // The tables read the views of the site: an export says what the pages say.
     let interne = args.interne && args.kind == ExportKind::Partenaires;
-    let site = crate::views::site::build(&loaded.repo, crate::views::site::Options { interne });
+    let site = crate::views::site::build(&loaded.repo, crate::views::site::Options { interne, ..Default::default() });
     let table = match args.kind {
         ExportKind::Indicateurs => export::indicators(&site),
         ExportKind::Actions => export::actions(&site),

@@ -6,6 +6,7 @@
 //! machine itself (an unreadable folder, a missing `clsm.toml`) are errors here.
 
 mod body;
+pub mod documents;
 mod frontmatter;
 mod spans;
 mod text;

@@ -60,6 +60,8 @@ pub struct Renderer {
     pub stylesheet: String,
     /// The Typst templates of the PDF documents, by name, the repository's first.
     pub typst: Vec<(String, String)>,
+    /// The images of `assets/`, which the contract's cover may show.
+    pub images: Vec<crate::load::documents::Image>,
 }
 
 impl Renderer {
@@ -94,7 +96,17 @@ impl Renderer {
                 typst.push((name.to_string(), content.to_string()));
             }
         }
-        Ok(Renderer { tera, stylesheet: stylesheet.unwrap_or_else(|| builtin_css.to_string()), typst })
+        Ok(Renderer {
+            tera,
+            stylesheet: stylesheet.unwrap_or_else(|| builtin_css.to_string()),
+            typst,
+            images: Vec::new(),
+        })
+    }
+
+    /// The same, with the images of `assets/` for the documents.
+    pub fn with_images(self, images: Vec<crate::load::documents::Image>) -> Self {
+        Renderer { images, ..self }
     }
 
     /// Renders the template `name` with `context`.

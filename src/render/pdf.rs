@@ -43,6 +43,8 @@ struct ClsmWorld {
     library: LazyHash<Library>,
     main: FileId,
     sources: HashMap<FileId, Source>,
+    /// The images a document may show, `/assets/NAME`.
+    files: HashMap<FileId, Bytes>,
     today: Option<Datetime>,
 }
 
@@ -63,8 +65,8 @@ impl World for ClsmWorld {
         self.sources.get(&id).cloned().ok_or_else(|| FileError::AccessDenied)
     }
 
-    fn file(&self, _id: FileId) -> FileResult<Bytes> {
-        Err(FileError::AccessDenied)
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.files.get(&id).cloned().ok_or(FileError::AccessDenied)
     }
 
     fn font(&self, index: usize) -> Option<Font> {
@@ -88,6 +90,7 @@ fn file_id(name: &str) -> Result<FileId> {
 /// Typst's `datetime.today()` gives.
 pub fn compile(
     templates: &[(String, String)],
+    files: &[(String, Bytes)],
     main: &str,
     data: &serde_json::Value,
     ident: &str,
@@ -103,9 +106,10 @@ pub fn compile(
         let id = file_id(name)?;
         sources.insert(id, Source::new(id, text.clone()));
     }
+    let files = files.iter().map(|(name, bytes)| Ok((file_id(name)?, bytes.clone()))).collect::<Result<_>>()?;
     let main = file_id(main)?;
     let today = Datetime::from_ymd(today.year(), today.month() as u8, today.day() as u8);
-    let world = ClsmWorld { library: LazyHash::new(library), main, sources, today };
+    let world = ClsmWorld { library: LazyHash::new(library), main, sources, files, today };
     // Laying out a long document recurses deeply: Typst gets a thread with room.
     let compiled = std::thread::scope(|scope| {
         std::thread::Builder::new()
@@ -451,9 +455,20 @@ fn site_data(site: &Site, level: usize) -> Result<serde_json::Value> {
 
 /// The whole contract: `contrat.pdf`.
 pub fn contract(renderer: &Renderer, site: &Site, today: NaiveDate) -> Result<Vec<u8>> {
-    let data = site_data(site, 3)?;
+    let mut data = site_data(site, 3)?;
+    // The coordinator's texts are Markdown too, their headings under the contract's.
+    for key in ["preambule", "signataires"] {
+        if let Some(text) = site.textes_markdown(key) {
+            data["textes"][format!("{key}_typst")] = serde_json::Value::String(markdown_to_typst(text, 2));
+        }
+    }
+    let files: Vec<(String, Bytes)> = renderer
+        .images
+        .iter()
+        .map(|i| (format!("{}/{}", crate::load::documents::ASSETS_FOLDER, i.name), Bytes::new(i.bytes.clone())))
+        .collect();
     let ident = format!("clsm-contrat-{}", site.contrat.titre);
-    compile(&renderer.typst, "contrat.typ", &data, &ident, "contrat.pdf", today)
+    compile(&renderer.typst, &files, "contrat.typ", &data, &ident, "contrat.pdf", today)
 }
 
 /// One fiche per action: `(id, bytes)`, made on every core.
@@ -468,7 +483,7 @@ pub fn fiches(renderer: &Renderer, site: &Site, today: NaiveDate) -> Result<Vec<
             let id = action["id"].as_str().unwrap_or_default().to_string();
             let one = serde_json::json!({ "contrat": contract, "action": action });
             let (ident, document) = (format!("clsm-fiche-{id}"), format!("fiches/{id}.pdf"));
-            let pdf = compile(&renderer.typst, "fiche.typ", &one, &ident, &document, today)?;
+            let pdf = compile(&renderer.typst, &[], "fiche.typ", &one, &ident, &document, today)?;
             Ok((id, pdf))
         })
         .collect()
@@ -484,7 +499,7 @@ pub fn bilan(renderer: &Renderer, bilan: &Bilan, today: NaiveDate) -> Result<Vec
     let mut data = serde_json::json!({ "bilan": bilan, "graphiques": graphiques });
     crate::format::add_spellings(&mut data);
     let ident = format!("clsm-bilan-{}-{}", bilan.titre, bilan.annee);
-    compile(&renderer.typst, "bilan.typ", &data, &ident, &format!("bilan-{}.pdf", bilan.annee), today)
+    compile(&renderer.typst, &[], "bilan.typ", &data, &ident, &format!("bilan-{}.pdf", bilan.annee), today)
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ fn context<T: Serialize + ?Sized>(site: &Site, racine: &str, page: &str, key: &'
     cx.insert("racine", racine);
     cx.insert("page", page);
     cx.insert("interne", &site.interne);
+    cx.insert("documents", &site.documents);
     cx.insert(key, data);
     cx
 }
@@ -54,6 +55,7 @@ impl Page<'_> {
             Page::Home => {
                 let mut cx = context(site, "", "accueil", "axes", &site.axes);
                 cx.insert("chiffres", &site.chiffres);
+                cx.insert("textes", &site.textes);
                 ("index.html".to_string(), "index.html", cx)
             }
             Page::Directory => {

@@ -350,6 +350,15 @@ pub struct Bilan {
 }
 
 /// Builds the annual report of `scope.annee`.
+/// The latest year up to `today`'s with something to report: a progress entry, an
+/// event or a measure. The bilan the site publishes is that year's.
+pub fn latest_active_year(repo: &Repository, today: NaiveDate) -> Option<i32> {
+    let progress = repo.actions.iter().flat_map(|a| a.avancement.iter().map(|e| e.date.year));
+    let events = repo.evenements.iter().map(|e| e.date.year);
+    let measures = repo.indicateurs.iter().flat_map(|i| i.mesures.iter().map(|m| m.date.year));
+    progress.chain(events).chain(measures).filter(|y| *y <= today.year()).max()
+}
+
 pub fn bilan(repo: &Repository, scope: Scope) -> Bilan {
     let names = Names::new(repo);
     let engaged: Vec<(Ix<Action>, &Action)> = repo.actions_indexed().filter(|(_, a)| !a.est_piste()).collect();

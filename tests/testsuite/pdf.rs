@@ -8,7 +8,8 @@ fn the_contract_and_each_fiche_as_pdf() {
     let result = clsm(&["build", "--out", out.to_str().unwrap()], &project_root());
     assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
     let pdfs: Vec<(String, Vec<u8>)> = files(&out).into_iter().filter(|(n, _)| n.ends_with(".pdf")).collect();
-    assert_eq!(pdfs.len(), 23, "contrat.pdf and one PDF per action");
+    assert_eq!(pdfs.len(), 24, "contrat.pdf, one PDF per action and the latest bilan");
+    assert!(pdfs.iter().any(|(n, _)| n == "bilan-2020.pdf"), "the bilan of 2020, the latest year with activity");
     let contract = &pdfs.iter().find(|(n, _)| n == "contrat.pdf").unwrap().1;
     let raw = String::from_utf8_lossy(contract);
     assert!(raw.contains("/Lang(fr-FR)"), "language in the catalog");

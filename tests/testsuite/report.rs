@@ -115,13 +115,17 @@ fn the_annual_report_goes_into_the_site_and_a_new_build_replaces_it() {
     let cwd = project_root();
     let repo_arg = repo.to_str().unwrap();
     assert_eq!(clsm(&["--repo", repo_arg, "build"], &cwd).status.code(), Some(0));
-    assert_eq!(clsm(&["--repo", repo_arg, "bilan", "--annee", "2026"], &cwd).status.code(), Some(0));
+    // The build publishes the bilan of the latest year with activity: 2026 here.
     assert!(repo.join("_site/bilan-2026.html").is_file());
+    assert!(fs::read_to_string(repo.join("_site/index.html")).unwrap().contains("href=\"bilan-2026.html\""));
+    assert_eq!(clsm(&["--repo", repo_arg, "bilan", "--annee", "2025"], &cwd).status.code(), Some(0));
+    assert!(repo.join("_site/bilan-2025.html").is_file());
     // A later build replaces the whole folder: the page of a deleted action goes,
-    // and so does the bilan, to be made again after the build.
+    // and so does the bilan of another year, to be made again after the build.
     fs::remove_file(repo.join("fiches/actions/piste.md")).unwrap();
     assert_eq!(clsm(&["--repo", repo_arg, "build"], &cwd).status.code(), Some(0));
-    assert!(!repo.join("_site/bilan-2026.html").exists());
+    assert!(!repo.join("_site/bilan-2025.html").exists());
+    assert!(repo.join("_site/bilan-2026.html").is_file());
     assert!(!repo.join("_site/actions/piste.html").exists());
     assert!(repo.join("_site/actions/active.html").is_file());
 }

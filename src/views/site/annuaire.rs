@@ -2,9 +2,8 @@
 
 use serde::Serialize;
 
-use crate::model::checked::Partenaire;
+use crate::model::checked::{Action, Ix, Partenaire};
 use crate::model::vocab;
-use crate::views::site::Options;
 use crate::views::{Lien, Mot, Names, Text, mail_url, web_url};
 
 /// Partners of one type.
@@ -37,8 +36,13 @@ pub struct PartenaireView {
     pub instances: Vec<Mot>,
     /// Personal contacts: empty unless the set is internal.
     pub contacts: Vec<ContactView>,
+    /// The actions it leads and those it joins, pistes apart.
     pub porte: Vec<Lien>,
     pub participe: Vec<Lien>,
+    /// The pistes d'actions it leads or joins.
+    pub pistes: Vec<Lien>,
+    /// Its own text, Markdown.
+    pub corps: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -49,8 +53,11 @@ pub struct ContactView {
     pub telephone: Option<String>,
 }
 
-fn partner_view(names: &Names, p: &Partenaire, options: Options) -> PartenaireView {
-    let contacts = if options.interne { p.contacts.as_slice() } else { &[] };
+fn partner_view(names: &Names, p: &Partenaire, interne: bool) -> PartenaireView {
+    let contacts = if interne { p.contacts.as_slice() } else { &[] };
+    let engaged = |actions: &[Ix<Action>]| -> Vec<Lien> {
+        actions.iter().filter(|a| !names.repo.action(**a).est_piste()).map(|a| names.action(*a)).collect()
+    };
     PartenaireView {
         id: p.id.clone(),
         nom: p.nom.to_string(),
@@ -76,13 +83,21 @@ fn partner_view(names: &Names, p: &Partenaire, options: Options) -> PartenaireVi
                 telephone: c.telephone.clone(),
             })
             .collect(),
-        porte: p.porte.iter().map(|a| names.action(*a)).collect(),
-        participe: p.participe.iter().map(|a| names.action(*a)).collect(),
+        porte: engaged(&p.porte),
+        participe: engaged(&p.participe),
+        pistes: p
+            .porte
+            .iter()
+            .chain(&p.participe)
+            .filter(|a| names.repo.action(**a).est_piste())
+            .map(|a| names.action(*a))
+            .collect(),
+        corps: p.corps.clone(),
     }
 }
 
 /// Partners grouped by type (vocabulary order, untyped last), by name within a type.
-pub(super) fn directory(names: &Names, options: Options) -> Vec<GroupePartenaires> {
+pub(super) fn directory(names: &Names, interne: bool) -> Vec<GroupePartenaires> {
     let mut types = names.repo.vocab.words(&vocab::TYPE_PARTENAIRE);
     types.push(String::new());
     let mut partners: Vec<&Partenaire> = names.repo.partenaires.iter().collect();
@@ -93,7 +108,7 @@ pub(super) fn directory(names: &Names, options: Options) -> Vec<GroupePartenaire
             let members: Vec<PartenaireView> = partners
                 .iter()
                 .filter(|p| p.r#type.as_deref().unwrap_or_default() == t)
-                .map(|p| partner_view(names, p, options))
+                .map(|p| partner_view(names, p, interne))
                 .collect();
             if members.is_empty() {
                 return None;

@@ -12,7 +12,7 @@ pub mod sections;
 use serde::Serialize;
 
 pub use annuaire::{ContactView, GroupePartenaires, PartenaireView};
-pub use cadre::LigneCadre;
+pub use cadre::{IndicateurCadre, LigneCadre, ObjectifSpecifique, ObjectifStrategique};
 pub use calendrier::{Annee, EvenementView, EvenementsType};
 pub use fiche::{
     ActionResume, ActionView, Appartenance, AvancementView, AxeView, FinancementView, GroupeObjectifs,
@@ -21,16 +21,23 @@ pub use fiche::{
 pub use indicateurs::IndicateurView;
 pub use pistes::{PisteView, PistesAxe, PistesThematique};
 
+use crate::load::documents::Texts;
 use crate::model::Periode;
 use crate::model::checked::Repository;
 use crate::model::vocab;
 use crate::views::{Compte, Lien, Mot, Names, by_statut};
 
 /// Options of the document set.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Include partners' personal contacts (internal documents only).
     pub interne: bool,
+    /// The coordinator's own texts for the contract.
+    pub textes: Texts,
+    /// The images of `assets/` that go on the cover, by name.
+    pub logos: Vec<String>,
+    /// The documents built beside the pages.
+    pub documents: Documents,
 }
 
 /// The whole document set.
@@ -42,10 +49,28 @@ pub struct Site {
     pub actions: Vec<ActionView>,
     pub annuaire: Vec<GroupePartenaires>,
     pub indicateurs: Vec<IndicateurView>,
-    pub cadre_logique: Vec<LigneCadre>,
+    /// The actions other than pistes, by strategic then specific objective.
+    pub cadre_logique: Vec<ObjectifStrategique>,
     pub pistes: Vec<PistesAxe>,
     pub calendrier: Vec<Annee>,
     pub interne: bool,
+    /// The preamble and the signatories page, Markdown.
+    pub textes: Texts,
+    /// The cover's logos: paths inside the repository, `assets/logo-ville.png`.
+    pub logos: Vec<String>,
+    /// The documents the site links to.
+    pub documents: Documents,
+}
+
+/// What the site builds beside its pages, for the home page to link.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Documents {
+    /// `contrat.pdf` and `fiches/ID.pdf` are there.
+    pub pdf: bool,
+    /// The year of `bilan-ANNEE.html` (and of its PDF when `pdf` is).
+    pub bilan: Option<i32>,
+    /// How many partners `ressources.geojson` puts on the map.
+    pub carte: usize,
 }
 
 /// The contract itself.
@@ -57,12 +82,24 @@ pub struct Contrat {
     pub periode: Option<Periode>,
     pub porteur: Option<Lien>,
     pub coordination: Option<String>,
+    pub objectif_global: Option<String>,
+    /// The contract it is part of: its title and period.
+    pub parent: Option<ContratParent>,
+}
+
+/// The contract a contract is part of.
+#[derive(Debug, Serialize)]
+pub struct ContratParent {
+    pub titre: String,
+    pub periode: Option<Periode>,
 }
 
 /// How many of each.
 #[derive(Debug, Serialize)]
 pub struct Chiffres {
+    /// The actions under way or planned, pistes apart.
     pub actions: usize,
+    pub pistes: usize,
     pub partenaires: usize,
     pub indicateurs: usize,
     pub evenements: usize,
@@ -71,22 +108,34 @@ pub struct Chiffres {
 
 /// Builds the document set of a checked repository.
 pub fn build(repo: &Repository, options: Options) -> Site {
+    let interne = options.interne;
     let names = Names::new(repo);
     Site {
         contrat: contract(&names),
         chiffres: counts(&names),
         axes: fiche::axes(&names),
         actions: repo.actions.iter().map(|a| fiche::action_view(&names, a)).collect(),
-        annuaire: annuaire::directory(&names, options),
+        annuaire: annuaire::directory(&names, interne),
         indicateurs: indicateurs::indicator_views(&names),
-        cadre_logique: repo
-            .actions_indexed()
-            .filter(|(_, a)| !a.est_piste())
-            .map(|(ix, _)| cadre::logframe_row(&names, ix))
-            .collect(),
+        cadre_logique: cadre::grouped(
+            repo.actions_indexed()
+                .filter(|(_, a)| !a.est_piste())
+                .map(|(ix, _)| cadre::logframe_row(&names, ix))
+                .collect(),
+        ),
         pistes: pistes::pistes(&names),
         calendrier: calendrier::calendar(&names),
-        interne: options.interne,
+        interne,
+        textes: options.textes,
+        logos: options
+            .logos
+            .into_iter()
+            .map(|name| format!("{}/{name}", crate::load::documents::ASSETS_FOLDER))
+            .collect(),
+        documents: Documents {
+            carte: repo.partenaires.iter().filter(|p| p.coordonnees.is_some()).count(),
+            ..options.documents
+        },
     }
 }
 
@@ -99,17 +148,31 @@ fn contract(names: &Names) -> Contrat {
         periode: repo.periode,
         porteur: repo.porteur.map(|p| names.partner(p)),
         coordination: repo.coordination.clone(),
+        objectif_global: repo.objectif_global.clone(),
+        parent: repo.parent.as_ref().map(|p| ContratParent { titre: p.titre.to_string(), periode: p.periode }),
     }
 }
 
 fn counts(names: &Names) -> Chiffres {
     let repo = names.repo;
     Chiffres {
-        actions: repo.actions.len(),
+        actions: repo.actions.iter().filter(|a| !a.est_piste()).count(),
+        pistes: repo.actions.iter().filter(|a| a.est_piste()).count(),
         partenaires: repo.partenaires.len(),
         indicateurs: repo.indicateurs.len(),
         evenements: repo.evenements.len(),
         par_statut: by_statut(names, repo.actions.iter()),
+    }
+}
+
+impl Site {
+    /// The coordinator's text `preambule` or `signataires`, when written.
+    pub fn textes_markdown(&self, key: &str) -> Option<&str> {
+        match key {
+            "preambule" => self.textes.preambule.as_deref(),
+            "signataires" => self.textes.signataires.as_deref(),
+            _ => None,
+        }
     }
 }
 
