@@ -453,6 +453,16 @@ fn site_data(site: &Site, level: usize) -> Result<serde_json::Value> {
     Ok(data)
 }
 
+/// Whether Typst can decode an image: a file with the right first bytes may still
+/// be broken, and would stop the contract with an obscure error.
+fn decodable(bytes: &Bytes) -> Result<(), String> {
+    use typst::visualize::{ExchangeFormat, RasterImage, SvgImage};
+    match ExchangeFormat::detect(bytes) {
+        Some(format) => RasterImage::plain(bytes.clone(), format).map(|_| ()).map_err(|_| "image endommagée".into()),
+        None => SvgImage::new(bytes.clone()).map(|_| ()).map_err(|_| "SVG mal formé".into()),
+    }
+}
+
 /// The whole contract: `contrat.pdf`.
 pub fn contract(renderer: &Renderer, site: &Site, today: NaiveDate) -> Result<Vec<u8>> {
     let mut data = site_data(site, 3)?;
@@ -465,8 +475,18 @@ pub fn contract(renderer: &Renderer, site: &Site, today: NaiveDate) -> Result<Ve
     let files: Vec<(String, Bytes)> = renderer
         .images
         .iter()
-        .map(|i| (format!("{}/{}", crate::load::documents::ASSETS_FOLDER, i.name), Bytes::new(i.bytes.clone())))
-        .collect();
+        .map(|i| {
+            let name = format!("{}/{}", crate::load::documents::ASSETS_FOLDER, i.name);
+            let bytes = Bytes::new(i.bytes.clone());
+            decodable(&bytes).map_err(|why| {
+                anyhow!(
+                    "l'image `{}` est illisible ({why})\naide : remplacez-la par une image PNG, JPEG, GIF ou SVG valide, ou retirez-la du dossier `assets`",
+                    crate::terminal::one_line(&name)
+                )
+            })?;
+            Ok((name, bytes))
+        })
+        .collect::<Result<_>>()?;
     let ident = format!("clsm-contrat-{}", site.contrat.titre);
     compile(&renderer.typst, &files, "contrat.typ", &data, &ident, "contrat.pdf", today)
 }

@@ -9,6 +9,8 @@ mod check;
 mod ci;
 mod create;
 mod export;
+#[cfg(feature = "pdf")]
+mod fiche;
 mod hostile;
 mod import;
 #[cfg(feature = "pdf")]
