@@ -133,7 +133,7 @@ pub enum Command {
     #[command(help_template = TEMPLATE)]
     Schema(SchemaArgs),
 
-    /// Crée des fiches-actions à partir d'un cadre logique enregistré en CSV
+    /// Crée des fiches-actions et leurs indicateurs à partir d'un cadre logique enregistré en CSV
     #[command(visible_alias = "importer", help_template = TEMPLATE)]
     Import(ImportArgs),
 
@@ -174,8 +174,14 @@ pub struct ImportArgs {
     pub file: PathBuf,
 
     /// Montre les fiches qui seraient créées, sans rien écrire
-    #[arg(long)]
+    #[arg(long, visible_alias = "essai")]
     pub dry_run: bool,
+
+    /// Ajoute à clsm.toml les axes et l'objectif global lus dans le tableau qu'il
+    /// n'a pas encore, sans rien changer à ce qu'il contient (sans cette option, ils
+    /// sont seulement montrés)
+    #[arg(long, visible_alias = "config")]
+    pub contrat: bool,
 }
 
 /// What `clsm schema` describes.

@@ -457,6 +457,26 @@ fn temporary_in(folder: &Path, content: &[u8]) -> Result<(tempfile::NamedTempFil
     Ok((file, cleanup))
 }
 
+/// Replaces a file the user keeps (`clsm.toml`), at their request, by `content`:
+/// only if it still holds exactly `before` (nobody changed it in the meantime),
+/// never through a link, whole or not at all, with the permissions it had.
+pub fn replace_edited(path: &Path, before: &[u8], content: &[u8], repo_root: &Path) -> Result<()> {
+    let repo = canonical_repo(repo_root)?;
+    let resolved = resolve(path, &repo)?;
+    let limit = u64::try_from(before.len()).unwrap_or(u64::MAX).saturating_add(1);
+    let current = read_regular(&resolved, limit).map_err(|e| anyhow!("`{}` : {e}", path.display()))?;
+    if current != before {
+        bail!("`{}` a changé pendant la commande : il n'est pas modifié\naide : relancez la commande", path.display());
+    }
+    let (parent, _) = split(&resolved)?;
+    let (temporary, _cleanup) = temporary_in(parent, content)?;
+    if let Ok(metadata) = fs::metadata(&resolved) {
+        let _ = fs::set_permissions(temporary.path(), metadata.permissions());
+    }
+    temporary.persist(&resolved).map_err(|e| anyhow!("impossible d'écrire `{}` : {}", path.display(), e.error))?;
+    Ok(())
+}
+
 /// Creates `path` with `content` only if nothing is there yet, not even a link.
 pub fn create_new(path: &Path, content: &[u8], repo_root: &Path) -> Result<()> {
     let repo = canonical_repo(repo_root)?;
@@ -624,6 +644,27 @@ mod tests {
         assert!(write_document(&mine, b"x", &sig, &dir).is_err());
         assert_eq!(fs::read_to_string(&mine).unwrap(), "mes notes, situation au 1er mai <!-- produit par clsm -->");
         assert_eq!(names(&dir), ["notes.md", "rapport.md"], "no temporary file left");
+    }
+
+    #[test]
+    fn replace_edited_replaces_only_what_it_read_and_never_a_link() {
+        let dir = temp("replace-edited");
+        let path = dir.join("clsm.toml");
+        fs::write(&path, "titre = \"A\"\n").unwrap();
+        replace_edited(&path, b"titre = \"A\"\n", b"titre = \"B\"\n", &dir).unwrap();
+        assert_eq!(fs::read_to_string(&path).unwrap(), "titre = \"B\"\n");
+        // Changed since it was read: kept.
+        assert!(replace_edited(&path, b"titre = \"A\"\n", b"titre = \"C\"\n", &dir).is_err());
+        assert_eq!(fs::read_to_string(&path).unwrap(), "titre = \"B\"\n");
+        assert_eq!(names(&dir), ["clsm.toml"], "no temporary file left");
+        #[cfg(unix)]
+        {
+            let outside = temp("replace-edited-outside").join("victime");
+            fs::write(&outside, "x").unwrap();
+            std::os::unix::fs::symlink(&outside, dir.join("lien.toml")).unwrap();
+            assert!(replace_edited(&dir.join("lien.toml"), b"x", b"y", &dir).is_err());
+            assert_eq!(fs::read_to_string(&outside).unwrap(), "x");
+        }
     }
 
     #[test]
