@@ -388,6 +388,13 @@ fn note(n: &Note, file: &str) -> String {
 /// The TOML lines a plan adds, each indented by two spaces, for a message.
 fn plan_lines(plan: &Plan) -> String {
     let mut out = String::new();
+    for (id, placeholder, titre) in &plan.retitled {
+        let _ = writeln!(
+            out,
+            "  (axe {id}) titre = {} à la place de « {placeholder} », l'intitulé provisoire de `clsm init`",
+            contract::quoted(titre)
+        );
+    }
     if let Some(o) = &plan.objectif_global {
         let _ = writeln!(out, "  {}", contract::objectif_line(o));
     }
@@ -411,7 +418,20 @@ fn plan_summary(plan: &Plan) -> String {
         _ => parts
             .push(format!("les axes {}", plan.axes.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>().join(", "))),
     }
-    clean(&parts.join(" et ")).into_owned()
+    match plan.retitled.len() {
+        0 => {}
+        1 => parts.push(format!("l'intitulé de l'axe {}", plan.retitled[0].0)),
+        _ => parts.push(format!(
+            "les intitulés des axes {}",
+            plan.retitled.iter().map(|(id, _, _)| id.as_str()).collect::<Vec<_>>().join(", ")
+        )),
+    }
+    let text = match parts.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} et {last}", rest.join(", ")),
+        None => String::new(),
+    };
+    clean(&text).into_owned()
 }
 
 /// Reports where the sheet and clsm.toml differ, and the axes used under another id.
@@ -449,7 +469,7 @@ fn update_contract(root: &Path, text: &str, plan: &Plan, args: &ImportArgs) -> R
     }
     if !args.contrat {
         eprintln!(
-            "à ajouter à {CONFIG_FILE} (le tableau le dit, {CONFIG_FILE} ne le dit pas encore) :\n{}  aide : relancez avec `--contrat` pour l'ajouter, sans rien changer d'autre dans {CONFIG_FILE}",
+            "à ajouter à {CONFIG_FILE} (le tableau le dit, {CONFIG_FILE} ne le dit pas encore) :\n{}  aide : relancez avec `--contrat` pour l'écrire, sans rien changer d'autre dans {CONFIG_FILE}",
             plan_lines(plan)
         );
         return Ok(true);
@@ -469,11 +489,11 @@ fn update_contract(root: &Path, text: &str, plan: &Plan, args: &ImportArgs) -> R
         }
     };
     if args.dry_run {
-        eprintln!("seraient ajoutés à {CONFIG_FILE} : {}\n{}", plan_summary(plan), plan_lines(plan));
+        eprintln!("{CONFIG_FILE} serait complété : {}\n{}", plan_summary(plan), plan_lines(plan));
         return Ok(true);
     }
     replace_edited(&root.join(CONFIG_FILE), text.as_bytes(), edited.as_bytes(), root)?;
-    eprintln!("{CONFIG_FILE} : ajoutés {}", plan_summary(plan));
+    eprintln!("{CONFIG_FILE} complété : {}", plan_summary(plan));
     Ok(true)
 }
 

@@ -12,6 +12,7 @@ use crate::cmd::Outcome;
 use crate::cmd::new::fiche_text_citing;
 use crate::files::write::create_new;
 use crate::load::{self, CONFIG_FILE};
+use crate::model::config::PLACEHOLDER_AXES;
 use crate::render::{Renderer, TEMPLATES};
 
 /// The contract of a new repository, for the year `year`.
@@ -27,18 +28,22 @@ porteur = "porteur"               # l'identifiant d'un fichier de fiches/partena
 coordination = "Coordination du contrat"
 
 [[axes]]
-id = "1"
-titre = "Premier axe stratégique"
+id = "{a1}"
+titre = "{t1}"
 
 [[axes]]
-id = "2"
-titre = "Deuxième axe stratégique"
+id = "{a2}"
+titre = "{t2}"
 
 [[thematiques]]
 id = "sante-mentale"
 titre = "Santé mentale"
 "#,
-        end = year + 4
+        end = year + 4,
+        a1 = PLACEHOLDER_AXES[0].0,
+        t1 = PLACEHOLDER_AXES[0].1,
+        a2 = PLACEHOLDER_AXES[1].0,
+        t2 = PLACEHOLDER_AXES[1].1,
     )
 }
 

@@ -4,7 +4,9 @@
 //! The file is the coordinator's: it is edited as text, never re-serialised, so that
 //! every line and comment stays as it was. New `[[axes]]` go after the last axis
 //! (or at the end), `objectif_global` after the last top-level key (before the first
-//! table). What is already there is never changed: a different title is reported.
+//! table). What is already there is never changed: a different title is reported,
+//! except the placeholder titles `clsm init` writes ("Premier axe stratégique"),
+//! which the sheet's titles replace.
 //! The edited text is parsed again and must give the old contract plus exactly the
 //! additions, or nothing is written.
 
@@ -34,12 +36,20 @@ pub struct Plan {
     /// The sheet's axis numbers that `clsm.toml` declares under another id, with
     /// the same title.
     pub renamed: BTreeMap<String, String>,
+    /// `(id, placeholder, titre)`: axes that still have the title `clsm init` gave
+    /// them, to take the sheet's.
+    pub retitled: Vec<(String, String, String)>,
 }
 
 impl Plan {
     pub fn is_empty(&self) -> bool {
-        self.objectif_global.is_none() && self.axes.is_empty()
+        self.objectif_global.is_none() && self.axes.is_empty() && self.retitled.is_empty()
     }
+}
+
+/// Whether `titre` is the one `clsm init` gave the axis `id`.
+fn is_placeholder(id: &str, titre: &str) -> bool {
+    crate::model::config::PLACEHOLDER_AXES.iter().any(|(i, t)| *i == id && *t == titre)
 }
 
 /// Where the sheet and `clsm.toml` disagree; `clsm.toml` is kept.
@@ -94,6 +104,14 @@ pub fn plan(text: &str, objectif_global: Option<&str>, axes: &[AxeLu]) -> Result
     for axe in axes {
         let titre = axe.titre.as_deref().map(one_line);
         if let Some((_, toml)) = declared.iter().find(|(id, _)| *id == axe.id) {
+            // A placeholder is replaced when its text is found once, as `clsm init` wrote it.
+            let replaceable = |t: &str| is_placeholder(&axe.id, t) && text.matches(&quoted(t)).count() == 1;
+            if let Some(sheet) = titre.clone().filter(|t| t != toml && replaceable(toml)) {
+                if !plan.retitled.iter().any(|(id, _, _)| *id == axe.id) {
+                    plan.retitled.push((axe.id.clone(), toml.clone(), sheet));
+                }
+                continue;
+            }
             if let Some(sheet) = titre.filter(|t| t != toml) {
                 plan.differences.push(Difference::Titre {
                     id: axe.id.clone(),
@@ -306,6 +324,9 @@ pub fn edit(text: &str, plan: &Plan) -> Result<String, EditError> {
         let glue = if at > 0 && !edited[..at].ends_with('\n') { nl } else { "" };
         edited.insert_str(at, &format!("{glue}{insert}"));
     }
+    for (_, placeholder, titre) in &plan.retitled {
+        edited = edited.replacen(&quoted(placeholder), &quoted(titre), 1);
+    }
     let after = parse(&edited).ok_or(EditError::Unsafe)?;
     if after != expected(before, plan) {
         return Err(EditError::Unsafe);
@@ -315,6 +336,14 @@ pub fn edit(text: &str, plan: &Plan) -> Result<String, EditError> {
 
 /// The contract `before` with the plan's additions, as the edited text must read.
 fn expected(mut before: toml::Table, plan: &Plan) -> toml::Table {
+    if let Some(toml::Value::Array(axes)) = before.get_mut("axes") {
+        for axe in axes.iter_mut().filter_map(toml::Value::as_table_mut) {
+            let id = axe.get("id").and_then(toml::Value::as_str).map(str::to_string);
+            if let Some((_, _, titre)) = plan.retitled.iter().find(|(i, _, _)| Some(i) == id.as_ref()) {
+                axe.insert("titre".into(), toml::Value::String(titre.clone()));
+            }
+        }
+    }
     if let Some(objectif) = &plan.objectif_global {
         before.insert("objectif_global".into(), toml::Value::String(objectif.clone()));
     }
@@ -341,6 +370,23 @@ mod tests {
     }
 
     const INIT: &str = "# Le contrat.\ntitre = \"Contrat\"\ntype = \"CLS\"  # CLS ou CLSM\nporteur = \"porteur\"\n\n[[axes]]\nid = \"1\"\ntitre = \"Premier axe\"\n\n[[axes]]\nid = \"2\"\ntitre = \"Deuxième axe\"\n\n[[thematiques]]\nid = \"jeunes\"\ntitre = \"Jeunes\"\n";
+
+    #[test]
+    fn the_placeholder_titles_of_clsm_init_take_the_sheets_and_nothing_else_changes() {
+        let text = "titre = \"C\"\ntype = \"CLS\"\n\n[[axes]]\nid = \"1\"\ntitre = \"Premier axe stratégique\"\n\n[[axes]]\nid = \"2\"\ntitre = \"Deuxième axe stratégique\"  # à renommer\n";
+        let plan = plan(text, None, &[axe("1", Some("Prévenir")), axe("2", None)]).unwrap();
+        assert_eq!(
+            plan.retitled,
+            vec![("1".to_string(), "Premier axe stratégique".to_string(), "Prévenir".to_string())]
+        );
+        assert!(plan.differences.is_empty() && plan.axes.is_empty());
+        let edited = edit(text, &plan).unwrap();
+        assert_eq!(edited, text.replace("\"Premier axe stratégique\"", "\"Prévenir\""));
+        // A title the coordinator wrote is theirs: only reported.
+        let mine = text.replace("Premier axe stratégique", "Inclusion");
+        let plan = super::plan(&mine, None, &[axe("1", Some("Prévenir"))]).unwrap();
+        assert!(plan.retitled.is_empty() && plan.differences.len() == 1);
+    }
 
     #[test]
     fn adds_what_is_missing_and_reports_what_differs() {

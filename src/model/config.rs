@@ -25,6 +25,10 @@ record! {
     }
 }
 
+/// The axes `clsm init` writes, to be renamed: placeholders, which `clsm import
+/// --contrat` may replace by the titles a cadre logique gives.
+pub const PLACEHOLDER_AXES: [(&str, &str); 2] = [("1", "Premier axe stratégique"), ("2", "Deuxième axe stratégique")];
+
 /// `[vocabulaire.NOM]` tables: for each vocabulary, new words and their labels.
 pub type VocabExtension = BTreeMap<String, BTreeMap<String, String>>;
 

@@ -342,6 +342,11 @@ fn every_field_of_the_example_fiches_reaches_their_page_and_pdf() {
 }
 
 #[test]
+fn every_field_of_the_imported_cadre_logique_reaches_its_page_and_pdf() {
+    every_field_reaches_the_documents(&project_root().join("examples/cctc"), "champs-cctc");
+}
+
+#[test]
 fn the_documents_show_no_raw_markdown() {
     for (repo, test) in
         [(project_root(), "markdown-metz"), (project_root().join("examples/cls-exemple"), "markdown-exemple")]

@@ -202,7 +202,7 @@ fn contrat_adds_the_axes_and_objectif_global_and_keeps_every_line() {
     let repo = fresh("import-contrat");
     let before = read(&repo, "clsm.toml");
     let (_, _, stderr) = import_file(&repo, &seed_003(), &["--contrat"]);
-    assert!(stderr.contains("clsm.toml : ajoutés objectif_global et l'axe 3"), "{stderr}");
+    assert!(stderr.contains("clsm.toml complété : objectif_global, l'axe 3 et l'intitulé de l'axe 1"), "{stderr}");
     let after = read(&repo, "clsm.toml");
     // The objectif global after the last top-level key, before the first table; the
     // new axis after the last one; nothing else changed.
@@ -211,12 +211,17 @@ fn contrat_adds_the_axes_and_objectif_global_and_keeps_every_line() {
         "{after}"
     );
     assert!(after.contains(&format!("titre = \"Deuxième axe stratégique\"\n{ADDED_AXIS}\n[[thematiques]]")), "{after}");
-    assert_eq!(after.replacen(ADDED_OBJECTIF, "", 1).replacen(ADDED_AXIS, "", 1), before);
-    // Axis 1 has another title in clsm.toml: reported, kept.
-    assert!(after.contains("titre = \"Premier axe stratégique\""));
-    assert!(
-        stderr.contains("attention : axe 1 : clsm.toml l'intitule « Premier axe stratégique », le tableau (ligne 6) « Développer la Prévention et promotion de la santé » : clsm.toml n'est pas modifié"),
-        "{stderr}"
+    // Axis 1 still had the title `clsm init` gave it: it takes the sheet's; axis 2,
+    // which the sheet does not name, keeps its own.
+    let retitled = "titre = \"Développer la Prévention et promotion de la santé\"";
+    assert!(after.contains(&format!("id = \"1\"\n{retitled}\n")), "{after}");
+    assert_eq!(
+        after.replacen(ADDED_OBJECTIF, "", 1).replacen(ADDED_AXIS, "", 1).replacen(
+            retitled,
+            "titre = \"Premier axe stratégique\"",
+            1
+        ),
+        before
     );
     let report = check(&repo);
     assert_eq!(report["errors"], 0, "{report:#}");
@@ -233,11 +238,12 @@ fn without_contrat_clsm_toml_is_untouched_and_the_additions_are_shown() {
     assert!(
         stderr.contains(
             "à ajouter à clsm.toml (le tableau le dit, clsm.toml ne le dit pas encore) :\n\
+             \x20 (axe 1) titre = \"Développer la Prévention et promotion de la santé\" à la place de « Premier axe stratégique », l'intitulé provisoire de `clsm init`\n\
              \x20 objectif_global = \"Objectif global CLSM CCTC\"\n\
              \x20 [[axes]]\n\
              \x20 id = \"3\"\n\
              \x20 titre = \"Disposer d'une gouvernance autour de la santé mentale sur le territoire\"\n\
-             \x20 aide : relancez avec `--contrat` pour l'ajouter"
+             \x20 aide : relancez avec `--contrat` pour l'écrire"
         ),
         "{stderr}"
     );
@@ -246,7 +252,10 @@ fn without_contrat_clsm_toml_is_untouched_and_the_additions_are_shown() {
     let before = files(&repo);
     let (_, stdout, stderr) = import_file(&repo, &seed_003(), &["--essai", "--config"]);
     assert_eq!(files(&repo), before);
-    assert!(stderr.contains("seraient ajoutés à clsm.toml : objectif_global et l'axe 3"), "{stderr}");
+    assert!(
+        stderr.contains("clsm.toml serait complété : objectif_global, l'axe 3 et l'intitulé de l'axe 1"),
+        "{stderr}"
+    );
     assert!(stderr.contains("6 fiches-actions seraient créées, 14 indicateurs seraient créés"), "{stderr}");
     assert!(stdout.contains("=== fiches/indicateurs/nombre-de-supports-crees.md\n---\n"), "{stdout}");
 }
@@ -265,7 +274,7 @@ fn a_second_import_replaces_nothing() {
     assert_eq!(files(&repo), before, "{stderr}");
     assert!(stderr.contains("0 fiche-action créée, 0 indicateur créé"), "{stderr}");
     assert!(stderr.contains("conservée : fiches/actions/action-1-2-1.md existe déjà"), "{stderr}");
-    assert!(!stderr.contains("à ajouter à clsm.toml") && !stderr.contains("ajoutés"), "{stderr}");
+    assert!(!stderr.contains("à ajouter à clsm.toml") && !stderr.contains("complété"), "{stderr}");
 }
 
 #[test]
@@ -338,11 +347,10 @@ fn an_axis_missing_from_clsm_toml_is_added_even_without_a_title() {
     // The CCTC contract without its axis 2: the sheet numbers action 2.1.1 in it
     // but gives it no title.
     let repo = empty_cctc("import-axe-sans-titre");
-    let text = read(&repo, "clsm.toml");
-    let start = text.find("# Le tableau contient une action 2.1.1").unwrap();
-    let end = text.find("[[axes]]\nid = \"3\"").unwrap();
-    let without = format!("{}{}", &text[..start], &text[end..]);
-    fs::write(repo.join("clsm.toml"), &without).unwrap();
+    let without = "titre = \"Conseil local de santé mentale CCTC\"\ntype = \"CLSM\"\nporteur = \"coordination-clsm\"\n\n\
+                   [[axes]]\nid = \"1\"\ntitre = \"Développer la Prévention et promotion de la santé\"\n\n\
+                   [[axes]]\nid = \"3\"\ntitre = \"Disposer d'une gouvernance autour de la santé mentale sur le territoire\"\n";
+    fs::write(repo.join("clsm.toml"), without).unwrap();
     let (_, _, stderr) = import(&repo, &["--contrat"]);
     let after = read(&repo, "clsm.toml");
     let added = "\n[[axes]]\nid = \"2\"\ntitre = \"Axe 2 (intitulé absent du tableau, à compléter)\"\n";
