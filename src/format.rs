@@ -171,7 +171,6 @@ pub const BY_KEY: &[(&str, Spelling)] = &[
     ("echeance", Spelling::Date),
     ("montant", Spelling::Euros),
     ("budget_total", Spelling::Euros),
-    ("reste_a_financer", Spelling::Euros),
     ("prevu", Spelling::Euros),
     ("acquis", Spelling::Euros),
     ("pressenti", Spelling::Euros),

@@ -16,19 +16,16 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     let today = crate::cmd::today();
     let Some(loaded) = load_checked(repo, today)? else { return Ok(Outcome::Problems) };
     let out = args.out.clone().unwrap_or_else(|| loaded.root.join("_site"));
-    let textes = crate::load::documents::texts(&loaded.root)?;
-    let (images, warnings) = crate::load::documents::images(&loaded.root)?;
-    for warning in &warnings {
-        eprintln!("attention : {warning}");
-    }
-    let logos = images.iter().filter(|i| i.is_logo()).map(|i| i.name.clone()).collect();
+    let textes = loaded.documents.texts.clone();
+    let logos: Vec<crate::load::documents::Image> = loaded.documents.logos().cloned().collect();
     // The site publishes the bilan of the latest year with something to report.
     let bilan = views::report::latest_active_year(&loaded.repo, today)
         .map(|annee| views::report::bilan(&loaded.repo, views::report::Scope::year(annee, today)));
     let documents = views::site::Documents { pdf: !args.sans_pdf, bilan: bilan.as_ref().map(|b| b.annee), carte: 0 };
-    let options = views::site::Options { interne: args.interne, textes, logos, documents };
+    let names = logos.iter().map(|i| i.name.clone()).collect();
+    let options = views::site::Options { interne: args.interne, textes, logos: names, documents };
     let site = views::site::build(&loaded.repo, options);
-    let renderer = Renderer::new(&loaded.root)?.with_images(images);
+    let renderer = Renderer::new(&loaded.root)?.with_images(logos);
     // Everything is written into a staging folder, put in place of `out` at the end:
     // a build that fails leaves the previous site as it was.
     let folder = SiteWriter::new(&out, &loaded.root)?;

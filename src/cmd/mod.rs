@@ -39,6 +39,8 @@ pub struct Checked {
     /// The repository's folder.
     pub root: std::path::PathBuf,
     pub repo: crate::model::checked::Repository,
+    /// The contract's own texts and images.
+    pub documents: crate::load::documents::Documents,
 }
 
 /// Loads and checks the repository for a command that renders it. Documents are
@@ -69,7 +71,7 @@ fn proven(root: std::path::PathBuf, loaded: &load::Loaded, diagnostics: &[crate:
             "erreur interne : le dépôt vérifié sans erreur est incomplet\naide : signalez-le avec le dépôt en cause"
         );
     };
-    Ok(Checked { root, repo })
+    Ok(Checked { root, repo, documents: loaded.documents.clone() })
 }
 
 /// Loads and checks the repository for `clsm report`, which still runs when some
@@ -109,7 +111,7 @@ pub fn load_for_report(
         n => format!(" et sans {n} actions qui en dépendent"),
     };
     eprintln!("{broken} {fiches} en erreur : le rapport ci-dessous est établi sans {them}{also}");
-    Ok(Some((Checked { root, repo: salvaged.repo }, salvaged.omissions, true)))
+    Ok(Some((Checked { root, repo: salvaged.repo, documents: loaded.documents.clone() }, salvaged.omissions, true)))
 }
 
 /// Today: the date of `SOURCE_DATE_EPOCH` when it is set (reproducible builds: the

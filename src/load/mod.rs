@@ -142,6 +142,8 @@ pub struct Loaded {
     /// root. Valid files are not kept: on 10,000 fiches that would double the memory.
     pub sources: BTreeMap<String, Source>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The contract's own texts and the images of `assets/`.
+    pub documents: documents::Documents,
 }
 
 /// The text of every file a diagnostic points into, read once: the files the
@@ -204,7 +206,8 @@ pub fn load(root: &Path) -> Result<Loaded> {
     diagnostics.extend(case_collisions(&files));
     let results: Vec<FileResult> = files.par_iter().map(|f| read_fiche(root, f)).collect();
     let repo = assemble(config, results, &mut sources, &mut diagnostics);
-    Ok(Loaded { root: root.to_path_buf(), repo, sources, diagnostics })
+    let documents = documents::load(root, &mut diagnostics);
+    Ok(Loaded { root: root.to_path_buf(), repo, sources, diagnostics, documents })
 }
 
 /// Loads a repository held in memory: `clsm.toml`'s bytes and `(path, bytes)` for
@@ -235,7 +238,7 @@ pub fn load_from_memory(config: &[u8], fiches: &[(String, Vec<u8>)]) -> Loaded {
     results.sort_unstable_by(|a, b| a.file.cmp(&b.file));
     results.dedup_by(|a, b| a.file == b.file);
     let repo = assemble(config, results, &mut sources, &mut diagnostics);
-    Loaded { root: PathBuf::new(), repo, sources, diagnostics }
+    Loaded { root: PathBuf::new(), repo, sources, diagnostics, documents: documents::Documents::default() }
 }
 
 /// Gathers the files read into a repository.

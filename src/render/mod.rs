@@ -60,7 +60,7 @@ pub struct Renderer {
     pub stylesheet: String,
     /// The Typst templates of the PDF documents, by name, the repository's first.
     pub typst: Vec<(String, String)>,
-    /// The images of `assets/`, which the contract's cover may show.
+    /// The logos of `assets/`, which the contract's cover shows.
     pub images: Vec<crate::load::documents::Image>,
 }
 

@@ -458,32 +458,71 @@ fn the_example_contract_has_its_logos_preamble_and_signatories() {
 }
 
 #[test]
-fn a_broken_logo_a_linked_asset_or_code_in_the_preamble_cannot_harm() {
+fn check_names_a_broken_logo_a_linked_asset_or_a_bad_text_and_code_in_the_preamble_cannot_harm() {
     let repo = crate::copy_of("valide", "contrat-hostile");
     std::fs::create_dir_all(repo.join("assets")).unwrap();
     std::fs::create_dir_all(repo.join("contrat")).unwrap();
     std::fs::write(repo.join("contrat/preambule.md"), "#read(\"/etc/passwd\")\n\n`#let x = 1` <script>x</script>\n")
         .unwrap();
+    std::fs::write(repo.join("contrat/signataires.md"), b"sign\xe9").unwrap();
     std::fs::write(repo.join("assets/logo.png"), b"\x89PNG\r\n\x1a\nnot really").unwrap();
-    let out = repo.join("_site");
-    let run = || clsm(&["--repo", repo.to_str().unwrap(), "build", "--out", out.to_str().unwrap()], &project_root());
-    let result = run();
-    let stderr = String::from_utf8_lossy(&result.stderr);
-    assert_eq!(result.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("l'image `assets/logo.png` est illisible"), "{stderr}");
+    std::fs::write(repo.join("assets/logo-site.svg"), "<svg><image href=\"file:///etc/passwd\"/></svg>").unwrap();
+    std::fs::write(repo.join("assets/notes.html"), "<html><svg></svg></html>").unwrap();
     #[cfg(unix)]
-    {
-        std::fs::remove_file(repo.join("assets/logo.png")).unwrap();
-        std::os::unix::fs::symlink("/etc/passwd", repo.join("assets/logo.png")).unwrap();
-        let result = run();
-        let stderr = String::from_utf8_lossy(&result.stderr);
-        assert_eq!(result.status.code(), Some(2), "{stderr}");
-        assert!(stderr.contains("`assets/logo.png` : lien symbolique"), "{stderr}");
-        std::fs::remove_file(repo.join("assets/logo.png")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", repo.join("assets/logo-lien.png")).unwrap();
+    let r = repo.to_str().unwrap();
+    let out = clsm(&["--repo", r, "check", "--format", "json"], &project_root());
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let found: Vec<(String, String)> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["file"].as_str().unwrap().to_string(), d["message"].as_str().unwrap().to_string()))
+        .collect();
+    let has = |file: &str, text: &str| found.iter().any(|(f, m)| f == file && m.contains(text));
+    assert!(has("assets/logo.png", "son en-tête est illisible"), "{found:?}");
+    assert!(has("assets/logo-site.svg", "fait référence à un autre fichier ou à un site"), "{found:?}");
+    assert!(has("contrat/signataires.md", "n'est pas en UTF-8"), "{found:?}");
+    #[cfg(unix)]
+    assert!(has("assets/logo-lien.png", "lien symbolique"), "{found:?}");
+    assert!(!found.iter().any(|(f, _)| f.contains("notes.html")), "files that are not images are left alone");
+    // Build refuses too, before writing anything.
+    let site = repo.join("_site");
+    let build = || clsm(&["--repo", r, "build", "--out", site.to_str().unwrap()], &project_root());
+    assert_eq!(build().status.code(), Some(1));
+    assert!(!site.exists());
+    for name in ["assets/logo.png", "assets/logo-site.svg", "assets/logo-lien.png", "contrat/signataires.md"] {
+        let _ = std::fs::remove_file(repo.join(name));
     }
-    let result = run();
+    let result = build();
     assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
-    let Some(text) = readable_text("contrat.pdf", &std::fs::read(out.join("contrat.pdf")).unwrap()) else { return };
+    let Some(text) = readable_text("contrat.pdf", &std::fs::read(site.join("contrat.pdf")).unwrap()) else { return };
     assert!(text.contains("#read(\"/etc/passwd\")") || text.contains("#read(“/etc/passwd”)"), "{text}");
     assert!(!text.contains("root:"), "the preamble ran as code");
+}
+
+#[test]
+fn the_rest_to_finance_says_what_the_budget_and_funding_leave() {
+    let cases = [
+        ("400", "600 €"),
+        ("1000", "Aucun : le budget est entièrement financé"),
+        ("1500", "Aucun : les financements dépassent le budget de 500 €"),
+    ];
+    for (funded, expected) in cases {
+        let repo = crate::copy_of("valide", &format!("reste-{funded}"));
+        let fiche = format!(
+            "---\ntitre: Action\naxe: \"1\"\nstatut: piste\nporteur: porteur\nbudget:\n  - poste: Salle\n    montant: 1000\nfinancements:\n  - financeur: porteur\n    montant: {funded}\n    statut: acquis\n---\n"
+        );
+        std::fs::write(repo.join("fiches/actions/a.md"), fiche).unwrap();
+        let out = repo.join("_site");
+        let r = clsm(&["--repo", repo.to_str().unwrap(), "build", "--out", out.to_str().unwrap()], &project_root());
+        assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
+        let html = plain(&std::fs::read_to_string(out.join("actions/a.html")).unwrap());
+        assert!(html.contains(&format!("Reste à financer {expected}")), "{funded}: {html}");
+        if let Some(pdf) = readable_text("a.pdf", &std::fs::read(out.join("fiches/a.pdf")).unwrap()) {
+            assert!(squeezed(&plain(&pdf)).contains(&squeezed(expected)), "{funded}: {pdf}");
+        }
+    }
+    // A funding line without an amount (fiche 15): the snapshot shows "Non calculable".
 }

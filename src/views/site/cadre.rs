@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::model::checked::{Action, Ix};
 use crate::model::vocab;
+use crate::views::site::sections;
 use crate::views::{Lien, Names, Text};
 
 /// The actions under one strategic objective, by specific objective.
@@ -44,18 +45,6 @@ pub struct LigneCadre {
     pub moyens_a_rechercher: Option<String>,
 }
 
-/// The first paragraph of a Markdown body, as plain text, for table cells.
-fn first_paragraph(body: &str) -> Option<String> {
-    let paragraph: Vec<&str> = body
-        .lines()
-        .map(str::trim)
-        .skip_while(|l| l.is_empty() || l.starts_with('#'))
-        .take_while(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| l.trim_start_matches(['-', '*', '+']).trim())
-        .collect();
-    (!paragraph.is_empty()).then(|| paragraph.join(" "))
-}
-
 pub(super) fn logframe_row(names: &Names, ix: Ix<Action>) -> LigneCadre {
     let a = names.repo.action(ix);
     let vocab = &names.repo.vocab;
@@ -65,11 +54,11 @@ pub(super) fn logframe_row(names: &Names, ix: Ix<Action>) -> LigneCadre {
         objectif_strategique: a.objectif_strategique.clone(),
         objectif_specifique: a.objectif_specifique.clone(),
         action: names.action(ix),
-        // The Description section's first paragraph, or else the body's.
-        description: crate::views::site::sections::split(&a.corps)
+        // The Description section's first block, or else the body's, as written.
+        description: sections::split(&a.corps)
             .description
-            .and_then(|d| first_paragraph(&d.corps))
-            .or_else(|| first_paragraph(&a.corps)),
+            .and_then(|d| sections::first_block(&d.corps))
+            .or_else(|| sections::first_block(&a.corps)),
         prerequis: a.prerequis.clone(),
         public,
         dispositifs_existants: a.dispositifs_existants.clone(),
@@ -87,20 +76,24 @@ pub(super) fn logframe_row(names: &Names, ix: Ix<Action>) -> LigneCadre {
     }
 }
 
-/// Rows by strategic then specific objective, each group where its first row is:
-/// consecutive rows with the same objective share its heading.
+/// Rows by strategic then specific objective, each group where its first row is
+/// and every row with the same objective in it (the rows without one together).
 pub(super) fn grouped(rows: Vec<LigneCadre>) -> Vec<ObjectifStrategique> {
     let mut out: Vec<ObjectifStrategique> = Vec::new();
     for row in rows {
         let strategic = row.objectif_strategique.clone();
-        if out.last().is_none_or(|g| g.objectif != strategic) {
-            out.push(ObjectifStrategique { objectif: strategic, specifiques: Vec::new() });
-        }
-        let Some(group) = out.last_mut() else { continue };
+        let at = match out.iter().position(|g| g.objectif == strategic) {
+            Some(at) => at,
+            None => {
+                out.push(ObjectifStrategique { objectif: strategic, specifiques: Vec::new() });
+                out.len() - 1
+            }
+        };
         let specific = row.objectif_specifique.clone();
-        match group.specifiques.last_mut() {
-            Some(g) if g.objectif == specific => g.lignes.push(row),
-            _ => group.specifiques.push(ObjectifSpecifique { objectif: specific, lignes: vec![row] }),
+        let group = &mut out[at].specifiques;
+        match group.iter_mut().find(|g| g.objectif == specific) {
+            Some(g) => g.lignes.push(row),
+            None => group.push(ObjectifSpecifique { objectif: specific, lignes: vec![row] }),
         }
     }
     out
@@ -110,13 +103,34 @@ pub(super) fn grouped(rows: Vec<LigneCadre>) -> Vec<ObjectifStrategique> {
 mod tests {
     use super::*;
 
+    fn row(id: &str, strategic: Option<&str>, specific: Option<&str>) -> LigneCadre {
+        LigneCadre {
+            objectif_strategique: strategic.map(str::to_string),
+            objectif_specifique: specific.map(str::to_string),
+            action: Lien { id: id.into(), titre: id.into(), numero: None, sigle: None },
+            description: None,
+            prerequis: None,
+            public: Vec::new(),
+            dispositifs_existants: None,
+            resultats_attendus: None,
+            indicateurs: Vec::new(),
+            moyens_mobilisables: None,
+            moyens_a_rechercher: None,
+        }
+    }
+
     #[test]
-    fn first_paragraph_skips_headings_and_list_marks() {
-        assert_eq!(
-            first_paragraph("\n## Contexte\n\nLes aidants\nont demandé.\n\nSuite"),
-            Some("Les aidants ont demandé.".into())
-        );
-        assert_eq!(first_paragraph("- Un\n- Deux\n"), Some("Un Deux".into()));
-        assert_eq!(first_paragraph("## Titre seul\n"), None);
+    fn rows_with_the_same_objective_share_one_heading_wherever_they_are() {
+        let groups = grouped(vec![
+            row("a", None, None),
+            row("b", Some("S"), Some("x")),
+            row("c", None, None),
+            row("d", Some("S"), Some("x")),
+        ]);
+        let ids: Vec<Vec<Vec<&str>>> = groups
+            .iter()
+            .map(|g| g.specifiques.iter().map(|s| s.lignes.iter().map(|l| &*l.action.id).collect()).collect())
+            .collect();
+        assert_eq!(ids, vec![vec![vec!["a", "c"]], vec![vec!["b", "d"]]]);
     }
 }

@@ -95,7 +95,7 @@ pub struct ActionView {
     pub acquis: Montant,
     pub pressenti: Montant,
     /// What the budget asks beyond the funding, acquired and expected.
-    pub reste_a_financer: Option<Montant>,
+    pub reste_a_financer: Reste,
     pub financements: Vec<FinancementView>,
     /// The same lines, by statut, for the form's two rows.
     pub financements_acquis: Vec<FinancementView>,
@@ -298,6 +298,38 @@ fn funding(names: &Names, a: &Action, statut: Option<StatutFinancement>) -> Vec<
         .collect()
 }
 
+/// The budget against the funding, acquired and expected.
+#[derive(Debug, PartialEq, Serialize)]
+#[serde(tag = "cas", rename_all = "snake_case")]
+pub enum Reste {
+    /// No budget line: nothing to compare.
+    SansBudget,
+    /// A funding line has no amount: the rest is unknown.
+    Inconnu,
+    /// The funding covers the budget exactly.
+    Finance,
+    /// What remains to be found.
+    AFinancer { montant: Montant },
+    /// The funding passes the budget by this much.
+    Depasse { montant: Montant },
+}
+
+/// What remains to finance: only when every funding line says how much.
+fn rest(a: &Action) -> Reste {
+    if a.budget.is_empty() {
+        return Reste::SansBudget;
+    }
+    if a.financements.iter().any(|f| f.montant.is_none()) {
+        return Reste::Inconnu;
+    }
+    let funded = a.acquis.plus(a.pressenti);
+    match (a.budget_total.remainder(funded), funded.remainder(a.budget_total)) {
+        (Some(montant), _) => Reste::AFinancer { montant },
+        (None, Some(montant)) => Reste::Depasse { montant },
+        (None, None) => Reste::Finance,
+    }
+}
+
 /// The "Public visé" boxes of the form.
 fn public(names: &Names, a: &Action) -> Public {
     let all = names.lexicon.cases(&vocab::PUBLIC, &a.public);
@@ -342,10 +374,7 @@ pub(super) fn action_view(names: &Names, a: &Action) -> ActionView {
         budget_total: (!a.budget.is_empty()).then_some(a.budget_total),
         acquis: a.acquis,
         pressenti: a.pressenti,
-        // Only when every funding line says how much: otherwise the rest is unknown.
-        reste_a_financer: (!a.budget.is_empty() && a.financements.iter().all(|f| f.montant.is_some()))
-            .then(|| a.budget_total.remainder(a.acquis.plus(a.pressenti)))
-            .flatten(),
+        reste_a_financer: rest(a),
         financements: funding(names, a, None),
         financements_acquis: funding(names, a, Some(StatutFinancement::Acquis)),
         financements_pressentis: funding(names, a, Some(StatutFinancement::Pressenti)),

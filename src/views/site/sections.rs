@@ -50,9 +50,17 @@ pub fn split(body: &str) -> Corps {
             Some((data.sourcepos.start.line, data.sourcepos.end.line, h.level, title.trim().to_string()))
         })
         .collect();
-    let Some(top) = headings.iter().map(|h| h.2).min() else {
+    let Some(mut top) = headings.iter().map(|h| h.2).min() else {
         return Corps { introduction: non_blank(body.to_string()), ..Corps::default() };
     };
+    // A lone title above the sections (`# Ma fiche`, then `## Contexte`…) is not a
+    // section: the cut is at the level below, the title stays in the introduction.
+    let below = headings.iter().map(|h| h.2).filter(|l| *l > top).min();
+    if let (1, Some(below)) = (headings.iter().filter(|h| h.2 == top).count(), below)
+        && headings.first().is_some_and(|h| h.2 == top)
+    {
+        top = below;
+    }
     let lines: Vec<&str> = body.lines().collect();
     let text = |from: usize, to: usize| non_blank(lines.get(from..to.min(lines.len())).unwrap_or_default().join("\n"));
     let cuts: Vec<&(usize, usize, u8, String)> = headings.iter().filter(|h| h.2 == top).collect();
@@ -70,6 +78,17 @@ pub fn split(body: &str) -> Corps {
         }
     }
     corps
+}
+
+/// The first block of `body` that is not a heading (a paragraph, a list, a
+/// quote…), as the Markdown written: what a table cell shows of a longer text.
+pub fn first_block(body: &str) -> Option<String> {
+    let arena = Arena::new();
+    let root = parse_document(&arena, body, &crate::load::markdown_options());
+    let block = root.children().find(|n| !matches!(n.data().value, NodeValue::Heading(_)))?;
+    let pos = block.data().sourcepos;
+    let lines: Vec<&str> = body.lines().collect();
+    non_blank(lines.get(pos.start.line.saturating_sub(1)..pos.end.line.min(lines.len()))?.join("\n"))
 }
 
 fn non_blank(text: String) -> Option<String> {
@@ -105,6 +124,24 @@ mod tests {
         let corps = split(body);
         assert_eq!(corps.introduction.as_deref(), Some("```\n## pas un titre\n```\n\n- ## dans une liste"));
         assert_eq!(corps.contexte, Some(section("Contexte", "Texte.")));
+    }
+
+    #[test]
+    fn the_first_block_keeps_its_markdown() {
+        assert_eq!(
+            first_block("## Titre\n\n**Gras** au début\nsuite.\n\nAutre.").as_deref(),
+            Some("**Gras** au début\nsuite.")
+        );
+        assert_eq!(first_block("- un\n- deux\n\nfin").as_deref(), Some("- un\n- deux"));
+        assert_eq!(first_block("## Seul\n"), None);
+    }
+
+    #[test]
+    fn a_lone_title_above_the_sections_stays_in_the_introduction() {
+        let corps = split("# Ma fiche\n\n## Contexte\n\nTexte.\n\n## Description\n\nAutre.\n");
+        assert_eq!(corps.introduction.as_deref(), Some("# Ma fiche"));
+        assert_eq!(corps.contexte, Some(section("Contexte", "Texte.")));
+        assert_eq!(corps.description, Some(section("Description", "Autre.")));
     }
 
     #[test]
