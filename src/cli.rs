@@ -38,6 +38,20 @@ fn annee(text: &str) -> Result<i32, String> {
     if YEARS.contains(&year) { Ok(year) } else { Err(refused()) }
 }
 
+/// Reads `--periode`: two years, the first not after the second, at most 30 apart.
+fn periode(text: &str) -> Result<(i32, i32), String> {
+    let refused = "deux années séparées d'un tiret sont attendues, par exemple `2022-2026`";
+    let (debut, fin) = text.split_once('-').ok_or(refused)?;
+    let (debut, fin) = (annee(debut)?, annee(fin)?);
+    if debut > fin {
+        return Err(format!("la période commence après sa fin : écrivez `{fin}-{debut}`"));
+    }
+    if fin - debut > 30 {
+        return Err("une période de plus de 30 ans n'est pas celle d'un contrat : vérifiez les années".into());
+    }
+    Ok((debut, fin))
+}
+
 /// Reads `--delimiter`: one ASCII character, or `tab`.
 fn delimiter(text: &str) -> Result<u8, String> {
     match text {
@@ -116,6 +130,10 @@ pub enum Command {
     /// Le bilan annuel, pour les financeurs (HTML, PDF ou JSON)
     #[command(help_template = TEMPLATE)]
     Bilan(BilanArgs),
+
+    /// L'affiche « Avancée des projets » : une page A3 (PDF ou HTML) à une date
+    #[command(visible_alias = "poster", help_template = TEMPLATE)]
+    Affiche(AfficheArgs),
 
     /// Exporte les indicateurs, les actions ou les partenaires en CSV (Excel) ou JSON
     #[command(visible_alias = "exporter", help_template = TEMPLATE)]
@@ -327,7 +345,25 @@ pub struct ReportArgs {
     pub out: Option<PathBuf>,
 }
 
-/// Formats of `clsm bilan`.
+#[derive(Debug, Args)]
+pub struct AfficheArgs {
+    /// La date de l'affiche, AAAA-MM-JJ (par défaut : aujourd'hui) : elle montre ce
+    /// qui s'est fait jusque-là
+    #[arg(long, value_name = "AAAA-MM-JJ", value_parser = date)]
+    pub date: Option<chrono::NaiveDate>,
+
+    /// Format : `pdf` (par défaut, dans `_site/affiche-AAAA-MM.pdf`), `html` (dans
+    /// `_site/affiche-AAAA-MM.html`) ou `json` (à l'écran)
+    #[arg(long, value_enum, default_value = "pdf", value_name = "FORMAT")]
+    #[arg(hide_possible_values = true, hide_default_value = true)]
+    pub format: BilanFormat,
+
+    /// Écrit dans ce fichier
+    #[arg(long, value_name = "FICHIER")]
+    pub out: Option<PathBuf>,
+}
+
+/// Formats of `clsm bilan` and `clsm affiche`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum BilanFormat {
     Html,
@@ -340,6 +376,11 @@ pub struct BilanArgs {
     /// L'année du bilan (par défaut : l'année en cours)
     #[arg(long, value_name = "N", value_parser = annee)]
     pub annee: Option<i32>,
+
+    /// L'évaluation de fin de contrat sur ces années, `2022-2026` : chaque indicateur
+    /// année par année, la trajectoire de chaque action, les totaux
+    #[arg(long, value_name = "DEBUT-FIN", value_parser = periode, conflicts_with = "annee")]
+    pub periode: Option<(i32, i32)>,
 
     /// Format : `html` (par défaut, dans `_site/bilan-N.html`), `pdf` (dans
     /// `_site/bilan-N.pdf`) ou `json` (à l'écran)

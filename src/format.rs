@@ -38,6 +38,116 @@ pub fn date(d: &PartialDate) -> String {
     }
 }
 
+/// A date in a sentence, by its precision: "le 27 juin 2025", "en juin 2025",
+/// "en 2025".
+pub fn when(d: &PartialDate) -> String {
+    match d.day {
+        Some(_) => format!("le {}", date(d)),
+        None => format!("en {}", date(d)),
+    }
+}
+
+/// A date, or a period from `debut` to `fin`, in a sentence: "en juin 2025",
+/// "de mai à juillet 2017", "du 3 au 5 mars 2020", "de 2015 à 2016".
+pub fn when_span(debut: &PartialDate, fin: Option<&PartialDate>) -> String {
+    match fin.filter(|f| *f != debut) {
+        None => when(debut),
+        Some(fin) => {
+            let start = shortened_start(debut, fin);
+            let to = if fin.day.is_some() { "au" } else { "à" };
+            let from = match () {
+                _ if debut.day.is_some() => "du ",
+                // « d'avril », « d'août », « d'octobre ».
+                _ if start.starts_with(['a', 'o']) => "d'",
+                _ => "de ",
+            };
+            format!("{from}{start} {to} {}", date(fin))
+        }
+    }
+}
+
+/// A date, or a period, as a label: "juin 2025", "mai à juillet 2017",
+/// "2015 – 2016", "3 au 5 mars 2020".
+pub fn span(debut: &PartialDate, fin: Option<&PartialDate>) -> String {
+    match fin.filter(|f| *f != debut) {
+        None => date(debut),
+        Some(fin) if debut.month.is_none() && fin.month.is_none() => format!("{} – {}", debut.year, fin.year),
+        Some(fin) => {
+            let to = if fin.day.is_some() { "au" } else { "à" };
+            format!("{} {to} {}", shortened_start(debut, fin), date(fin))
+        }
+    }
+}
+
+/// The start of a period, without what its end repeats: "3" before "5 mars 2020",
+/// "mai" before "juillet 2017".
+fn shortened_start(debut: &PartialDate, fin: &PartialDate) -> String {
+    let full = date(debut);
+    if debut.year != fin.year || debut.month.is_none() || fin.month.is_none() {
+        return full;
+    }
+    let same_month = debut.month == fin.month && debut.day.is_some() && fin.day.is_some();
+    let words: Vec<&str> = full.split(' ').collect();
+    // "3 mars 2020" → "3"; "mai 2017" → "mai"; "3 mars 2020" before "5 avril 2020" → "3 mars".
+    let keep = match (same_month, debut.day.is_some(), fin.day.is_some()) {
+        (true, _, _) => 1,
+        (false, true, _) => 2,
+        (false, false, false) => 1,
+        (false, false, true) => return full,
+    };
+    words[..keep.min(words.len())].join(" ")
+}
+
+/// `text` with its first letter in capitals: "De mai à juillet 2017".
+pub fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// A sum of `lignes` amounts of which `sans_montant` give none: "1 200 €",
+/// "non renseigné", "1 200 € + 1 montant non renseigné", "—" for no line at all.
+pub fn sum(montant: Montant, lignes: usize, sans_montant: usize) -> String {
+    match (lignes, sans_montant) {
+        (0, _) => "—".into(),
+        (l, s) if s >= l => "non renseigné".into(),
+        (_, 0) => self::montant(montant),
+        (_, s) => format!(
+            "{} + {}",
+            self::montant(montant),
+            count(s as f64, "montant non renseigné", "montants non renseignés")
+        ),
+    }
+}
+
+/// The participants of `evenements` meetings of which `sans_decompte` did not
+/// count them: "214 participants", "80 participants (1 réunion sans décompte)",
+/// "participants non renseignés" when none did. Unknown is never written as zero.
+pub fn participants(participants: u64, sans_decompte: usize, evenements: usize) -> String {
+    let counted = count(participants as f64, "participant", "participants");
+    match sans_decompte {
+        0 => counted,
+        n if n >= evenements => "participants non renseignés".into(),
+        n => format!("{counted} ({} sans décompte)", count(n as f64, "réunion", "réunions")),
+    }
+}
+
+/// The same in a column headed "Participants": "214", "80 (1 réunion sans
+/// décompte)", "non renseigné".
+pub fn participants_cell(participants: u64, sans_decompte: usize, evenements: usize) -> String {
+    match sans_decompte {
+        0 => number(participants as f64, 0),
+        n if n >= evenements => "non renseigné".into(),
+        n => format!("{} ({} sans décompte)", number(participants as f64, 0), count(n as f64, "réunion", "réunions")),
+    }
+}
+
+/// A count and its noun, singular up to 1 as French has it: "0 réunion",
+/// "1 participant", "1 250 participants".
+pub fn count(n: f64, singular: &str, plural: &str) -> String {
+    let noun = if n.abs() < 2.0 { singular } else { plural };
+    format!("{}{NBSP}{noun}", number(n, 2))
+}
+
 const SHORT_MONTHS: [&str; 12] =
     ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
 
@@ -169,6 +279,7 @@ pub const BY_KEY: &[(&str, Spelling)] = &[
     ("debut", Spelling::Date),
     ("fin", Spelling::Date),
     ("echeance", Spelling::Date),
+    ("etabli_le", Spelling::Date),
     ("montant", Spelling::Euros),
     ("budget_total", Spelling::Euros),
     ("prevu", Spelling::Euros),
@@ -183,7 +294,11 @@ pub const BY_KEY: &[(&str, Spelling)] = &[
 /// Adds, beside each value of `data` whose key is in [`BY_KEY`], its French
 /// spelling under `KEY_fr` (`null` when the value is absent), for the Typst
 /// templates. A value in an indicator's unit takes the `unite` of its object or of
-/// the nearest enclosing one.
+/// the nearest enclosing one. An object with a `date` also gets `quand`, the date
+/// (or the period to its `fin`) in a sentence, and `periode_fr`, the same as a
+/// label, and `date_court`, the date as a chart or a poster labels it; a sum of
+/// amounts (`sans_montant`) gets `somme_fr`; a count of
+/// participants over meetings (`sans_decompte`) gets `participants_texte`.
 pub fn add_spellings(data: &mut serde_json::Value) {
     spell_within(data, None);
 }
@@ -201,6 +316,7 @@ fn spell_within(data: &mut serde_json::Value, unit: Option<&str>) {
                     added.push((format!("{key}_fr"), french.map_or(Value::Null, Value::String)));
                 }
             }
+            added.extend(phrases(map));
             for v in map.values_mut() {
                 spell_within(v, unit);
             }
@@ -209,6 +325,33 @@ fn spell_within(data: &mut serde_json::Value, unit: Option<&str>) {
         Value::Array(items) => items.iter_mut().for_each(|v| spell_within(v, unit)),
         _ => {}
     }
+}
+
+/// The phrases of an object of the view data that several of its keys make.
+fn phrases(map: &serde_json::Map<String, serde_json::Value>) -> Vec<(String, serde_json::Value)> {
+    use serde_json::Value;
+    let date = |key: &str| map.get(key).and_then(Value::as_str).and_then(|t| PartialDate::parse(t).ok());
+    let number = |key: &str| map.get(key).and_then(Value::as_u64);
+    let mut out = Vec::new();
+    if let Some(debut) = date("date") {
+        let fin = date("fin");
+        out.push(("quand".to_string(), Value::String(when_span(&debut, fin.as_ref()))));
+        out.push(("periode_fr".to_string(), Value::String(span(&debut, fin.as_ref()))));
+        out.push(("date_court".to_string(), Value::String(short_date(&debut))));
+    }
+    if let (Some(lignes), Some(sans)) = (number("lignes"), number("sans_montant")) {
+        let cents = map.get("montant").and_then(Value::as_f64).map_or(0, |e| (e * 100.0).round() as i64);
+        out.push(("somme_fr".to_string(), Value::String(sum(Montant { cents }, lignes as usize, sans as usize))));
+    }
+    if let Some(sans) = number("sans_decompte") {
+        let total = ["nombre", "evenements", "reunions"].iter().find_map(|k| number(k)).unwrap_or(0);
+        let n = number("participants").unwrap_or(0);
+        let text = participants(n, sans as usize, total as usize);
+        out.push(("participants_texte".to_string(), Value::String(text)));
+        let cell = participants_cell(n, sans as usize, total as usize);
+        out.push(("participants_cellule".to_string(), Value::String(cell)));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -237,6 +380,68 @@ mod tests {
         assert_eq!(date(&PartialDate::year(2019)), "2019");
         assert_eq!(short_date(&PartialDate::parse("2025-12").unwrap()), "déc. 2025");
         assert_eq!(short_date(&PartialDate::parse("2026-06-10").unwrap()), "10/06/2026");
+    }
+
+    #[test]
+    fn dates_in_a_sentence_by_their_precision() {
+        let d = |t: &str| PartialDate::parse(t).unwrap();
+        assert_eq!(when(&d("2025-06-27")), "le 27 juin 2025");
+        assert_eq!(when(&d("2025-06-01")), "le 1er juin 2025");
+        assert_eq!(when(&d("2025-06")), "en juin 2025");
+        assert_eq!(when(&d("2025")), "en 2025");
+        assert_eq!(when_span(&d("2017-05"), Some(&d("2017-07"))), "de mai à juillet 2017");
+        assert_eq!(when_span(&d("2017-05"), Some(&d("2018-02"))), "de mai 2017 à février 2018");
+        assert_eq!(when_span(&d("2020-03-03"), Some(&d("2020-03-05"))), "du 3 au 5 mars 2020");
+        assert_eq!(when_span(&d("2020-03-30"), Some(&d("2020-04-02"))), "du 30 mars au 2 avril 2020");
+        assert_eq!(when_span(&d("2015"), Some(&d("2016"))), "de 2015 à 2016");
+        assert_eq!(when_span(&d("2016"), Some(&d("2016"))), "en 2016", "a period of one date is that date");
+        assert_eq!(when_span(&d("2020-10"), None), "en octobre 2020");
+        assert_eq!(when_span(&d("2020-10"), Some(&d("2021-01-15"))), "d'octobre 2020 au 15 janvier 2021");
+    }
+
+    #[test]
+    fn periods_as_labels() {
+        let d = |t: &str| PartialDate::parse(t).unwrap();
+        assert_eq!(span(&d("2015"), Some(&d("2016"))), "2015 – 2016");
+        assert_eq!(span(&d("2017-05"), Some(&d("2017-07"))), "mai à juillet 2017");
+        assert_eq!(span(&d("2020-03-03"), Some(&d("2020-03-05"))), "3 au 5 mars 2020");
+        assert_eq!(span(&d("2019-12"), None), "décembre 2019");
+    }
+
+    #[test]
+    fn unknown_amounts_and_participants_are_never_zero() {
+        let m = |cents| Montant { cents };
+        assert_eq!(sum(m(0), 2, 2), "non renseigné", "two pressentis without amount");
+        assert_eq!(sum(m(0), 0, 0), "—");
+        assert_eq!(sum(m(120000), 1, 0), "1\u{202f}200\u{a0}€");
+        assert_eq!(sum(m(120000), 2, 1), "1\u{202f}200\u{a0}€ + 1\u{a0}montant non renseigné");
+        assert_eq!(participants(0, 1, 1), "participants non renseignés");
+        assert_eq!(participants(80, 1, 2), "80\u{a0}participants (1\u{a0}réunion sans décompte)");
+        assert_eq!(participants(1, 0, 1), "1\u{a0}participant");
+        assert_eq!(participants_cell(0, 2, 2), "non renseigné");
+        assert_eq!(participants_cell(214, 0, 3), "214");
+    }
+
+    #[test]
+    fn typst_data_gets_the_phrases_of_several_keys() {
+        let mut data = serde_json::json!({
+            "entree": { "date": "2017-05", "fin": "2017-07" },
+            "somme": { "montant": 0.0, "lignes": 2, "sans_montant": 2 },
+            "type": { "nombre": 2, "participants": 0, "sans_decompte": 2 },
+        });
+        add_spellings(&mut data);
+        assert_eq!(data["entree"]["quand"], "de mai à juillet 2017");
+        assert_eq!(data["entree"]["periode_fr"], "mai à juillet 2017");
+        assert_eq!(data["somme"]["somme_fr"], "non renseigné");
+        assert_eq!(data["type"]["participants_texte"], "participants non renseignés");
+    }
+
+    #[test]
+    fn counts_agree_with_their_noun() {
+        assert_eq!(count(0.0, "réunion", "réunions"), "0\u{a0}réunion");
+        assert_eq!(count(1.0, "réunion", "réunions"), "1\u{a0}réunion");
+        assert_eq!(count(2.0, "réunion", "réunions"), "2\u{a0}réunions");
+        assert_eq!(count(1250.0, "participant", "participants"), "1\u{202f}250\u{a0}participants");
     }
 
     #[test]

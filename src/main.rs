@@ -70,6 +70,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Build(args) => cmd::build::run(cli.repo.as_deref(), args),
         Command::Report(args) => cmd::report::run(cli.repo.as_deref(), args),
         Command::Bilan(args) => cmd::bilan::run(cli.repo.as_deref(), args),
+        Command::Affiche(args) => cmd::affiche::run(cli.repo.as_deref(), args),
         Command::Export(args) => cmd::export::run(cli.repo.as_deref(), args),
         Command::New(args) => cmd::new::run(cli.repo.as_deref(), args),
         Command::Init(args) => cmd::init::run(args),

@@ -306,8 +306,12 @@ pub fn contract(cx: &Context, out: &mut Vec<Diagnostic>) {
     unique_ids(out, YamlPath::key("axes"), config.axes.iter().flatten().map(|x| x.id.as_deref()));
     unique_ids(out, YamlPath::key("thematiques"), config.thematiques.iter().flatten().map(|x| x.id.as_deref()));
     if let Some(parent) = &config.contrat_parent {
-        parent_contract(out, parent);
+        parent_contract(out, YamlPath::key("contrat_parent"), parent);
     }
+    for (i, previous) in config.contrats_precedents.iter().flatten().enumerate() {
+        parent_contract(out, YamlPath::key("contrats_precedents").with_index(i), previous);
+    }
+    words(cx, out, file, "secteurs", &vocab::SECTEURS, &config.secteurs);
     for (name, words) in config.vocabulaire.iter().flatten() {
         let path = YamlPath::key("vocabulaire").with_key(name);
         if vocab::CLOSED.iter().any(|v| v.name == name) {
@@ -354,9 +358,9 @@ pub fn contract(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// `[contrat_parent]`: its type, its period and its axes' ids.
-fn parent_contract(out: &mut Vec<Diagnostic>, parent: &crate::model::ContratParent) {
-    let base = YamlPath::key("contrat_parent");
+/// `[contrat_parent]` or one of `[[contrats_precedents]]` at `base`: its type, its
+/// period and its axes' ids.
+fn parent_contract(out: &mut Vec<Diagnostic>, base: YamlPath, parent: &crate::model::ContratParent) {
     if let Some(t) = &parent.r#type
         && !vocab::TYPE_CONTRAT.words.iter().any(|(w, _)| w == t)
     {
@@ -506,6 +510,12 @@ pub fn references(cx: &Context, out: &mut Vec<Diagnostic>) {
             reference(cx, out, f, YamlPath::key("partenaires").with_index(i), partner, id);
         }
     }
+    for (i, e) in cx.repo.config.etapes.iter().flatten().enumerate() {
+        for (j, id) in first_occurrences(&e.partenaires) {
+            let path = YamlPath::key("etapes").with_index(i).with_key("partenaires").with_index(j);
+            reference(cx, out, CONFIG_FILE, path, partner, id);
+        }
+    }
 }
 
 fn capitalize(s: &str) -> String {
@@ -519,14 +529,32 @@ fn reversed(file: &str, path: YamlPath, debut: PartialDate, fin: PartialDate) ->
         .help("le début doit précéder la fin : échangez les deux dates")
 }
 
-/// Periods run forwards.
+/// Periods run forwards: a calendar, and whatever has a `date` and a `fin` (a
+/// progress entry, an event, a step of the contract).
 pub fn periods(cx: &Context, out: &mut Vec<Diagnostic>) {
+    let forwards = |file: &str, path: YamlPath, date: Option<PartialDate>, fin: Option<PartialDate>| {
+        let (date, fin) = (date?, fin?);
+        fin.entirely_before(&date).then(|| {
+            let message = format!("fin {fin} avant la date {date}");
+            at(Code::PeriodeInversee, file, path.with_key("fin"), message)
+                .help("`fin` est la date où cela s'est terminé : elle vient après `date`")
+        })
+    };
     for r in &cx.repo.actions {
         if let Some(p) = r.data.calendrier.as_ref().and_then(|c| c.periode())
             && p.is_reversed()
         {
             out.push(reversed(&r.file, YamlPath::key("calendrier"), p.debut, p.fin));
         }
+        for (i, e) in r.data.avancement.iter().flatten().enumerate() {
+            out.extend(forwards(&r.file, YamlPath::key("avancement").with_index(i), e.date, e.fin));
+        }
+    }
+    for r in &cx.repo.evenements {
+        out.extend(forwards(&r.file, YamlPath(Vec::new()), r.data.date, r.data.fin));
+    }
+    for (i, e) in cx.repo.config.etapes.iter().flatten().enumerate() {
+        out.extend(forwards(CONFIG_FILE, YamlPath::key("etapes").with_index(i), e.date, e.fin));
     }
 }
 
@@ -705,23 +733,40 @@ pub fn coordinates(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// Participant counts a person could mean (and totals that cannot overflow).
 pub fn participant_counts(cx: &Context, out: &mut Vec<Diagnostic>) {
-    let mut too_many = |file: &str, path: YamlPath, n: u64| {
-        if n > MAX_PARTICIPANTS {
+    let too_many = |file: &str, path: YamlPath, n: u64| {
+        (n > MAX_PARTICIPANTS).then(|| {
             let message = format!("nombre de participants invraisemblable : {n}");
             let help = format!("un nombre de participants ne dépasse pas {MAX_PARTICIPANTS} : vérifiez les zéros");
-            out.push(at(Code::HorsBornes, file, path, message).help(help));
-        }
+            at(Code::HorsBornes, file, path, message).help(help)
+        })
     };
     for r in &cx.repo.actions {
         for (i, e) in r.data.avancement.iter().flatten().enumerate() {
             if let Some(n) = e.participants {
-                too_many(&r.file, YamlPath::key("avancement").with_index(i).with_key("participants"), n);
+                out.extend(too_many(&r.file, YamlPath::key("avancement").with_index(i).with_key("participants"), n));
             }
         }
     }
     for r in &cx.repo.evenements {
-        if let Some(n) = r.data.participants {
-            too_many(&r.file, YamlPath::key("participants"), n);
+        let e = &r.data;
+        if let Some(n) = e.participants {
+            out.extend(too_many(&r.file, YamlPath::key("participants"), n));
+        }
+        for (key, n) in [("nombre_partenaires", e.nombre_partenaires), ("nombre_evenements", e.nombre_evenements)] {
+            if let Some(n) = n.filter(|n| *n > MAX_PARTICIPANTS) {
+                let message = format!("`{key}` invraisemblable : {n}");
+                let help = format!("ce nombre ne dépasse pas {MAX_PARTICIPANTS} : vérifiez les zéros");
+                out.push(at(Code::HorsBornes, &r.file, YamlPath::key(key), message).help(help));
+            }
+        }
+        // The partners named are among those counted.
+        let named = e.partenaires.as_ref().map_or(0, |p| p.iter().collect::<BTreeSet<_>>().len());
+        if let Some(n) = e.nombre_partenaires
+            && (n as usize) < named
+        {
+            let message = format!("`nombre_partenaires: {n}` compte moins de partenaires que les {named} cités");
+            let help = format!("écrivez `nombre_partenaires: {named}` ou plus : les partenaires cités en font partie");
+            out.push(at(Code::HorsBornes, &r.file, YamlPath::key("nombre_partenaires"), message).help(help));
         }
     }
 }
@@ -816,6 +861,11 @@ pub fn follow_up_warnings(cx: &Context, out: &mut Vec<Diagnostic>) {
     for r in &repo.evenements {
         active_partners.extend(r.data.partenaires.iter().flatten().map(String::as_str));
     }
+    for e in repo.config.etapes.iter().flatten() {
+        active_partners.extend(e.partenaires.iter().flatten().map(String::as_str));
+    }
+    // A founder belongs to the contract's history, whatever it does today.
+    active_partners.extend(repo.partenaires.iter().filter(|r| r.data.fondateur == Some(true)).map(|r| r.id.as_str()));
     // An unreadable action or event may cite anyone: saying that nobody does would
     // only add noise to the error that matters.
     if repo.unreadable.iter().any(|(kind, _)| matches!(kind, Kind::Action | Kind::Evenement)) {

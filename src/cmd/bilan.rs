@@ -1,67 +1,106 @@
-//! `clsm bilan`: the annual report for the funders.
+//! `clsm bilan`: the annual report for the funders, or with `--periode` the
+//! end-of-contract evaluation.
 
 use std::path::Path;
 
 use anyhow::Result;
 
 use crate::cli::{BilanArgs, BilanFormat};
-use crate::cmd::{Outcome, emit, load_checked, reference_date, signature};
+use crate::cmd::{Checked, Outcome, emit, load_checked, reference_date, signature};
 use crate::files::write::{Signature, write_document, write_into_site};
 use crate::render;
 use crate::render::Renderer;
 use crate::terminal::clean;
-use crate::views::report::{self, Scope};
+use crate::views::bilan::{self, Bilan, Evaluation};
+use crate::views::report::Scope;
+
+/// What the command makes: a year's bilan or a period's evaluation.
+enum Document {
+    Annuel(Bilan),
+    Periode(Evaluation),
+}
 
 pub fn run(repo: Option<&Path>, args: &BilanArgs) -> Result<Outcome> {
     let today = reference_date(args.date);
     let Some(loaded) = load_checked(repo, today)? else { return Ok(Outcome::Problems) };
-    let annee = args.annee.unwrap_or_else(|| Scope::on(today).annee);
-    let bilan = report::bilan(&loaded.repo, Scope::year(annee, today));
+    let (name, document) = match args.periode {
+        Some((debut, fin)) => {
+            let key = format!("{debut}-{fin}");
+            let texte = loaded.documents.bilans.get(&key).map(String::as_str);
+            (key, Document::Periode(bilan::evaluation(&loaded.repo, debut, fin, today, texte)))
+        }
+        None => {
+            let annee = args.annee.unwrap_or_else(|| Scope::on(today).annee);
+            let texte = loaded.documents.bilans.get(&annee.to_string()).map(String::as_str);
+            (annee.to_string(), Document::Annuel(bilan::bilan(&loaded.repo, Scope::year(annee, today), today, texte)))
+        }
+    };
+    let renderer = || -> Result<Renderer> { Ok(Renderer::new(&loaded.root)?.with_images(logos(&loaded))) };
     match args.format {
         BilanFormat::Json => {
-            let mut json = serde_json::to_string_pretty(&bilan)?;
+            let mut json = match &document {
+                Document::Annuel(b) => serde_json::to_string_pretty(b)?,
+                Document::Periode(e) => serde_json::to_string_pretty(e)?,
+            };
             json.push('\n');
             emit(args.out.as_deref(), &json, signature::JSON, &loaded.root)?;
         }
         BilanFormat::Pdf => {
-            let pdf = bilan_pdf(&Renderer::new(&loaded.root)?, &bilan, today)?;
+            let pdf = match &document {
+                Document::Annuel(b) => bilan_pdf(&renderer()?, b, today)?,
+                Document::Periode(e) => evaluation_pdf(&renderer()?, e, today)?,
+            };
             match &args.out {
                 Some(path) => {
                     // A PDF made by clsm says so in its metadata.
                     write_document(path, &pdf, &Signature::Pdf, &loaded.root)?;
                     eprintln!("écrit dans `{}`", clean(&path.display().to_string()));
                 }
-                None => into_site(&loaded.root, &format!("bilan-{annee}.pdf"), &pdf, annee)?,
+                None => into_site(&loaded.root, &format!("bilan-{name}.pdf"), &pdf, &name)?,
             }
         }
         BilanFormat::Html => {
-            let html = render::documents::bilan_html(&Renderer::new(&loaded.root)?, &bilan)?;
+            let html = match &document {
+                Document::Annuel(b) => render::documents::bilan_html(&renderer()?, b)?,
+                Document::Periode(e) => render::documents::evaluation_html(&renderer()?, e)?,
+            };
             match &args.out {
                 Some(path) => emit(Some(path), &html, signature::COMMENT, &loaded.root)?,
-                None => into_site(&loaded.root, &format!("bilan-{annee}.html"), html.as_bytes(), annee)?,
+                None => into_site(&loaded.root, &format!("bilan-{name}.html"), html.as_bytes(), &name)?,
             }
         }
     }
     Ok(Outcome::Clean)
 }
 
+/// The logos of `assets/`, for the covers.
+pub(crate) fn logos(loaded: &Checked) -> Vec<crate::load::documents::Image> {
+    loaded.documents.logos().cloned().collect()
+}
+
 /// Adds the bilan to the repository's `_site/`, beside the built site.
-fn into_site(root: &Path, name: &str, content: &[u8], annee: i32) -> Result<()> {
+fn into_site(root: &Path, name: &str, content: &[u8], of: &str) -> Result<()> {
     let path = write_into_site(&root.join("_site"), root, name, content)?;
-    eprintln!("bilan {annee} écrit dans `{}`", clean(&path.display().to_string()));
+    eprintln!("bilan {of} écrit dans `{}`", clean(&path.display().to_string()));
     Ok(())
 }
 
 #[cfg(feature = "pdf")]
-pub(crate) fn bilan_pdf(
-    renderer: &Renderer,
-    bilan: &crate::views::report::Bilan,
-    today: chrono::NaiveDate,
-) -> Result<Vec<u8>> {
+pub(crate) fn bilan_pdf(renderer: &Renderer, bilan: &Bilan, today: chrono::NaiveDate) -> Result<Vec<u8>> {
     render::pdf::bilan(renderer, bilan, today)
 }
 
+#[cfg(feature = "pdf")]
+fn evaluation_pdf(renderer: &Renderer, evaluation: &Evaluation, today: chrono::NaiveDate) -> Result<Vec<u8>> {
+    render::pdf::evaluation(renderer, evaluation, today)
+}
+
 #[cfg(not(feature = "pdf"))]
-pub(crate) fn bilan_pdf(_: &Renderer, _: &crate::views::report::Bilan, _: chrono::NaiveDate) -> Result<Vec<u8>> {
+pub(crate) fn bilan_pdf(_: &Renderer, _: &Bilan, _: chrono::NaiveDate) -> Result<Vec<u8>> {
+    anyhow::bail!("cette version de clsm est construite sans les PDF")
+}
+
+#[cfg(not(feature = "pdf"))]
+fn evaluation_pdf(_: &Renderer, _: &Evaluation, _: chrono::NaiveDate) -> Result<Vec<u8>> {
     anyhow::bail!("cette version de clsm est construite sans les PDF")
 }

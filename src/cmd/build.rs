@@ -19,8 +19,10 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     let textes = loaded.documents.texts.clone();
     let logos: Vec<crate::load::documents::Image> = loaded.documents.logos().cloned().collect();
     // The site publishes the bilan of the latest year with something to report.
-    let bilan = views::report::latest_active_year(&loaded.repo, today)
-        .map(|annee| views::report::bilan(&loaded.repo, views::report::Scope::year(annee, today)));
+    let bilan = views::bilan::latest_active_year(&loaded.repo, today).map(|annee| {
+        let texte = loaded.documents.bilans.get(&annee.to_string()).map(String::as_str);
+        views::bilan::bilan(&loaded.repo, views::report::Scope::year(annee, today), today, texte)
+    });
     let documents = views::site::Documents { pdf: !args.sans_pdf, bilan: bilan.as_ref().map(|b| b.annee), carte: 0 };
     let names = logos.iter().map(|i| i.name.clone()).collect();
     let options = views::site::Options { interne: args.interne, textes, logos: names, documents };

@@ -1,5 +1,6 @@
 //! One module per subcommand. Each returns whether the repository passed.
 
+pub mod affiche;
 pub mod bilan;
 pub mod build;
 pub mod check;

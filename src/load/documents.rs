@@ -1,6 +1,7 @@
 //! What the coordinator adds to the documents besides the fiches: the contract's
-//! preamble and signatories page (`contrat/preambule.md`, `contrat/signataires.md`)
-//! and the images of `assets/`, whose `logo*` files go on the cover.
+//! preamble and signatories page (`contrat/preambule.md`, `contrat/signataires.md`),
+//! the words of each annual bilan (`bilans/ANNEE.md`) and the images of `assets/`,
+//! whose `logo*` files go on the covers.
 //!
 //! These are read like every file of the repository, while loading it, so that
 //! `clsm check` reports their problems as it does a fiche's: regular files only,
@@ -16,6 +17,12 @@ use crate::load::unreadable;
 
 /// The folder of the contract's own texts.
 pub const TEXTS_FOLDER: &str = "contrat";
+
+/// The folder of the coordinator's texts for the annual bilans, one per year.
+pub const BILANS_FOLDER: &str = "bilans";
+
+/// The most files `bilans/` is read for: a century of bilans.
+const MAX_BILANS: usize = 100;
 
 /// The folder of images.
 pub const ASSETS_FOLDER: &str = "assets";
@@ -57,6 +64,8 @@ impl Image {
 #[derive(Debug, Default, Clone)]
 pub struct Documents {
     pub texts: Texts,
+    /// `bilans/ANNEE.md` and `bilans/DEBUT-FIN.md`, by their name without `.md`.
+    pub bilans: std::collections::BTreeMap<String, String>,
     pub images: Vec<Image>,
 }
 
@@ -69,7 +78,7 @@ impl Documents {
 
 /// Reads `contrat/` and `assets/`; every problem is a diagnostic.
 pub fn load(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Documents {
-    Documents { texts: texts(root, diagnostics), images: images(root, diagnostics) }
+    Documents { texts: texts(root, diagnostics), bilans: bilans(root, diagnostics), images: images(root, diagnostics) }
 }
 
 /// A folder that must be a real one, or be absent.
@@ -94,33 +103,86 @@ fn texts(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> Texts {
     if !folder(root, TEXTS_FOLDER, diagnostics) {
         return Texts::default();
     }
-    let mut read = |name: &str| -> Option<String> {
-        let rel = format!("{TEXTS_FOLDER}/{name}");
-        let path = root.join(&rel);
-        match std::fs::symlink_metadata(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
-            Err(e) => {
-                diagnostics.push(unreadable(&rel, &ReadError::Io(e)));
-                return None;
-            }
-            Ok(_) => {}
-        }
-        let text = match read_text(&path, TEXT_LIMIT) {
-            Ok(text) => text.strip_prefix('\u{feff}').unwrap_or(&text).replace("\r\n", "\n"),
-            Err(e) => {
-                diagnostics.push(unreadable(&rel, &e));
-                return None;
-            }
-        };
-        // The same bounds as a fiche's text: the documents lay it out.
-        if let Err(out) = crate::load::body::check(&text) {
-            let at = At::Pos { line: out.line, column: out.column, width: 1 };
-            diagnostics.push(Diagnostic::new(Code::TexteHorsLimites, &rel, at, out.message).help(out.help));
+    let mut read = |name: &str| text(root, &format!("{TEXTS_FOLDER}/{name}"), diagnostics);
+    Texts { preambule: read("preambule.md"), signataires: read("signataires.md") }
+}
+
+/// One Markdown text at `rel`, if it exists: a regular file, within bounds.
+fn text(root: &Path, rel: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<String> {
+    let path = root.join(rel);
+    match std::fs::symlink_metadata(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+        Err(e) => {
+            diagnostics.push(unreadable(rel, &ReadError::Io(e)));
             return None;
         }
-        Some(text)
+        Ok(_) => {}
+    }
+    let text = match read_text(&path, TEXT_LIMIT) {
+        Ok(text) => text.strip_prefix('\u{feff}').unwrap_or(&text).replace("\r\n", "\n"),
+        Err(e) => {
+            diagnostics.push(unreadable(rel, &e));
+            return None;
+        }
     };
-    Texts { preambule: read("preambule.md"), signataires: read("signataires.md") }
+    // The same bounds as a fiche's text: the documents lay it out.
+    if let Err(out) = crate::load::body::check(&text) {
+        let at = At::Pos { line: out.line, column: out.column, width: 1 };
+        diagnostics.push(Diagnostic::new(Code::TexteHorsLimites, rel, at, out.message).help(out.help));
+        return None;
+    }
+    Some(text)
+}
+
+/// Whether `stem` names a year (`2025`) or a period of years (`2022-2026`).
+fn names_years(stem: &str) -> bool {
+    let year = |y: &str| y.len() == 4 && y.parse::<i32>().is_ok_and(|y| (1900..=2200).contains(&y));
+    match stem.split_once('-') {
+        Some((a, b)) => year(a) && year(b) && a <= b,
+        None => year(stem),
+    }
+}
+
+/// `bilans/ANNEE.md` (and `bilans/DEBUT-FIN.md` for an evaluation over a period):
+/// the coordinator's words for a bilan. Any other file there is named, so that a
+/// misnamed bilan is not silently left out.
+fn bilans(root: &Path, diagnostics: &mut Vec<Diagnostic>) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    if !folder(root, BILANS_FOLDER, diagnostics) {
+        return out;
+    }
+    let entries = match std::fs::read_dir(root.join(BILANS_FOLDER)) {
+        Ok(entries) => entries,
+        Err(e) => {
+            diagnostics.push(unreadable(BILANS_FOLDER, &ReadError::Io(e)));
+            return out;
+        }
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    for name in names {
+        let rel = format!("{BILANS_FOLDER}/{}", crate::terminal::one_line(&name));
+        let Some(stem) = name.strip_suffix(".md").filter(|stem| names_years(stem)) else {
+            let message = "fichier inattendu dans `bilans` : seuls les textes `ANNEE.md` ou `DEBUT-FIN.md` y sont lus";
+            let help = "nommez le texte d'après l'année de son bilan, par exemple `bilans/2025.md`";
+            diagnostics.push(Diagnostic::new(Code::FichierInattendu, rel, At::File, message).help(help));
+            continue;
+        };
+        if out.len() == MAX_BILANS {
+            let message = format!("plus de {MAX_BILANS} bilans dans `{BILANS_FOLDER}` : les suivants ne sont pas lus");
+            let help = "gardez dans `bilans` les textes des bilans du contrat";
+            diagnostics.push(Diagnostic::new(Code::FichierIllisible, rel, At::File, message).help(help));
+            break;
+        }
+        if let Some(text) = text(root, &rel, diagnostics) {
+            out.insert(stem.to_string(), text);
+        }
+    }
+    out
 }
 
 /// What an image's first bytes say it is, if it is one the documents can show.

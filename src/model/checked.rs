@@ -104,6 +104,18 @@ pub struct ContratParent {
 pub struct Thematique {
     pub id: Text,
     pub titre: Text,
+    /// When the partners began to reflect on it.
+    pub mise_en_reflexion: Option<PartialDate>,
+}
+
+/// A step of the contract's life.
+#[derive(Debug)]
+pub struct Etape {
+    pub date: PartialDate,
+    /// After `date` (`check` proved it).
+    pub fin: Option<PartialDate>,
+    pub texte: String,
+    pub partenaires: Vec<Ix<Partenaire>>,
 }
 
 /// A line of the "Comment ? Qui ? Quand ?" table.
@@ -140,6 +152,8 @@ pub struct Financement {
 #[derive(Debug)]
 pub struct Avancement {
     pub date: PartialDate,
+    /// The end of an entry that lasts; after `date` (`check` proved it).
+    pub fin: Option<PartialDate>,
     pub texte: String,
     /// A change of statut on that date.
     pub statut: Option<Statut>,
@@ -311,8 +325,15 @@ pub struct Indicateur {
 pub struct Evenement {
     pub id: Text,
     pub date: PartialDate,
+    /// After `date` (`check` proved it).
+    pub fin: Option<PartialDate>,
     pub r#type: Option<String>,
     pub titre: Option<String>,
+    pub theme: Option<String>,
+    /// For an event made of several: how many partners took part, how many events
+    /// it held.
+    pub nombre_partenaires: Option<u64>,
+    pub nombre_evenements: Option<u64>,
     pub actions: Vec<Ix<Action>>,
     pub partenaires: Vec<Ix<Partenaire>>,
     pub participants: Option<u64>,
@@ -331,8 +352,15 @@ pub struct Repository {
     pub coordination: Option<String>,
     pub objectif_global: Option<String>,
     pub parent: Option<ContratParent>,
+    /// The contracts this one follows, oldest first as written.
+    pub precedents: Vec<ContratParent>,
     pub axes: Vec<Axe>,
     pub thematiques: Vec<Thematique>,
+    /// The steps of the contract's life, oldest first.
+    pub etapes: Vec<Etape>,
+    /// Words of the `secteurs` vocabulary.
+    pub secteurs: Vec<String>,
+    pub outils: Vec<String>,
     pub vocab: Vocabularies,
     /// In official order: by axis (in the contract's order), number, id.
     pub actions: Vec<Action>,
@@ -379,6 +407,11 @@ impl Repository {
         self.thematiques.iter().enumerate().map(|(i, t)| (Ix::new(i), t))
     }
 
+    /// Each partner with its position, by id.
+    pub fn partenaires_indexed(&self) -> impl Iterator<Item = (Ix<Partenaire>, &Partenaire)> {
+        self.partenaires.iter().enumerate().map(|(i, p)| (Ix::new(i), p))
+    }
+
     /// Each action with its position, in official order.
     pub fn actions_indexed(&self) -> impl Iterator<Item = (Ix<Action>, &Action)> {
         self.actions.iter().enumerate().map(|(i, a)| (Ix::new(i), a))
@@ -391,20 +424,31 @@ impl Repository {
         let config = &repo.config;
         let axes: Vec<Axe> = config.axes.iter().flatten().map(axis).collect::<Option<_>>()?;
         let parent = match &config.contrat_parent {
-            Some(p) => Some(ContratParent {
-                titre: text(p.titre.as_deref()?),
-                r#type: p.r#type.clone(),
-                territoire: p.territoire.clone(),
-                periode: p.periode.as_ref().and_then(|p| p.periode()),
-                axes: p.axes.iter().flatten().map(|a| axis(a).map(AxeParent)).collect::<Option<_>>()?,
-            }),
+            Some(p) => Some(contract(p)?),
             None => None,
         };
+        let precedents = config.contrats_precedents.iter().flatten().map(contract).collect::<Option<_>>()?;
+        let mut etapes: Vec<Etape> = config
+            .etapes
+            .iter()
+            .flatten()
+            .map(|e| {
+                let partenaires = resolve(&e.partenaires, |id| ids.partner(id))?;
+                Some(Etape { date: e.date?, fin: e.fin, texte: e.texte.clone()?, partenaires })
+            })
+            .collect::<Option<_>>()?;
+        etapes.sort_by_key(|e| e.date.first_day());
         let thematiques: Vec<Thematique> = config
             .thematiques
             .iter()
             .flatten()
-            .map(|t| Some(Thematique { id: text(t.id.as_deref()?), titre: text(t.titre.as_deref()?) }))
+            .map(|t| {
+                Some(Thematique {
+                    id: text(t.id.as_deref()?),
+                    titre: text(t.titre.as_deref()?),
+                    mise_en_reflexion: t.mise_en_reflexion,
+                })
+            })
             .collect::<Option<_>>()?;
         let mut actions: Vec<&raw::Record<raw::Action>> = repo.actions.iter().collect();
         actions.sort_by(|a, b| official_order(a, b, &ids));
@@ -435,8 +479,12 @@ impl Repository {
             coordination: config.coordination.clone(),
             objectif_global: config.objectif_global.clone(),
             parent,
+            precedents,
             axes,
             thematiques,
+            etapes,
+            secteurs: config.secteurs.clone().unwrap_or_default(),
+            outils: config.outils.clone().unwrap_or_default(),
             vocab: config.vocabularies(),
             actions,
             partenaires,
@@ -448,6 +496,17 @@ impl Repository {
 
 fn text(s: &str) -> Text {
     Text::from(s)
+}
+
+/// A parent or a previous contract.
+fn contract(p: &raw::ContratParent) -> Option<ContratParent> {
+    Some(ContratParent {
+        titre: text(p.titre.as_deref()?),
+        r#type: p.r#type.clone(),
+        territoire: p.territoire.clone(),
+        periode: p.periode.as_ref().and_then(|p| p.periode()),
+        axes: p.axes.iter().flatten().map(|a| axis(a).map(AxeParent)).collect::<Option<_>>()?,
+    })
 }
 
 fn axis(a: &raw::Axe) -> Option<Axe> {
@@ -614,6 +673,7 @@ fn action(r: &raw::Record<raw::Action>, ids: &Ids, indicators: &[raw::Record<raw
             .map(|e| {
                 Some(Avancement {
                     date: e.date?,
+                    fin: e.fin,
                     texte: e.texte.clone()?,
                     statut: e.statut.clone(),
                     participants: e.participants,
@@ -731,8 +791,12 @@ fn event(r: &raw::Record<raw::Evenement>, ids: &Ids, actions: &HashMap<&str, Ix<
     Some(Evenement {
         id: text(&r.id),
         date: e.date?,
+        fin: e.fin,
         r#type: e.r#type.clone(),
         titre: e.titre.clone(),
+        theme: e.theme.clone(),
+        nombre_partenaires: e.nombre_partenaires,
+        nombre_evenements: e.nombre_evenements,
         actions: e.actions.iter().flatten().map(|id| actions.get(id.as_str()).copied()).collect::<Option<_>>()?,
         partenaires: resolve(&e.partenaires, |id| ids.partner(id))?,
         participants: e.participants,

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde_yaml::Value;
 
-use crate::model::PeriodeFields;
 use crate::model::yaml::{Cx, FromYaml, record};
+use crate::model::{PartialDate, PeriodeFields};
 
 record! {
     /// An axis (axe stratégique) of the contract.
@@ -22,6 +22,22 @@ record! {
         id: String,
         titre: String,
         description: String,
+        /// When the partners began to reflect on it (seed 004's « thématiques en
+        /// réflexion »).
+        mise_en_reflexion: PartialDate,
+    }
+}
+
+record! {
+    /// A step of the contract's life: préfiguration, convention, first bilan…
+    /// (`[[etapes]]`, seed 004's « étapes de mise en œuvre »).
+    pub struct Etape required [date, texte] {
+        date: PartialDate,
+        /// The end of a step that lasts (`2015` to `2016`).
+        fin: PartialDate,
+        texte: String,
+        /// The partners it involved (identifiers).
+        partenaires: Vec<String>,
     }
 }
 
@@ -55,8 +71,16 @@ record! {
         coordination: String,
         objectif_global: String,
         contrat_parent: ContratParent,
+        /// The contracts this one follows, with the axes they had: a poster of
+        /// their time shows those axes.
+        contrats_precedents: Vec<ContratParent>,
         axes: Vec<Axe>,
         thematiques: Vec<Thematique>,
+        etapes: Vec<Etape>,
+        /// Words of the `secteurs` vocabulary: the sectors the contract concerns.
+        secteurs: Vec<String>,
+        /// The coordination tools: « Lettre d'information », « Annuaire »…
+        outils: Vec<String>,
         vocabulaire: VocabExtension,
     }
 }

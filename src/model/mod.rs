@@ -234,6 +234,8 @@ record! {
     pub struct Avancement required [date, texte] {
         date: PartialDate,
         texte: String,
+        /// The end of an entry that lasts (`2017-05` to `2017-07`).
+        fin: PartialDate,
         /// A change of the action's statut on that date.
         statut: Statut,
         participants: u64,
@@ -424,8 +426,16 @@ record! {
     /// A meeting or event (`fiches/evenements/*.md`).
     pub struct Evenement required [date] {
         date: PartialDate,
+        /// The end of an event that lasts (a week, a season).
+        fin: PartialDate,
         r#type: String,
         titre: String,
+        /// Its theme: « Santé mentale et travail » for a SISM week.
+        theme: String,
+        /// For an event made of several (a SISM week): how many partners took part…
+        nombre_partenaires: u64,
+        /// …and how many events it held.
+        nombre_evenements: u64,
         actions: Vec<String>,
         partenaires: Vec<String>,
         participants: u64,

@@ -131,7 +131,7 @@ fn vocabulary(record: &str, key: &str) -> Option<&'static Vocab> {
         ("Action", "participation") => &vocab::PARTICIPATION,
         ("Action", "champ") => &vocab::CHAMP,
         ("Partenaire", "type") => &vocab::TYPE_PARTENAIRE,
-        ("Partenaire", "secteurs") => &vocab::SECTEURS,
+        ("Partenaire" | "Config", "secteurs") => &vocab::SECTEURS,
         ("Partenaire", "instances") => &vocab::INSTANCES,
         ("Indicateur", "type") => &vocab::TYPE_INDICATEUR,
         ("Indicateur", "unite") => &vocab::UNITE,
@@ -151,7 +151,7 @@ fn references<'a>(ids: &'a RepoIds, record: &str, key: &str) -> Option<&'a [Stri
         ("Action", "porteur" | "partenaires") | ("Financement", "financeur") | ("Config", "porteur") => {
             &ids.partenaires
         }
-        ("Evenement", "partenaires") => &ids.partenaires,
+        ("Evenement" | "Etape", "partenaires") => &ids.partenaires,
         ("Action", "indicateurs") => &ids.indicateurs,
         ("Evenement", "actions") => &ids.actions,
         _ => return None,
@@ -215,6 +215,7 @@ fn description(record: &str, key: &str) -> &'static str {
         ("Avancement", "texte") => "Ce qui s'est passé (obligatoire)",
         ("Avancement", "statut") => "Changement de statut à cette date",
         ("Avancement", "participants") => "Nombre de participants",
+        ("Avancement", "fin") => "Fin d'une entrée qui dure : « date: 2017-05 » et « fin: 2017-07 »",
         ("PeriodeFields", "debut") => "Début : AAAA, AAAA-MM ou AAAA-MM-JJ (obligatoire)",
         ("PeriodeFields", "fin") => "Fin : AAAA, AAAA-MM ou AAAA-MM-JJ (obligatoire)",
         ("Partenaire", "nom") => "Nom de la structure (obligatoire)",
@@ -263,10 +264,19 @@ fn description(record: &str, key: &str) -> &'static str {
         ("Evenement", "actions") => "Actions dont il a été question (identifiants)",
         ("Evenement", "partenaires") => "Partenaires présents (identifiants)",
         ("Evenement", "participants") => "Nombre de participants",
+        ("Evenement", "fin") => "Fin d'un événement qui dure (une semaine, une saison)",
+        ("Evenement", "theme") => "Thème : « Santé mentale et travail » pour une semaine d'information",
+        ("Evenement", "nombre_partenaires") => "Pour un événement qui en regroupe plusieurs : nombre de partenaires",
+        ("Evenement", "nombre_evenements") => "Pour un événement qui en regroupe plusieurs : nombre d'événements",
         ("Axe" | "Thematique", "id") => "Identifiant : minuscules, chiffres, `.`, `_` et `-` (obligatoire)",
         ("Axe", "titre") => "Intitulé de l'axe (obligatoire)",
         ("Thematique", "titre") => "Intitulé de la thématique (obligatoire)",
         ("Axe" | "Thematique", "description") => "Description",
+        ("Thematique", "mise_en_reflexion") => "Date à laquelle les partenaires ont commencé à y réfléchir",
+        ("Etape", "date") => "Date de l'étape : AAAA, AAAA-MM ou AAAA-MM-JJ (obligatoire)",
+        ("Etape", "fin") => "Fin d'une étape qui dure : « date = 2015 » et « fin = 2016 »",
+        ("Etape", "texte") => "Ce qui s'est fait (obligatoire)",
+        ("Etape", "partenaires") => "Partenaires de l'étape (identifiants)",
         ("Config", "titre") => "Titre du contrat (obligatoire)",
         ("Config", "type") => "CLSM ou CLS (obligatoire)",
         ("Config", "territoire") => "Territoire du contrat",
@@ -281,6 +291,12 @@ fn description(record: &str, key: &str) -> &'static str {
         ("ContratParent", "periode") => "Période du contrat parent { debut, fin }",
         ("ContratParent", "axes") => "Axes du contrat parent, que les fiches citent par `axe_parent`",
         ("Config", "axes") => "Axes stratégiques du contrat",
+        ("Config", "contrats_precedents") => {
+            "Contrats que celui-ci prolonge, avec leurs axes (pour l'affiche de leur époque)"
+        }
+        ("Config", "etapes") => "Étapes de mise en œuvre du contrat, de la préfiguration à aujourd'hui",
+        ("Config", "secteurs") => "Secteurs concernés : des mots du vocabulaire `secteurs`",
+        ("Config", "outils") => "Outils de coordination : « Lettre d'information », « Annuaire des structures »…",
         ("Config", "thematiques") => "Thématiques du contrat",
         ("Config", "vocabulaire") => "Mots ajoutés aux vocabulaires : [vocabulaire.public] etudiants = \"Étudiants\"",
         _ => "",

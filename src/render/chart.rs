@@ -46,6 +46,8 @@ pub struct Graphique {
     pub y_libelles: f64,
     pub barres: Vec<Barre>,
     pub description: String,
+    /// How to read the bars drawn, and only those: "Barres pleines : les mesures."
+    pub legende: String,
 }
 
 /// The chart of an indicator: baseline, latest measures, target. `None` when there
@@ -91,6 +93,17 @@ pub fn indicator(i: &IndicateurEtat) -> Option<Graphique> {
         })
         .collect();
     let words: Vec<String> = barres.iter().map(|b| format!("{} : {}", b.libelle, b.valeur)).collect();
+    let drawn = |genre: &str| barres.iter().any(|b| b.genre == genre);
+    let legend: Vec<&str> = [
+        ("depart", "barre encadrée : la valeur de départ"),
+        ("mesure", "barres pleines : les mesures"),
+        ("cible", "barre hachurée : la cible"),
+    ]
+    .into_iter()
+    .filter(|(genre, _)| drawn(genre))
+    .map(|(_, words)| words)
+    .collect();
+    let legende = format!("{}.", crate::format::capitalized(&legend.join(" ; ")));
     Some(Graphique {
         id: format!("graphique-{}", i.id),
         largeur: round(LEFT * 2.0 + barres.len() as f64 * (BAR + GAP) - GAP),
@@ -98,6 +111,7 @@ pub fn indicator(i: &IndicateurEtat) -> Option<Graphique> {
         base,
         y_libelles: base + 18.0,
         description: format!("{} — {}.", i.libelle, words.join(" ; ")),
+        legende,
         barres,
     })
 }
@@ -125,6 +139,7 @@ mod tests {
             cible: target,
             echeance: PartialDate::parse("2026").ok(),
             atteinte: None,
+            cible_atteinte: false,
             en_bonne_voie: None,
             mesures: measures.iter().map(|(d, v)| point(d, *v)).collect(),
         }
@@ -138,6 +153,12 @@ mod tests {
         assert_eq!(heights, [40.0, 80.0, 160.0]);
         let kinds: Vec<&str> = chart.barres.iter().map(|b| b.genre).collect();
         assert_eq!(kinds, ["depart", "mesure", "cible"]);
+        assert_eq!(
+            chart.legende,
+            "Barre encadrée : la valeur de départ ; barres pleines : les mesures ; barre hachurée : la cible."
+        );
+        let measures_only = indicator(&state(None, &[("2019", 5.0), ("2020", 4.0)], None, "nombre")).unwrap();
+        assert_eq!(measures_only.legende, "Barres pleines : les mesures.", "only what is drawn");
         assert_eq!(chart.barres[2].valeur, "400");
         assert_eq!(chart.description, "Participants — Départ 2022 : 100 ; 2024 : 200 ; Cible 2026 : 400.");
     }

@@ -8,7 +8,9 @@ use tera::Context;
 
 use crate::render::Renderer;
 use crate::render::chart::{self, Graphique};
-use crate::views::report::{Bilan, IndicateurEtat, Report};
+use crate::views::affiche::Affiche;
+use crate::views::bilan::{Bilan, Evaluation};
+use crate::views::report::{IndicateurEtat, Report};
 
 fn context(renderer: &Renderer, titre: &str) -> Context {
     let mut cx = Context::new();
@@ -38,12 +40,53 @@ struct Figure<'a> {
     graphique: Option<Graphique>,
 }
 
+/// The logos of `assets/` as `data:` addresses: a standalone page carries its images.
+fn inline_logos(renderer: &Renderer) -> Vec<String> {
+    use base64::Engine;
+    renderer
+        .images
+        .iter()
+        .map(|i| {
+            let kind = match i.name.rsplit_once('.').map(|(_, e)| e.to_lowercase()).as_deref() {
+                Some("svg") => "svg+xml",
+                Some("jpg" | "jpeg") => "jpeg",
+                Some("gif") => "gif",
+                _ => "png",
+            };
+            format!("data:image/{kind};base64,{}", base64::engine::general_purpose::STANDARD.encode(&i.bytes))
+        })
+        .collect()
+}
+
 /// The annual report as a standalone HTML page with its charts.
 pub fn bilan_html(renderer: &Renderer, bilan: &Bilan) -> Result<String> {
-    let mut cx = context(renderer, &bilan.titre);
+    let mut cx = context(renderer, &bilan.contrat.titre);
     cx.insert("bilan", bilan);
     let figures: Vec<Figure> =
         bilan.indicateurs.iter().map(|i| Figure { indicateur: i, graphique: chart::indicator(i) }).collect();
     cx.insert("graphiques", &figures);
+    cx.insert("logos", &inline_logos(renderer));
     renderer.render("bilan.html", &cx)
+}
+
+/// The end-of-contract evaluation as a standalone HTML page with its charts.
+pub fn evaluation_html(renderer: &Renderer, evaluation: &Evaluation) -> Result<String> {
+    let mut cx = context(renderer, &evaluation.contrat.titre);
+    cx.insert("evaluation", evaluation);
+    let figures: Vec<Figure> = evaluation
+        .indicateurs
+        .iter()
+        .map(|s| Figure { indicateur: &s.indicateur, graphique: chart::indicator(&s.indicateur) })
+        .collect();
+    cx.insert("graphiques", &figures);
+    cx.insert("logos", &inline_logos(renderer));
+    renderer.render("evaluation.html", &cx)
+}
+
+/// The "Avancée des projets" poster as a standalone HTML page.
+pub fn affiche_html(renderer: &Renderer, affiche: &Affiche) -> Result<String> {
+    let mut cx = context(renderer, &affiche.contrat.titre);
+    cx.insert("affiche", affiche);
+    cx.insert("logos", &inline_logos(renderer));
+    renderer.render("affiche.html", &cx)
 }

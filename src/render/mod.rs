@@ -30,6 +30,8 @@ const BUILTIN: &str = "__clsm/";
 
 /// The built-in templates and assets, as `(name, content)`.
 pub const TEMPLATES: &[(&str, &str)] = &[
+    // Included by others: known to Tera before them.
+    ("couverture.html", include_str!("../../templates/couverture.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("axe.html", include_str!("../../templates/axe.html")),
@@ -43,6 +45,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("rapport.html", include_str!("../../templates/rapport.html")),
     ("rapport.md", include_str!("../../templates/rapport.md")),
     ("bilan.html", include_str!("../../templates/bilan.html")),
+    ("evaluation.html", include_str!("../../templates/evaluation.html")),
+    ("affiche.html", include_str!("../../templates/affiche.html")),
     ("nouveau-action.md", include_str!("../../templates/nouveau-action.md")),
     ("nouveau-partenaire.md", include_str!("../../templates/nouveau-partenaire.md")),
     ("nouveau-indicateur.md", include_str!("../../templates/nouveau-indicateur.md")),
@@ -51,6 +55,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("contrat.typ", include_str!("../../templates/contrat.typ")),
     ("fiche.typ", include_str!("../../templates/fiche.typ")),
     ("bilan.typ", include_str!("../../templates/bilan.typ")),
+    ("evaluation.typ", include_str!("../../templates/evaluation.typ")),
+    ("affiche.typ", include_str!("../../templates/affiche.typ")),
 ];
 
 /// The templates of one repository, ready to render.
@@ -203,6 +209,39 @@ fn register_filters(tera: &mut Tera) {
             spelling.spell(number, v.as_str(), unit.as_deref()).unwrap_or_default()
         });
     }
+    // "en juin 2025", "de mai à juillet 2017": a date (and its end) in a sentence.
+    tera.register_filter("quand", |v: &str, kwargs: Kwargs, _: &State| {
+        let fin: Option<String> = kwargs.get("fin").ok().flatten();
+        let fin = fin.and_then(|f| crate::model::PartialDate::parse(&f).ok());
+        crate::model::PartialDate::parse(v).map(|d| format::when_span(&d, fin.as_ref())).unwrap_or_default()
+    });
+    // "mai à juillet 2017": the same as a label.
+    tera.register_filter("periode", |v: &str, kwargs: Kwargs, _: &State| {
+        let fin: Option<String> = kwargs.get("fin").ok().flatten();
+        let fin = fin.and_then(|f| crate::model::PartialDate::parse(&f).ok());
+        crate::model::PartialDate::parse(v).map(|d| format::span(&d, fin.as_ref())).unwrap_or_default()
+    });
+    // "1 réunion", "2 réunions".
+    tera.register_filter("compte", |v: &Value, kwargs: Kwargs, _: &State| {
+        let un: String = kwargs.get("un").ok().flatten().unwrap_or_default();
+        let plusieurs: String = kwargs.get("plusieurs").ok().flatten().unwrap_or_else(|| format!("{un}s"));
+        let n = v.as_f64().or_else(|| v.as_i64().map(|i| i as f64)).unwrap_or(0.0);
+        format::count(n, &un, &plusieurs)
+    });
+    // A sum of amounts (`Somme`): "non renseigné" rather than 0 € when unknown.
+    tera.register_filter("somme", |v: &Value, _: Kwargs, _: &State| {
+        let field = |k: &str| v.get_from_path(k).and_then(|x| x.as_u64()).unwrap_or(0) as usize;
+        let cents = v.get_from_path("montant").and_then(|m| m.as_f64()).map_or(0, |e| (e * 100.0).round() as i64);
+        format::sum(crate::model::Montant { cents }, field("lignes"), field("sans_montant"))
+    });
+    // Participants over meetings, some of which did not count them.
+    tera.register_filter("participants", |v: &Value, kwargs: Kwargs, _: &State| {
+        let sans: usize = kwargs.get("sans_decompte").ok().flatten().unwrap_or(0);
+        let sur: usize = kwargs.get("sur").ok().flatten().unwrap_or(0);
+        let cellule: bool = kwargs.get("cellule").ok().flatten().unwrap_or(false);
+        let n = v.as_u64().unwrap_or(0);
+        if cellule { format::participants_cell(n, sans, sur) } else { format::participants(n, sans, sur) }
+    });
     // A value for a YAML file: double-quoted, escaped, so that any text stays data.
     tera.register_filter("yaml", |v: &str, _: Kwargs, _: &State| serde_json::to_string(v).unwrap_or_default());
     // Text from a fiche in a Markdown document: shown, never markup (a table cell, a

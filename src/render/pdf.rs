@@ -22,7 +22,8 @@ use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 
 use crate::render::Renderer;
-use crate::views::report::Bilan;
+use crate::views::affiche::Affiche;
+use crate::views::bilan::{Bilan, Evaluation};
 use crate::views::site::Site;
 
 /// The stack of the threads that lay documents out: Typst's layout is recursive, and
@@ -411,6 +412,11 @@ fn block<'a>(node: &'a AstNode<'a>, out: &mut String, shift: isize, indent: usiz
 /// cadre logique, which spreadsheets fill with bold and lists.
 const MARKDOWN_KEYS: &[&str] = &[
     "corps",
+    "edito",
+    "marquants",
+    "perspectives",
+    "signature",
+    "resume",
     "introduction",
     "description",
     "prerequis",
@@ -472,7 +478,13 @@ pub fn contract(renderer: &Renderer, site: &Site, today: NaiveDate) -> Result<Ve
             data["textes"][format!("{key}_typst")] = serde_json::Value::String(markdown_to_typst(text, 2));
         }
     }
-    let files: Vec<(String, Bytes)> = renderer
+    let ident = format!("clsm-contrat-{}", site.contrat.titre);
+    compile(&renderer.typst, &logo_files(renderer)?, "contrat.typ", &data, &ident, "contrat.pdf", today)
+}
+
+/// The logos of `assets/`, as files of the Typst world, each one Typst can decode.
+fn logo_files(renderer: &Renderer) -> Result<Vec<(String, Bytes)>> {
+    renderer
         .images
         .iter()
         .map(|i| {
@@ -486,9 +498,23 @@ pub fn contract(renderer: &Renderer, site: &Site, today: NaiveDate) -> Result<Ve
             })?;
             Ok((name, bytes))
         })
-        .collect::<Result<_>>()?;
-    let ident = format!("clsm-contrat-{}", site.contrat.titre);
-    compile(&renderer.typst, &files, "contrat.typ", &data, &ident, "contrat.pdf", today)
+        .collect()
+}
+
+/// The data of a bilan or an evaluation for its template: the view, the charts of
+/// its indicators, the logos of the cover, French spellings and Typst markup.
+fn report_data(
+    renderer: &Renderer,
+    key: &str,
+    view: &impl serde::Serialize,
+    charts: Vec<serde_json::Value>,
+) -> Result<serde_json::Value> {
+    let logos: Vec<String> =
+        renderer.images.iter().map(|i| format!("{}/{}", crate::load::documents::ASSETS_FOLDER, i.name)).collect();
+    let mut data = serde_json::json!({ key: view, "graphiques": charts, "logos": logos });
+    crate::format::add_spellings(&mut data);
+    add_markup(&mut data, 2);
+    Ok(data)
 }
 
 /// One fiche per action: `(id, bytes)`, made on every core.
@@ -511,15 +537,36 @@ pub fn fiches(renderer: &Renderer, site: &Site, today: NaiveDate) -> Result<Vec<
 
 /// The annual report with its charts.
 pub fn bilan(renderer: &Renderer, bilan: &Bilan, today: NaiveDate) -> Result<Vec<u8>> {
-    let graphiques: Vec<serde_json::Value> = bilan
+    let charts = bilan
         .indicateurs
         .iter()
         .map(|i| serde_json::json!({ "indicateur": i, "graphique": crate::render::chart::indicator(i) }))
         .collect();
-    let mut data = serde_json::json!({ "bilan": bilan, "graphiques": graphiques });
-    crate::format::add_spellings(&mut data);
-    let ident = format!("clsm-bilan-{}-{}", bilan.titre, bilan.annee);
-    compile(&renderer.typst, &[], "bilan.typ", &data, &ident, &format!("bilan-{}.pdf", bilan.annee), today)
+    let data = report_data(renderer, "bilan", bilan, charts)?;
+    let ident = format!("clsm-bilan-{}-{}", bilan.contrat.titre, bilan.annee);
+    let name = format!("bilan-{}.pdf", bilan.annee);
+    compile(&renderer.typst, &logo_files(renderer)?, "bilan.typ", &data, &ident, &name, today)
+}
+
+/// The "Avancée des projets" poster: one A3 page.
+pub fn affiche(renderer: &Renderer, affiche: &Affiche, today: NaiveDate) -> Result<Vec<u8>> {
+    let data = report_data(renderer, "affiche", affiche, Vec::new())?;
+    let ident = format!("clsm-affiche-{}-{}", affiche.contrat.titre, affiche.date);
+    let name = format!("affiche-{}.pdf", affiche.date);
+    compile(&renderer.typst, &logo_files(renderer)?, "affiche.typ", &data, &ident, &name, today)
+}
+
+/// The end-of-contract evaluation.
+pub fn evaluation(renderer: &Renderer, evaluation: &Evaluation, today: NaiveDate) -> Result<Vec<u8>> {
+    let charts = evaluation
+        .indicateurs
+        .iter()
+        .map(|s| serde_json::json!({ "indicateur": s.indicateur, "graphique": crate::render::chart::indicator(&s.indicateur) }))
+        .collect();
+    let data = report_data(renderer, "evaluation", evaluation, charts)?;
+    let ident = format!("clsm-evaluation-{}-{}-{}", evaluation.contrat.titre, evaluation.debut, evaluation.fin);
+    let name = format!("bilan-{}-{}.pdf", evaluation.debut, evaluation.fin);
+    compile(&renderer.typst, &logo_files(renderer)?, "evaluation.typ", &data, &ident, &name, today)
 }
 
 #[cfg(test)]

@@ -182,7 +182,12 @@ pub fn report(r: &Report, color: bool) -> String {
             "Trajectoire".into(),
         ]];
         for i in &r.indicateurs {
-            let attainment = i.atteinte.map(format::percent).unwrap_or_else(|| "—".into());
+            let attainment = match (i.atteinte, i.cible_atteinte) {
+                (Some(a), true) => format!("{}, cible atteinte", format::percent(a)),
+                (Some(a), false) => format::percent(a),
+                (None, true) => "cible atteinte".into(),
+                (None, false) => "—".into(),
+            };
             let track = match i.en_bonne_voie {
                 Some(true) => "en bonne voie",
                 Some(false) => "hors trajectoire",
@@ -200,29 +205,30 @@ pub fn report(r: &Report, color: bool) -> String {
         out,
         "\n{}",
         s.bold(&format!(
-            "Réunions et événements en {} : {} ({} participants)",
+            "Réunions et événements en {} : {}, {}",
             r.annee,
             r.reunions,
-            format::number(r.participants as f64, 0)
+            format::participants(r.participants, r.sans_decompte, r.reunions)
         ))
     );
     for e in &r.evenements {
         let _ = writeln!(
             out,
-            "  {} : {} ({} participants)",
+            "  {} : {}, {}",
             one_line(&e.r#type.libelle),
             e.nombre,
-            format::number(e.participants as f64, 0)
+            format::participants(e.participants, e.sans_decompte, e.nombre)
         );
     }
     let b = &r.budget;
+    let sum = |x: &crate::views::report::Somme| format::sum(x.montant, x.lignes, x.sans_montant);
     let _ = writeln!(
         out,
-        "\n{} {} prévus ; {} acquis, {} pressentis",
+        "\n{} prévu {} ; acquis {}, pressenti {}",
         s.bold("Budget :"),
-        format::montant(b.prevu),
-        format::montant(b.acquis),
-        format::montant(b.pressenti)
+        sum(&b.prevu),
+        sum(&b.acquis),
+        sum(&b.pressenti)
     );
     out
 }

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::PartialDate;
 use crate::model::checked::Indicateur;
+use crate::model::{PartialDate, Sens};
 
 /// A dated value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -38,17 +38,29 @@ pub fn baseline(indicator: &Indicateur) -> Option<Point> {
     Some(Point { date: initial.date?, valeur: initial.valeur })
 }
 
-/// How far `latest` has gone from the baseline towards the target, in percent:
-/// `(latest − initial) / (target − initial) × 100`. `None` unless there is a baseline
-/// and a target different from it.
+/// How far `latest` has gone towards the target, in percent. With a baseline:
+/// `(latest − initial) / (target − initial) × 100`, 0 % at the start and 100 % at the
+/// target. Without one, as funders read it: `latest / target × 100` (`target /
+/// latest × 100` when lower is better). `None` without a target or a measure, or
+/// when the ratio has no meaning (a target equal to the baseline, a zero divisor).
 pub fn attainment(indicator: &Indicateur, latest: Option<Point>) -> Option<f64> {
-    let initial = indicator.valeur_initiale?.valeur;
     let target = indicator.cible?.valeur;
     let latest = latest?.valeur;
-    if (target - initial).abs() < f64::EPSILON {
-        return None;
+    let (num, den) = match (indicator.valeur_initiale, &indicator.sens) {
+        (Some(initial), _) => (latest - initial.valeur, target - initial.valeur),
+        (None, Sens::Baisse) => (target, latest),
+        (None, _) => (latest, target),
+    };
+    (den.abs() >= f64::EPSILON && (num / den).is_finite()).then(|| num / den * 100.0)
+}
+
+/// Whether `latest` is at or past the target, in the direction that is better.
+pub fn target_reached(indicator: &Indicateur, latest: Option<Point>) -> bool {
+    let (Some(cible), Some(latest)) = (indicator.cible, latest) else { return false };
+    match indicator.sens {
+        Sens::Baisse => latest.valeur <= cible.valeur,
+        _ => latest.valeur >= cible.valeur,
     }
-    Some((latest - initial) / (target - initial) * 100.0)
 }
 
 /// Whether `latest` is at least where a straight line from the dated baseline to the
@@ -73,9 +85,17 @@ pub fn on_track(indicator: &Indicateur, latest: Option<Point>) -> Option<bool> {
 mod tests {
     use super::*;
     use crate::model::checked::{Cible, Mesure, ValeurInitiale};
-    use crate::model::{Sens, TypeIndicateur, Unite};
+    use crate::model::{TypeIndicateur, Unite};
 
     fn indicator(initial: (Option<&str>, f64), target: (f64, Option<&str>), measures: &[(&str, f64)]) -> Indicateur {
+        with_baseline(Some(initial), target, measures)
+    }
+
+    fn with_baseline(
+        initial: Option<(Option<&str>, f64)>,
+        target: (f64, Option<&str>),
+        measures: &[(&str, f64)],
+    ) -> Indicateur {
         let date = |d: &str| PartialDate::parse(d).unwrap();
         Indicateur {
             id: "i".into(),
@@ -83,7 +103,7 @@ mod tests {
             r#type: TypeIndicateur::Resultat,
             unite: Some(Unite::Nombre),
             sens: Sens::Hausse,
-            valeur_initiale: Some(ValeurInitiale { date: initial.0.map(date), valeur: initial.1 }),
+            valeur_initiale: initial.map(|(d, v)| ValeurInitiale { date: d.map(date), valeur: v }),
             cible: Some(Cible { valeur: target.0, echeance: target.1.map(date) }),
             numerateur: None,
             denominateur: None,
@@ -117,6 +137,25 @@ mod tests {
         assert_eq!(attainment(&down, latest(&down, day("2026-01-01"))), Some(25.0));
         let flat = indicator((None, 10.0), (10.0, None), &[("2025", 12.0)]);
         assert_eq!(attainment(&flat, latest(&flat, day("2026-01-01"))), None);
+    }
+
+    #[test]
+    fn attainment_without_baseline_is_the_share_of_the_target() {
+        let at = |i: &Indicateur| attainment(i, latest(i, day("2026-01-01")));
+        let i = with_baseline(None, (150.0, None), &[("2025", 131.0)]);
+        assert!((at(&i).unwrap() - 131.0 / 150.0 * 100.0).abs() < 1e-9);
+        assert!(!target_reached(&i, latest(&i, day("2026-01-01"))));
+        let pct = with_baseline(None, (80.0, None), &[("2025", 85.4)]);
+        assert!((at(&pct).unwrap() - 106.75).abs() < 1e-9);
+        assert!(target_reached(&pct, latest(&pct, day("2026-01-01"))), "85.4 % against 80 %: reached");
+        let mut down = with_baseline(None, (10.0, None), &[("2025", 20.0)]);
+        down.sens = Sens::Baisse;
+        assert_eq!(at(&down), Some(50.0));
+        assert!(!target_reached(&down, latest(&down, day("2026-01-01"))));
+        let zero = with_baseline(None, (0.0, None), &[("2025", 3.0)]);
+        assert_eq!(at(&zero), None, "no share of a target of zero");
+        let none = with_baseline(None, (150.0, None), &[]);
+        assert_eq!(at(&none), None);
     }
 
     #[test]

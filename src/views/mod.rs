@@ -3,6 +3,8 @@
 //! nothing here formats text (that is the render layer's filters) and nothing reads
 //! or writes files.
 
+pub mod affiche;
+pub mod bilan;
 pub mod changes;
 pub mod indicators;
 pub mod report;
@@ -12,10 +14,64 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use crate::model::Montant;
 use crate::model::checked::{Action, Axe, Indicateur, Ix, Partenaire, Repository, Thematique};
 use crate::model::vocab::{self, Vocab, Vocabularies, Word};
 
 pub use crate::model::checked::Text;
+
+/// The budget against the funding, acquired and expected.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "cas", rename_all = "snake_case")]
+pub enum Reste {
+    /// No budget line: nothing to compare.
+    SansBudget,
+    /// A funding line has no amount: the rest is unknown.
+    Inconnu,
+    /// The funding covers the budget exactly.
+    Finance,
+    /// What remains to be found.
+    AFinancer { montant: Montant },
+    /// The funding passes the budget by this much.
+    Depasse { montant: Montant },
+}
+
+/// What remains to finance: only when every funding line says how much.
+pub fn rest(a: &Action) -> Reste {
+    if a.budget.is_empty() {
+        return Reste::SansBudget;
+    }
+    if a.financements.iter().any(|f| f.montant.is_none()) {
+        return Reste::Inconnu;
+    }
+    let funded = a.acquis.plus(a.pressenti);
+    match (a.budget_total.remainder(funded), funded.remainder(a.budget_total)) {
+        (Some(montant), _) => Reste::AFinancer { montant },
+        (None, Some(montant)) => Reste::Depasse { montant },
+        (None, None) => Reste::Finance,
+    }
+}
+
+impl Reste {
+    /// What several actions leave to finance together: the sum of what each still
+    /// needs (one action's surplus funds no other); unknown if one is unknown.
+    pub fn total<'a>(restes: impl Iterator<Item = &'a Reste>) -> Reste {
+        let mut total: Option<Montant> = None;
+        for r in restes {
+            match r {
+                Reste::Inconnu => return Reste::Inconnu,
+                Reste::AFinancer { montant } => total = Some(total.unwrap_or_default().plus(*montant)),
+                Reste::Finance | Reste::Depasse { .. } => total = Some(total.unwrap_or_default()),
+                Reste::SansBudget => {}
+            }
+        }
+        match total {
+            None => Reste::SansBudget,
+            Some(m) if m.cents > 0 => Reste::AFinancer { montant: m },
+            Some(_) => Reste::Finance,
+        }
+    }
+}
 
 /// A link to a record: its id and what to show for it (an action's official
 /// number apart from its title: templates put them together).

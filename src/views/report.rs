@@ -9,11 +9,11 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::model::checked::{Action, Avancement, Indicateur, Ix, Repository};
+use crate::model::checked::{Action, Avancement, Evenement, Indicateur, Ix, Repository};
 use crate::model::vocab;
-use crate::model::{Montant, PartialDate};
+use crate::model::{Montant, PartialDate, StatutFinancement};
 use crate::views::indicators::{self, Point};
-use crate::views::{Compte, Lien, Mot, Names, Text, by_statut};
+use crate::views::{Compte, Lien, Mot, Names, Reste, Text, by_statut, rest};
 
 /// What the figures are computed for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +61,7 @@ pub struct ActionEtat {
 #[derive(Debug, Clone, Serialize)]
 pub struct Entree {
     pub date: PartialDate,
+    pub fin: Option<PartialDate>,
     pub texte: String,
     pub statut: Option<Mot>,
     pub participants: Option<u64>,
@@ -91,8 +92,10 @@ pub struct IndicateurEtat {
     pub valeur_annee: Option<Point>,
     pub cible: Option<f64>,
     pub echeance: Option<PartialDate>,
-    /// Percent of the way from the baseline to the target.
+    /// Percent of the way to the target (see [`indicators::attainment`]).
     pub atteinte: Option<f64>,
+    /// The latest value is at or past the target.
+    pub cible_atteinte: bool,
     /// Whether the latest value is at least where a straight line from the baseline
     /// to the target would be on its date. `None` without baseline date or deadline.
     pub en_bonne_voie: Option<bool>,
@@ -105,7 +108,10 @@ pub struct IndicateurEtat {
 pub struct EvenementsAnnee {
     pub r#type: Mot,
     pub nombre: usize,
+    /// The participants of the events that counted them…
     pub participants: u64,
+    /// …and how many did not: their participants are unknown, not zero.
+    pub sans_decompte: usize,
     pub evenements: Vec<EvenementResume>,
 }
 
@@ -113,25 +119,85 @@ pub struct EvenementsAnnee {
 pub struct EvenementResume {
     pub id: Text,
     pub date: PartialDate,
+    pub fin: Option<PartialDate>,
     pub titre: String,
+    pub theme: Option<String>,
     pub participants: Option<u64>,
+    /// The partners it counted, or else the number it names.
+    pub nombre_partenaires: Option<u64>,
+    pub nombre_evenements: Option<u64>,
+    /// The first paragraph of its text, in Markdown.
+    pub resume: Option<String>,
+}
+
+impl EvenementResume {
+    pub(crate) fn of(e: &Evenement) -> Self {
+        let named = (!e.partenaires.is_empty()).then_some(e.partenaires.len() as u64);
+        EvenementResume {
+            id: e.id.clone(),
+            date: e.date,
+            fin: e.fin,
+            titre: e.titre.clone().unwrap_or_else(|| e.id.to_string()),
+            theme: e.theme.clone(),
+            participants: e.participants,
+            nombre_partenaires: e.nombre_partenaires.or(named),
+            nombre_evenements: e.nombre_evenements,
+            resume: crate::views::site::sections::first_block(&e.corps),
+        }
+    }
+}
+
+/// A sum of amounts, some of which may be unknown: the lines without an amount are
+/// counted apart, never taken for zero.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Somme {
+    /// The sum of the amounts given.
+    pub montant: Montant,
+    /// How many lines it sums…
+    pub lignes: usize,
+    /// …and how many of them give no amount.
+    pub sans_montant: usize,
+}
+
+impl Somme {
+    fn of<'a>(amounts: impl Iterator<Item = Option<&'a Montant>>) -> Self {
+        amounts.fold(Somme::default(), |sum, m| {
+            sum.plus(Somme {
+                montant: m.copied().unwrap_or_default(),
+                lignes: 1,
+                sans_montant: usize::from(m.is_none()),
+            })
+        })
+    }
+
+    /// `check` refused any total that cannot be exact, so the sums cannot overflow.
+    pub fn plus(self, other: Somme) -> Somme {
+        Somme {
+            montant: self.montant.plus(other.montant),
+            lignes: self.lignes + other.lignes,
+            sans_montant: self.sans_montant + other.sans_montant,
+        }
+    }
 }
 
 /// Money planned and raised, in exact cents.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Budget {
-    pub prevu: Montant,
-    pub acquis: Montant,
-    pub pressenti: Montant,
+    pub prevu: Somme,
+    pub acquis: Somme,
+    pub pressenti: Somme,
+    /// What the actions' budgets ask beyond their funding, added up.
+    pub reste_a_financer: Reste,
     pub par_action: Vec<BudgetAction>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct BudgetAction {
     pub action: Lien,
-    pub prevu: Montant,
-    pub acquis: Montant,
-    pub pressenti: Montant,
+    pub prevu: Somme,
+    pub acquis: Somme,
+    pub pressenti: Somme,
+    pub reste_a_financer: Reste,
 }
 
 /// `clsm report`: where the contract stands on a date.
@@ -154,13 +220,16 @@ pub struct Report {
     pub evenements: Vec<EvenementsAnnee>,
     pub reunions: usize,
     pub participants: u64,
+    /// The meetings that did not count their participants.
+    pub sans_decompte: usize,
     pub budget: Budget,
 }
 
 /// A progress entry as the reports show it.
-fn entry(names: &Names, e: &Avancement) -> Entree {
+pub(crate) fn entry(names: &Names, e: &Avancement) -> Entree {
     Entree {
         date: e.date,
+        fin: e.fin,
         texte: e.texte.clone(),
         statut: names.word(&vocab::STATUT, &e.statut),
         participants: e.participants,
@@ -187,7 +256,7 @@ fn action_state(names: &Names, a: &Action, scope: Scope) -> ActionEtat {
 }
 
 /// The state of one indicator on `scope`.
-fn indicator_state(names: &Names, i: &Indicateur, scope: Scope) -> IndicateurEtat {
+pub(crate) fn indicator_state(names: &Names, i: &Indicateur, scope: Scope) -> IndicateurEtat {
     let mesures = indicators::series(i, scope.date);
     let derniere = mesures.last().copied();
     IndicateurEtat {
@@ -201,21 +270,22 @@ fn indicator_state(names: &Names, i: &Indicateur, scope: Scope) -> IndicateurEta
         cible: i.cible.map(|c| c.valeur),
         echeance: i.cible.and_then(|c| c.echeance),
         atteinte: indicators::attainment(i, derniere),
+        cible_atteinte: indicators::target_reached(i, derniere),
         en_bonne_voie: indicators::on_track(i, derniere),
         mesures,
     }
 }
 
 /// Events of the year by type (vocabulary order), with participants.
-fn events_of_year(names: &Names, annee: i32) -> Vec<EvenementsAnnee> {
+pub(crate) fn events_of_year(names: &Names, annee: i32) -> Vec<EvenementsAnnee> {
+    events_by_type(names, names.repo.evenements.iter().filter(|e| e.date.year == annee))
+}
+
+/// Events by type (vocabulary order), each type with its participants.
+pub(crate) fn events_by_type<'a>(names: &Names, events: impl Iterator<Item = &'a Evenement>) -> Vec<EvenementsAnnee> {
     let mut by_type: BTreeMap<&str, Vec<EvenementResume>> = BTreeMap::new();
-    for e in names.repo.evenements.iter().filter(|e| e.date.year == annee) {
-        by_type.entry(e.r#type.as_deref().unwrap_or_default()).or_default().push(EvenementResume {
-            id: e.id.clone(),
-            date: e.date,
-            titre: e.titre.clone().unwrap_or_else(|| e.id.to_string()),
-            participants: e.participants,
-        });
+    for e in events {
+        by_type.entry(e.r#type.as_deref().unwrap_or_default()).or_default().push(EvenementResume::of(e));
     }
     let mut order: Vec<Text> = names.lexicon.all(&vocab::TYPE_EVENEMENT).iter().map(|m| m.mot.clone()).collect();
     order.push("".into());
@@ -229,32 +299,37 @@ fn events_of_year(names: &Names, annee: i32) -> Vec<EvenementsAnnee> {
                 r#type,
                 nombre: evenements.len(),
                 participants: evenements.iter().filter_map(|e| e.participants).sum(),
+                sans_decompte: evenements.iter().filter(|e| e.participants.is_none()).count(),
                 evenements,
             })
         })
         .collect()
 }
 
-/// Money planned (budget lines) and raised (funding lines), per action and in total.
-/// `check` refused any total that cannot be exact, so the sums cannot overflow.
-fn budget<'a>(names: &Names, actions: impl Iterator<Item = (Ix<Action>, &'a Action)>) -> Budget {
-    let mut total = Budget::default();
-    let add = |sum: &mut Montant, amount: Montant| *sum = sum.plus(amount);
-    for (ix, a) in actions {
-        if a.budget_total.cents == 0 && a.acquis.cents == 0 && a.pressenti.cents == 0 {
-            continue;
-        }
-        add(&mut total.prevu, a.budget_total);
-        add(&mut total.acquis, a.acquis);
-        add(&mut total.pressenti, a.pressenti);
-        total.par_action.push(BudgetAction {
+/// Money planned (budget lines) and raised (funding lines), per action and in total,
+/// for the actions with a budget or a funding line.
+pub(crate) fn budget<'a>(names: &Names, actions: impl Iterator<Item = (Ix<Action>, &'a Action)>) -> Budget {
+    let funding = |a: &'a Action, statut: StatutFinancement| {
+        Somme::of(a.financements.iter().filter(move |f| f.statut == statut).map(|f| f.montant.as_ref()))
+    };
+    let par_action: Vec<BudgetAction> = actions
+        .filter(|(_, a)| !a.budget.is_empty() || !a.financements.is_empty())
+        .map(|(ix, a)| BudgetAction {
             action: names.action(ix),
-            prevu: a.budget_total,
-            acquis: a.acquis,
-            pressenti: a.pressenti,
-        });
+            prevu: Somme::of(a.budget.iter().map(|l| Some(&l.montant))),
+            acquis: funding(a, StatutFinancement::Acquis),
+            pressenti: funding(a, StatutFinancement::Pressenti),
+            reste_a_financer: rest(a),
+        })
+        .collect();
+    let sum = |of: fn(&BudgetAction) -> Somme| par_action.iter().map(of).fold(Somme::default(), Somme::plus);
+    Budget {
+        prevu: sum(|b| b.prevu),
+        acquis: sum(|b| b.acquis),
+        pressenti: sum(|b| b.pressenti),
+        reste_a_financer: Reste::total(par_action.iter().map(|b| &b.reste_a_financer)),
+        par_action,
     }
-    total
 }
 
 /// Builds the progress report. `axe` keeps one axis only (an id of the contract).
@@ -296,121 +371,9 @@ pub fn report(repo: &Repository, scope: Scope, axe: Option<&str>) -> Report {
         indicateurs,
         reunions: evenements.iter().map(|e| e.nombre).sum(),
         participants: evenements.iter().map(|e| e.participants).sum(),
+        sans_decompte: evenements.iter().map(|e| e.sans_decompte).sum(),
         evenements,
         budget: budget(&names, actions.into_iter()),
-    }
-}
-
-/// A progress entry of the year, for the highlights.
-#[derive(Debug, Clone, Serialize)]
-pub struct FaitMarquant {
-    pub date: PartialDate,
-    pub action: Lien,
-    pub texte: String,
-    pub participants: Option<u64>,
-}
-
-/// One action in the annual report: its year's progress and changes of statut.
-#[derive(Debug, Clone, Serialize)]
-pub struct ActionBilan {
-    pub action: Lien,
-    pub statut: Option<Mot>,
-    pub changements: Vec<Entree>,
-    pub entrees: Vec<Entree>,
-    pub en_retard: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct AxeBilan {
-    pub id: Text,
-    pub titre: Text,
-    pub actions: Vec<ActionBilan>,
-}
-
-/// `clsm bilan`: the annual report for the funders.
-#[derive(Debug, Serialize)]
-pub struct Bilan {
-    /// Marks the JSON as made by clsm (so `--out` may replace it).
-    pub produit_par: &'static str,
-    pub titre: Text,
-    pub territoire: Option<String>,
-    pub annee: i32,
-    pub date: PartialDate,
-    pub par_statut: Vec<Compte>,
-    pub actions_engagees: usize,
-    pub pistes: usize,
-    pub faits_marquants: Vec<FaitMarquant>,
-    pub axes: Vec<AxeBilan>,
-    /// Indicators with a measure in the year, then the others.
-    pub indicateurs: Vec<IndicateurEtat>,
-    pub evenements: Vec<EvenementsAnnee>,
-    pub reunions: usize,
-    pub participants: u64,
-    pub budget: Budget,
-}
-
-/// Builds the annual report of `scope.annee`.
-/// The latest year up to `today`'s with something to report: a progress entry, an
-/// event or a measure. The bilan the site publishes is that year's.
-pub fn latest_active_year(repo: &Repository, today: NaiveDate) -> Option<i32> {
-    let progress = repo.actions.iter().flat_map(|a| a.avancement.iter().map(|e| e.date.year));
-    let events = repo.evenements.iter().map(|e| e.date.year);
-    let measures = repo.indicateurs.iter().flat_map(|i| i.mesures.iter().map(|m| m.date.year));
-    progress.chain(events).chain(measures).filter(|y| *y <= today.year()).max()
-}
-
-pub fn bilan(repo: &Repository, scope: Scope) -> Bilan {
-    let names = Names::new(repo);
-    let engaged: Vec<(Ix<Action>, &Action)> = repo.actions_indexed().filter(|(_, a)| !a.est_piste()).collect();
-    let mut faits_marquants = Vec::new();
-    let mut by_axis: BTreeMap<usize, Vec<ActionBilan>> = BTreeMap::new();
-    for (ix, a) in &engaged {
-        let entrees: Vec<Entree> =
-            a.avancement.iter().filter(|e| e.date.year == scope.annee).map(|e| entry(&names, e)).collect();
-        for e in &entrees {
-            faits_marquants.push(FaitMarquant {
-                date: e.date,
-                action: names.action(*ix),
-                texte: e.texte.clone(),
-                participants: e.participants,
-            });
-        }
-        by_axis.entry(a.axe.index()).or_default().push(ActionBilan {
-            action: names.action(*ix),
-            statut: names.word(&vocab::STATUT, &a.statut),
-            changements: entrees.iter().filter(|e| e.statut.is_some()).cloned().collect(),
-            entrees,
-            en_retard: a.en_retard(scope.date),
-        });
-    }
-    faits_marquants.sort_by_key(|f| f.date.first_day());
-    let axes = repo
-        .axes_indexed()
-        .filter_map(|(ix, x)| {
-            let actions = by_axis.remove(&ix.index())?;
-            Some(AxeBilan { id: x.id.clone(), titre: x.titre.clone(), actions })
-        })
-        .collect();
-    let mut indicateurs: Vec<IndicateurEtat> =
-        repo.indicateurs.iter().map(|i| indicator_state(&names, i, scope)).collect();
-    indicateurs.sort_by_key(|i| i.valeur_annee.is_none());
-    let evenements = events_of_year(&names, scope.annee);
-    Bilan {
-        produit_par: "clsm",
-        titre: repo.titre.clone(),
-        territoire: repo.territoire.clone(),
-        annee: scope.annee,
-        date: PartialDate::day(scope.date),
-        par_statut: by_statut(&names, repo.actions.iter()),
-        actions_engagees: engaged.len(),
-        pistes: repo.actions.len() - engaged.len(),
-        faits_marquants,
-        axes,
-        indicateurs,
-        reunions: evenements.iter().map(|e| e.nombre).sum(),
-        participants: evenements.iter().map(|e| e.participants).sum(),
-        evenements,
-        budget: budget(&names, engaged.into_iter()),
     }
 }
 
@@ -512,7 +475,7 @@ mod tests {
     #[test]
     fn budget_planned_and_raised() {
         let b = report(&fixture(), on("2026-11-22"), None).budget;
-        assert_eq!((b.prevu.cents, b.acquis.cents, b.pressenti.cents), (173050, 100000, 50000));
+        assert_eq!((b.prevu.montant.cents, b.acquis.montant.cents, b.pressenti.montant.cents), (173050, 100000, 50000));
         assert_eq!(b.par_action.len(), 1);
         assert_eq!(&*b.par_action[0].action.id, "active");
     }
@@ -523,18 +486,5 @@ mod tests {
         assert_eq!(r.axes.len(), 1);
         assert!(r.en_retard.is_empty());
         assert_eq!(r.indicateurs.iter().map(|i| i.id.as_ref()).collect::<Vec<_>>(), ["ind-hausse"]);
-    }
-
-    #[test]
-    fn annual_report_of_a_year() {
-        let b = bilan(&fixture(), Scope::year(2026, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()));
-        assert_eq!((b.actions_engagees, b.pistes), (3, 1));
-        let highlights: Vec<(String, &str)> =
-            b.faits_marquants.iter().map(|f| (f.date.to_string(), &*f.action.id)).collect();
-        assert_eq!(highlights, [("2026-06-10".to_string(), "active")]);
-        let b = bilan(&fixture(), Scope::year(2023, NaiveDate::from_ymd_opt(2026, 11, 22).unwrap()));
-        let done = b.axes.iter().flat_map(|a| &a.actions).find(|a| &*a.action.id == "faite").unwrap();
-        assert_eq!(done.changements.len(), 1);
-        assert_eq!(&*done.changements[0].statut.as_ref().unwrap().mot, "realisee");
     }
 }

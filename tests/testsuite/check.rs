@@ -155,7 +155,7 @@ fn metz_repository_passes_without_error() {
     assert_eq!(code, 0);
     let out = clsm(&["check"], &project_root());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("22 actions, 25 partenaires, 8 indicateurs, 19 événements : aucune erreur"), "{stderr}");
+    assert!(stderr.contains("22 actions, 25 partenaires, 8 indicateurs, 13 événements : aucune erreur"), "{stderr}");
 }
 
 #[test]
@@ -279,4 +279,62 @@ fn vocabularies_that_drive_a_computation_cannot_be_extended() {
         d["message"],
         "le vocabulaire `statut_financement` ne s'étend pas : chacun de ses mots sert à un calcul"
     );
+}
+
+/// The diagnostics of a copy of `bilan-inconnus` changed by `change`, as JSON.
+fn diagnostics_after(test: &str, change: impl Fn(&std::path::Path)) -> serde_json::Value {
+    let repo = crate::copy_of("bilan-inconnus", test);
+    change(&repo);
+    let (_, report) = check_json(&repo);
+    report
+}
+
+fn has(report: &serde_json::Value, code: &str, file: &str, line: u64, message: &str) -> bool {
+    report["diagnostics"].as_array().is_some_and(|all| {
+        all.iter().any(|d| {
+            d["code"] == code
+                && d["file"] == file
+                && d["line"] == line
+                && d["message"].as_str().is_some_and(|m| m.contains(message))
+        })
+    })
+}
+
+#[test]
+fn an_end_before_its_date_and_counts_below_the_partners_named_are_errors() {
+    let report = diagnostics_after("fin-avant-date", |repo| {
+        let event =
+            "---\ndate: 2025-10\nfin: 2025-09\ntype: sism\npartenaires: [ville, ars]\nnombre_partenaires: 1\n---\n";
+        std::fs::write(repo.join("fiches/evenements/sism-2025.md"), event).unwrap();
+        let toml = std::fs::read_to_string(repo.join("clsm.toml")).unwrap();
+        let toml = toml.replace(
+            "porteur = \"ville\"\n",
+            "porteur = \"ville\"\nsecteurs = [\"sanitaire\", \"sanitair\"]\n\n[[etapes]]\ndate = 2020\nfin = 2019\ntexte = \"Lancement.\"\npartenaires = [\"vile\"]\n",
+        );
+        std::fs::write(repo.join("clsm.toml"), toml).unwrap();
+    });
+    let event = "fiches/evenements/sism-2025.md";
+    assert!(has(&report, "periode-inversee", event, 3, "fin 2025-09 avant la date 2025-10"), "{report:#}");
+    assert!(has(&report, "hors-bornes", event, 6, "compte moins de partenaires que les 2 cités"), "{report:#}");
+    assert!(has(&report, "vocabulaire", "clsm.toml", 6, "sanitair"), "{report:#}");
+    assert!(has(&report, "periode-inversee", "clsm.toml", 10, "fin 2019 avant la date 2020"), "{report:#}");
+    assert!(has(&report, "ref-inconnue", "clsm.toml", 12, "partenaire inconnu `vile`"), "{report:#}");
+}
+
+#[test]
+fn a_misnamed_bilan_text_is_named_and_a_year_is_read() {
+    let report = diagnostics_after("bilans", |repo| {
+        std::fs::create_dir_all(repo.join("bilans")).unwrap();
+        std::fs::write(repo.join("bilans/2025.md"), "Une année.\n").unwrap();
+        std::fs::write(repo.join("bilans/2022-2026.md"), "Une période.\n").unwrap();
+        std::fs::write(repo.join("bilans/bilan 2025.md"), "Mal nommé.\n").unwrap();
+    });
+    let unexpected: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "fichier-inattendu")
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(unexpected, ["bilans/bilan 2025.md"], "{report:#}");
 }

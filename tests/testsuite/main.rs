@@ -2,6 +2,7 @@
 //! `tests/fixtures/`, on `examples/` and on the Metz repository at the project root.
 
 mod attacks;
+mod bilan;
 mod broken;
 mod browser;
 mod build;

@@ -48,7 +48,12 @@ fn the_annual_report_as_pdf() {
     let bytes = std::fs::read(&path).unwrap();
     assert!(bytes.starts_with(b"%PDF-"));
     if let Some(text) = readable_text("bilan.pdf", &bytes) {
-        assert!(text.contains("Bilan 2019") && text.contains("Réunions et participants"), "{text}");
+        assert!(text.contains("Bilan annuel 2019") && text.contains("Instances et événements"), "{text}");
+        // Money right-aligned and the SISM week with its theme and counts.
+        assert!(
+            text.contains("Santé mentale à l’ère du numérique") || text.contains("Santé mentale à l'ère du numérique"),
+            "{text}"
+        );
     }
     // Made again, it replaces itself (it says clsm made it) and is the same.
     let again =

@@ -153,7 +153,7 @@ proptest! {
         prop_assert_eq!(written.pages, 6 + r.axes + r.actions.len());
         let report = clsm::views::report::report(&checked, clsm::views::report::Scope::on(today), None);
         prop_assert_eq!(report.axes.len(), r.axes);
-        let bilan = clsm::views::report::bilan(&checked, clsm::views::report::Scope::year(2025, today));
+        let bilan = clsm::views::bilan::bilan(&checked, clsm::views::report::Scope::year(2025, today), today, None);
         clsm::render::documents::bilan_html(&renderer, &bilan).unwrap();
     }
 }

@@ -49,7 +49,13 @@ fn report_in_json_carries_the_figures() {
     assert_eq!(r["date"], "2026-11-22");
     assert_eq!(r["en_retard"][0]["id"], "retard");
     assert_eq!(r["participants"], 214);
-    assert_eq!(r["budget"]["prevu"], 1730.5);
+    assert_eq!(r["budget"]["prevu"]["montant"], 1730.5);
+    // One funding line has no amount: counted apart, never as zero.
+    assert_eq!(
+        (r["budget"]["pressenti"]["montant"].as_f64(), r["budget"]["pressenti"]["sans_montant"].as_u64()),
+        (Some(500.0), Some(1))
+    );
+    assert_eq!(r["sans_decompte"], 1, "the June meeting did not count its participants");
     assert_eq!(r["hors_trajectoire"][0]["id"], "ind-hausse");
 }
 
@@ -94,9 +100,13 @@ fn annual_report_in_json() {
     let (code, stdout, _) = run(&["bilan", "--annee", "2026", "--date", DATE, "--format", "json"]);
     assert_eq!(code, 0);
     let b: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!((b["actions_engagees"].as_u64(), b["pistes"].as_u64()), (Some(3), Some(1)));
+    let s = &b["synthese"];
+    assert_eq!((s["actions_engagees"].as_u64(), s["pistes"].as_u64()), (Some(3), Some(1)));
     assert_eq!(b["faits_marquants"][0]["texte"], "Atelier avec les habitants.");
-    assert_eq!(b["evenements"][0]["participants"], 14);
+    assert_eq!(b["instances"][0]["participants"], 14);
+    assert_eq!(b["instances"][0]["sans_decompte"], 1);
+    assert_eq!(b["sism"][0]["participants"], 200);
+    assert_eq!(b["contrat"]["titre"], "Contrat de test du rapport");
 }
 
 #[test]
@@ -144,9 +154,9 @@ fn totals_are_exact_to_the_cent() {
     let out = clsm(&["report", "--format", "json", "--repo", repo.to_str().unwrap()], &project_root());
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let json = String::from_utf8_lossy(&out.stdout);
-    assert!(json.contains("\"prevu\": 0.3,"), "{json}");
+    assert!(json.contains("\"montant\": 0.3,"), "{json}");
     let text = clsm(&["report", "--repo", repo.to_str().unwrap()], &project_root());
-    assert!(String::from_utf8_lossy(&text.stdout).contains("0,30\u{a0}€ prévus"));
+    assert!(String::from_utf8_lossy(&text.stdout).contains("prévu 0,30\u{a0}€"));
 }
 
 #[test]

@@ -8,7 +8,7 @@ use crate::model::{Montant, PartialDate, Periode};
 use crate::model::{StatutFinancement, TypeIndicateur};
 use crate::views::indicators::{self, Point};
 use crate::views::site::sections::{self, Corps};
-use crate::views::{Case, Compte, Lien, Mot, Names, Text, by_statut};
+use crate::views::{Case, Compte, Lien, Mot, Names, Reste, Text, by_statut, rest};
 
 /// An axis and its actions.
 #[derive(Debug, Serialize)]
@@ -296,38 +296,6 @@ fn funding(names: &Names, a: &Action, statut: Option<StatutFinancement>) -> Vec<
             statut: names.lexicon.word(&vocab::STATUT_FINANCEMENT, f.statut.mot()),
         })
         .collect()
-}
-
-/// The budget against the funding, acquired and expected.
-#[derive(Debug, PartialEq, Serialize)]
-#[serde(tag = "cas", rename_all = "snake_case")]
-pub enum Reste {
-    /// No budget line: nothing to compare.
-    SansBudget,
-    /// A funding line has no amount: the rest is unknown.
-    Inconnu,
-    /// The funding covers the budget exactly.
-    Finance,
-    /// What remains to be found.
-    AFinancer { montant: Montant },
-    /// The funding passes the budget by this much.
-    Depasse { montant: Montant },
-}
-
-/// What remains to finance: only when every funding line says how much.
-fn rest(a: &Action) -> Reste {
-    if a.budget.is_empty() {
-        return Reste::SansBudget;
-    }
-    if a.financements.iter().any(|f| f.montant.is_none()) {
-        return Reste::Inconnu;
-    }
-    let funded = a.acquis.plus(a.pressenti);
-    match (a.budget_total.remainder(funded), funded.remainder(a.budget_total)) {
-        (Some(montant), _) => Reste::AFinancer { montant },
-        (None, Some(montant)) => Reste::Depasse { montant },
-        (None, None) => Reste::Finance,
-    }
 }
 
 /// The "Public visé" boxes of the form.

@@ -28,8 +28,10 @@ pub struct IndicateurView {
     pub frequence: Option<String>,
     pub mesures: Vec<Mesure>,
     pub derniere: Option<Point>,
-    /// Percent of the way from the baseline to the target.
+    /// Percent of the way to the target (see [`indicators::attainment`]).
     pub atteinte: Option<f64>,
+    /// The latest value is at or past the target.
+    pub cible_atteinte: bool,
     /// The actions that cite it, in official order.
     pub actions: Vec<Lien>,
 }
@@ -55,6 +57,7 @@ fn indicator_view(names: &Names, i: &Indicateur) -> IndicateurView {
         mesures: i.mesures.clone(),
         derniere,
         atteinte: indicators::attainment(i, derniere),
+        cible_atteinte: indicators::target_reached(i, derniere),
         actions: i.actions.iter().map(|a| names.action(*a)).collect(),
     }
 }

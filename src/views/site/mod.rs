@@ -73,8 +73,8 @@ pub struct Documents {
     pub carte: usize,
 }
 
-/// The contract itself.
-#[derive(Debug, Serialize)]
+/// The contract itself, as every document's cover and heading show it.
+#[derive(Debug, Clone, Serialize)]
 pub struct Contrat {
     pub titre: String,
     pub r#type: Option<Mot>,
@@ -88,7 +88,7 @@ pub struct Contrat {
 }
 
 /// The contract a contract is part of.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ContratParent {
     pub titre: String,
     pub periode: Option<Periode>,
@@ -139,7 +139,8 @@ pub fn build(repo: &Repository, options: Options) -> Site {
     }
 }
 
-fn contract(names: &Names) -> Contrat {
+/// The contract, for a cover or a heading.
+pub fn contract(names: &Names) -> Contrat {
     let repo = names.repo;
     Contrat {
         titre: repo.titre.to_string(),

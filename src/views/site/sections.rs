@@ -30,6 +30,24 @@ pub struct Corps {
 
 /// Cuts `body` at its highest headings outside lists, quotes and code.
 pub fn split(body: &str) -> Corps {
+    let (introduction, sections) = cut(body);
+    let mut corps = Corps { introduction, ..Corps::default() };
+    for section in sections {
+        let name = slugify(&section.titre);
+        if name.starts_with("contexte") && corps.contexte.is_none() {
+            corps.contexte = Some(section);
+        } else if name.starts_with("description") && corps.description.is_none() {
+            corps.description = Some(section);
+        } else {
+            corps.autres.push(section);
+        }
+    }
+    corps
+}
+
+/// The text before the first of the highest headings of `body` (outside lists,
+/// quotes and code), then each section they open, in order.
+pub fn cut(body: &str) -> (Option<String>, Vec<Section>) {
     let arena = Arena::new();
     let root = parse_document(&arena, body, &crate::load::markdown_options());
     // (first line, last line, title) of each top heading, 1-based.
@@ -51,7 +69,7 @@ pub fn split(body: &str) -> Corps {
         })
         .collect();
     let Some(mut top) = headings.iter().map(|h| h.2).min() else {
-        return Corps { introduction: non_blank(body.to_string()), ..Corps::default() };
+        return (non_blank(body.to_string()), Vec::new());
     };
     // A lone title above the sections (`# Ma fiche`, then `## Contexte`…) is not a
     // section: the cut is at the level below, the title stays in the introduction.
@@ -64,20 +82,15 @@ pub fn split(body: &str) -> Corps {
     let lines: Vec<&str> = body.lines().collect();
     let text = |from: usize, to: usize| non_blank(lines.get(from..to.min(lines.len())).unwrap_or_default().join("\n"));
     let cuts: Vec<&(usize, usize, u8, String)> = headings.iter().filter(|h| h.2 == top).collect();
-    let mut corps = Corps { introduction: text(0, cuts[0].0 - 1), ..Corps::default() };
-    for (i, (_, end, _, titre)) in cuts.iter().map(|c| &**c).enumerate() {
-        let next = cuts.get(i + 1).map_or(lines.len(), |c| c.0 - 1);
-        let section = Section { titre: titre.clone(), corps: text(*end, next).unwrap_or_default() };
-        let name = slugify(titre);
-        if name.starts_with("contexte") && corps.contexte.is_none() {
-            corps.contexte = Some(section);
-        } else if name.starts_with("description") && corps.description.is_none() {
-            corps.description = Some(section);
-        } else {
-            corps.autres.push(section);
-        }
-    }
-    corps
+    let sections = cuts
+        .iter()
+        .enumerate()
+        .map(|(i, (_, end, _, titre))| {
+            let next = cuts.get(i + 1).map_or(lines.len(), |c| c.0 - 1);
+            Section { titre: titre.clone(), corps: text(*end, next).unwrap_or_default() }
+        })
+        .collect();
+    (text(0, cuts[0].0 - 1), sections)
 }
 
 /// The first block of `body` that is not a heading (a paragraph, a list, a
