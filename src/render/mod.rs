@@ -32,6 +32,9 @@ const BUILTIN: &str = "__clsm/";
 pub const TEMPLATES: &[(&str, &str)] = &[
     // Included by others: known to Tera before them.
     ("couverture.html", include_str!("../../templates/couverture.html")),
+    ("graphique.html", include_str!("../../templates/graphique.html")),
+    ("budget.html", include_str!("../../templates/budget.html")),
+    ("signature.html", include_str!("../../templates/signature.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("axe.html", include_str!("../../templates/axe.html")),
