@@ -286,23 +286,31 @@ fn the_metz_poster_is_one_a3_page_with_every_fact_of_seed_004() {
 
 #[cfg(feature = "pdf")]
 #[test]
-fn a_poster_of_a_large_repository_still_fits_one_page() {
+fn a_poster_of_a_large_repository_still_fits_one_page_with_every_project() {
     let repo = crate::copy_of("bilan-inconnus", "affiche-grande");
     let actions = repo.join("fiches/actions");
-    for n in 0..60 {
-        let entries: String = (1..=12).map(|m| format!("  - date: 2025-{m:02}\n    texte: Étape {m} du projet {n}, avec un texte assez long pour prendre deux lignes sur l'affiche.\n")).collect();
-        let fiche = format!(
-            "---\ntitre: Projet numéro {n}\naxe: \"1\"\nporteur: ville\nindicateurs: []\navancement:\n{entries}---\n"
-        );
+    for n in 0..24 {
+        let entries: String = (1..=6)
+            .map(|m| format!("  - date: 2025-{m:02}\n    texte: Étape {m} du projet {n}, avec un texte assez long pour prendre deux lignes.\n"))
+            .collect();
+        let fiche = format!("---\ntitre: Projet numéro {n}\naxe: \"1\"\nporteur: ville\navancement:\n{entries}---\n");
         std::fs::write(actions.join(format!("projet-{n}.md")), fiche).unwrap();
     }
     let path = repo.join("affiche.pdf");
-    made(&repo, &["affiche", "--date", "2025-12-31"], &path);
-    let info = std::process::Command::new("pdfinfo").arg(&path).output();
-    if let Ok(info) = info {
-        let info = String::from_utf8_lossy(&info.stdout).to_string();
-        assert!(info.lines().any(|l| l.starts_with("Pages:") && l.trim_end().ends_with(" 1")), "{info}");
-    } else {
-        crate::may_skip_without("pdfinfo (paquet poppler-utils)");
+    let pdf = made(&repo, &["affiche", "--date", "2025-12-31"], &path);
+    if let Some(text) = readable_text("affiche.pdf", &pdf) {
+        let text = folded(&text);
+        for n in 0..24 {
+            assert!(text.contains(&format!("Étape 6 du projet {n},")), "project {n} is missing: {text}");
+        }
+    }
+    match std::process::Command::new("pdfinfo").arg(&path).output() {
+        Ok(info) => {
+            let info = String::from_utf8_lossy(&info.stdout).to_string();
+            assert!(info.lines().any(|l| l.starts_with("Pages:") && l.trim_end().ends_with(" 1")), "{info}");
+        }
+        Err(_) => {
+            crate::may_skip_without("pdfinfo (paquet poppler-utils)");
+        }
     }
 }
