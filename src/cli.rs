@@ -24,9 +24,20 @@ impl clap::ValueEnum for Format {
 }
 
 /// Reads `--date AAAA-MM-JJ`.
+/// Reads `--date`: `AAAA-MM-JJ` exactly, its year in [`YEARS`].
 fn date(text: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .map_err(|_| "écrivez la date sous la forme AAAA-MM-JJ, par exemple 2026-11-22".to_string())
+    let form = "écrivez la date sous la forme AAAA-MM-JJ, par exemple 2026-11-22";
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = text.trim().split('-').collect();
+    if !matches!(parts.as_slice(), [y, m, d] if digits(y, 4) && digits(m, 2) && digits(d, 2)) {
+        return Err(form.into());
+    }
+    let day = chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("cette date n'existe pas : {form}"))?;
+    if !YEARS.contains(&chrono::Datelike::year(&day)) {
+        return Err(format!("une date entre {} et {} est attendue", YEARS.start(), YEARS.end()));
+    }
+    Ok(day)
 }
 
 use crate::model::bounds::YEARS;
@@ -41,8 +52,11 @@ fn annee(text: &str) -> Result<i32, String> {
 /// Reads `--periode`: two years, the first not after the second, at most 30 apart.
 fn periode(text: &str) -> Result<(i32, i32), String> {
     let refused = "deux années séparées d'un tiret sont attendues, par exemple `2022-2026`";
-    let (debut, fin) = text.split_once('-').ok_or(refused)?;
-    let (debut, fin) = (annee(debut)?, annee(fin)?);
+    // The en dash is how the documents print a period: « 2022 – 2026 ».
+    let (debut, fin) = text.split_once(['-', '–']).ok_or(refused)?;
+    let year =
+        |t: &str| annee(t).map_err(|e| format!("`{}` : {e} ; une période s'écrit par exemple `2022-2026`", t.trim()));
+    let (debut, fin) = (year(debut)?, year(fin)?);
     if debut > fin {
         return Err(format!("la période commence après sa fin : écrivez `{fin}-{debut}`"));
     }

@@ -23,6 +23,17 @@ enum Document {
 pub fn run(repo: Option<&Path>, args: &BilanArgs) -> Result<Outcome> {
     let today = reference_date(args.date);
     let Some(loaded) = load_checked(repo, today)? else { return Ok(Outcome::Problems) };
+    // A bilan is made during or after its year: seen from before, it would count
+    // nothing and say it was made before what it tells.
+    let first_year =
+        args.periode.map_or_else(|| args.annee.unwrap_or_else(|| Scope::on(today).annee), |(debut, _)| debut);
+    if today < chrono::NaiveDate::from_ymd_opt(first_year, 1, 1).unwrap_or(today) {
+        anyhow::bail!(
+            "la date du bilan, {}, précède {first_year} : un bilan s'établit pendant ou après son année\n\
+             aide : retirez `--date`, ou donnez une date à partir du 1er janvier {first_year}",
+            crate::format::date(&crate::model::PartialDate::day(today))
+        );
+    }
     let (name, document) = match args.periode {
         Some((debut, fin)) => {
             let key = format!("{debut}-{fin}");

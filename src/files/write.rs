@@ -44,7 +44,7 @@ const DOCUMENT_LIMIT: u64 = 256 << 20;
 const SIGNATURE_HEAD: u64 = 64 << 10;
 
 /// The folders of a repository that no output may go into.
-const SOURCE_FOLDERS: &[&str] = &["fiches", "templates", "assets", "bilans", ".git"];
+const SOURCE_FOLDERS: &[&str] = &["fiches", "templates", "assets", "bilans", "contrat", ".git"];
 
 /// `path` made absolute with `.` and `..` folded and its existing symbolic links
 /// resolved. A link inside `repo` (canonical), or a link as the last component, is
@@ -114,14 +114,18 @@ fn check_not_sources(target: &Path, repo: &Path, shown: &Path) -> Result<()> {
     if repo.starts_with(target) {
         bail!(
             "la sortie `{}` contient le dépôt lui-même : il serait remplacé\n\
-             aide : choisissez un dossier à part, par exemple `--out _site`",
+             aide : écrivez dans le dépôt, par exemple `--out _site` pour un site, `--out bilan.html` pour un document",
             shown.display()
         );
     }
-    if SOURCE_FOLDERS.iter().any(|f| target.starts_with(repo.join(f))) {
+    // `FICHES/` is `fiches/` on a disk that ignores case, and a folder the
+    // repository reads everywhere else.
+    let inside = target.strip_prefix(repo).ok().and_then(|rest| rest.components().next());
+    let first = inside.map(|c| c.as_os_str().to_string_lossy().to_lowercase());
+    if SOURCE_FOLDERS.iter().any(|f| first.as_deref() == Some(&f.to_lowercase())) {
         bail!(
-            "la sortie `{}` est dans les sources du dépôt (fiches, modèles, images, bilans ou `.git`)\n\
-             aide : choisissez un dossier à part, par exemple `--out _site`",
+            "la sortie `{}` est dans les sources du dépôt (fiches, modèles, images, textes, bilans ou `.git`)\n\
+             aide : écrivez hors des sources, par exemple `--out _site` pour un site, `--out bilan.html` pour un document",
             shown.display()
         );
     }
@@ -416,6 +420,16 @@ fn pdf_creator_is_clsm(bytes: &[u8]) -> bool {
 /// Writes one document at `path`, replacing an existing file only if it starts with
 /// `signature`. Links inside `repo_root` are never followed.
 pub fn write_document(path: &Path, content: &[u8], signature: &Signature, repo_root: &Path) -> Result<()> {
+    // `--out _site/` names a folder: a document is one file.
+    let text = path.to_string_lossy();
+    if text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) || path.is_dir() {
+        bail!(
+            "`{}` est un dossier : `--out` attend un nom de fichier\n\
+             aide : écrivez par exemple `--out {}`",
+            crate::terminal::clean(&text),
+            Path::new(text.trim_end_matches(['/', std::path::MAIN_SEPARATOR])).join("document.html").display()
+        );
+    }
     let repo = canonical_repo(repo_root)?;
     let resolved = resolve(path, &repo)?;
     check_not_sources(&resolved, &repo, path)?;

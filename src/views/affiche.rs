@@ -80,9 +80,11 @@ pub struct Affiche {
     pub outils: Vec<String>,
     pub sism: Vec<EvenementResume>,
     pub projets: Vec<Projet>,
-    /// The themes under reflection by the date, and the year the latest was taken up.
+    /// The themes under reflection by the date, and the years they were taken up
+    /// (the first and the last).
     pub thematiques: Vec<Text>,
     pub thematiques_depuis: Option<i32>,
+    pub thematiques_jusqu_a: Option<i32>,
 }
 
 fn objective(a: &Axe) -> Objectif {
@@ -93,16 +95,21 @@ fn objective(a: &Axe) -> Objectif {
 pub fn affiche(repo: &Repository, day: NaiveDate) -> Affiche {
     let names = Names::new(repo);
     let by = |d: &PartialDate| d.first_day() <= day;
-    let events: Vec<&Evenement> = repo.evenements.iter().filter(|e| by(&e.date)).collect();
+    let mut events: Vec<&Evenement> = repo.evenements.iter().filter(|e| by(&e.date)).collect();
+    events.sort_by_key(|e| (e.date.first_day(), e.id.clone()));
     // The axes of the contract in force on the day: a previous one, if the day
     // falls in its period.
     let previous = repo
         .precedents
         .iter()
         .find(|p| p.periode.is_some_and(|x| x.debut.first_day() <= day && day <= x.fin.last_day()));
+    // Before the contract and any previous one began, there were no axes yet.
+    let started = repo.periode.is_none_or(|p| p.debut.first_day() <= day)
+        || repo.precedents.iter().any(|p| p.periode.is_some_and(|x| x.debut.first_day() <= day));
     let objectifs = match previous {
         Some(p) => p.axes.iter().map(|a| objective(&a.0)).collect(),
-        None => repo.axes.iter().map(objective).collect(),
+        None if started => repo.axes.iter().map(objective).collect(),
+        None => Vec::new(),
     };
     let instances = INSTANCES
         .iter()
@@ -115,7 +122,7 @@ pub fn affiche(repo: &Repository, day: NaiveDate) -> Affiche {
     let in_events = |ix| events.iter().any(|e| e.partenaires.contains(&ix));
     let participation = repo
         .partenaires_indexed()
-        .filter(|(ix, p)| p.r#type.as_deref() == Some("usagers_aidants") && (in_events(*ix) || !p.instances.is_empty()))
+        .filter(|(ix, p)| p.r#type.as_deref() == Some("usagers_aidants") && in_events(*ix))
         .map(|(ix, _)| names.partner(ix))
         .collect();
     let themes: Vec<(Text, i32)> = repo
@@ -146,7 +153,8 @@ pub fn affiche(repo: &Repository, day: NaiveDate) -> Affiche {
         outils: repo.outils.clone(),
         sism: events.iter().filter(|e| e.r#type.as_deref() == Some("sism")).map(|e| EvenementResume::of(e)).collect(),
         projets: projects(&names, &events, day),
-        thematiques_depuis: themes.iter().map(|(_, y)| *y).max(),
+        thematiques_depuis: themes.iter().map(|(_, y)| *y).min(),
+        thematiques_jusqu_a: themes.iter().map(|(_, y)| *y).max(),
         thematiques: themes.into_iter().map(|(t, _)| t).collect(),
     }
 }
@@ -209,5 +217,8 @@ mod tests {
         assert!(poster.thematiques.is_empty(), "the themes were taken up in 2020");
         let copil: Vec<String> = poster.instances[0].reunions.iter().map(|r| r.date.to_string()).collect();
         assert_eq!(copil, ["2017-02", "2018-10"]);
+        assert!(poster.participation.is_empty(), "the carers' groups joined in 2020");
+        let before = affiche(&repo, day("2014-06-01"));
+        assert!(before.objectifs.is_empty() && before.etapes.is_empty(), "nothing had begun in 2014");
     }
 }

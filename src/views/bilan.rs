@@ -21,6 +21,27 @@ use crate::views::site::sections::{self, Section};
 use crate::views::site::{self, Contrat};
 use crate::views::{Compte, Lien, Mot, Names, Text, by_statut};
 
+/// The contract as it stood in `year`: a previous contract's title, type, territory
+/// and period when the year falls in its period (a bilan of 2020 is that of the
+/// convention then in force, not of the contract signed in 2022).
+fn contract_in(names: &Names, year: i32) -> Contrat {
+    let mut contrat = site::contract(names);
+    let covers = |p: &&crate::model::checked::ContratParent| {
+        p.periode.is_some_and(|x| (x.debut.year..=x.fin.year).contains(&year))
+    };
+    if let Some(p) = names.repo.precedents.iter().find(covers) {
+        contrat.titre = p.titre.to_string();
+        if let Some(t) = &p.r#type {
+            contrat.r#type = Some(names.lexicon.word(&vocab::TYPE_CONTRAT, t));
+        }
+        contrat.territoire = p.territoire.clone().or(contrat.territoire);
+        contrat.periode = p.periode;
+        contrat.parent = None;
+        contrat.objectif_global = None;
+    }
+    contrat
+}
+
 /// The coordinator's words, in Markdown, by the place they take.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Textes {
@@ -40,7 +61,7 @@ impl Textes {
     /// Cuts a `bilans/` text at its headings.
     pub fn from_markdown(text: Option<&str>) -> Self {
         let Some(text) = text else { return Textes::default() };
-        let (introduction, found) = sections::cut(text);
+        let (introduction, found) = sections::cut_at_sections(text);
         let mut textes = Textes { edito: introduction, ..Textes::default() };
         for section in found {
             let name = slugify(&section.titre);
@@ -206,7 +227,7 @@ pub fn bilan(repo: &Repository, scope: Scope, today: NaiveDate, texte: Option<&s
         states.into_iter().partition(|i| i.valeur_annee.is_some());
     Bilan {
         produit_par: "clsm",
-        contrat: site::contract(&names),
+        contrat: contract_in(&names, scope.annee),
         annee: scope.annee,
         date: PartialDate::day(scope.date),
         etabli_le: PartialDate::day(today),
@@ -346,7 +367,7 @@ pub fn evaluation(repo: &Repository, debut: i32, fin: i32, today: NaiveDate, tex
     };
     Evaluation {
         produit_par: "clsm",
-        contrat: site::contract(&names),
+        contrat: contract_in(&names, debut),
         debut,
         fin,
         annees,
@@ -435,6 +456,12 @@ mod tests {
         assert_eq!(t.perspectives.as_deref(), Some("2026."));
         assert_eq!(t.signature.as_deref(), Some("Le coordonnateur."));
         assert_eq!(t.autres.iter().map(|s| s.titre.as_str()).collect::<Vec<_>>(), ["Remerciements"]);
+        let mixed = Textes::from_markdown(Some(
+            "Édito.\n\n## Faits marquants\n\nA.\n\n# Titre\n\nB.\n\n## Perspectives\n\nC.\n",
+        ));
+        assert_eq!((mixed.edito.as_deref(), mixed.marquants.as_deref()), (Some("Édito."), Some("A.")));
+        assert_eq!(mixed.perspectives.as_deref(), Some("C."), "a `#` title in the middle cancels no section");
+        assert_eq!(mixed.autres.iter().map(|s| s.titre.as_str()).collect::<Vec<_>>(), ["Titre"]);
         let titled = Textes::from_markdown(Some("## Édito\n\nBonjour.\n"));
         assert_eq!(titled.edito.as_deref(), Some("Bonjour."));
         assert_eq!(Textes::from_markdown(Some("## Perspectives\n\n")).perspectives, None, "no empty heading");

@@ -115,8 +115,13 @@ fn the_metz_bilans_read_as_documents_to_send() {
     let dir = temp_dir("bilan-metz");
     let html = made(&project_root(), &["bilan", "--annee", "2020"], &dir.join("2020.html"));
     let text = html_text(&String::from_utf8_lossy(&html));
-    // Titled with the contract, not the territory; plurals and dates in French.
-    assert!(text.contains("Conseil local de santé mentale de Metz Ville de Metz"), "{text}");
+    // Titled with the contract then in force (the 2017 convention), not the territory
+    // nor the contract signed in 2022; plurals and dates in French.
+    assert!(
+        text.contains("Conseil local de santé mentale de Metz, convention de constitution Ville de Metz 2017 – 2021"),
+        "{text}"
+    );
+    assert!(!text.contains("Volet du Contrat local de santé"), "{text}");
     assert!(text.contains("Bilan annuel 2020"), "{text}");
     assert!(!text.contains("1 réunions") && !text.contains(" en 27 ") && !text.contains("axe.3"), "{text}");
     assert!(text.contains("Aucune action engagée sur cet axe. 3 pistes d'actions à l'étude sur cet axe."), "{text}");
@@ -313,4 +318,26 @@ fn a_poster_of_a_large_repository_still_fits_one_page_with_every_project() {
             crate::may_skip_without("pdfinfo (paquet poppler-utils)");
         }
     }
+}
+
+#[test]
+fn a_bilan_refuses_a_folder_a_source_folder_in_capitals_and_a_date_before_its_year() {
+    let repo = crate::copy_of("bilan-inconnus", "bilan-sorties");
+    let refused = |args: &[&str], says: &str| {
+        let out = clsm(args, &repo);
+        let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    };
+    refused(&["bilan", "--annee", "2025", "--out", "_site/"], "`--out` attend un nom de fichier");
+    refused(&["bilan", "--annee", "2025", "--out", "FICHES/x.html"], "dans les sources du dépôt");
+    refused(&["bilan", "--annee", "2025", "--out", "contrat/x.html"], "dans les sources du dépôt");
+    refused(&["bilan", "--annee", "2025", "--date", "20-01-01"], "AAAA-MM-JJ");
+    refused(&["bilan", "--annee", "2025", "--date", "2021-01-15"], "précède 2025");
+    refused(&["affiche", "--date", "1000-01-01"], "entre 1900 et 2200");
+    refused(&["bilan", "--periode", "2026-2022"], "écrivez `2022-2026`");
+    assert!(!repo.join("_site").exists() && !repo.join("FICHES").exists(), "nothing written");
+    // The en dash the documents print is read too.
+    let out = clsm(&["bilan", "--periode", "2024–2025", "--format", "json"], &repo);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }

@@ -45,14 +45,15 @@ pub fn split(body: &str) -> Corps {
     corps
 }
 
-/// The text before the first of the highest headings of `body` (outside lists,
-/// quotes and code), then each section they open, in order.
-pub fn cut(body: &str) -> (Option<String>, Vec<Section>) {
+/// A top heading of a Markdown text: its first and last lines (1-based), level and
+/// title.
+type Heading = (usize, usize, u8, String);
+
+/// The headings of `body` outside lists, quotes and code.
+fn headings(body: &str) -> Vec<Heading> {
     let arena = Arena::new();
     let root = parse_document(&arena, body, &crate::load::markdown_options());
-    // (first line, last line, title) of each top heading, 1-based.
-    let headings: Vec<(usize, usize, u8, String)> = root
-        .children()
+    root.children()
         .filter_map(|n| {
             let data = n.data();
             let NodeValue::Heading(h) = &data.value else { return None };
@@ -67,21 +68,43 @@ pub fn cut(body: &str) -> (Option<String>, Vec<Section>) {
                 .collect();
             Some((data.sourcepos.start.line, data.sourcepos.end.line, h.level, title.trim().to_string()))
         })
-        .collect();
-    let Some(mut top) = headings.iter().map(|h| h.2).min() else {
+        .collect()
+}
+
+/// The text before the first of the highest headings of `body` (outside lists,
+/// quotes and code), then each section they open, in order.
+pub fn cut(body: &str) -> (Option<String>, Vec<Section>) {
+    let found = headings(body);
+    let Some(mut top) = found.iter().map(|h| h.2).min() else {
         return (non_blank(body.to_string()), Vec::new());
     };
     // A lone title above the sections (`# Ma fiche`, then `## Contexte`…) is not a
     // section: the cut is at the level below, the title stays in the introduction.
-    let below = headings.iter().map(|h| h.2).filter(|l| *l > top).min();
-    if let (1, Some(below)) = (headings.iter().filter(|h| h.2 == top).count(), below)
-        && headings.first().is_some_and(|h| h.2 == top)
+    let below = found.iter().map(|h| h.2).filter(|l| *l > top).min();
+    if let (1, Some(below)) = (found.iter().filter(|h| h.2 == top).count(), below)
+        && found.first().is_some_and(|h| h.2 == top)
     {
         top = below;
     }
+    sections(body, found.iter().filter(|h| h.2 == top).collect())
+}
+
+/// The same, cut at every heading of level 1 or 2 (a lone title at the very top
+/// aside): a coordinator's text whose `## Perspectives` must be found wherever a
+/// `# Titre` stands.
+pub fn cut_at_sections(body: &str) -> (Option<String>, Vec<Section>) {
+    let found = headings(body);
+    let title_on_top = found.first().is_some_and(|h| h.2 == 1) && found.iter().filter(|h| h.2 == 1).count() == 1;
+    let cuts =
+        found.iter().enumerate().filter(|(i, h)| h.2 <= 2 && !(title_on_top && *i == 0)).map(|(_, h)| h).collect();
+    sections(body, cuts)
+}
+
+/// The text before the first cut, then the section each cut opens.
+fn sections(body: &str, cuts: Vec<&Heading>) -> (Option<String>, Vec<Section>) {
     let lines: Vec<&str> = body.lines().collect();
     let text = |from: usize, to: usize| non_blank(lines.get(from..to.min(lines.len())).unwrap_or_default().join("\n"));
-    let cuts: Vec<&(usize, usize, u8, String)> = headings.iter().filter(|h| h.2 == top).collect();
+    let Some(first) = cuts.first() else { return (non_blank(body.to_string()), Vec::new()) };
     let sections = cuts
         .iter()
         .enumerate()
@@ -90,7 +113,7 @@ pub fn cut(body: &str) -> (Option<String>, Vec<Section>) {
             Section { titre: titre.clone(), corps: text(*end, next).unwrap_or_default() }
         })
         .collect();
-    (text(0, cuts[0].0 - 1), sections)
+    (text(0, first.0 - 1), sections)
 }
 
 /// The first block of `body` that is not a heading (a paragraph, a list, a
