@@ -70,6 +70,8 @@ impl Textes {
                 n if n.starts_with("faits-marquants") => &mut textes.marquants,
                 n if n.starts_with("perspective") => &mut textes.perspectives,
                 n if n.starts_with("signature") => &mut textes.signature,
+                // A heading with nothing under it would print an empty section.
+                _ if section.corps.trim().is_empty() => continue,
                 _ => {
                     textes.autres.push(section);
                     continue;
@@ -465,6 +467,7 @@ mod tests {
         let titled = Textes::from_markdown(Some("## Édito\n\nBonjour.\n"));
         assert_eq!(titled.edito.as_deref(), Some("Bonjour."));
         assert_eq!(Textes::from_markdown(Some("## Perspectives\n\n")).perspectives, None, "no empty heading");
+        assert!(Textes::from_markdown(Some("## Autre\n\n## \n")).autres.is_empty(), "nor an empty section");
         assert_eq!(Textes::from_markdown(None), Textes::default());
     }
 
