@@ -35,6 +35,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("graphique.html", include_str!("../../templates/graphique.html")),
     ("budget.html", include_str!("../../templates/budget.html")),
     ("signature.html", include_str!("../../templates/signature.html")),
+    ("suite-bilan.html", include_str!("../../templates/suite-bilan.html")),
     ("projets.html", include_str!("../../templates/projets.html")),
     ("base.html", include_str!("../../templates/base.html")),
     ("index.html", include_str!("../../templates/index.html")),
