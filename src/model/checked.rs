@@ -407,6 +407,14 @@ impl Repository {
         self.thematiques.iter().enumerate().map(|(i, t)| (Ix::new(i), t))
     }
 
+    /// The previous contract in force at some time between `from` and `to`: the
+    /// first of `[[contrats_precedents]]` whose period meets that span.
+    pub fn precedent_between(&self, from: NaiveDate, to: NaiveDate) -> Option<&ContratParent> {
+        self.precedents
+            .iter()
+            .find(|p| p.periode.is_some_and(|x| x.debut.first_day() <= to && from <= x.fin.last_day()))
+    }
+
     /// Each partner with its position, by id.
     pub fn partenaires_indexed(&self) -> impl Iterator<Item = (Ix<Partenaire>, &Partenaire)> {
         self.partenaires.iter().enumerate().map(|(i, p)| (Ix::new(i), p))

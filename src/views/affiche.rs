@@ -99,10 +99,7 @@ pub fn affiche(repo: &Repository, day: NaiveDate) -> Affiche {
     events.sort_by_key(|e| (e.date.first_day(), e.id.clone()));
     // The axes of the contract in force on the day: a previous one, if the day
     // falls in its period.
-    let previous = repo
-        .precedents
-        .iter()
-        .find(|p| p.periode.is_some_and(|x| x.debut.first_day() <= day && day <= x.fin.last_day()));
+    let previous = repo.precedent_between(day, day);
     // Before the contract and any previous one began, there were no axes yet.
     let started = repo.periode.is_none_or(|p| p.debut.first_day() <= day)
         || repo.precedents.iter().any(|p| p.periode.is_some_and(|x| x.debut.first_day() <= day));

@@ -26,10 +26,8 @@ use crate::views::{Compte, Lien, Mot, Names, Text, by_statut};
 /// convention then in force, not of the contract signed in 2022).
 fn contract_in(names: &Names, year: i32) -> Contrat {
     let mut contrat = site::contract(names);
-    let covers = |p: &&crate::model::checked::ContratParent| {
-        p.periode.is_some_and(|x| (x.debut.year..=x.fin.year).contains(&year))
-    };
-    if let Some(p) = names.repo.precedents.iter().find(covers) {
+    let (first, last) = (PartialDate::year(year).first_day(), PartialDate::year(year).last_day());
+    if let Some(p) = names.repo.precedent_between(first, last) {
         contrat.titre = p.titre.to_string();
         if let Some(t) = &p.r#type {
             contrat.r#type = Some(names.lexicon.word(&vocab::TYPE_CONTRAT, t));
