@@ -115,6 +115,17 @@ pub struct Cli {
     #[arg(value_parser = clap::value_parser!(u64).range(1..=1 << 30))]
     pub memoire: Option<u64>,
 
+    /// N'affiche que les erreurs : ni barre de progression, ni ligne de bilan, ni
+    /// avertissement
+    #[arg(
+        short = 'q',
+        long = "quiet",
+        visible_alias = "silencieux",
+        global = true,
+        help_heading = "Options générales"
+    )]
+    pub quiet: bool,
+
     /// Affiche l'aide
     #[arg(short = 'h', long = "help", action = ArgAction::Help, global = true, help_heading = "Options générales")]
     help: Option<bool>,
@@ -425,6 +436,23 @@ pub struct BuildArgs {
     /// Sans les PDF (contrat.pdf et une fiche par action) : plus rapide
     #[arg(long)]
     pub sans_pdf: bool,
+
+    /// Au-delà de ce nombre de fiches (de 1 à 100 ; par défaut : 100), les fiches de
+    /// contrat.pdf sont publiées en volumes contrat-1.pdf, contrat-2.pdf…
+    #[arg(long, value_name = "N", default_value_t = crate::views::site::volumes::FICHES_PAR_VOLUME)]
+    #[arg(hide_default_value = true, value_parser = fiches_par_volume)]
+    pub fiches_par_volume: usize,
+}
+
+/// Reads `--fiches-par-volume`: from 1 to [`FICHES_PAR_VOLUME`](crate::views::site::volumes::FICHES_PAR_VOLUME),
+/// the most a document lays out in bounded memory.
+fn fiches_par_volume(text: &str) -> Result<usize, String> {
+    let max = crate::views::site::volumes::FICHES_PAR_VOLUME;
+    let refused = || format!("un nombre de fiches entre 1 et {max} est attendu, par exemple `50`");
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(refused()),
+    }
 }
 
 #[derive(Debug, Args)]

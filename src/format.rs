@@ -196,6 +196,21 @@ fn group_thousands(digits: &str) -> String {
     out
 }
 
+/// A duration for a person: "moins de 0,1 s", "0,4 s", "41 s", "3 min 05 s".
+pub fn duration(d: std::time::Duration) -> String {
+    let secs = d.as_secs_f64();
+    if secs < 0.05 {
+        "moins de 0,1 s".to_string()
+    } else if secs < 10.0 {
+        format!("{} s", number(secs, 1))
+    } else if secs < 60.0 {
+        format!("{} s", secs.round())
+    } else {
+        let whole = secs.round() as u64;
+        format!("{} min {:02} s", whole / 60, whole % 60)
+    }
+}
+
 /// "5 000 €", "1 250,50 €": cents shown only when there are some, from exact cents.
 pub fn montant(m: Montant) -> String {
     let whole = group_thousands(&(m.cents / 100).unsigned_abs().to_string());
@@ -357,6 +372,16 @@ fn phrases(map: &serde_json::Map<String, serde_json::Value>) -> Vec<(String, ser
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_read_as_a_person_says_them() {
+        let ms = std::time::Duration::from_millis;
+        assert_eq!(duration(ms(40)), "moins de 0,1 s");
+        assert_eq!(duration(ms(420)), "0,4 s");
+        assert_eq!(duration(ms(9_960)), "10 s");
+        assert_eq!(duration(ms(41_300)), "41 s");
+        assert_eq!(duration(ms(185_000)), "3 min 05 s");
+    }
 
     #[test]
     fn typst_data_gets_the_same_spellings_as_the_filters() {

@@ -18,6 +18,7 @@ pub mod import;
 pub mod limits;
 pub mod load;
 pub mod model;
+pub mod progress;
 pub mod render;
 pub mod suggest;
 pub mod terminal;

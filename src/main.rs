@@ -36,6 +36,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    clsm::progress::set_quiet(cli.quiet);
     clsm::limits::watch(clsm::limits::Limits {
         delai: std::time::Duration::from_secs(cli.delai),
         memoire: cli.memoire.map(|mo| mo << 20).or_else(clsm::limits::Limits::default_memory),

@@ -44,7 +44,13 @@ impl Summary {
 
 /// Renders `diagnostics` in `format`, their positions resolved in the files of
 /// `loaded` and sorted. `color` adds ANSI colours (`texte` only).
-pub fn render(format: Format, diagnostics: Vec<Diagnostic>, loaded: &Loaded, summary: Summary, color: bool) -> String {
+pub fn render(
+    format: Format,
+    diagnostics: Vec<Diagnostic>,
+    loaded: &Loaded,
+    summary: Option<Summary>,
+    color: bool,
+) -> String {
     let mut files = Files::new(loaded);
     let diagnostics = files.resolve(diagnostics);
     match format {
@@ -68,7 +74,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
 }
 
-fn human(diagnostics: &[Diagnostic], files: &Files, summary: Summary, color: bool) -> String {
+fn human(diagnostics: &[Diagnostic], files: &Files, summary: Option<Summary>, color: bool) -> String {
     let style = Style { on: color };
     let mut out = String::new();
     for d in diagnostics {
@@ -97,6 +103,7 @@ fn human(diagnostics: &[Diagnostic], files: &Files, summary: Summary, color: boo
         }
         out.push('\n');
     }
+    let Some(summary) = summary else { return out };
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diagnostics.len() - errors;
     let counts = format!(

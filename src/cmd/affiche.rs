@@ -39,12 +39,12 @@ pub fn run(repo: Option<&Path>, args: &AfficheArgs) -> Result<Outcome> {
     match &args.out {
         Some(path) => {
             write_document(path, &bytes, &sign, &loaded.root)?;
-            eprintln!("écrit dans `{}`", clean(&path.display().to_string()));
+            crate::note!("écrit dans `{}`", clean(&path.display().to_string()));
         }
         None => {
             let path =
                 write_into_site(&loaded.root.join("_site"), &loaded.root, &format!("{name}.{extension}"), &bytes)?;
-            eprintln!("affiche écrite dans `{}`", clean(&path.display().to_string()));
+            crate::note!("affiche écrite dans `{}`", clean(&path.display().to_string()));
         }
     }
     Ok(Outcome::Clean)

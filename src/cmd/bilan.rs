@@ -65,7 +65,7 @@ pub fn run(repo: Option<&Path>, args: &BilanArgs) -> Result<Outcome> {
                 Some(path) => {
                     // A PDF made by clsm says so in its metadata.
                     write_document(path, &pdf, &Signature::Pdf, &loaded.root)?;
-                    eprintln!("écrit dans `{}`", clean(&path.display().to_string()));
+                    crate::note!("écrit dans `{}`", clean(&path.display().to_string()));
                 }
                 None => into_site(&loaded.root, &format!("bilan-{name}.pdf"), &pdf, &name)?,
             }
@@ -92,7 +92,7 @@ pub(crate) fn logos(loaded: &Checked) -> Vec<crate::load::documents::Image> {
 /// Adds the bilan to the repository's `_site/`, beside the built site.
 fn into_site(root: &Path, name: &str, content: &[u8], of: &str) -> Result<()> {
     let path = write_into_site(&root.join("_site"), root, name, content)?;
-    eprintln!("bilan {of} écrit dans `{}`", clean(&path.display().to_string()));
+    crate::note!("bilan {of} écrit dans `{}`", clean(&path.display().to_string()));
     Ok(())
 }
 

@@ -8,11 +8,13 @@ use chrono::NaiveDate;
 use crate::cli::BuildArgs;
 use crate::cmd::{Outcome, load_checked};
 use crate::files::write::SiteWriter;
+use crate::progress::Stage;
 use crate::render::Renderer;
 use crate::terminal::clean;
 use crate::{render, views};
 
 pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
+    let started = std::time::Instant::now();
     let today = crate::cmd::today();
     let Some(loaded) = load_checked(repo, today)? else { return Ok(Outcome::Problems) };
     let out = args.out.clone().unwrap_or_else(|| loaded.root.join("_site"));
@@ -34,18 +36,21 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     // The views hold everything the pages need: the records' memory can serve the
     // rendering instead.
     drop(loaded);
-    let written = render::site::write(&site, &renderer, &folder)?;
-    let mut pdfs = if args.sans_pdf { 0 } else { write_pdfs(&site, &renderer, &folder, today)? };
+    let stage = Stage::start("pages", "pages HTML", render::site::page_count(&site) as u64);
+    let written = render::site::write(&site, &renderer, &folder, &|| stage.step())?;
+    stage.finish();
+    let mut pdfs = 0;
+    if !args.sans_pdf {
+        pdfs = write_pdfs(&site, &renderer, &folder, bilan.as_ref(), args.fiches_par_volume, today)?;
+    }
     if let Some(bilan) = &bilan {
-        let name = format!("bilan-{}", bilan.annee);
-        folder.write(&format!("{name}.html"), render::documents::bilan_html(&renderer, bilan)?.as_bytes())?;
-        if !args.sans_pdf {
-            folder.write(&format!("{name}.pdf"), &crate::cmd::bilan::bilan_pdf(&renderer, bilan, today)?)?;
-            pdfs += 1;
-        }
+        let name = format!("bilan-{}.html", bilan.annee);
+        folder.write(&name, render::documents::bilan_html(&renderer, bilan)?.as_bytes())?;
     }
     folder.finish()?;
-    eprintln!("site construit dans `{}` : {} pages, {pdfs} PDF", clean(&out.display().to_string()), written.pages);
+    let what = format!("{} pages, {pdfs} PDF", written.pages);
+    let took = crate::format::duration(started.elapsed());
+    crate::note!("site construit dans `{}` : {what}, en {took}", clean(&out.display().to_string()));
     if args.interne {
         eprintln!("attention : ce site contient les contacts des partenaires ; ne le publiez pas");
     }
@@ -54,19 +59,43 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// `contrat.pdf` and one PDF per fiche, in `fiches/`.
+/// `contrat.pdf` (and its volumes), one PDF per fiche in `fiches/`, and the bilan's
+/// PDF: each written as soon as it is made. Returns how many.
 #[cfg(feature = "pdf")]
-fn write_pdfs(site: &views::site::Site, renderer: &Renderer, folder: &SiteWriter, today: NaiveDate) -> Result<usize> {
-    folder.write("contrat.pdf", &render::pdf::contract(renderer, site, today)?)?;
-    let fiches = render::pdf::fiches(renderer, site, today)?;
-    for (id, bytes) in &fiches {
-        folder.write(&format!("fiches/{id}.pdf"), bytes)?;
+fn write_pdfs(
+    site: &views::site::Site,
+    renderer: &Renderer,
+    folder: &SiteWriter,
+    bilan: Option<&views::bilan::Bilan>,
+    fiches_par_volume: usize,
+    today: NaiveDate,
+) -> Result<usize> {
+    let volumes = views::site::volumes::volumes(&site.axes, fiches_par_volume);
+    let total = 1 + volumes.len() + site.actions.len() + usize::from(bilan.is_some());
+    let stage = Stage::start("PDF", "documents", total as u64);
+    let sink = |name: &str, pdf: Vec<u8>| {
+        folder.write(name, &pdf)?;
+        stage.step();
+        Ok(())
+    };
+    render::pdf::contract(renderer, site, &volumes, today, &sink)?;
+    render::pdf::fiches(renderer, site, today, &sink)?;
+    if let Some(bilan) = bilan {
+        sink(&format!("bilan-{}.pdf", bilan.annee), crate::cmd::bilan::bilan_pdf(renderer, bilan, today)?)?;
     }
-    Ok(fiches.len() + 1)
+    stage.finish();
+    Ok(total)
 }
 
 #[cfg(not(feature = "pdf"))]
-fn write_pdfs(_: &views::site::Site, _: &Renderer, _: &SiteWriter, _: NaiveDate) -> Result<usize> {
+fn write_pdfs(
+    _: &views::site::Site,
+    _: &Renderer,
+    _: &SiteWriter,
+    _: Option<&views::bilan::Bilan>,
+    _: usize,
+    _: NaiveDate,
+) -> Result<usize> {
     anyhow::bail!(
         "cette version de clsm est construite sans les PDF\naide : ajoutez `--sans-pdf`, ou construisez clsm avec sa fonction `pdf`"
     )

@@ -13,11 +13,18 @@ use crate::load;
 pub fn run(repo: Option<&std::path::Path>, args: &CheckArgs) -> Result<Outcome> {
     let root = load::find_root(repo)?;
     let loaded = load::load(&root)?;
-    let diagnostics = check::check(&loaded, crate::cmd::today());
+    let mut diagnostics = check::check(&loaded, crate::cmd::today());
     let fails = diagnostics.iter().any(|d| d.severity == Severity::Error || args.strict);
+    // `--quiet`: the errors only (and the warnings `--strict` makes fail), without the closing count, for a person; tools
+    // still get everything they asked for.
+    let quiet = crate::progress::quiet() && args.format == Format::Texte;
+    if quiet {
+        diagnostics.retain(|d| d.severity == Severity::Error || args.strict);
+    }
+    let summary = (!quiet).then(|| Summary::of(&loaded));
 
     let color = crate::cmd::color(args.format == Format::Texte && std::io::stderr().is_terminal());
-    let text = check::render(args.format, diagnostics, &loaded, Summary::of(&loaded), color);
+    let text = check::render(args.format, diagnostics, &loaded, summary, color);
     // People read diagnostics on stderr; tools read JSON and annotations on stdout.
     match args.format {
         Format::Texte => std::io::stderr().write_all(text.as_bytes()).context("impossible d'écrire le résultat")?,

@@ -44,7 +44,7 @@ pub fn run(repo: Option<&Path>, args: &ExportArgs) -> Result<Outcome> {
     match &args.out {
         Some(path) => {
             write_document(path, &bytes, &signature, &loaded.root)?;
-            eprintln!("{} lignes écrites dans `{}`", table.rows.len(), clean(&path.display().to_string()));
+            crate::note!("{} lignes écrites dans `{}`", table.rows.len(), clean(&path.display().to_string()));
         }
         None => crate::cmd::print(&bytes)?,
     }

@@ -452,7 +452,7 @@ fn report_differences(plan: &Plan) {
         }
     }
     for (sheet, toml) in &plan.renamed {
-        eprintln!(
+        crate::note!(
             "axe {} du tableau : {CONFIG_FILE} le déclare sous l'id `{}`, avec le même intitulé ; les fiches y sont rattachées",
             clean(sheet),
             clean(toml)
@@ -493,7 +493,7 @@ fn update_contract(root: &Path, text: &str, plan: &Plan, args: &ImportArgs) -> R
         return Ok(true);
     }
     replace_edited(&root.join(CONFIG_FILE), text.as_bytes(), edited.as_bytes(), root)?;
-    eprintln!("{CONFIG_FILE} complété : {}", plan_summary(plan));
+    crate::note!("{CONFIG_FILE} complété : {}", plan_summary(plan));
     Ok(true)
 }
 
@@ -522,11 +522,15 @@ fn announce(sheet: &Sheet, source: &str) {
         b'\t' => "tabulation".to_string(),
         d => format!("`{}`", d as char),
     };
-    eprintln!("{} : encodage {encoding}, séparateur {delimiter}, en-têtes ligne {}", clean(source), sheet.header_line);
+    crate::note!(
+        "{} : encodage {encoding}, séparateur {delimiter}, en-têtes ligne {}",
+        clean(source),
+        sheet.header_line
+    );
     let unmapped: Vec<&str> =
         sheet.columns.iter().filter(|(h, c)| c.is_none() && !h.is_empty()).map(|(h, _)| h.as_str()).collect();
     if !unmapped.is_empty() {
-        eprintln!("colonnes non reconnues, recopiées dans le texte des fiches : {}", clean(&unmapped.join(", ")));
+        crate::note!("colonnes non reconnues, recopiées dans le texte des fiches : {}", clean(&unmapped.join(", ")));
     }
 }
 
@@ -612,9 +616,9 @@ pub fn run(repo: Option<&Path>, args: &ImportArgs) -> Result<Outcome> {
     if !indicators.reused.is_empty() {
         let _ = write!(summary, " ({} repris du dépôt)", count(indicators.reused.len(), "indicateur", "indicateurs"));
     }
-    eprintln!("{summary}");
+    crate::note!("{summary}");
     for path in &kept {
-        eprintln!("conservée : {path} existe déjà et n'est pas remplacée");
+        crate::note!("conservée : {path} existe déjà et n'est pas remplacée");
     }
     let contract_done = match (&plan, &config_text) {
         (Some(plan), Some(text)) => update_contract(&root, text, plan, args)?,
@@ -636,7 +640,7 @@ pub fn run(repo: Option<&Path>, args: &ImportArgs) -> Result<Outcome> {
         );
     }
     if !args.dry_run && created > 0 {
-        eprintln!("prochaine étape : `clsm check`, puis complétez les fiches");
+        crate::note!("prochaine étape : `clsm check`, puis complétez les fiches");
     }
     Ok(if sheet.refused.is_empty() && contract_done { Outcome::Clean } else { Outcome::Problems })
 }

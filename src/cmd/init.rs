@@ -51,7 +51,7 @@ titre = "Santé mentale"
 fn create(dir: &Path, relative: &str, content: &str, created: &mut Vec<String>) -> Result<()> {
     let path = dir.join(relative);
     if fs::symlink_metadata(&path).is_ok() {
-        eprintln!("conservé : {relative} (existe déjà)");
+        crate::note!("conservé : {relative} (existe déjà)");
         return Ok(());
     }
     create_new(&path, content.as_bytes(), dir)?;
@@ -105,8 +105,8 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
         }
     }
     for path in &created {
-        eprintln!("créé : {path}");
+        crate::note!("créé : {path}");
     }
-    eprintln!("prochaine étape : `clsm check` dans `{}`", dir.display());
+    crate::note!("prochaine étape : `clsm check` dans `{}`", dir.display());
     Ok(Outcome::Clean)
 }

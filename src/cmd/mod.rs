@@ -54,7 +54,7 @@ pub fn load_checked(repo: Option<&Path>, today: chrono::NaiveDate) -> Result<Opt
     let errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
     if errors {
         let color = color(std::io::stderr().is_terminal());
-        eprint!("{}", crate::check::render(Format::Texte, diagnostics, &loaded, Summary::of(&loaded), color));
+        eprint!("{}", crate::check::render(Format::Texte, diagnostics, &loaded, Some(Summary::of(&loaded)), color));
         eprintln!("aucun document produit : corrigez d'abord les erreurs ci-dessus");
         return Ok(None);
     }
@@ -65,7 +65,7 @@ pub fn load_checked(repo: Option<&Path>, today: chrono::NaiveDate) -> Result<Opt
 fn proven(root: std::path::PathBuf, loaded: &load::Loaded, diagnostics: &[crate::diag::Diagnostic]) -> Result<Checked> {
     if !diagnostics.is_empty() {
         let n = diagnostics.len();
-        eprintln!("{n} avertissement{} : `clsm check` les détaille", if n > 1 { "s" } else { "" });
+        crate::note!("{n} avertissement{} : `clsm check` les détaille", if n > 1 { "s" } else { "" });
     }
     let Some(repo) = crate::check::proven(loaded, diagnostics) else {
         anyhow::bail!(
@@ -92,7 +92,7 @@ pub fn load_for_report(
     }
     let salvaged = crate::check::salvage(&loaded, &diagnostics);
     let color = color(std::io::stderr().is_terminal());
-    eprint!("{}", crate::check::render(Format::Texte, diagnostics, &loaded, Summary::of(&loaded), color));
+    eprint!("{}", crate::check::render(Format::Texte, diagnostics, &loaded, Some(Summary::of(&loaded)), color));
     let salvaged = match salvaged {
         Ok(salvaged) => salvaged,
         Err(crate::check::Unsalvageable::Config) => {
@@ -169,7 +169,7 @@ pub fn emit(out: Option<&Path>, content: &str, signature: &str, repo_root: &Path
             };
             let sig = crate::files::write::Signature::prefix(signature);
             crate::files::write::write_document(path, signed.as_bytes(), &sig, repo_root)?;
-            eprintln!("écrit dans `{}`", crate::terminal::clean(&path.display().to_string()));
+            crate::note!("écrit dans `{}`", crate::terminal::clean(&path.display().to_string()));
             Ok(())
         }
         None => print(content.as_bytes()),

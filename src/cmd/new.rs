@@ -84,7 +84,7 @@ pub fn run(repo: Option<&Path>, args: &NewArgs) -> Result<Outcome> {
     }
     let text = fiche_text(&Renderer::new(&root)?, &loaded.repo, args.kind, &args.id)?;
     create_new(&root.join(&relative), text.as_bytes(), &root)?;
-    eprintln!("fiche créée : {relative}");
-    eprintln!("ouvrez-la dans votre éditeur, complétez-la, puis lancez `clsm check`");
+    crate::note!("fiche créée : {relative}");
+    crate::note!("ouvrez-la dans votre éditeur, complétez-la, puis lancez `clsm check`");
     Ok(Outcome::Clean)
 }

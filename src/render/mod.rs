@@ -58,6 +58,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("style.css", include_str!("../../templates/style.css")),
     ("pdf-commun.typ", include_str!("../../templates/pdf-commun.typ")),
     ("contrat.typ", include_str!("../../templates/contrat.typ")),
+    ("contrat-volume.typ", include_str!("../../templates/contrat-volume.typ")),
     ("fiche.typ", include_str!("../../templates/fiche.typ")),
     ("bilan.typ", include_str!("../../templates/bilan.typ")),
     ("evaluation.typ", include_str!("../../templates/evaluation.typ")),

@@ -25,6 +25,7 @@ use crate::render::Renderer;
 use crate::views::affiche::Affiche;
 use crate::views::bilan::{Bilan, Evaluation};
 use crate::views::site::Site;
+use crate::views::site::volumes::{self, Volume};
 
 /// The stack of the threads that lay documents out: Typst's layout is recursive, and
 /// a contract of hundreds of fiches goes deeper than a default thread allows.
@@ -450,14 +451,26 @@ pub fn add_markup(data: &mut serde_json::Value, level: usize) {
     }
 }
 
-/// The view data of the site, ready for the `.typ` templates: French spellings, and
-/// each Markdown text as escaped Typst markup with its headings from `level` on.
-fn site_data(site: &Site, level: usize) -> Result<serde_json::Value> {
-    let mut data = serde_json::to_value(site)?;
+/// View data ready for the `.typ` templates: French spellings, and each Markdown
+/// text as escaped Typst markup with its headings from `level` on.
+fn typst_data(view: &impl serde::Serialize, level: usize) -> Result<serde_json::Value> {
+    Ok(typst_ready(serde_json::to_value(view)?, level))
+}
+
+/// [`typst_data`] of data already made into JSON.
+fn typst_ready(mut data: serde_json::Value, level: usize) -> serde_json::Value {
     add_markup(&mut data, level);
     crate::format::add_spellings(&mut data);
-    Ok(data)
+    data
 }
+
+/// Where each PDF goes as soon as it is made, by its path in the site
+/// (`fiches/fiche-15.pdf`): nothing is kept in memory until the end.
+pub type Sink<'a> = &'a (dyn Fn(&str, Vec<u8>) -> Result<()> + Sync);
+
+/// How many volumes of the contract are laid out at once: each takes a few hundred
+/// Mo, and a machine with many cores has no more memory per core.
+const VOLUMES_AT_ONCE: usize = 2;
 
 /// Whether Typst can decode an image: a file with the right first bytes may still
 /// be broken, and would stop the contract with an obscure error.
@@ -469,9 +482,30 @@ fn decodable(bytes: &Bytes) -> Result<(), String> {
     }
 }
 
-/// The whole contract: `contrat.pdf`.
-pub fn contract(renderer: &Renderer, site: &Site, today: NaiveDate) -> Result<Vec<u8>> {
-    let mut data = site_data(site, 3)?;
+/// The whole contract: `contrat.pdf`, then each of its `volumes`, given to `sink`.
+pub fn contract(renderer: &Renderer, site: &Site, volumes: &[Volume], today: NaiveDate, sink: Sink) -> Result<()> {
+    let logos = logo_files(renderer)?;
+    let mut data = if volumes.is_empty() {
+        typst_data(site, 3)?
+    } else {
+        // The fiches and their cadre logique are in the volumes: the contract itself
+        // holds the rest, and what each volume holds.
+        let main = serde_json::json!({
+            "contrat": &site.contrat,
+            "chiffres": &site.chiffres,
+            "axes": &site.axes,
+            "actions": [],
+            "annuaire": &site.annuaire,
+            "indicateurs": &site.indicateurs,
+            "cadre_logique": [],
+            "pistes": &site.pistes,
+            "calendrier": &site.calendrier,
+            "textes": &site.textes,
+            "logos": &site.logos,
+            "volumes": volumes,
+        });
+        typst_ready(main, 3)
+    };
     // The coordinator's texts are Markdown too, their headings under the contract's.
     for key in ["preambule", "signataires"] {
         if let Some(text) = site.textes_markdown(key) {
@@ -479,7 +513,35 @@ pub fn contract(renderer: &Renderer, site: &Site, today: NaiveDate) -> Result<Ve
         }
     }
     let ident = format!("clsm-contrat-{}", site.contrat.titre);
-    compile(&renderer.typst, &logo_files(renderer)?, "contrat.typ", &data, &ident, "contrat.pdf", today)
+    let pdf = compile(&renderer.typst, &logos, "contrat.typ", &data, &ident, "contrat.pdf", today)?;
+    drop(data);
+    sink("contrat.pdf", pdf)?;
+    if volumes.is_empty() {
+        return Ok(());
+    }
+    let actions: HashMap<&str, &crate::views::site::ActionView> = site.actions.iter().map(|a| (&*a.id, a)).collect();
+    let volume = |v: &Volume| -> Result<()> {
+        let fiches: Vec<_> = v.axes.iter().flat_map(|a| &a.actions).filter_map(|a| actions.get(&*a.id)).collect();
+        let data = serde_json::json!({
+            "contrat": &site.contrat,
+            "volume": v,
+            "logos": &site.logos,
+            "actions": fiches,
+            "cadre_logique": volumes::logframe_of(&site.cadre_logique, v),
+        });
+        let data = typst_ready(data, 3);
+        let ident = format!("clsm-contrat-{}-volume-{}", site.contrat.titre, v.numero);
+        let pdf = compile(&renderer.typst, &logos, "contrat-volume.typ", &data, &ident, &v.fichier, today)?;
+        drop(data);
+        sink(&v.fichier, pdf)
+    };
+    use rayon::prelude::*;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(VOLUMES_AT_ONCE.min(rayon::current_num_threads()))
+        .thread_name(|i| format!("volume-{i}"))
+        .build()
+        .map_err(|e| anyhow!("impossible de lancer la composition des volumes : {e}"))?;
+    pool.install(|| volumes.par_iter().try_for_each(volume))
 }
 
 /// The logos of `assets/`, as files of the Typst world, each one Typst can decode.
@@ -517,22 +579,18 @@ fn report_data(
     Ok(data)
 }
 
-/// One fiche per action: `(id, bytes)`, made on every core.
-pub fn fiches(renderer: &Renderer, site: &Site, today: NaiveDate) -> Result<Vec<(String, Vec<u8>)>> {
+/// One fiche per action, `fiches/ID.pdf`, made on every core and given to `sink`
+/// one by one: each fiche's data is made when its turn comes.
+pub fn fiches(renderer: &Renderer, site: &Site, today: NaiveDate, sink: Sink) -> Result<()> {
     use rayon::prelude::*;
-    let data = site_data(site, 2)?;
-    let contract = data["contrat"].clone();
-    let actions = data["actions"].as_array().cloned().unwrap_or_default();
-    actions
-        .par_iter()
-        .map(|action| {
-            let id = action["id"].as_str().unwrap_or_default().to_string();
-            let one = serde_json::json!({ "contrat": contract, "action": action });
-            let (ident, document) = (format!("clsm-fiche-{id}"), format!("fiches/{id}.pdf"));
-            let pdf = compile(&renderer.typst, &[], "fiche.typ", &one, &ident, &document, today)?;
-            Ok((id, pdf))
-        })
-        .collect()
+    let contract = typst_data(&site.contrat, 2)?;
+    site.actions.par_iter().try_for_each(|action| {
+        let data = serde_json::json!({ "contrat": contract, "action": typst_data(action, 2)? });
+        let (ident, document) = (format!("clsm-fiche-{}", action.id), format!("fiches/{}.pdf", action.id));
+        let pdf = compile(&renderer.typst, &[], "fiche.typ", &data, &ident, &document, today)?;
+        drop(data);
+        sink(&document, pdf)
+    })
 }
 
 /// The annual report with its charts.

@@ -89,14 +89,24 @@ impl Page<'_> {
     }
 }
 
-/// Renders every page of `site` into `out`.
+/// The pages [`write`] makes: one per action and per axis, and the six lists.
+pub fn page_count(site: &Site) -> usize {
+    LISTS + site.axes.len() + site.actions.len()
+}
+
+/// The home page, the directory, the indicators, the cadre logique, the pistes and
+/// the calendar.
+const LISTS: usize = 6;
+
+/// Renders every page of `site` into `out`, calling `step` after each.
 ///
 /// Pages are rendered on every core; one thread writes them as they come, since
 /// creating files in one folder does not go faster with more threads (they only
 /// wait on each other's lock on the folder).
-pub fn write(site: &Site, renderer: &Renderer, out: &SiteWriter) -> Result<Written> {
+pub fn write(site: &Site, renderer: &Renderer, out: &SiteWriter, step: &(dyn Fn() + Sync)) -> Result<Written> {
     // The big pages first, so that they do not finish last on a single core.
-    let mut pages = vec![Page::Logframe, Page::Indicators, Page::Directory, Page::Home, Page::Pistes, Page::Calendar];
+    let lists = [Page::Logframe, Page::Indicators, Page::Directory, Page::Home, Page::Pistes, Page::Calendar];
+    let mut pages = Vec::from(lists);
     pages.extend(site.axes.iter().map(Page::Axis));
     pages.extend(site.actions.iter().map(Page::Action));
     let count = pages.len();
@@ -105,6 +115,7 @@ pub fn write(site: &Site, renderer: &Renderer, out: &SiteWriter) -> Result<Writt
         let writer = scope.spawn(move || -> Result<()> {
             for (path, html) in receiver {
                 out.write(&path, html.as_bytes())?;
+                step();
             }
             Ok(())
         });

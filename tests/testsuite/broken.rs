@@ -206,7 +206,7 @@ proptest! {
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
         let diagnostics = clsm::check::check(&loaded, today);
         let summary = clsm::check::Summary::of(&loaded);
-        let json = clsm::check::render(clsm::check::Format::Json, diagnostics, &loaded, summary, false);
+        let json = clsm::check::render(clsm::check::Format::Json, diagnostics, &loaded, Some(summary), false);
         let report: serde_json::Value = serde_json::from_str(&json).unwrap();
         // A wrong value, a typo or a glued key: one message or two, never a cascade.
         // (A removed or repeated line may change what the lines below belong to.)

@@ -216,3 +216,32 @@ fn repository_templates_override_the_built_in_ones() {
     assert!(index.contains("<h1>Notre accueil</h1>") && index.contains("<title>Maison"), "{index}");
     assert!(read(out.join("actions/a.html")).contains("Action d’essai"), "built-in templates still serve");
 }
+
+#[test]
+fn a_log_gets_one_line_per_stage_and_quiet_gets_none() {
+    let out = temp_dir("progress").join("_site");
+    let result = build(&project_root(), &out, &["--sans-pdf"]);
+    assert_eq!(result.status.code(), Some(0));
+    // Not a terminal (a CI log): no bar, no escape sequence, one line a stage.
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{stderr}");
+    assert!(lines[0].starts_with("2 avertissements"), "{stderr}");
+    assert!(lines[1].starts_with("pages : 33 pages HTML en "), "{stderr}");
+    assert!(
+        lines[2].starts_with(&format!("site construit dans `{}` : 33 pages, 0 PDF, en ", out.display())),
+        "{stderr}"
+    );
+    assert!(!stderr.contains('\x1b') && !stderr.contains('\r'), "{stderr:?}");
+
+    for quiet in ["-q", "--quiet"] {
+        let result = build(&project_root(), &out, &["--sans-pdf", quiet]);
+        assert_eq!(result.status.code(), Some(0));
+        assert_eq!(String::from_utf8_lossy(&result.stderr), "", "{quiet} says nothing when all is well");
+    }
+    // Errors still show.
+    let broken = build(&fixture("ref-inconnue"), &temp_dir("progress-broken").join("_site"), &["--sans-pdf", "-q"]);
+    assert_eq!(broken.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(stderr.contains("erreur[ref-inconnue]"), "{stderr}");
+}

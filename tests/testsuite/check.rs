@@ -338,3 +338,21 @@ fn a_misnamed_bilan_text_is_named_and_a_year_is_read() {
         .collect();
     assert_eq!(unexpected, ["bilans/bilan 2025.md"], "{report:#}");
 }
+
+#[test]
+fn quiet_check_shows_errors_only() {
+    // Metz has two warnings: quiet, nothing is said, and it passes.
+    let result = clsm(&["check", "-q"], &project_root());
+    assert_eq!(result.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&result.stderr), "");
+    // `--strict` makes them fail: then they are shown.
+    let strict = clsm(&["check", "-q", "--strict"], &project_root());
+    assert_eq!(strict.status.code(), Some(1));
+    assert_eq!(String::from_utf8_lossy(&strict.stderr).matches("avertissement[").count(), 2);
+    // Errors are shown, without the closing count.
+    let broken = clsm(&["check", "--quiet"], &fixture("ref-inconnue"));
+    assert_eq!(broken.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(stderr.contains("erreur[ref-inconnue]"), "{stderr}");
+    assert!(!stderr.contains(" : 1 erreur"), "{stderr}");
+}

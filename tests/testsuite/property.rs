@@ -148,7 +148,7 @@ proptest! {
         let dir = temp_dir("property");
         let renderer = clsm::render::Renderer::new(&dir.join("pas-de-modeles")).unwrap();
         let out = clsm::files::write::SiteWriter::new(&dir.join("_site"), &dir).unwrap();
-        let written = clsm::render::site::write(&site, &renderer, &out).unwrap();
+        let written = clsm::render::site::write(&site, &renderer, &out, &|| ()).unwrap();
         out.finish().unwrap();
         prop_assert_eq!(written.pages, 6 + r.axes + r.actions.len());
         let report = clsm::views::report::report(&checked, clsm::views::report::Scope::on(today), None);

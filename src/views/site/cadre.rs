@@ -9,28 +9,28 @@ use crate::views::site::sections;
 use crate::views::{Lien, Names, Text};
 
 /// The actions under one strategic objective, by specific objective.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ObjectifStrategique {
     pub objectif: Option<String>,
     pub specifiques: Vec<ObjectifSpecifique>,
 }
 
 /// The actions under one specific objective.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ObjectifSpecifique {
     pub objectif: Option<String>,
     pub lignes: Vec<LigneCadre>,
 }
 
 /// An indicator of a row with its own sources of verification.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct IndicateurCadre {
     pub indicateur: Lien,
     pub sources: Vec<Text>,
 }
 
 /// One row of the cadre logique.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct LigneCadre {
     pub objectif_strategique: Option<String>,
     pub objectif_specifique: Option<String>,

@@ -8,6 +8,7 @@ mod fiche;
 mod indicateurs;
 mod pistes;
 pub mod sections;
+pub mod volumes;
 
 use serde::Serialize;
 

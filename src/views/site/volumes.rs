@@ -1,0 +1,172 @@
+//! The contract's PDF in volumes. Laying a document out takes memory in proportion to
+//! its length, and a contract of thousands of fiches would take more than a machine
+//! has: beyond [`FICHES_PAR_VOLUME`] fiches, `contrat.pdf` keeps the cover, the
+//! preamble, the summary of the axes and the annexes, and the fiches go, axis after
+//! axis, into volumes `contrat-1.pdf`, `contrat-2.pdf`… of at most that many fiches,
+//! each with the cadre logique of its own fiches.
+
+use serde::Serialize;
+
+use crate::model::checked::Text;
+use crate::views::site::{ActionResume, AxeView, ObjectifSpecifique, ObjectifStrategique};
+
+/// The most fiches one PDF document holds. A fiche takes about 2 Mo while it is laid
+/// out; a hundred keep a volume near 250 Mo.
+pub const FICHES_PAR_VOLUME: usize = 100;
+
+/// One volume of the contract.
+#[derive(Debug, Clone, Serialize)]
+pub struct Volume {
+    /// From 1.
+    pub numero: usize,
+    /// How many volumes the contract has.
+    pub total: usize,
+    /// Its file, beside `contrat.pdf`: `contrat-2.pdf`.
+    pub fichier: String,
+    /// The axes whose fiches it holds, in the contract's order.
+    pub axes: Vec<VolumeAxe>,
+    /// How many fiches it holds.
+    pub fiches: usize,
+}
+
+/// The fiches of one axis in one volume.
+#[derive(Debug, Clone, Serialize)]
+pub struct VolumeAxe {
+    pub id: Text,
+    pub titre: Text,
+    pub description: Option<String>,
+    pub actions: Vec<ActionResume>,
+    /// The axis began in the volume before.
+    pub suite: bool,
+    /// The axis goes on in the volume after.
+    pub a_suivre: bool,
+}
+
+/// The volumes of a contract whose axes hold more than `max` fiches in all; none
+/// when they fit in one document. An axis that fits in what is left of a volume
+/// goes there whole; one that does not starts a new volume, and one longer than a
+/// volume is cut into as many full volumes as it needs: an axis that does not fit
+/// always starts at the top of a volume.
+pub fn volumes(axes: &[AxeView], max: usize) -> Vec<Volume> {
+    let max = max.max(1);
+    if axes.iter().map(|a| a.actions.len()).sum::<usize>() <= max {
+        return Vec::new();
+    }
+    let mut done: Vec<Vec<VolumeAxe>> = Vec::new();
+    let mut current: Vec<VolumeAxe> = Vec::new();
+    let mut room = max;
+    for axe in axes.iter().filter(|a| !a.actions.is_empty()) {
+        if axe.actions.len() > room && room < max {
+            done.push(std::mem::take(&mut current));
+            room = max;
+        }
+        let chunks: Vec<&[ActionResume]> = axe.actions.chunks(max).collect();
+        let last = chunks.len() - 1;
+        for (i, chunk) in chunks.into_iter().enumerate() {
+            if chunk.len() > room {
+                done.push(std::mem::take(&mut current));
+                room = max;
+            }
+            current.push(VolumeAxe {
+                id: axe.id.clone(),
+                titre: axe.titre.clone(),
+                description: axe.description.clone(),
+                actions: chunk.to_vec(),
+                suite: i > 0,
+                a_suivre: i < last,
+            });
+            room -= chunk.len();
+        }
+    }
+    if !current.is_empty() {
+        done.push(current);
+    }
+    let total = done.len();
+    done.into_iter()
+        .enumerate()
+        .map(|(i, axes)| Volume {
+            numero: i + 1,
+            total,
+            fichier: format!("contrat-{}.pdf", i + 1),
+            fiches: axes.iter().map(|a| a.actions.len()).sum(),
+            axes,
+        })
+        .collect()
+}
+
+/// The cadre logique of one volume: the rows of its own fiches, under their
+/// objectives.
+pub fn logframe_of(cadre: &[ObjectifStrategique], volume: &Volume) -> Vec<ObjectifStrategique> {
+    let ids: std::collections::HashSet<&str> =
+        volume.axes.iter().flat_map(|a| a.actions.iter()).map(|a| &*a.id).collect();
+    cadre
+        .iter()
+        .filter_map(|s| {
+            let specifiques: Vec<ObjectifSpecifique> = s
+                .specifiques
+                .iter()
+                .filter_map(|sp| {
+                    let lignes: Vec<_> = sp.lignes.iter().filter(|l| ids.contains(&*l.action.id)).cloned().collect();
+                    (!lignes.is_empty()).then(|| ObjectifSpecifique { objectif: sp.objectif.clone(), lignes })
+                })
+                .collect();
+            (!specifiques.is_empty()).then(|| ObjectifStrategique { objectif: s.objectif.clone(), specifiques })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::Lien;
+
+    fn axe(id: &str, fiches: usize) -> AxeView {
+        AxeView {
+            id: id.into(),
+            titre: format!("Axe {id}").into(),
+            description: None,
+            actions: (0..fiches)
+                .map(|i| ActionResume {
+                    id: format!("{id}-{i}").into(),
+                    numero: None,
+                    titre: format!("Fiche {i}").into(),
+                    statut: None,
+                    porteur: Lien { id: "p".into(), titre: "P".into(), numero: None, sigle: None },
+                    calendrier: None,
+                })
+                .collect(),
+            pistes: Vec::new(),
+            par_statut: Vec::new(),
+        }
+    }
+
+    fn shape(volumes: &[Volume]) -> Vec<Vec<(String, usize, bool, bool)>> {
+        volumes
+            .iter()
+            .map(|v| v.axes.iter().map(|a| (a.id.to_string(), a.actions.len(), a.suite, a.a_suivre)).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_contract_that_fits_has_no_volume() {
+        assert!(volumes(&[axe("1", 60), axe("2", 40)], 100).is_empty());
+    }
+
+    #[test]
+    fn axes_stay_whole_when_they_fit_and_long_ones_are_cut() {
+        let v = volumes(&[axe("1", 60), axe("2", 30), axe("3", 50), axe("4", 0), axe("5", 230)], 100);
+        assert_eq!(
+            shape(&v),
+            vec![
+                vec![("1".into(), 60, false, false), ("2".into(), 30, false, false)],
+                vec![("3".into(), 50, false, false)],
+                vec![("5".into(), 100, false, true)],
+                vec![("5".into(), 100, true, true)],
+                vec![("5".into(), 30, true, false)],
+            ]
+        );
+        assert_eq!(v.iter().map(|v| v.fiches).collect::<Vec<_>>(), [90, 50, 100, 100, 30]);
+        assert_eq!(v[4].fichier, "contrat-5.pdf");
+        assert!(v.iter().all(|v| v.total == 5));
+    }
+}
