@@ -68,6 +68,8 @@ pub struct Stage {
     /// The thread that shows the bar after [`BAR_AFTER`], and the sender whose drop
     /// tells it that the stage ended.
     shower: Option<(mpsc::Sender<()>, std::thread::JoinHandle<()>)>,
+    /// Whether the bar shows the time left.
+    eta: AtomicBool,
 }
 
 impl Stage {
@@ -76,10 +78,7 @@ impl Stage {
     pub fn start(label: &'static str, what: &'static str, total: u64) -> Stage {
         let display = display();
         let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::hidden());
-        let style = ProgressStyle::with_template("{prefix} [{bar:30}] {pos}/{len} {msg} ({elapsed}, encore {eta})")
-            .map(|s| s.progress_chars("=> "))
-            .unwrap_or_else(|_| ProgressStyle::default_bar());
-        bar.set_style(style);
+        bar.set_style(style(false));
         bar.set_prefix(label);
         bar.set_message(what);
         let mut shower = None;
@@ -95,12 +94,16 @@ impl Stage {
             });
             shower = spawned.ok().map(|thread| (sender, thread));
         }
-        Stage { label, what, total, start: Instant::now(), display, bar, shower }
+        Stage { label, what, total, start: Instant::now(), display, bar, shower, eta: AtomicBool::new(false) }
     }
 
     /// One more step done.
     pub fn step(&self) {
         self.bar.inc(1);
+        // The time left is only an estimate once a step has been timed.
+        if !self.eta.swap(true, Ordering::Relaxed) {
+            self.bar.set_style(style(true));
+        }
     }
 
     /// Ends the stage: its bar goes away, and in a log one line says what it did.
@@ -111,6 +114,19 @@ impl Stage {
             eprintln!("{} : {done} {} en {}", self.label, self.what, crate::format::duration(self.start.elapsed()));
         }
     }
+}
+
+/// The bar: what it makes, how far it is, since when, and how long is left once
+/// `eta` is known.
+fn style(eta: bool) -> ProgressStyle {
+    let template = if eta {
+        "{prefix} [{bar:30}] {pos}/{len} {msg} ({elapsed}, encore {eta})"
+    } else {
+        "{prefix} [{bar:30}] {pos}/{len} {msg} ({elapsed})"
+    };
+    ProgressStyle::with_template(template)
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
 }
 
 impl Stage {
