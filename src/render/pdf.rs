@@ -121,8 +121,10 @@ pub fn compile(
             .map(|handle| handle.join())
     });
     // Typst memoizes across compilations; one fiche after another, its cache would
-    // keep every one of them: keep only what the last few could reuse.
-    typst::comemo::evict(8);
+    // keep every one of them: keep only what the last one could reuse. With one
+    // volume at a time, a build of 400 actions peaked at 0.93 Go; it took 1.3 Go
+    // with two volumes at a time and the last eight compilations kept.
+    typst::comemo::evict(1);
     let compiled = match compiled {
         Ok(Ok(result)) => result,
         Ok(Err(panic)) => {
@@ -468,9 +470,9 @@ fn typst_ready(mut data: serde_json::Value, level: usize) -> serde_json::Value {
 /// (`fiches/fiche-15.pdf`): nothing is kept in memory until the end.
 pub type Sink<'a> = &'a (dyn Fn(&str, Vec<u8>) -> Result<()> + Sync);
 
-/// How many volumes of the contract are laid out at once: each takes a few hundred
-/// Mo, and a machine with many cores has no more memory per core.
-const VOLUMES_AT_ONCE: usize = 2;
+/// How many volumes of the contract are laid out at once: one of a hundred fiches
+/// takes about 650 Mo, and a machine with many cores has no more memory per core.
+const VOLUMES_AT_ONCE: usize = 1;
 
 /// Whether Typst can decode an image: a file with the right first bytes may still
 /// be broken, and would stop the contract with an obscure error.
