@@ -470,10 +470,6 @@ fn typst_ready(mut data: serde_json::Value, level: usize) -> serde_json::Value {
 /// (`fiches/fiche-15.pdf`): nothing is kept in memory until the end.
 pub type Sink<'a> = &'a (dyn Fn(&str, Vec<u8>) -> Result<()> + Sync);
 
-/// How many volumes of the contract are laid out at once: one of a hundred fiches
-/// takes about 650 Mo, and a machine with many cores has no more memory per core.
-const VOLUMES_AT_ONCE: usize = 1;
-
 /// Whether Typst can decode an image: a file with the right first bytes may still
 /// be broken, and would stop the contract with an obscure error.
 fn decodable(bytes: &Bytes) -> Result<(), String> {
@@ -537,13 +533,9 @@ pub fn contract(renderer: &Renderer, site: &Site, volumes: &[Volume], today: Nai
         drop(data);
         sink(&v.fichier, pdf)
     };
-    use rayon::prelude::*;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(VOLUMES_AT_ONCE.min(rayon::current_num_threads()))
-        .thread_name(|i| format!("volume-{i}"))
-        .build()
-        .map_err(|e| anyhow!("impossible de lancer la composition des volumes : {e}"))?;
-    pool.install(|| volumes.par_iter().try_for_each(volume))
+    // One volume at a time: one of a hundred fiches takes about 650 Mo while it is
+    // laid out, and a machine with many cores has no more memory per core.
+    volumes.iter().try_for_each(volume)
 }
 
 /// The logos of `assets/`, as files of the Typst world, each one Typst can decode.
