@@ -78,8 +78,7 @@ fn write_pdfs(
         stage.step();
         Ok(())
     };
-    render::pdf::contract(renderer, site, &volumes, today, &sink)?;
-    render::pdf::fiches(renderer, site, today, &sink)?;
+    render::pdf::contract_and_fiches(renderer, site, &volumes, today, &sink)?;
     if let Some(bilan) = bilan {
         sink(&format!("bilan-{}.pdf", bilan.annee), crate::cmd::bilan::bilan_pdf(renderer, bilan, today)?)?;
     }

@@ -24,8 +24,8 @@ use typst_layout::PagedDocument;
 use crate::render::Renderer;
 use crate::views::affiche::Affiche;
 use crate::views::bilan::{Bilan, Evaluation};
-use crate::views::site::Site;
 use crate::views::site::volumes::{self, Volume};
+use crate::views::site::{ActionView, Site};
 
 /// The stack of the threads that lay documents out: Typst's layout is recursive, and
 /// a contract of hundreds of fiches goes deeper than a default thread allows.
@@ -480,9 +480,47 @@ fn decodable(bytes: &Bytes) -> Result<(), String> {
     }
 }
 
-/// The whole contract: `contrat.pdf`, then each of its `volumes`, given to `sink`.
-pub fn contract(renderer: &Renderer, site: &Site, volumes: &[Volume], today: NaiveDate, sink: Sink) -> Result<()> {
+/// `contrat.pdf`, each of its `volumes` and one fiche per action (`fiches/ID.pdf`),
+/// each given to `sink` as soon as it is made, on every core: the contract and its
+/// volumes one at a time, since each takes hundreds of Mo while it is laid out,
+/// and the fiches on the other cores meanwhile. Each fiche's data is made when its
+/// turn comes.
+pub fn contract_and_fiches(
+    renderer: &Renderer,
+    site: &Site,
+    volumes: &[Volume],
+    today: NaiveDate,
+    sink: Sink,
+) -> Result<()> {
     let logos = logo_files(renderer)?;
+    let actions: HashMap<&str, &ActionView> = site.actions.iter().map(|a| (&*a.id, a)).collect();
+    let big: Vec<Option<&Volume>> = std::iter::once(None).chain(volumes.iter().map(Some)).collect();
+    let contract = contract_data(site)?;
+    on_every_core(
+        &big,
+        |part| match part {
+            None => whole_contract(renderer, &logos, site, volumes, today, sink),
+            Some(v) => volume(renderer, &logos, site, &actions, v, today, sink),
+        },
+        &site.actions,
+        |action| {
+            let data = fiche_data(&contract, action)?;
+            let pdf = fiche(renderer, &data, action, today)?;
+            drop(data);
+            sink(&fiche_path(action), pdf)
+        },
+    )
+}
+
+/// `contrat.pdf`: all of it, or without the fiches when they are in `volumes`.
+fn whole_contract(
+    renderer: &Renderer,
+    logos: &[(String, Bytes)],
+    site: &Site,
+    volumes: &[Volume],
+    today: NaiveDate,
+    sink: Sink,
+) -> Result<()> {
     let mut data = if volumes.is_empty() {
         typst_data(site, 3)?
     } else {
@@ -511,31 +549,34 @@ pub fn contract(renderer: &Renderer, site: &Site, volumes: &[Volume], today: Nai
         }
     }
     let ident = format!("clsm-contrat-{}", site.contrat.titre);
-    let pdf = compile(&renderer.typst, &logos, "contrat.typ", &data, &ident, "contrat.pdf", today)?;
+    let pdf = compile(&renderer.typst, logos, "contrat.typ", &data, &ident, "contrat.pdf", today)?;
     drop(data);
-    sink("contrat.pdf", pdf)?;
-    if volumes.is_empty() {
-        return Ok(());
-    }
-    let actions: HashMap<&str, &crate::views::site::ActionView> = site.actions.iter().map(|a| (&*a.id, a)).collect();
-    let volume = |v: &Volume| -> Result<()> {
-        let fiches: Vec<_> = v.axes.iter().flat_map(|a| &a.actions).filter_map(|a| actions.get(&*a.id)).collect();
-        let data = serde_json::json!({
-            "contrat": &site.contrat,
-            "volume": v,
-            "logos": &site.logos,
-            "actions": fiches,
-            "cadre_logique": volumes::logframe_of(&site.cadre_logique, v),
-        });
-        let data = typst_ready(data, 3);
-        let ident = format!("clsm-contrat-{}-volume-{}", site.contrat.titre, v.numero);
-        let pdf = compile(&renderer.typst, &logos, "contrat-volume.typ", &data, &ident, &v.fichier, today)?;
-        drop(data);
-        sink(&v.fichier, pdf)
-    };
-    // One volume at a time: one of a hundred fiches takes about 650 Mo while it is
-    // laid out, and a machine with many cores has no more memory per core.
-    volumes.iter().try_for_each(volume)
+    sink("contrat.pdf", pdf)
+}
+
+/// One volume of the contract's fiches, with their cadre logique.
+fn volume(
+    renderer: &Renderer,
+    logos: &[(String, Bytes)],
+    site: &Site,
+    actions: &HashMap<&str, &ActionView>,
+    v: &Volume,
+    today: NaiveDate,
+    sink: Sink,
+) -> Result<()> {
+    let fiches: Vec<_> = v.axes.iter().flat_map(|a| &a.actions).filter_map(|a| actions.get(&*a.id)).collect();
+    let data = serde_json::json!({
+        "contrat": &site.contrat,
+        "volume": v,
+        "logos": &site.logos,
+        "actions": fiches,
+        "cadre_logique": volumes::logframe_of(&site.cadre_logique, v),
+    });
+    let data = typst_ready(data, 3);
+    let ident = format!("clsm-contrat-{}-volume-{}", site.contrat.titre, v.numero);
+    let pdf = compile(&renderer.typst, logos, "contrat-volume.typ", &data, &ident, &v.fichier, today)?;
+    drop(data);
+    sink(&v.fichier, pdf)
 }
 
 /// The logos of `assets/`, as files of the Typst world, each one Typst can decode.
@@ -573,17 +614,77 @@ fn report_data(
     Ok(data)
 }
 
-/// One fiche per action, `fiches/ID.pdf`, made on every core and given to `sink`
-/// one by one: each fiche's data is made when its turn comes.
-pub fn fiches(renderer: &Renderer, site: &Site, today: NaiveDate, sink: Sink) -> Result<()> {
-    use rayon::prelude::*;
-    let contract = typst_data(&site.contrat, 2)?;
-    site.actions.par_iter().try_for_each(|action| {
-        let data = serde_json::json!({ "contrat": contract, "action": typst_data(action, 2)? });
-        let (ident, document) = (format!("clsm-fiche-{}", action.id), format!("fiches/{}.pdf", action.id));
-        let pdf = compile(&renderer.typst, &[], "fiche.typ", &data, &ident, &document, today)?;
-        drop(data);
-        sink(&document, pdf)
+/// What `fiche.typ` receives for `action`, beside `contract`, the contract's data
+/// made once for all fiches (see [`contract_data`]).
+pub fn fiche_data(contract: &serde_json::Value, action: &ActionView) -> Result<serde_json::Value> {
+    Ok(serde_json::json!({ "contrat": contract, "action": typst_data(action, 2)? }))
+}
+
+/// The contract's data that each fiche shows (its title, its dates, its logos).
+pub fn contract_data(site: &Site) -> Result<serde_json::Value> {
+    typst_data(&site.contrat, 2)
+}
+
+/// The PDF of `action`, made from its [`fiche_data`].
+pub fn fiche(renderer: &Renderer, data: &serde_json::Value, action: &ActionView, today: NaiveDate) -> Result<Vec<u8>> {
+    let ident = format!("clsm-fiche-{}", action.id);
+    compile(&renderer.typst, &[], "fiche.typ", data, &ident, &fiche_path(action), today)
+}
+
+/// Where the fiche of `action` goes in the site.
+fn fiche_path(action: &ActionView) -> String {
+    format!("fiches/{}.pdf", action.id)
+}
+
+/// Runs `make_big` on every item of `big`, one at a time, and `make_small` on every
+/// item of `small`, on as many threads of their own as rayon's pool has: a thread
+/// takes the next big item when no other thread is on one, the next small one
+/// otherwise. Stops at the first error, which it returns.
+///
+/// Not on rayon's pool itself: Typst's layout and its PDF writer wait on that pool,
+/// and a worker that waits there takes up the next fiche, then the next, each one
+/// kept half made until the last is done. Memory grew by about 1 Mo per fiche; on
+/// threads of their own, one document per thread is in the making at a time.
+fn on_every_core<B: Sync, S: Sync>(
+    big: &[B],
+    make_big: impl Fn(&B) -> Result<()> + Sync,
+    small: &[S],
+    make_small: impl Fn(&S) -> Result<()> + Sync,
+) -> Result<()> {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let (next_big, next_small) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let (big_busy, failed) = (AtomicBool::new(false), AtomicBool::new(false));
+    let work = || -> Result<()> {
+        let stop = |e| {
+            failed.store(true, Ordering::Relaxed);
+            e
+        };
+        while !failed.load(Ordering::Relaxed) {
+            // A thread that finds the big items taken by another goes on with the
+            // small ones; whoever holds them comes back for the next big one.
+            if !big_busy.swap(true, Ordering::Acquire) {
+                let item = big.get(next_big.fetch_add(1, Ordering::Relaxed));
+                let made = item.map(&make_big);
+                big_busy.store(false, Ordering::Release);
+                if let Some(made) = made {
+                    made.map_err(stop)?;
+                    continue;
+                }
+            }
+            let Some(item) = small.get(next_small.fetch_add(1, Ordering::Relaxed)) else { break };
+            make_small(item).map_err(stop)?;
+        }
+        Ok(())
+    };
+    let threads = rayon::current_num_threads().clamp(1, (big.len() + small.len()).max(1));
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        // A panic here is clsm's own (Typst's are caught in `compile`): it goes on.
+        let results: Vec<Result<()>> = workers
+            .into_iter()
+            .map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect();
+        results.into_iter().collect()
     })
 }
 
@@ -624,6 +725,58 @@ pub fn evaluation(renderer: &Renderer, evaluation: &Evaluation, today: NaiveDate
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn big_documents_are_made_one_at_a_time_and_every_document_once() {
+        use std::sync::Mutex;
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let (big, small): (Vec<u32>, Vec<u32>) = ((0..20).collect(), (100..400).collect());
+        let made = Mutex::new(Vec::new());
+        let in_big = AtomicBool::new(false);
+        let overlapped = AtomicBool::new(false);
+        let result = on_every_core(
+            &big,
+            |n| {
+                if in_big.swap(true, Ordering::SeqCst) {
+                    overlapped.store(true, Ordering::SeqCst);
+                }
+                std::thread::yield_now();
+                made.lock().unwrap().push(*n);
+                in_big.store(false, Ordering::SeqCst);
+                Ok(())
+            },
+            &small,
+            |n| {
+                made.lock().unwrap().push(*n);
+                Ok(())
+            },
+        );
+        assert!(result.is_ok());
+        assert!(!overlapped.load(Ordering::SeqCst), "two big documents were laid out at once");
+        let mut made = made.into_inner().unwrap();
+        made.sort();
+        assert_eq!(made, big.iter().chain(&small).copied().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_first_failure_stops_the_documents_and_is_returned() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        // Each fiche takes a millisecond: without the stop, they would take a second.
+        let small: Vec<u32> = (0..2_000).collect();
+        let made = AtomicUsize::new(0);
+        let result = on_every_core(
+            &[1u32],
+            |_| Err(anyhow!("volume 1 impossible")),
+            &small,
+            |_| {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                made.fetch_add(1, Ordering::SeqCst);
+                Ok(())
+            },
+        );
+        assert_eq!(result.unwrap_err().to_string(), "volume 1 impossible");
+        assert!(made.load(Ordering::SeqCst) < small.len(), "the fiches went on after the failure");
+    }
 
     #[test]
     fn text_can_never_become_code() {
