@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use clsm::render::{Renderer, pdf};
+use clsm::render::pdf;
 use clsm::views;
 
 const RUNS: usize = 9;
@@ -35,16 +35,8 @@ fn run() -> Result<()> {
     let today = clsm::cmd::today();
     let loaded = clsm::cmd::load_checked(Some(&root), today)?
         .ok_or_else(|| anyhow!("le dépôt `{}` a des problèmes : lancez `clsm check`", root.display()))?;
-    let logos: Vec<_> = loaded.documents.logos().cloned().collect();
     let documents = views::site::Documents { pdf: true, bilan: None, carte: 0 };
-    let options = views::site::Options {
-        interne: false,
-        textes: loaded.documents.texts.clone(),
-        logos: logos.iter().map(|i| i.name.clone()).collect(),
-        documents,
-    };
-    let site = views::site::build(&loaded.repo, options);
-    let renderer = Renderer::new(&loaded.root)?.with_images(logos);
+    let (site, renderer) = clsm::cmd::build::site_and_renderer(&loaded, false, documents)?;
     let action = match args.get(1) {
         Some(id) => site.actions.iter().find(|a| &*a.id == id).ok_or_else(|| anyhow!("pas d'action `{id}`"))?,
         None => site.actions.first().ok_or_else(|| anyhow!("le dépôt n'a aucune action"))?,

@@ -18,18 +18,13 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     let today = crate::cmd::today();
     let Some(loaded) = load_checked(repo, today)? else { return Ok(Outcome::Problems) };
     let out = args.out.clone().unwrap_or_else(|| loaded.root.join("_site"));
-    let textes = loaded.documents.texts.clone();
-    let logos: Vec<crate::load::documents::Image> = loaded.documents.logos().cloned().collect();
     // The site publishes the bilan of the latest year with something to report.
     let bilan = views::bilan::latest_active_year(&loaded.repo, today).map(|annee| {
         let texte = loaded.documents.bilans.get(&annee.to_string()).map(String::as_str);
         views::bilan::bilan(&loaded.repo, views::report::Scope::year(annee, today), today, texte)
     });
     let documents = views::site::Documents { pdf: !args.sans_pdf, bilan: bilan.as_ref().map(|b| b.annee), carte: 0 };
-    let names = logos.iter().map(|i| i.name.clone()).collect();
-    let options = views::site::Options { interne: args.interne, textes, logos: names, documents };
-    let site = views::site::build(&loaded.repo, options);
-    let renderer = Renderer::new(&loaded.root)?.with_images(logos);
+    let (site, renderer) = site_and_renderer(&loaded, args.interne, documents)?;
     // Everything is written into a staging folder, put in place of `out` at the end:
     // a build that fails leaves the previous site as it was.
     let folder = SiteWriter::new(&out, &loaded.root)?;
@@ -57,6 +52,19 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     // The process ends right after: freeing the views one by one would only delay it.
     std::mem::forget(site);
     Ok(Outcome::Clean)
+}
+
+/// The views of the whole site, and the renderer with the repository's templates
+/// and the logos of its cover.
+pub fn site_and_renderer(
+    loaded: &crate::cmd::Checked,
+    interne: bool,
+    documents: views::site::Documents,
+) -> Result<(views::site::Site, Renderer)> {
+    let logos: Vec<crate::load::documents::Image> = loaded.documents.logos().cloned().collect();
+    let names = logos.iter().map(|i| i.name.clone()).collect();
+    let options = views::site::Options { interne, textes: loaded.documents.texts.clone(), logos: names, documents };
+    Ok((views::site::build(&loaded.repo, options), Renderer::new(&loaded.root)?.with_images(logos)))
 }
 
 /// `contrat.pdf` (and its volumes), one PDF per fiche in `fiches/`, and the bilan's
