@@ -420,6 +420,13 @@ pub struct BilanArgs {
     /// La date à laquelle le bilan est établi, AAAA-MM-JJ (par défaut : aujourd'hui)
     #[arg(long, value_name = "AAAA-MM-JJ", value_parser = date)]
     pub date: Option<chrono::NaiveDate>,
+
+    /// Au-delà de ce nombre d'actions, d'indicateurs ou de lignes de budget (de 1 à
+    /// 1000 ; par défaut : 1000), le PDF du bilan les détaille en annexes
+    /// bilan-N-annexe-1.pdf…
+    #[arg(long, value_name = "N", default_value_t = crate::views::bilan::ENTREES_PAR_ANNEXE)]
+    #[arg(hide_default_value = true, value_parser = entrees_par_annexe)]
+    pub entrees_par_annexe: usize,
 }
 
 #[derive(Debug, Args)]
@@ -442,6 +449,14 @@ pub struct BuildArgs {
     #[arg(long, value_name = "N", default_value_t = crate::views::site::volumes::FICHES_PAR_VOLUME)]
     #[arg(hide_default_value = true, value_parser = fiches_par_volume)]
     pub fiches_par_volume: usize,
+
+    /// Au-delà de ce nombre d'entrées (de 1 à 1000 ; par défaut : 1000, et 250 pour
+    /// l'annuaire), les longues parties des PDF vont en annexes : l'annuaire et les
+    /// indicateurs de contrat.pdf dans contrat-annexe-1.pdf… ; les actions, les
+    /// indicateurs et le budget du bilan dans bilan-N-annexe-1.pdf…
+    #[arg(long, value_name = "N", default_value_t = crate::views::bilan::ENTREES_PAR_ANNEXE)]
+    #[arg(hide_default_value = true, value_parser = entrees_par_annexe)]
+    pub entrees_par_annexe: usize,
 }
 
 /// Reads `--fiches-par-volume`: from 1 to [`FICHES_PAR_VOLUME`](crate::views::site::volumes::FICHES_PAR_VOLUME),
@@ -452,6 +467,15 @@ fn fiches_par_volume(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(n) if (1..=max).contains(&n) => Ok(n),
         _ => Err(refused()),
+    }
+}
+
+/// Reads `--entrees-par-annexe`: from 1 to [`ENTREES_PAR_ANNEXE`](crate::views::bilan::ENTREES_PAR_ANNEXE).
+fn entrees_par_annexe(text: &str) -> Result<usize, String> {
+    let max = crate::views::bilan::ENTREES_PAR_ANNEXE;
+    match text.trim().parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!("un nombre entre 1 et {max} est attendu, par exemple `200`")),
     }
 }
 

@@ -57,18 +57,38 @@ pub fn run(repo: Option<&Path>, args: &BilanArgs) -> Result<Outcome> {
             emit(args.out.as_deref(), &json, signature::JSON, &loaded.root)?;
         }
         BilanFormat::Pdf => {
-            let pdf = match &document {
-                Document::Annuel(b) => bilan_pdf(&renderer()?, b, today)?,
-                Document::Periode(e) => evaluation_pdf(&renderer()?, e, today)?,
-            };
-            match &args.out {
+            let renderer = renderer()?;
+            let (file, written) = match &args.out {
                 Some(path) => {
-                    // A PDF made by clsm says so in its metadata.
-                    write_document(path, &pdf, &Signature::Pdf, &loaded.root)?;
-                    crate::note!("écrit dans `{}`", clean(&path.display().to_string()));
+                    // The annexes go beside the bilan, named after it.
+                    let file = path
+                        .file_name()
+                        .and_then(|f| f.to_str())
+                        .map_or_else(|| format!("bilan-{name}.pdf"), str::to_string);
+                    let sink = |n: &str, pdf: Vec<u8>| {
+                        write_document(&path.with_file_name(n), &pdf, &Signature::Pdf, &loaded.root)
+                    };
+                    (
+                        path.display().to_string(),
+                        pdf_documents(&renderer, &document, &file, args.entrees_par_annexe, today, &sink)?,
+                    )
                 }
-                None => into_site(&loaded.root, &format!("bilan-{name}.pdf"), &pdf, &name)?,
-            }
+                None => {
+                    let site = loaded.root.join("_site");
+                    let file = format!("bilan-{name}.pdf");
+                    let sink = |n: &str, pdf: Vec<u8>| write_into_site(&site, &loaded.root, n, &pdf).map(drop);
+                    (
+                        site.join(&file).display().to_string(),
+                        pdf_documents(&renderer, &document, &file, args.entrees_par_annexe, today, &sink)?,
+                    )
+                }
+            };
+            let annexes = match written - 1 {
+                0 => String::new(),
+                1 => ", avec son annexe".to_string(),
+                n => format!(", avec ses {n} annexes"),
+            };
+            crate::note!("bilan {name} écrit dans `{}`{annexes}", clean(&file));
         }
         BilanFormat::Html => {
             let html = match &document {
@@ -96,22 +116,41 @@ fn into_site(root: &Path, name: &str, content: &[u8], of: &str) -> Result<()> {
     Ok(())
 }
 
+/// The PDF of `document` as `file`, with its annexes beside it if it has some, each
+/// given to `sink` as soon as it is made. Returns how many documents.
 #[cfg(feature = "pdf")]
-pub(crate) fn bilan_pdf(renderer: &Renderer, bilan: &Bilan, today: chrono::NaiveDate) -> Result<Vec<u8>> {
-    render::pdf::bilan(renderer, bilan, today)
-}
-
-#[cfg(feature = "pdf")]
-fn evaluation_pdf(renderer: &Renderer, evaluation: &Evaluation, today: chrono::NaiveDate) -> Result<Vec<u8>> {
-    render::pdf::evaluation(renderer, evaluation, today)
+fn pdf_documents(
+    renderer: &Renderer,
+    document: &Document,
+    file: &str,
+    per_annex: usize,
+    today: chrono::NaiveDate,
+    sink: render::pdf::Sink,
+) -> Result<usize> {
+    match document {
+        Document::Annuel(b) => {
+            let stem = file.strip_suffix(".pdf").unwrap_or(file);
+            let annexes = bilan::annexes(b, per_annex, stem);
+            for job in render::pdf::bilan_documents(renderer, b, &annexes, file, today)? {
+                job(sink)?;
+            }
+            Ok(1 + annexes.len())
+        }
+        Document::Periode(e) => {
+            sink(file, render::pdf::evaluation(renderer, e, today)?)?;
+            Ok(1)
+        }
+    }
 }
 
 #[cfg(not(feature = "pdf"))]
-pub(crate) fn bilan_pdf(_: &Renderer, _: &Bilan, _: chrono::NaiveDate) -> Result<Vec<u8>> {
-    anyhow::bail!("cette version de clsm est construite sans les PDF")
-}
-
-#[cfg(not(feature = "pdf"))]
-fn evaluation_pdf(_: &Renderer, _: &Evaluation, _: chrono::NaiveDate) -> Result<Vec<u8>> {
+fn pdf_documents(
+    _: &Renderer,
+    _: &Document,
+    _: &str,
+    _: usize,
+    _: chrono::NaiveDate,
+    _: &(dyn Fn(&str, Vec<u8>) -> Result<()> + Sync),
+) -> Result<usize> {
     anyhow::bail!("cette version de clsm est construite sans les PDF")
 }

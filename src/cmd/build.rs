@@ -36,7 +36,7 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     stage.finish();
     let mut pdfs = 0;
     if !args.sans_pdf {
-        pdfs = write_pdfs(&site, &renderer, &folder, bilan.as_ref(), args.fiches_par_volume, today)?;
+        pdfs = write_pdfs(&site, &renderer, &folder, bilan.as_ref(), args, today)?;
     }
     if let Some(bilan) = &bilan {
         let name = format!("bilan-{}.html", bilan.annee);
@@ -68,28 +68,33 @@ pub fn site_and_renderer(
 }
 
 /// `contrat.pdf` (and its volumes), one PDF per fiche in `fiches/`, and the bilan's
-/// PDF: each written as soon as it is made. Returns how many.
+/// PDF (and its annexes): each written as soon as it is made. Returns how many.
 #[cfg(feature = "pdf")]
 fn write_pdfs(
     site: &views::site::Site,
     renderer: &Renderer,
     folder: &SiteWriter,
     bilan: Option<&views::bilan::Bilan>,
-    fiches_par_volume: usize,
+    limits: &BuildArgs,
     today: NaiveDate,
 ) -> Result<usize> {
-    let volumes = views::site::volumes::volumes(&site.axes, fiches_par_volume);
-    let total = 1 + volumes.len() + site.actions.len() + usize::from(bilan.is_some());
+    let volumes = views::site::volumes::volumes(&site.axes, limits.fiches_par_volume);
+    let annexes = views::site::volumes::annexes(site, limits.entrees_par_annexe);
+    let name = bilan.map(|b| format!("bilan-{}.pdf", b.annee)).unwrap_or_default();
+    let bilan_annexes = bilan
+        .map_or_else(Vec::new, |b| views::bilan::annexes(b, limits.entrees_par_annexe, &format!("bilan-{}", b.annee)));
+    let bilan_documents = match bilan {
+        Some(b) => render::pdf::bilan_documents(renderer, b, &bilan_annexes, &name, today)?,
+        None => Vec::new(),
+    };
+    let total = 1 + volumes.len() + annexes.len() + site.actions.len() + bilan_documents.len();
     let stage = Stage::start("PDF", "documents", total as u64);
     let sink = |name: &str, pdf: Vec<u8>| {
         folder.write(name, &pdf)?;
         stage.step();
         Ok(())
     };
-    render::pdf::contract_and_fiches(renderer, site, &volumes, today, &sink)?;
-    if let Some(bilan) = bilan {
-        sink(&format!("bilan-{}.pdf", bilan.annee), crate::cmd::bilan::bilan_pdf(renderer, bilan, today)?)?;
-    }
+    render::pdf::contract_and_fiches(renderer, site, &volumes, &annexes, bilan_documents, today, &sink)?;
     stage.finish();
     Ok(total)
 }
@@ -100,7 +105,7 @@ fn write_pdfs(
     _: &Renderer,
     _: &SiteWriter,
     _: Option<&views::bilan::Bilan>,
-    _: usize,
+    _: &BuildArgs,
     _: NaiveDate,
 ) -> Result<usize> {
     anyhow::bail!(

@@ -59,8 +59,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("pdf-commun.typ", include_str!("../../templates/pdf-commun.typ")),
     ("contrat.typ", include_str!("../../templates/contrat.typ")),
     ("contrat-volume.typ", include_str!("../../templates/contrat-volume.typ")),
+    ("contrat-annexe.typ", include_str!("../../templates/contrat-annexe.typ")),
     ("fiche.typ", include_str!("../../templates/fiche.typ")),
     ("bilan.typ", include_str!("../../templates/bilan.typ")),
+    ("bilan-annexe.typ", include_str!("../../templates/bilan-annexe.typ")),
     ("evaluation.typ", include_str!("../../templates/evaluation.typ")),
     ("affiche.typ", include_str!("../../templates/affiche.typ")),
 ];

@@ -23,7 +23,8 @@ use typst_layout::PagedDocument;
 
 use crate::render::Renderer;
 use crate::views::affiche::Affiche;
-use crate::views::bilan::{Bilan, Evaluation};
+use crate::views::bilan::{Annexe, Bilan, Contenu, Evaluation};
+use crate::views::report::IndicateurEtat;
 use crate::views::site::volumes::{self, Volume};
 use crate::views::site::{ActionView, Site};
 
@@ -470,6 +471,9 @@ fn typst_ready(mut data: serde_json::Value, level: usize) -> serde_json::Value {
 /// (`fiches/fiche-15.pdf`): nothing is kept in memory until the end.
 pub type Sink<'a> = &'a (dyn Fn(&str, Vec<u8>) -> Result<()> + Sync);
 
+/// A document to make, once: it is given to the sink it receives.
+pub type Job<'a> = Box<dyn Fn(Sink) -> Result<()> + Sync + 'a>;
+
 /// Whether Typst can decode an image: a file with the right first bytes may still
 /// be broken, and would stop the contract with an obscure error.
 fn decodable(bytes: &Bytes) -> Result<(), String> {
@@ -480,27 +484,43 @@ fn decodable(bytes: &Bytes) -> Result<(), String> {
     }
 }
 
-/// `contrat.pdf`, each of its `volumes` and one fiche per action (`fiches/ID.pdf`),
-/// each given to `sink` as soon as it is made, on every core: the contract and its
-/// volumes one at a time, since each takes hundreds of Mo while it is laid out,
-/// and the fiches on the other cores meanwhile. Each fiche's data is made when its
-/// turn comes.
+/// One of the long documents, made one at a time.
+enum Big<'a> {
+    Contrat,
+    Volume(&'a Volume),
+    Annexe(&'a volumes::Annexe),
+    Other(Job<'a>),
+}
+
+/// `contrat.pdf`, each of its `volumes` and `annexes`, the `others` long documents
+/// (the bilan and its annexes) and one fiche per action (`fiches/ID.pdf`), each given to `sink` as
+/// soon as it is made, on every core: the long documents one at a time, since each
+/// takes hundreds of Mo while it is laid out, and the fiches on the other cores
+/// meanwhile. Each fiche's data is made when its turn comes.
 pub fn contract_and_fiches(
     renderer: &Renderer,
     site: &Site,
     volumes: &[Volume],
+    annexes: &[volumes::Annexe],
+    others: Vec<Job>,
     today: NaiveDate,
     sink: Sink,
 ) -> Result<()> {
     let logos = logo_files(renderer)?;
     let actions: HashMap<&str, &ActionView> = site.actions.iter().map(|a| (&*a.id, a)).collect();
-    let big: Vec<Option<&Volume>> = std::iter::once(None).chain(volumes.iter().map(Some)).collect();
+    let big: Vec<Big> = std::iter::once(Big::Contrat)
+        .chain(volumes.iter().map(Big::Volume))
+        .chain(annexes.iter().map(Big::Annexe))
+        .chain(others.into_iter().map(Big::Other))
+        .collect();
     let contract = contract_data(site)?;
     on_every_core(
         &big,
         |part| match part {
-            None => whole_contract(renderer, &logos, site, volumes, today, sink),
-            Some(v) => volume(renderer, &logos, site, &actions, v, today, sink),
+            Big::Contrat => whole_contract(renderer, &logos, site, volumes, annexes, today, sink),
+            Big::Volume(v) => volume(renderer, &logos, site, &actions, v, today, sink),
+            Big::Annexe(a) => contract_annexe(renderer, &logos, site, annexes, a, today, sink),
+            Big::Other(job) => job(sink),
         },
         &site.actions,
         |action| {
@@ -512,33 +532,39 @@ pub fn contract_and_fiches(
     )
 }
 
-/// `contrat.pdf`: all of it, or without the fiches when they are in `volumes`.
+/// `contrat.pdf`: all of it, or without the fiches when they are in `volumes`, and
+/// without what its `annexes` hold.
 fn whole_contract(
     renderer: &Renderer,
     logos: &[(String, Bytes)],
     site: &Site,
     volumes: &[Volume],
+    annexes: &[volumes::Annexe],
     today: NaiveDate,
     sink: Sink,
 ) -> Result<()> {
-    let mut data = if volumes.is_empty() {
+    use serde_json::json;
+    let annexed = |contenu| annexes.iter().any(|a| a.contenu == contenu);
+    let mut data = if volumes.is_empty() && annexes.is_empty() {
         typst_data(site, 3)?
     } else {
-        // The fiches and their cadre logique are in the volumes: the contract itself
-        // holds the rest, and what each volume holds.
-        let main = serde_json::json!({
+        // The fiches and their cadre logique are in the volumes, the long annexes in
+        // annexes: the contract itself holds the rest, and says where they are.
+        let fiches_apart = !volumes.is_empty();
+        let main = json!({
             "contrat": &site.contrat,
             "chiffres": &site.chiffres,
             "axes": &site.axes,
-            "actions": [],
-            "annuaire": &site.annuaire,
-            "indicateurs": &site.indicateurs,
-            "cadre_logique": [],
+            "actions": if fiches_apart { json!([]) } else { json!(&site.actions) },
+            "annuaire": if annexed(volumes::Contenu::Annuaire) { json!([]) } else { json!(&site.annuaire) },
+            "indicateurs": if annexed(volumes::Contenu::Indicateurs) { json!([]) } else { json!(&site.indicateurs) },
+            "cadre_logique": if fiches_apart { json!([]) } else { json!(&site.cadre_logique) },
             "pistes": &site.pistes,
             "calendrier": &site.calendrier,
             "textes": &site.textes,
             "logos": &site.logos,
             "volumes": volumes,
+            "annexes": annexes,
         });
         typst_ready(main, 3)
     };
@@ -552,6 +578,49 @@ fn whole_contract(
     let pdf = compile(&renderer.typst, logos, "contrat.typ", &data, &ident, "contrat.pdf", today)?;
     drop(data);
     sink("contrat.pdf", pdf)
+}
+
+/// One annex of the contract: its part of the annuaire or of the indicators.
+fn contract_annexe(
+    renderer: &Renderer,
+    logos: &[(String, Bytes)],
+    site: &Site,
+    annexes: &[volumes::Annexe],
+    annexe: &volumes::Annexe,
+    today: NaiveDate,
+    sink: Sink,
+) -> Result<()> {
+    use serde_json::json;
+    let mut data = json!({
+        "contrat": &site.contrat,
+        "annexe": annexe,
+        "logos": &site.logos,
+        "suite": annexes.iter().any(|a| a.contenu == annexe.contenu && a.numero < annexe.numero),
+        // The next annex goes on with the same list.
+        "a_suivre": annexes.iter().any(|a| a.contenu == annexe.contenu && a.numero == annexe.numero + 1),
+    });
+    match annexe.contenu {
+        volumes::Contenu::Annuaire => {
+            let groups: Vec<_> = annexe
+                .pieces
+                .iter()
+                .map(|p| {
+                    let g = &site.annuaire[p.group];
+                    json!({ "type": &g.r#type, "suite": p.suite, "partenaires": &g.partenaires[p.range.clone()] })
+                })
+                .collect();
+            data["annuaire"] = json!(groups);
+        }
+        volumes::Contenu::Indicateurs => {
+            let range = annexe.pieces.first().map_or(0..0, |p| p.range.clone());
+            data["indicateurs"] = json!(&site.indicateurs[range]);
+        }
+    }
+    let data = typst_ready(data, 3);
+    let ident = format!("clsm-contrat-{}-annexe-{}", site.contrat.titre, annexe.numero);
+    let pdf = compile(&renderer.typst, logos, "contrat-annexe.typ", &data, &ident, &annexe.fichier, today)?;
+    drop(data);
+    sink(&annexe.fichier, pdf)
 }
 
 /// One volume of the contract's fiches, with their cadre logique.
@@ -688,17 +757,128 @@ fn on_every_core<B: Sync, S: Sync>(
     })
 }
 
-/// The annual report with its charts.
-pub fn bilan(renderer: &Renderer, bilan: &Bilan, today: NaiveDate) -> Result<Vec<u8>> {
-    let charts = bilan
-        .indicateurs
+/// The charts of `indicators`, each beside its indicator, for the templates.
+fn charts(indicators: &[IndicateurEtat]) -> Vec<serde_json::Value> {
+    indicators
         .iter()
         .map(|i| serde_json::json!({ "indicateur": i, "graphique": crate::render::chart::indicator(i) }))
-        .collect();
-    let data = report_data(renderer, "bilan", bilan, charts)?;
+        .collect()
+}
+
+/// The annual report with its charts, as `name` (`bilan-2024.pdf`), and its
+/// `annexes` (see [`crate::views::bilan::annexes`]), each one a document to make, in this order.
+pub fn bilan_documents<'a>(
+    renderer: &'a Renderer,
+    bilan: &'a Bilan,
+    annexes: &'a [Annexe],
+    name: &'a str,
+    today: NaiveDate,
+) -> Result<Vec<Job<'a>>> {
+    let logos = std::sync::Arc::new(logo_files(renderer)?);
+    let mut jobs: Vec<Job<'a>> = Vec::new();
+    let main_logos = logos.clone();
+    jobs.push(Box::new(move |sink: Sink| {
+        let pdf = bilan_main(renderer, &main_logos, bilan, annexes, name, today)?;
+        sink(name, pdf)
+    }));
+    for annexe in annexes {
+        let logos = logos.clone();
+        jobs.push(Box::new(move |sink: Sink| {
+            let pdf = bilan_annexe(renderer, &logos, bilan, annexes, annexe, name, today)?;
+            sink(&annexe.fichier, pdf)
+        }));
+    }
+    Ok(jobs)
+}
+
+/// The bilan itself: all of it, or without what its `annexes` hold.
+fn bilan_main(
+    renderer: &Renderer,
+    logos: &[(String, Bytes)],
+    bilan: &Bilan,
+    annexes: &[Annexe],
+    name: &str,
+    today: NaiveDate,
+) -> Result<Vec<u8>> {
+    use serde_json::json;
+    let annexed = |contenu| annexes.iter().any(|a| a.contenu == contenu);
+    let mut view = serde_json::to_value(bilan)?;
+    if annexed(Contenu::Actions) {
+        view["faits_marquants"] = json!([]);
+        for axe in view["axes"].as_array_mut().into_iter().flatten() {
+            axe["actions"] = json!([]);
+        }
+    }
+    let charts = if annexed(Contenu::Indicateurs) {
+        view["indicateurs"] = json!([]);
+        view["sans_mesure"] = json!([]);
+        Vec::new()
+    } else {
+        charts(&bilan.indicateurs)
+    };
+    if annexed(Contenu::Budget) {
+        view["budget"]["par_action"] = json!([]);
+    }
+    let mut data = report_data(renderer, "bilan", &view, charts)?;
+    data["annexes"] = serde_json::to_value(annexes)?;
     let ident = format!("clsm-bilan-{}-{}", bilan.contrat.titre, bilan.annee);
-    let name = format!("bilan-{}.pdf", bilan.annee);
-    compile(&renderer.typst, &logo_files(renderer)?, "bilan.typ", &data, &ident, &name, today)
+    compile(&renderer.typst, logos, "bilan.typ", &data, &ident, name, today)
+}
+
+/// One annex of the bilan `name`: its part of the actions, the indicators or the
+/// budget.
+fn bilan_annexe(
+    renderer: &Renderer,
+    logos: &[(String, Bytes)],
+    bilan: &Bilan,
+    annexes: &[Annexe],
+    annexe: &Annexe,
+    name: &str,
+    today: NaiveDate,
+) -> Result<Vec<u8>> {
+    use serde_json::json;
+    let logo_names: Vec<&str> = logos.iter().map(|(n, _)| n.as_str()).collect();
+    let mut data = json!({
+        "bilan": { "contrat": &bilan.contrat, "annee": bilan.annee },
+        "annexe": annexe,
+        "bilan_fichier": name,
+        "logos": logo_names,
+        // Not the first annex of its section: its heading says « (suite) ».
+        "suite": annexes.iter().any(|a| a.contenu == annexe.contenu && a.numero < annexe.numero),
+    });
+    let pieces = &annexe.pieces;
+    match annexe.contenu {
+        Contenu::Actions => {
+            let axes: Vec<_> = pieces
+                .iter()
+                .map(|p| {
+                    let axe = &bilan.axes[p.group];
+                    json!({ "id": &axe.id, "titre": &axe.titre, "suite": p.suite, "a_suivre": p.a_suivre,
+                            "actions": &axe.actions[p.range.clone()] })
+                })
+                .collect();
+            data["axes"] = json!(axes);
+        }
+        Contenu::Indicateurs => {
+            let of = |group| pieces.iter().find(|p| p.group == group);
+            let measured = of(0).map_or(&[][..], |p| &bilan.indicateurs[p.range.clone()]);
+            data["graphiques"] = json!(charts(measured));
+            data["sans_mesure"] = json!(of(1).map_or(&[][..], |p| &bilan.sans_mesure[p.range.clone()]));
+            data["sans_mesure_suite"] = json!(of(1).is_some_and(|p| p.suite));
+        }
+        Contenu::Budget => {
+            let piece = pieces.first();
+            let lines = piece.map_or(&[][..], |p| &bilan.budget.par_action[p.range.clone()]);
+            let b = &bilan.budget;
+            data["budget"] = json!({ "par_action": lines, "prevu": b.prevu, "acquis": b.acquis,
+                                     "pressenti": b.pressenti, "reste_a_financer": b.reste_a_financer });
+            data["a_suivre"] = json!(piece.is_some_and(|p| p.a_suivre));
+        }
+    }
+    crate::format::add_spellings(&mut data);
+    add_markup(&mut data, 2);
+    let ident = format!("clsm-bilan-{}-{}-annexe-{}", bilan.contrat.titre, bilan.annee, annexe.numero);
+    compile(&renderer.typst, logos, "bilan-annexe.typ", &data, &ident, &annexe.fichier, today)
 }
 
 /// The "Avancée des projets" poster: one A3 page.

@@ -14,6 +14,7 @@ use crate::model::checked::{Action, Evenement, Indicateur, Ix, Repository};
 use crate::model::vocab;
 use crate::model::{PartialDate, Statut, slugify};
 use crate::views::indicators::Point;
+use crate::views::parts;
 use crate::views::report::{
     self, Budget, Entree, EvenementResume, EvenementsAnnee, IndicateurEtat, Scope, entry, indicator_state,
 };
@@ -253,6 +254,43 @@ pub fn bilan(repo: &Repository, scope: Scope, today: NaiveDate, texte: Option<&s
 
 fn without_measure(i: IndicateurEtat) -> SansMesure {
     SansMesure { id: i.id, libelle: i.libelle, unite: i.unite, derniere: i.derniere }
+}
+
+/// The most entries one section of the bilan's PDF lays out in one document: the
+/// actions of the year, the indicators (measured, then without a measure) or the
+/// lines of the budget. A section longer than that goes into annexes of at most as
+/// many entries, and the bilan itself says which annex holds what. An entry takes
+/// about 100 Ko while its document is laid out.
+pub const ENTREES_PAR_ANNEXE: usize = 1000;
+
+/// What one annex of the bilan holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Contenu {
+    /// The actions of the year, axis by axis: group `g` is the axis `g`.
+    Actions,
+    /// Group 0, the indicators measured in the year; group 1, the others.
+    Indicateurs,
+    /// Group 0, the lines of the budget.
+    Budget,
+}
+
+/// One annex of a bilan whose PDF would be too long: `bilan-2024-annexe-1.pdf`.
+pub type Annexe = parts::Annexe<Contenu>;
+
+/// The annexes of `bilan` when one of its sections holds more than `max` entries
+/// (none otherwise), named after `stem`, the bilan's file name without `.pdf`.
+pub fn annexes(bilan: &Bilan, max: usize, stem: &str) -> Vec<Annexe> {
+    let section = |contenu, groupes| parts::Section { contenu, max, groupes };
+    let sections = vec![
+        section(Contenu::Actions, bilan.axes.iter().map(|a| (a.id.clone(), a.actions.len())).collect()),
+        section(
+            Contenu::Indicateurs,
+            vec![("mesures".into(), bilan.indicateurs.len()), ("sans_mesure".into(), bilan.sans_mesure.len())],
+        ),
+        section(Contenu::Budget, vec![("lignes".into(), bilan.budget.par_action.len())]),
+    ];
+    parts::annexes(sections, stem)
 }
 
 /// An indicator over the years of a period.

@@ -7,6 +7,7 @@ pub mod affiche;
 pub mod bilan;
 pub mod changes;
 pub mod indicators;
+pub mod parts;
 pub mod report;
 pub mod site;
 

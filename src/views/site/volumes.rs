@@ -8,11 +8,52 @@
 use serde::Serialize;
 
 use crate::model::checked::Text;
-use crate::views::site::{ActionResume, AxeView, ObjectifSpecifique, ObjectifStrategique};
+use crate::views::parts;
+use crate::views::site::{ActionResume, AxeView, ObjectifSpecifique, ObjectifStrategique, Site};
 
 /// The most fiches one PDF document holds. A fiche takes about 2 Mo while it is laid
 /// out; a hundred keep a volume near 250 Mo.
 pub const FICHES_PAR_VOLUME: usize = 100;
+
+/// The most partners the annuaire of `contrat.pdf` lays out in one document, each
+/// with the actions it carries and joins: beyond that, the annuaire goes into
+/// annexes `contrat-annexe-1.pdf`… of at most as many, that `contrat.pdf` names.
+pub const PARTENAIRES_PAR_ANNEXE: usize = 250;
+
+/// The same for the table of the indicators, one line each.
+pub const INDICATEURS_PAR_ANNEXE: usize = 1000;
+
+/// What one annex of the contract holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Contenu {
+    /// The partners, group `g` being the type `g` of the annuaire.
+    Annuaire,
+    /// Group 0, the indicators.
+    Indicateurs,
+}
+
+/// One annex of the contract: `contrat-annexe-1.pdf`.
+pub type Annexe = parts::Annexe<Contenu>;
+
+/// The annexes of the contract whose annuaire, or table of indicators, holds more
+/// entries than [`PARTENAIRES_PAR_ANNEXE`] or [`INDICATEURS_PAR_ANNEXE`] (or than
+/// `max`, if fewer); none when each fits in `contrat.pdf`.
+pub fn annexes(site: &Site, max: usize) -> Vec<Annexe> {
+    let sections = vec![
+        parts::Section {
+            contenu: Contenu::Annuaire,
+            max: max.min(PARTENAIRES_PAR_ANNEXE),
+            groupes: site.annuaire.iter().map(|g| (g.r#type.mot.clone(), g.partenaires.len())).collect(),
+        },
+        parts::Section {
+            contenu: Contenu::Indicateurs,
+            max: max.min(INDICATEURS_PAR_ANNEXE),
+            groupes: vec![("indicateurs".into(), site.indicateurs.len())],
+        },
+    ];
+    parts::annexes(sections, "contrat")
+}
 
 /// One volume of the contract.
 #[derive(Debug, Clone, Serialize)]
@@ -43,53 +84,40 @@ pub struct VolumeAxe {
 }
 
 /// The volumes of a contract whose axes hold more than `max` fiches in all; none
-/// when they fit in one document. An axis that fits in what is left of a volume
-/// goes there whole; one that does not starts a new volume, and one longer than a
-/// volume is cut into as many full volumes as it needs: an axis that does not fit
-/// always starts at the top of a volume.
+/// when they fit in one document. The axes are packed as [`pack`](crate::views::parts::pack)
+/// says: an axis that does not fit in what is left of a volume starts the next one.
 pub fn volumes(axes: &[AxeView], max: usize) -> Vec<Volume> {
-    let max = max.max(1);
-    if axes.iter().map(|a| a.actions.len()).sum::<usize>() <= max {
+    if axes.iter().map(|a| a.actions.len()).sum::<usize>() <= max.max(1) {
         return Vec::new();
     }
-    let mut done: Vec<Vec<VolumeAxe>> = Vec::new();
-    let mut current: Vec<VolumeAxe> = Vec::new();
-    let mut room = max;
-    for axe in axes.iter().filter(|a| !a.actions.is_empty()) {
-        if axe.actions.len() > room && room < max {
-            done.push(std::mem::take(&mut current));
-            room = max;
-        }
-        let chunks: Vec<&[ActionResume]> = axe.actions.chunks(max).collect();
-        let last = chunks.len() - 1;
-        for (i, chunk) in chunks.into_iter().enumerate() {
-            if chunk.len() > room {
-                done.push(std::mem::take(&mut current));
-                room = max;
-            }
-            current.push(VolumeAxe {
-                id: axe.id.clone(),
-                titre: axe.titre.clone(),
-                description: axe.description.clone(),
-                actions: chunk.to_vec(),
-                suite: i > 0,
-                a_suivre: i < last,
-            });
-            room -= chunk.len();
-        }
-    }
-    if !current.is_empty() {
-        done.push(current);
-    }
-    let total = done.len();
-    done.into_iter()
+    let sizes: Vec<usize> = axes.iter().map(|a| a.actions.len()).collect();
+    let parts = crate::views::parts::pack(&sizes, max);
+    let total = parts.len();
+    parts
+        .into_iter()
         .enumerate()
-        .map(|(i, axes)| Volume {
-            numero: i + 1,
-            total,
-            fichier: format!("contrat-{}.pdf", i + 1),
-            fiches: axes.iter().map(|a| a.actions.len()).sum(),
-            axes,
+        .map(|(i, pieces)| {
+            let axes: Vec<VolumeAxe> = pieces
+                .into_iter()
+                .map(|piece| {
+                    let axe = &axes[piece.group];
+                    VolumeAxe {
+                        id: axe.id.clone(),
+                        titre: axe.titre.clone(),
+                        description: axe.description.clone(),
+                        actions: axe.actions[piece.range].to_vec(),
+                        suite: piece.suite,
+                        a_suivre: piece.a_suivre,
+                    }
+                })
+                .collect();
+            Volume {
+                numero: i + 1,
+                total,
+                fichier: format!("contrat-{}.pdf", i + 1),
+                fiches: axes.iter().map(|a| a.actions.len()).sum(),
+                axes,
+            }
         })
         .collect()
 }
