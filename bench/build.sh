@@ -7,11 +7,14 @@
 # memory, and the ratio clsm / Hugo (the target: at most 0.33 into an empty folder, at
 # 10,000 actions, with a peak under 200 MiB). clsm's time includes `clsm check`, which every
 # build runs first. Needs `hugo` (Debian package). Usage: bench/build.sh [N ...]
+# The files go to a temporary folder under `$BENCH_DIR` (default: the system's
+# temporary folder); `BENCH_DIR=/dev/shm` measures in memory, without the disk,
+# whose cost of creating 10,000 files varies from one run to the next.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v hugo >/dev/null || { echo "hugo est nécessaire : apt-get install hugo" >&2; exit 2; }
 cargo build --release --quiet
-work=$(mktemp -d)
+work=$(mktemp -d "${BENCH_DIR:-${TMPDIR:-/tmp}}/clsm-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(1000 10000)

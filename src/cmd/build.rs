@@ -31,16 +31,12 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     // The views hold everything the pages need: the records' memory can serve the
     // rendering instead.
     drop(loaded);
-    let stage = Stage::start("pages", "pages HTML", render::site::page_count(&site) as u64);
-    let written = render::site::write(&site, &renderer, &folder, &|| stage.step())?;
+    let stage = Stage::start("pages", "pages HTML", render::site::page_count(&site, bilan.as_ref()) as u64);
+    let written = render::site::write(&site, bilan.as_ref(), &renderer, &folder, &|| stage.step())?;
     stage.finish();
     let mut pdfs = 0;
     if !args.sans_pdf {
         pdfs = write_pdfs(&site, &renderer, &folder, bilan.as_ref(), args, today)?;
-    }
-    if let Some(bilan) = &bilan {
-        let name = format!("bilan-{}.html", bilan.annee);
-        folder.write(&name, render::documents::bilan_html(&renderer, bilan)?.as_bytes())?;
     }
     folder.finish()?;
     let what = format!("{} pages, {pdfs} PDF", written.pages);

@@ -15,6 +15,7 @@ use tera::Context;
 use crate::files::write::SiteWriter;
 use crate::limits;
 use crate::render::Renderer;
+use crate::views::bilan::Bilan;
 use crate::views::site::{ActionView, AxeView, Site, map_points};
 
 /// What was written.
@@ -46,12 +47,18 @@ enum Page<'a> {
     Calendar,
     Axis(&'a AxeView),
     Action(&'a ActionView),
+    /// The bilan of the year, a standalone page.
+    Bilan(&'a Bilan),
 }
 
 impl Page<'_> {
     /// Where the page goes, which template renders it, and with what.
     fn render(&self, site: &Site, renderer: &Renderer) -> Result<(String, String)> {
         let (path, template, cx) = match self {
+            Page::Bilan(bilan) => {
+                let path = format!("bilan-{}.html", bilan.annee);
+                return Ok((path, crate::render::documents::bilan_html(renderer, bilan)?));
+            }
             Page::Home => {
                 let mut cx = context(site, "", "accueil", "axes", &site.axes);
                 cx.insert("chiffres", &site.chiffres);
@@ -89,24 +96,32 @@ impl Page<'_> {
     }
 }
 
-/// The pages [`write`] makes: one per action and per axis, and the six lists.
-pub fn page_count(site: &Site) -> usize {
-    LISTS + site.axes.len() + site.actions.len()
+/// The pages [`write`] makes: one per action and per axis, the six lists, and the
+/// bilan if there is one.
+pub fn page_count(site: &Site, bilan: Option<&Bilan>) -> usize {
+    LISTS + site.axes.len() + site.actions.len() + usize::from(bilan.is_some())
 }
 
 /// The home page, the directory, the indicators, the cadre logique, the pistes and
 /// the calendar.
 const LISTS: usize = 6;
 
-/// Renders every page of `site` into `out`, calling `step` after each.
+/// Renders every page of `site`, and `bilan`'s, into `out`, calling `step` after each.
 ///
 /// Pages are rendered on every core; one thread writes them as they come, since
 /// creating files in one folder does not go faster with more threads (they only
 /// wait on each other's lock on the folder).
-pub fn write(site: &Site, renderer: &Renderer, out: &SiteWriter, step: &(dyn Fn() + Sync)) -> Result<Written> {
+pub fn write(
+    site: &Site,
+    bilan: Option<&Bilan>,
+    renderer: &Renderer,
+    out: &SiteWriter,
+    step: &(dyn Fn() + Sync),
+) -> Result<Written> {
     // The big pages first, so that they do not finish last on a single core.
     let lists = [Page::Logframe, Page::Indicators, Page::Directory, Page::Home, Page::Pistes, Page::Calendar];
-    let mut pages = Vec::from(lists);
+    let mut pages: Vec<Page> = bilan.map(Page::Bilan).into_iter().collect();
+    pages.extend(lists);
     pages.extend(site.axes.iter().map(Page::Axis));
     pages.extend(site.actions.iter().map(Page::Action));
     let count = pages.len();

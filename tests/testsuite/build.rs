@@ -227,9 +227,9 @@ fn a_log_gets_one_line_per_stage_and_quiet_gets_none() {
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 3, "{stderr}");
     assert!(lines[0].starts_with("2 avertissements"), "{stderr}");
-    assert!(lines[1].starts_with("pages : 33 pages HTML en "), "{stderr}");
+    assert!(lines[1].starts_with("pages : 34 pages HTML en "), "{stderr}");
     assert!(
-        lines[2].starts_with(&format!("site construit dans `{}` : 33 pages, 0 PDF, en ", out.display())),
+        lines[2].starts_with(&format!("site construit dans `{}` : 34 pages, 0 PDF, en ", out.display())),
         "{stderr}"
     );
     assert!(!stderr.contains('\x1b') && !stderr.contains('\r'), "{stderr:?}");

@@ -148,12 +148,12 @@ proptest! {
         let dir = temp_dir("property");
         let renderer = clsm::render::Renderer::new(&dir.join("pas-de-modeles")).unwrap();
         let out = clsm::files::write::SiteWriter::new(&dir.join("_site"), &dir).unwrap();
-        let written = clsm::render::site::write(&site, &renderer, &out, &|| ()).unwrap();
+        let bilan = clsm::views::bilan::bilan(&checked, clsm::views::report::Scope::year(2025, today), today, None);
+        let written = clsm::render::site::write(&site, Some(&bilan), &renderer, &out, &|| ()).unwrap();
         out.finish().unwrap();
-        prop_assert_eq!(written.pages, 6 + r.axes + r.actions.len());
+        prop_assert_eq!(written.pages, 7 + r.axes + r.actions.len());
+        prop_assert!(dir.join("_site/bilan-2025.html").is_file());
         let report = clsm::views::report::report(&checked, clsm::views::report::Scope::on(today), None);
         prop_assert_eq!(report.axes.len(), r.axes);
-        let bilan = clsm::views::bilan::bilan(&checked, clsm::views::report::Scope::year(2025, today), today, None);
-        clsm::render::documents::bilan_html(&renderer, &bilan).unwrap();
     }
 }

@@ -109,21 +109,39 @@ pub struct Chiffres {
 
 /// Builds the document set of a checked repository.
 pub fn build(repo: &Repository, options: Options) -> Site {
+    use rayon::prelude::*;
     let interne = options.interne;
     let names = Names::new(repo);
+    // The fiches on every core, and the long lists beside them.
+    let (actions, (annuaire, (indicateurs, cadre_logique))) = rayon::join(
+        || repo.actions.par_iter().map(|a| fiche::action_view(&names, a)).collect(),
+        || {
+            rayon::join(
+                || annuaire::directory(&names, interne),
+                || {
+                    rayon::join(
+                        || indicateurs::indicator_views(&names),
+                        || {
+                            cadre::grouped(
+                                repo.actions_indexed()
+                                    .filter(|(_, a)| !a.est_piste())
+                                    .map(|(ix, _)| cadre::logframe_row(&names, ix))
+                                    .collect(),
+                            )
+                        },
+                    )
+                },
+            )
+        },
+    );
     Site {
         contrat: contract(&names),
         chiffres: counts(&names),
         axes: fiche::axes(&names),
-        actions: repo.actions.iter().map(|a| fiche::action_view(&names, a)).collect(),
-        annuaire: annuaire::directory(&names, interne),
-        indicateurs: indicateurs::indicator_views(&names),
-        cadre_logique: cadre::grouped(
-            repo.actions_indexed()
-                .filter(|(_, a)| !a.est_piste())
-                .map(|(ix, _)| cadre::logframe_row(&names, ix))
-                .collect(),
-        ),
+        actions,
+        annuaire,
+        indicateurs,
+        cadre_logique,
         pistes: pistes::pistes(&names),
         calendrier: calendrier::calendar(&names),
         interne,
