@@ -144,6 +144,10 @@ pub enum Command {
     #[command(visible_alias = "verifier", help_template = TEMPLATE)]
     Check(CheckArgs),
 
+    /// Aperçu du site dans le navigateur, mis à jour à chaque enregistrement
+    #[command(visible_alias = "apercu", help_template = TEMPLATE)]
+    Serve(ServeArgs),
+
     /// Construit le site HTML et les PDF du contrat dans `_site/`
     #[command(visible_alias = "construire", help_template = TEMPLATE)]
     Build(BuildArgs),
@@ -427,6 +431,24 @@ pub struct BilanArgs {
     #[arg(long, value_name = "N", default_value_t = crate::views::bilan::ENTREES_PAR_ANNEXE)]
     #[arg(hide_default_value = true, value_parser = entrees_par_annexe)]
     pub entrees_par_annexe: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Le port où écouter (par défaut : 8080 ; `0` : un port libre, choisi par le
+    /// système)
+    #[arg(long, value_name = "PORT", default_value_t = 8080, hide_default_value = true)]
+    pub port: u16,
+
+    /// L'adresse où écouter (par défaut : 127.0.0.1, cette machine seule). Une autre
+    /// adresse, `0.0.0.0` par exemple, rend l'aperçu visible des autres machines du
+    /// réseau
+    #[arg(long, value_name = "ADRESSE", default_value = "127.0.0.1", hide_default_value = true)]
+    pub adresse: std::net::IpAddr,
+
+    /// Ouvre l'aperçu dans le navigateur
+    #[arg(long)]
+    pub ouvrir: bool,
 }
 
 #[derive(Debug, Args)]

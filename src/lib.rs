@@ -20,6 +20,7 @@ pub mod load;
 pub mod model;
 pub mod progress;
 pub mod render;
+pub mod serve;
 pub mod suggest;
 pub mod terminal;
 pub mod views;

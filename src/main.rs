@@ -68,6 +68,7 @@ fn main() -> ExitCode {
 fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
     match &cli.command {
         Command::Check(args) => cmd::check::run(cli.repo.as_deref(), args),
+        Command::Serve(args) => cmd::serve::run(cli.repo.as_deref(), args),
         Command::Build(args) => cmd::build::run(cli.repo.as_deref(), args),
         Command::Report(args) => cmd::report::run(cli.repo.as_deref(), args),
         Command::Bilan(args) => cmd::bilan::run(cli.repo.as_deref(), args),

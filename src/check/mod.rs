@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-pub use render::{Format, Summary, render};
+pub use render::{Format, Shown, Summary, render, shown};
 pub use salvage::{Salvaged, Unsalvageable, salvage};
 
 use crate::diag::{At, Diagnostic, Severity, YamlPath};

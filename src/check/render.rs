@@ -60,6 +60,53 @@ pub fn render(
     }
 }
 
+/// One diagnostic as a web page shows it (`clsm serve`): where, what, the line
+/// quoted with the part to look at, and the fix. Text, escaped by the template.
+#[derive(Debug, Clone, Serialize)]
+pub struct Shown {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub help: Option<String>,
+    /// The quoted line: before the part to look at, that part, and after.
+    pub extrait: Option<[String; 3]>,
+}
+
+/// `diagnostics` resolved in the files of `loaded`, sorted, for a web page.
+pub fn shown(diagnostics: Vec<Diagnostic>, loaded: &Loaded) -> Vec<Shown> {
+    let mut files = Files::new(loaded);
+    let diagnostics = files.resolve(diagnostics);
+    diagnostics
+        .iter()
+        .map(|d| {
+            let (line, column) = d.line_column();
+            let width = match d.at {
+                At::Pos { width, .. } => width,
+                _ => 1,
+            };
+            let extrait = files.line(&d.file, line).map(|text| {
+                let (text, indent, marks) = excerpt(text, column, width);
+                let chars: Vec<char> = text.chars().collect();
+                let (at, end) = (indent.min(chars.len()), (indent + marks).min(chars.len()));
+                [chars[..at].iter().collect(), chars[at..end].iter().collect(), chars[end..].iter().collect()]
+            });
+            Shown {
+                severity: d.severity,
+                code: d.code.name(),
+                file: d.file.clone(),
+                line,
+                column,
+                message: d.message.clone(),
+                help: d.help.clone(),
+                extrait,
+            }
+        })
+        .collect()
+}
+
 struct Style {
     on: bool,
 }

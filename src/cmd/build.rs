@@ -18,11 +18,7 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     let today = crate::cmd::today();
     let Some(loaded) = load_checked(repo, today)? else { return Ok(Outcome::Problems) };
     let out = args.out.clone().unwrap_or_else(|| loaded.root.join("_site"));
-    // The site publishes the bilan of the latest year with something to report.
-    let bilan = views::bilan::latest_active_year(&loaded.repo, today).map(|annee| {
-        let texte = loaded.documents.bilans.get(&annee.to_string()).map(String::as_str);
-        views::bilan::bilan(&loaded.repo, views::report::Scope::year(annee, today), today, texte)
-    });
+    let bilan = published_bilan(&loaded, today);
     let documents = views::site::Documents { pdf: !args.sans_pdf, bilan: bilan.as_ref().map(|b| b.annee), carte: 0 };
     let (site, renderer) = site_and_renderer(&loaded, args.interne, documents)?;
     // Everything is written into a staging folder, put in place of `out` at the end:
@@ -48,6 +44,17 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     // The process ends right after: freeing the views one by one would only delay it.
     std::mem::forget(site);
     Ok(Outcome::Clean)
+}
+
+/// The bilan the site publishes: the one of the latest year with something to report.
+pub fn published_bilan(loaded: &crate::cmd::Checked, today: NaiveDate) -> Option<views::bilan::Bilan> {
+    views::bilan::latest_active_year(&loaded.repo, today).map(|annee| bilan_of(loaded, annee, today))
+}
+
+/// The bilan of `annee`, with the coordinator's text of `bilans/ANNEE.md`.
+pub fn bilan_of(loaded: &crate::cmd::Checked, annee: i32, today: NaiveDate) -> views::bilan::Bilan {
+    let texte = loaded.documents.bilans.get(&annee.to_string()).map(String::as_str);
+    views::bilan::bilan(&loaded.repo, views::report::Scope::year(annee, today), today, texte)
 }
 
 /// The views of the whole site, and the renderer with the repository's templates

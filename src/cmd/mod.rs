@@ -11,6 +11,7 @@ pub mod init;
 pub mod new;
 pub mod report;
 pub mod schema;
+pub mod serve;
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -61,12 +62,40 @@ pub fn load_checked(repo: Option<&Path>, today: chrono::NaiveDate) -> Result<Opt
     proven(root, &loaded, &diagnostics).map(Some)
 }
 
+/// What loading and checking a repository found, nothing printed.
+pub enum Verdict {
+    /// No error: the checked repository, and its warnings.
+    Checked(Box<Checked>, Vec<crate::check::Shown>),
+    /// Errors: every problem, ready to be shown.
+    Errors(Vec<crate::check::Shown>),
+}
+
+/// Loads and checks the repository at `root`, printing nothing (`clsm serve`).
+pub fn verdict(root: &Path, today: chrono::NaiveDate) -> Result<Verdict> {
+    let loaded = load::load(root)?;
+    let diagnostics = crate::check::check(&loaded, today);
+    if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        return Ok(Verdict::Errors(crate::check::shown(diagnostics, &loaded)));
+    }
+    let checked = checked(root.to_path_buf(), &loaded, &diagnostics)?;
+    Ok(Verdict::Checked(Box::new(checked), crate::check::shown(diagnostics, &loaded)))
+}
+
 /// The checked repository of a loaded one whose diagnostics hold no error.
 fn proven(root: std::path::PathBuf, loaded: &load::Loaded, diagnostics: &[crate::diag::Diagnostic]) -> Result<Checked> {
     if !diagnostics.is_empty() {
         let n = diagnostics.len();
         crate::note!("{n} avertissement{} : `clsm check` les détaille", if n > 1 { "s" } else { "" });
     }
+    checked(root, loaded, diagnostics)
+}
+
+/// [`proven`], without a word.
+fn checked(
+    root: std::path::PathBuf,
+    loaded: &load::Loaded,
+    diagnostics: &[crate::diag::Diagnostic],
+) -> Result<Checked> {
     let Some(repo) = crate::check::proven(loaded, diagnostics) else {
         anyhow::bail!(
             "erreur interne : le dépôt vérifié sans erreur est incomplet\naide : signalez-le avec le dépôt en cause"

@@ -246,6 +246,19 @@ fn write_new_file(path: &Path, content: &[u8]) -> Result<()> {
     file.write_all(content).with_context(|| format!("impossible d'écrire `{}`", path.display()))
 }
 
+/// Where a document set goes: a folder on disk ([`SiteWriter`], `clsm build`) or
+/// memory (`clsm serve`).
+pub trait Destination: Sync {
+    /// Writes `content` at `relative` (with `/`).
+    fn write(&self, relative: &str, content: &[u8]) -> Result<()>;
+}
+
+impl Destination for SiteWriter {
+    fn write(&self, relative: &str, content: &[u8]) -> Result<()> {
+        SiteWriter::write(self, relative, content)
+    }
+}
+
 /// A folder of outputs being written (`clsm build`).
 pub struct SiteWriter {
     /// The resolved target.

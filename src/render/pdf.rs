@@ -532,6 +532,54 @@ pub fn contract_and_fiches(
     )
 }
 
+/// The one PDF of the document set named `name`, made alone: `contrat.pdf`, one of
+/// its volumes (`contrat-2.pdf`) or annexes (`contrat-annexe-1.pdf`), a fiche
+/// (`fiches/ID.pdf`), the `bilan`'s PDF (`bilan-2024.pdf`) or one of its annexes,
+/// cut as `clsm build` cuts them with `fiches_par_volume` and `entrees_par_annexe`.
+/// `None` when the set has no document of that name. For `clsm serve`, which makes
+/// each document when it is first asked for.
+pub fn one_document(
+    renderer: &Renderer,
+    site: &Site,
+    bilan: Option<&Bilan>,
+    (fiches_par_volume, entrees_par_annexe): (usize, usize),
+    name: &str,
+    today: NaiveDate,
+) -> Result<Option<Vec<u8>>> {
+    let made = std::sync::Mutex::new(None);
+    let keep = |made_name: &str, pdf: Vec<u8>| {
+        if made_name == name {
+            *made.lock().map_err(|_| anyhow!("document interrompu"))? = Some(pdf);
+        }
+        Ok(())
+    };
+    let sink: Sink = &keep;
+    let volumes = volumes::volumes(&site.axes, fiches_par_volume);
+    let annexes = volumes::annexes(site, entrees_par_annexe);
+    let fiche_id = name.strip_prefix("fiches/").and_then(|n| n.strip_suffix(".pdf"));
+    if name == "contrat.pdf" {
+        whole_contract(renderer, &logo_files(renderer)?, site, &volumes, &annexes, today, sink)?;
+    } else if let Some(v) = volumes.iter().find(|v| v.fichier == name) {
+        let actions: HashMap<&str, &ActionView> = site.actions.iter().map(|a| (&*a.id, a)).collect();
+        volume(renderer, &logo_files(renderer)?, site, &actions, v, today, sink)?;
+    } else if let Some(a) = annexes.iter().find(|a| a.fichier == name) {
+        contract_annexe(renderer, &logo_files(renderer)?, site, &annexes, a, today, sink)?;
+    } else if let Some(action) = fiche_id.and_then(|id| site.actions.iter().find(|a| &*a.id == id)) {
+        let data = fiche_data(&contract_data(site)?, action)?;
+        sink(name, fiche(renderer, &data, action, today)?)?;
+    } else if let Some(b) = bilan {
+        let stem = format!("bilan-{}", b.annee);
+        let file = format!("{stem}.pdf");
+        let annexes = crate::views::bilan::annexes(b, entrees_par_annexe, &stem);
+        let index = if name == file { Some(0) } else { annexes.iter().position(|a| a.fichier == name).map(|i| i + 1) };
+        if let Some(index) = index {
+            let mut jobs = bilan_documents(renderer, b, &annexes, &file, today)?;
+            jobs.swap_remove(index)(sink)?;
+        }
+    }
+    made.into_inner().map_err(|_| anyhow!("document interrompu"))
+}
+
 /// `contrat.pdf`: all of it, or without the fiches when they are in `volumes`, and
 /// without what its `annexes` hold.
 fn whole_contract(

@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 use tera::Context;
 
-use crate::files::write::SiteWriter;
+use crate::files::write::Destination;
 use crate::limits;
 use crate::render::Renderer;
 use crate::views::bilan::Bilan;
@@ -115,7 +115,7 @@ pub fn write(
     site: &Site,
     bilan: Option<&Bilan>,
     renderer: &Renderer,
-    out: &SiteWriter,
+    out: &dyn Destination,
     step: &(dyn Fn() + Sync),
 ) -> Result<Written> {
     // The big pages first, so that they do not finish last on a single core.

@@ -7,6 +7,7 @@
 
 use std::process::Command;
 
+use crate::serve::{Serving, metz_copy};
 use crate::{clsm, project_root, temp_dir};
 
 #[test]
@@ -53,4 +54,28 @@ fn every_page_type_passes_axe_in_chromium() {
     let report = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "{report}\n{}", String::from_utf8_lossy(&run.stderr));
     assert_eq!(report.matches(": 0 violation(s) grave(s)").count(), pages.len(), "{report}");
+}
+
+#[test]
+fn a_page_of_the_preview_reloads_by_itself_when_a_fiche_is_saved() {
+    let tools = project_root().join("tests/navigateur");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let ready = tools.join("node_modules/playwright-core").is_dir() && std::path::Path::new(&chromium).exists();
+    if !ready && crate::may_skip_without("Chromium, ou `npm ci` dans tests/navigateur") {
+        return;
+    }
+    let repo = metz_copy("serve-chromium");
+    let serving = Serving::start(&repo, &[]);
+    let fiche = repo.join("fiches/actions/logement-sante-mentale.md");
+    let run = Command::new("node")
+        .arg(tools.join("rechargement.mjs"))
+        .arg(format!("{}actions/logement-sante-mentale.html", serving.url))
+        .arg(&fiche)
+        .args(["Logement et santé mentale", "Logement accompagné"])
+        .env("CHROMIUM", &chromium)
+        .output()
+        .expect("node runs");
+    let said = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{said}\n{}", String::from_utf8_lossy(&run.stderr));
+    assert!(said.contains("après : « Logement accompagné »") && said.contains("marque effacée"), "{said}");
 }

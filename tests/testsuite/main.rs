@@ -19,6 +19,7 @@ mod pdf;
 mod property;
 mod report;
 mod schema;
+mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
