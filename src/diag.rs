@@ -60,6 +60,13 @@ codes! {
     MontantInvalide = "montant-invalide", Error;
     HorsBornes = "hors-bornes", Error;
     RatioIncoherent = "ratio-incoherent", Error;
+    CiblesDesordre = "cibles-desordre", Error;
+    CibleHorsPeriode = "cible-hors-periode", Error;
+    CumulDecroissant = "cumul-decroissant", Error;
+    DimensionInconnue = "dimension-inconnue", Error;
+    CategorieInconnue = "categorie-inconnue", Error;
+    VentilationNonDeclaree = "ventilation-non-declaree", Error;
+    VentilationIncoherente = "ventilation-incoherente", Error;
     AvancementDesordre = "avancement-desordre", Error;
     StatutIncoherent = "statut-incoherent", Error;
     TexteHorsLimites = "texte-hors-limites", Error;

@@ -303,6 +303,7 @@ pub const BY_KEY: &[(&str, Spelling)] = &[
     ("valeur", Spelling::Valeur),
     ("cible", Spelling::Valeur),
     ("atteinte", Spelling::Pourcent),
+    ("part", Spelling::Pourcent),
     ("participants", Spelling::Nombre),
 ];
 

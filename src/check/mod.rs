@@ -7,6 +7,7 @@
 //! run, and every diagnostic they produce is returned together, sorted by file and
 //! line.
 
+mod measures;
 mod render;
 mod rules;
 mod salvage;
@@ -128,6 +129,10 @@ const RULES: &[(&str, Rule)] = &[
     ("doublons", rules::repeated_items),
     ("periodes", rules::periods),
     ("indicateurs", rules::indicator_values),
+    ("dimensions", measures::dimensions),
+    ("cibles", measures::targets),
+    ("cumuls", measures::running_totals),
+    ("ventilations", measures::breakdowns),
     ("montants", rules::money_totals),
     ("coordonnees", rules::coordinates),
     ("participants", rules::participant_counts),

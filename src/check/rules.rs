@@ -12,7 +12,7 @@ use crate::model::{Kind, Montant, PartialDate, Statut, StatutFinancement, Unite,
 use crate::suggest;
 
 /// A diagnostic about the value at `path` in `file`.
-fn at(code: Code, file: &str, path: YamlPath, message: impl Into<String>) -> Diagnostic {
+pub(super) fn at(code: Code, file: &str, path: YamlPath, message: impl Into<String>) -> Diagnostic {
     Diagnostic::new(code, file, At::Path { path, key: false }, message)
 }
 
@@ -661,13 +661,13 @@ pub fn indicator_values(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// A stated value agrees with the computed one when it is its rounding: to the
 /// whole percent for percentages, to 0.5 % of the value otherwise.
-fn agrees(stated: f64, computed: f64, percent: bool) -> bool {
+pub(super) fn agrees(stated: f64, computed: f64, percent: bool) -> bool {
     let tolerance = if percent { 0.5 } else { (computed.abs() * 0.005).max(0.005) };
     (stated - computed).abs() <= tolerance + 1e-9
 }
 
 /// A number as YAML would print it, without a useless `.0`.
-fn number(v: f64) -> String {
+pub(super) fn number(v: f64) -> String {
     let rounded = (v * 100.0).round() / 100.0;
     if rounded.fract() == 0.0 { format!("{}", rounded as i64) } else { format!("{rounded}") }
 }

@@ -38,7 +38,9 @@ titre = "{t2}"
 [[thematiques]]
 id = "sante-mentale"
 titre = "Santé mentale"
-"#,
+
+{dimensions}"#,
+        dimensions = crate::model::ventilation::USUAL_DIMENSIONS,
         end = year + 4,
         a1 = PLACEHOLDER_AXES[0].0,
         t1 = PLACEHOLDER_AXES[0].1,

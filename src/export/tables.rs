@@ -3,7 +3,7 @@
 
 use crate::export::{Cell, Table};
 use crate::model::{Montant, PartialDate};
-use crate::views::site::{ActionView, PartenaireView, Site};
+use crate::views::site::{ActionView, MesureView, PartenaireView, Site};
 use crate::views::{Case, Lien, Mot, Text};
 
 fn joined<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Cell {
@@ -39,55 +39,68 @@ fn money(m: Montant) -> Cell {
     if m.cents == 0 { Cell::Empty } else { Cell::Number(m.euros()) }
 }
 
-/// The header of `clsm export indicateurs`, as DESIGN fixes it.
-pub const INDICATOR_HEADER: [&str; 12] = [
+/// The header of `clsm export indicateurs`: DESIGN's, with each measure's
+/// breakdown (`dimension`, `categorie`) and the target of its period.
+pub const INDICATOR_HEADER: [&str; 16] = [
     "indicateur",
     "libelle",
     "type",
     "unite",
     "actions",
     "date",
+    "dimension",
+    "categorie",
     "valeur",
     "numerateur",
     "denominateur",
     "cible",
     "echeance",
+    "cible_periode",
+    "echeance_periode",
     "commentaire",
 ];
 
-/// One row per measure (long format); an indicator without measure has one row with
-/// empty measure cells, so that every indicator is listed.
+/// One row per measure (long format), then, for a measure broken down, one row
+/// per category of each dimension, `dimension` and `categorie` named (they are
+/// empty on the measure's own row, its total). An indicator without measure has
+/// one row with empty measure cells, so that every indicator is listed.
 pub fn indicators(site: &Site) -> Table {
     let mut rows = Vec::new();
     for i in &site.indicateurs {
-        let row = |measure: [Cell; 5]| {
-            let [date, valeur, numerateur, denominateur, commentaire] = measure;
+        let row = |m: Option<&MesureView>, dimension: Cell, categorie: Cell, figures: [Cell; 3], commentaire: Cell| {
+            let [valeur, numerateur, denominateur] = figures;
             vec![
                 (&*i.id).into(),
                 (&*i.libelle).into(),
                 (&*i.r#type.mot).into(),
                 text(&i.unite),
                 ids(&i.actions),
-                date,
+                date(m.map(|m| m.mesure.date)),
+                dimension,
+                categorie,
                 valeur,
                 numerateur,
                 denominateur,
                 i.cible.into(),
                 self::date(i.echeance),
+                m.and_then(|m| m.cible_periode).into(),
+                date(m.and_then(|m| m.echeance_periode)),
                 commentaire,
             ]
         };
         if i.mesures.is_empty() {
-            rows.push(row([Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]));
+            rows.push(row(None, Cell::Empty, Cell::Empty, [Cell::Empty, Cell::Empty, Cell::Empty], Cell::Empty));
         }
         for m in &i.mesures {
-            rows.push(row([
-                date(Some(m.date)),
-                m.valeur.into(),
-                m.numerateur.into(),
-                m.denominateur.into(),
-                text(&m.commentaire),
-            ]));
+            let mesure = &m.mesure;
+            let figures = [mesure.valeur.into(), mesure.numerateur.into(), mesure.denominateur.into()];
+            rows.push(row(Some(m), Cell::Empty, Cell::Empty, figures, text(&mesure.commentaire)));
+            for r in &mesure.ventilation {
+                for p in &r.parts {
+                    let figures = [p.valeur.into(), p.numerateur.into(), p.denominateur.into()];
+                    rows.push(row(Some(m), (&*r.dimension).into(), (&*p.categorie).into(), figures, Cell::Empty));
+                }
+            }
         }
     }
     Table { header: INDICATOR_HEADER.to_vec(), rows }

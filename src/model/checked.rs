@@ -295,8 +295,50 @@ pub struct Mesure {
     pub valeur: f64,
     pub numerateur: Option<f64>,
     pub denominateur: Option<f64>,
+    /// Its breakdowns, in the order of the indicator's dimensions.
+    pub ventilation: Vec<Repartition>,
     pub commentaire: Option<String>,
     pub source: Option<String>,
+}
+
+/// A measure broken down by one dimension: the figure of each category, in the
+/// dimension's order (`check` proved they add up).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Repartition {
+    pub dimension: Text,
+    pub parts: Vec<PartCategorie>,
+}
+
+/// The figure of one category: stated or computed from its ratio.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PartCategorie {
+    pub categorie: Text,
+    pub valeur: f64,
+    pub numerateur: Option<f64>,
+    pub denominateur: Option<f64>,
+}
+
+/// How an indicator's measures add up over time (`cumul`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Cumul {
+    /// No `cumul`: each measure is a state (a rate, a stock); the latest counts.
+    Etat,
+    /// `cumul: true`: each measure is a running total since the start; the latest
+    /// counts, and the series never goes down.
+    Total,
+    /// `cumul: false`: each measure counts its own span (the participants of a
+    /// year); a period's value, and the contract's, is their sum.
+    Periode,
+}
+
+/// A dimension results are broken down by, from `[dimensions.NOM]`.
+#[derive(Debug, Clone)]
+pub struct Dimension {
+    pub id: Text,
+    pub titre: Text,
+    /// `(id, label)`, in the order written.
+    pub categories: Vec<(Text, Text)>,
 }
 
 /// An indicator, with the actions that cite it.
@@ -308,7 +350,15 @@ pub struct Indicateur {
     pub unite: Option<Unite>,
     pub sens: Sens,
     pub valeur_initiale: Option<ValeurInitiale>,
+    /// The target of the whole contract: the single `cible`, or from `cibles` the
+    /// last one (their sum when each measure counts its period).
     pub cible: Option<Cible>,
+    /// The target of each period, in order of deadline: `cibles`, or the single
+    /// `cible` (`check` proved the deadlines increase).
+    pub cibles: Vec<Cible>,
+    pub cumul: Cumul,
+    /// The dimensions its measures are broken down by, ids of [`Repository::dimensions`].
+    pub ventilation: Vec<Text>,
     pub numerateur: Option<String>,
     pub denominateur: Option<String>,
     pub sources: Vec<Text>,
@@ -361,6 +411,8 @@ pub struct Repository {
     /// Words of the `secteurs` vocabulary.
     pub secteurs: Vec<String>,
     pub outils: Vec<String>,
+    /// The dimensions of `[dimensions.NOM]`, by id.
+    pub dimensions: Vec<Dimension>,
     pub vocab: Vocabularies,
     /// In official order: by axis (in the contract's order), number, id.
     pub actions: Vec<Action>,
@@ -390,6 +442,11 @@ impl Repository {
 
     pub fn indicateur(&self, ix: Ix<Indicateur>) -> &Indicateur {
         &self.indicateurs[ix.0]
+    }
+
+    /// The dimension `id` (`check` proved every one cited is declared).
+    pub fn dimension(&self, id: &str) -> Option<&Dimension> {
+        self.dimensions.iter().find(|d| &*d.id == id)
     }
 
     /// The actions of one axis, in official order.
@@ -467,7 +524,9 @@ impl Repository {
             actions.into_iter().map(|r| action(r, &ids, indicateurs_raw)).collect::<Option<_>>()?;
         actions.shrink_to_fit();
         let mut partenaires: Vec<Partenaire> = repo.partenaires.iter().map(partner).collect::<Option<_>>()?;
-        let mut indicateurs: Vec<Indicateur> = repo.indicateurs.iter().map(indicator).collect::<Option<_>>()?;
+        let dimensions = dimensions(config)?;
+        let mut indicateurs: Vec<Indicateur> =
+            repo.indicateurs.iter().map(|r| indicator(r, &dimensions)).collect::<Option<_>>()?;
         for (i, a) in actions.iter().enumerate() {
             partenaires[a.porteur.0].porte.push(Ix::new(i));
             for p in &a.associes {
@@ -493,6 +552,7 @@ impl Repository {
             etapes,
             secteurs: config.secteurs.clone().unwrap_or_default(),
             outils: config.outils.clone().unwrap_or_default(),
+            dimensions,
             vocab: config.vocabularies(),
             actions,
             partenaires,
@@ -751,7 +811,66 @@ fn partner(r: &raw::Record<raw::Partenaire>) -> Option<Partenaire> {
     })
 }
 
-fn indicator(r: &raw::Record<raw::Indicateur>) -> Option<Indicateur> {
+/// The dimensions of `clsm.toml`, by id.
+fn dimensions(config: &raw::Config) -> Option<Vec<Dimension>> {
+    config
+        .dimensions
+        .iter()
+        .flatten()
+        .map(|(id, d)| {
+            let categories = d.categories.as_ref()?.0.iter().map(|(c, label)| (text(c), text(label))).collect();
+            Some(Dimension { id: text(id), titre: text(d.titre.as_deref()?), categories })
+        })
+        .collect()
+}
+
+/// A measure's breakdowns, each in its dimension's order of categories.
+fn breakdowns(i: &raw::Indicateur, m: &raw::Mesure, dimensions: &[Dimension]) -> Option<Vec<Repartition>> {
+    let mut out = Vec::new();
+    for (dimension, parts) in m.ventilation.iter().flat_map(|v| &v.0) {
+        let declared = dimensions.iter().find(|d| &*d.id == dimension.as_str())?;
+        let mut parts: Vec<PartCategorie> = parts
+            .iter()
+            .map(|(c, p)| {
+                let valeur = match (p.valeur, p.numerateur, p.denominateur) {
+                    (Some(v), _, _) => v,
+                    (None, Some(n), Some(d)) if d != 0.0 => i.ratio(n, d),
+                    _ => return None,
+                };
+                Some(PartCategorie {
+                    categorie: text(c),
+                    valeur,
+                    numerateur: p.numerateur,
+                    denominateur: p.denominateur,
+                })
+            })
+            .collect::<Option<_>>()?;
+        let rank = |c: &PartCategorie| declared.categories.iter().position(|(id, _)| *id == c.categorie);
+        parts.sort_by_key(rank);
+        out.push(Repartition { dimension: declared.id.clone(), parts });
+    }
+    let order = |r: &Repartition| i.ventilation.iter().flatten().position(|d| d.as_str() == &*r.dimension);
+    out.sort_by_key(order);
+    Some(out)
+}
+
+/// The targets of an indicator: each period's, and the whole contract's.
+fn targets(i: &raw::Indicateur, cumul: Cumul) -> Option<(Vec<Cible>, Option<Cible>)> {
+    let read = |c: &raw::Cible| Some(Cible { valeur: c.valeur?, echeance: c.echeance });
+    let cibles: Vec<Cible> = match (&i.cible, &i.cibles) {
+        (Some(c), _) => vec![read(c)?],
+        (None, Some(list)) => list.iter().map(read).collect::<Option<_>>()?,
+        (None, None) => Vec::new(),
+    };
+    let whole = match (cumul, cibles.last()) {
+        (_, None) => None,
+        (Cumul::Periode, Some(last)) => Some(Cible { valeur: cibles.iter().map(|c| c.valeur).sum(), ..*last }),
+        (_, Some(last)) => Some(*last),
+    };
+    Some((cibles, whole))
+}
+
+fn indicator(r: &raw::Record<raw::Indicateur>, dimensions: &[Dimension]) -> Option<Indicateur> {
     let i = &r.data;
     let mesures = i
         .mesures
@@ -763,6 +882,7 @@ fn indicator(r: &raw::Record<raw::Indicateur>) -> Option<Indicateur> {
                 valeur: i.valeur(m)?,
                 numerateur: m.numerateur,
                 denominateur: m.denominateur,
+                ventilation: breakdowns(i, m, dimensions)?,
                 commentaire: m.commentaire.clone(),
                 source: m.source.clone(),
             })
@@ -772,10 +892,12 @@ fn indicator(r: &raw::Record<raw::Indicateur>) -> Option<Indicateur> {
         Some(v) => Some(ValeurInitiale { date: v.date, valeur: v.valeur? }),
         None => None,
     };
-    let cible = match &i.cible {
-        Some(c) => Some(Cible { valeur: c.valeur?, echeance: c.echeance }),
-        None => None,
+    let cumul = match i.cumul {
+        None => Cumul::Etat,
+        Some(true) => Cumul::Total,
+        Some(false) => Cumul::Periode,
     };
+    let (cibles, cible) = targets(i, cumul)?;
     Some(Indicateur {
         id: text(&r.id),
         libelle: text(i.libelle.as_deref()?),
@@ -784,6 +906,9 @@ fn indicator(r: &raw::Record<raw::Indicateur>) -> Option<Indicateur> {
         sens: i.sens.clone().unwrap_or(Sens::Hausse),
         valeur_initiale,
         cible,
+        cibles,
+        cumul,
+        ventilation: i.ventilation.iter().flatten().map(|d| text(d)).collect(),
         numerateur: i.numerateur.clone(),
         denominateur: i.denominateur.clone(),
         sources: i.sources.iter().flatten().map(|s| text(s)).collect(),

@@ -82,6 +82,8 @@ record! {
         /// The coordination tools: « Lettre d'information », « Annuaire »…
         outils: Vec<String>,
         vocabulaire: VocabExtension,
+        /// The dimensions measures may be broken down by: `[dimensions.sexe]`.
+        dimensions: BTreeMap<String, crate::model::ventilation::Dimension>,
     }
 }
 
@@ -101,11 +103,13 @@ impl Config {
 impl<V: FromYaml> FromYaml for BTreeMap<String, V> {
     fn from_yaml<'a>(value: &'a Value, cx: &mut Cx<'a>) -> Option<Self> {
         let Value::Mapping(map) = value else {
-            cx.error(
-                crate::diag::Code::TypeInvalide,
-                "un tableau de clés attendu".into(),
-                Some("écrivez une table `[vocabulaire.public]` suivie de lignes `mot = \"Libellé\"`".into()),
-            );
+            let help = match cx.key() {
+                "dimensions" => {
+                    "écrivez une table `[dimensions.sexe]` suivie de ses lignes `titre = …` et `categories = { … }`"
+                }
+                _ => "écrivez une table `[vocabulaire.public]` suivie de lignes `mot = \"Libellé\"`",
+            };
+            cx.error(crate::diag::Code::TypeInvalide, "un tableau de clés attendu".into(), Some(help.into()));
             return None;
         };
         let mut out = BTreeMap::new();

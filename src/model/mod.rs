@@ -10,6 +10,7 @@ pub mod config;
 pub mod date;
 pub mod money;
 pub mod schema;
+pub mod ventilation;
 pub mod vocab;
 pub mod yaml;
 
@@ -383,6 +384,8 @@ record! {
         valeur: f64,
         numerateur: f64,
         denominateur: f64,
+        /// The figure of each category of the indicator's dimensions.
+        ventilation: ventilation::Ventilation,
         commentaire: String,
         source: String,
     }
@@ -397,6 +400,13 @@ record! {
         sens: Sens,
         valeur_initiale: ValeurInitiale,
         cible: Cible,
+        /// A target per period, each with its deadline, in order.
+        cibles: Vec<Cible>,
+        /// `true`: each measure is a running total since the start; `false`: each
+        /// counts its own period; absent: each is a state (a rate, a stock).
+        cumul: bool,
+        /// The dimensions of `clsm.toml` its measures are broken down by.
+        ventilation: Vec<String>,
         numerateur: String,
         denominateur: String,
         sources: Vec<String>,

@@ -31,6 +31,8 @@ pub struct RepoIds {
     pub partenaires: Vec<String>,
     pub indicateurs: Vec<String>,
     pub actions: Vec<String>,
+    /// The dimensions of `[dimensions.NOM]`.
+    pub dimensions: Vec<String>,
 }
 
 impl RepoIds {
@@ -56,6 +58,7 @@ impl RepoIds {
             partenaires: with_unreadable(Kind::Partenaire),
             indicateurs: with_unreadable(Kind::Indicateur),
             actions: with_unreadable(Kind::Action),
+            dimensions: config.dimensions.iter().flatten().map(|(name, _)| name.clone()).collect(),
         }
     }
 }
@@ -154,6 +157,7 @@ fn references<'a>(ids: &'a RepoIds, record: &str, key: &str) -> Option<&'a [Stri
         ("Evenement" | "Etape", "partenaires") => &ids.partenaires,
         ("Action", "indicateurs") => &ids.indicateurs,
         ("Evenement", "actions") => &ids.actions,
+        ("Indicateur", "ventilation") => &ids.dimensions,
         _ => return None,
     })
 }
@@ -243,6 +247,11 @@ fn description(record: &str, key: &str) -> &'static str {
         ("Indicateur", "sens") => "Dans quel sens c'est mieux (hausse par défaut)",
         ("Indicateur", "valeur_initiale") => "Valeur de départ, et sa date",
         ("Indicateur", "cible") => "Valeur à atteindre, et son échéance",
+        ("Indicateur", "cibles") => "Une cible par période : { echeance, valeur }, dans l'ordre des échéances",
+        ("Indicateur", "cumul") => {
+            "true : chaque mesure est un total depuis le début ; false : chaque mesure compte sa période"
+        }
+        ("Indicateur", "ventilation") => "Dimensions de clsm.toml selon lesquelles les mesures sont ventilées",
         ("Indicateur", "numerateur") => "Ce que compte le numérateur",
         ("Indicateur", "denominateur") => "Ce que compte le dénominateur",
         ("Indicateur", "sources") => "Sources de vérification",
@@ -256,6 +265,7 @@ fn description(record: &str, key: &str) -> &'static str {
         ("Mesure", "valeur") => "Valeur mesurée (ou numérateur et dénominateur)",
         ("Mesure", "numerateur") => "Numérateur, avec le dénominateur",
         ("Mesure", "denominateur") => "Dénominateur, jamais nul, avec le numérateur",
+        ("Mesure", "ventilation") => "La mesure par catégorie : sexe: { femme: 70, homme: 50 }",
         ("Mesure", "commentaire") => "Commentaire sur la mesure",
         ("Mesure", "source") => "D'où vient la mesure",
         ("Evenement", "date") => "Date de la réunion ou de l'événement (obligatoire)",
@@ -298,6 +308,11 @@ fn description(record: &str, key: &str) -> &'static str {
         ("Config", "secteurs") => "Secteurs concernés : des mots du vocabulaire `secteurs`",
         ("Config", "outils") => "Outils de coordination : « Lettre d'information », « Annuaire des structures »…",
         ("Config", "thematiques") => "Thématiques du contrat",
+        ("Config", "dimensions") => {
+            "Dimensions de ventilation des mesures : [dimensions.sexe] titre = \"Sexe\", categories = { … }"
+        }
+        ("Dimension", "titre") => "Intitulé de la dimension : « Sexe », « Tranche d'âge » (obligatoire)",
+        ("Dimension", "categories") => "Catégories, identifiant = \"Libellé\", dans l'ordre d'affichage (obligatoire)",
         ("Config", "vocabulaire") => "Mots ajoutés aux vocabulaires : [vocabulaire.public] etudiants = \"Étudiants\"",
         _ => "",
     }

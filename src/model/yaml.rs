@@ -66,7 +66,7 @@ impl<'a> Cx<'a> {
     }
 
     /// The key the current value belongs to (`statut` in `avancement[2].statut`).
-    fn key(&self) -> &'a str {
+    pub(crate) fn key(&self) -> &'a str {
         self.steps
             .iter()
             .rev()
@@ -118,7 +118,7 @@ impl<'a> Cx<'a> {
     }
 
     /// Records a value of the wrong type; always `None`, for `return`.
-    fn type_error<T>(&mut self, value: &Value, expected: &str, help: Option<String>) -> Option<T> {
+    pub(crate) fn type_error<T>(&mut self, value: &Value, expected: &str, help: Option<String>) -> Option<T> {
         let found = match (value, self.raw()) {
             (Value::Number(_), Some(raw)) => format!("le nombre `{raw}`"),
             _ => describe(value),

@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::format;
+use crate::views::indicators::{CategorieVue, VentilationVue};
 use crate::views::report::IndicateurEtat;
 
 /// Drawing size, in SVG units.
@@ -50,25 +51,49 @@ pub struct Graphique {
     pub legende: String,
 }
 
-/// The chart of an indicator: baseline, latest measures, target. `None` when there
-/// is nothing to draw or a value is negative (bars start at zero).
+/// The chart of an indicator: baseline, latest measures, target; or, for an
+/// indicator with a target per period, each period's figure beside its target.
+/// `None` when there is nothing to draw or a value is negative (bars start at zero).
 pub fn indicator(i: &IndicateurEtat) -> Option<Graphique> {
-    let unit = i.unite.as_deref();
     let mut bars: Vec<(&'static str, f64, String)> = Vec::new();
-    if let Some(p) = i.valeur_initiale {
-        bars.push(("depart", p.valeur, format!("Départ {}", p.date.year)));
-    }
-    let skip = i.mesures.len().saturating_sub(MAX_MEASURES);
-    for p in &i.mesures[skip..] {
-        bars.push(("mesure", p.valeur, format::short_date(&p.date)));
-    }
-    if let Some(c) = i.cible {
-        let label = i.echeance.map_or("Cible".to_string(), |e| format!("Cible {}", e.year));
-        bars.push(("cible", c, label));
+    if i.periodes.is_empty() {
+        if let Some(p) = i.valeur_initiale {
+            bars.push(("depart", p.valeur, format!("Départ {}", p.date.year)));
+        }
+        let skip = i.mesures.len().saturating_sub(MAX_MEASURES);
+        for p in &i.mesures[skip..] {
+            bars.push(("mesure", p.valeur, format::short_date(&p.date)));
+        }
+        if let Some(c) = i.cible {
+            let label = i.echeance.map_or("Cible".to_string(), |e| format!("Cible {}", e.year));
+            bars.push(("cible", c, label));
+        }
+    } else {
+        for p in &i.periodes {
+            let span = match (p.debut, p.echeance) {
+                (Some(d), Some(e)) if d.year != e.year => format!("{}–{}", d.year, e.year),
+                (_, Some(e)) => e.year.to_string(),
+                (_, None) => "Contrat".to_string(),
+            };
+            // Each period's target beside its figure: its label says which, the
+            // description says it in full.
+            if let Some(v) = p.valeur {
+                bars.push(("mesure", v, span.clone()));
+                bars.push(("cible", p.cible, "cible".to_string()));
+            } else {
+                bars.push(("cible", p.cible, format!("cible {span}")));
+            }
+        }
     }
     if !bars.iter().any(|(g, _, _)| *g == "mesure") || bars.iter().any(|(_, v, _)| *v < 0.0 || !v.is_finite()) {
         return None;
     }
+    draw(i, &bars)
+}
+
+/// Lays out `bars` (how each is drawn, its value, its label) for indicator `i`.
+fn draw(i: &IndicateurEtat, bars: &[(&'static str, f64, String)]) -> Option<Graphique> {
+    let unit = i.unite.as_deref();
     let max = bars.iter().map(|(_, v, _)| *v).fold(0.0_f64, f64::max);
     let scale_max = if unit == Some("pourcentage") { max.max(100.0) } else { max * 1.1 };
     let scale = if scale_max > 0.0 { (HEIGHT - TOP) / scale_max } else { 0.0 };
@@ -94,10 +119,21 @@ pub fn indicator(i: &IndicateurEtat) -> Option<Graphique> {
         .collect();
     let words: Vec<String> = barres.iter().map(|b| format!("{} : {}", b.libelle, b.valeur)).collect();
     let drawn = |genre: &str| barres.iter().any(|b| b.genre == genre);
+    let by_period = !i.periodes.is_empty();
     let legend: Vec<&str> = [
         ("depart", "barre encadrée : la valeur de départ"),
-        ("mesure", "barres pleines : les mesures"),
-        ("cible", "barre hachurée : la cible"),
+        (
+            "mesure",
+            if by_period {
+                "barres pleines : ce qui a été mesuré dans chaque période"
+            } else {
+                "barres pleines : les mesures"
+            },
+        ),
+        (
+            "cible",
+            if by_period { "barres hachurées : la cible de chaque période" } else { "barre hachurée : la cible" },
+        ),
     ]
     .into_iter()
     .filter(|(genre, _)| drawn(genre))
@@ -114,6 +150,115 @@ pub fn indicator(i: &IndicateurEtat) -> Option<Graphique> {
         legende,
         barres,
     })
+}
+
+/// One row of a breakdown's chart: a category, its bar and its value.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Ligne {
+    pub y: f64,
+    /// Where the texts of the row sit (their baseline).
+    pub y_texte: f64,
+    pub largeur: f64,
+    /// Where the value is written, after the bar.
+    pub x_valeur: f64,
+    pub libelle: String,
+    pub valeur: String,
+}
+
+/// A breakdown's chart: a horizontal bar per category, in the dimension's order.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GraphiqueVentilation {
+    pub id: String,
+    pub titre: String,
+    pub largeur: f64,
+    pub hauteur: f64,
+    /// Where the bars start, and where the labels end, just before.
+    pub x_barres: f64,
+    pub x_libelles: f64,
+    pub lignes: Vec<Ligne>,
+    /// The chart in words, for screen readers and print in black and white.
+    pub description: String,
+}
+
+/// Size of a breakdown's chart, in SVG units.
+const ROW: f64 = 26.0;
+const ROW_BAR: f64 = 16.0;
+const ROW_WIDTH: f64 = 260.0;
+/// About the width of a character of the labels, at their size.
+const CHAR: f64 = 6.6;
+
+/// The chart of the breakdown `v` of indicator `id` (`libelle`), values in `unit`.
+/// `None` when a value is negative or not a number.
+pub fn breakdown(id: &str, libelle: &str, v: &VentilationVue, unit: Option<&str>) -> Option<GraphiqueVentilation> {
+    if v.categories.is_empty() || v.categories.iter().any(|c| c.valeur < 0.0 || !c.valeur.is_finite()) {
+        return None;
+    }
+    let max = v.categories.iter().map(|c| c.valeur).fold(0.0_f64, f64::max);
+    let scale_max = if unit == Some("pourcentage") { max.max(100.0) } else { max };
+    let scale = if scale_max > 0.0 { ROW_WIDTH / scale_max } else { 0.0 };
+    let longest = v.categories.iter().map(|c| c.libelle.chars().count()).max().unwrap_or(0);
+    let x_barres = round(longest as f64 * CHAR + 12.0);
+    let written = |c: &CategorieVue| {
+        let value = format::value(c.valeur, unit);
+        match c.part {
+            Some(part) => format!("{value} ({})", format::percent(part)),
+            None => value,
+        }
+    };
+    let lignes: Vec<Ligne> = v
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(n, c)| {
+            let y = 4.0 + n as f64 * ROW;
+            let largeur = round((c.valeur * scale).max(1.0));
+            Ligne {
+                y: round(y),
+                y_texte: round(y + ROW_BAR - 3.0),
+                largeur,
+                x_valeur: round(x_barres + largeur + 6.0),
+                libelle: c.libelle.to_string(),
+                valeur: written(c),
+            }
+        })
+        .collect();
+    let words: Vec<String> = lignes.iter().map(|l| format!("{} : {}", l.libelle, l.valeur)).collect();
+    Some(GraphiqueVentilation {
+        id: format!("ventilation-{id}-{}", v.dimension),
+        titre: format!("{} : {libelle}", v.titre),
+        largeur: round(x_barres + ROW_WIDTH + 110.0),
+        hauteur: round(8.0 + lignes.len() as f64 * ROW),
+        x_barres,
+        x_libelles: round(x_barres - 6.0),
+        description: format!("{} ({}) — {}.", libelle, format::date(&v.date), words.join(" ; ")),
+        lignes,
+    })
+}
+
+/// A breakdown as a page shows it: a table, and its chart when it has one.
+#[derive(Debug, Clone, Serialize)]
+pub struct FigureVentilation<'a> {
+    /// Unique in the page, for the table's caption.
+    pub id: String,
+    pub ventilation: &'a VentilationVue,
+    pub graphique: Option<GraphiqueVentilation>,
+}
+
+/// The breakdowns of indicator `id` (`libelle`, values in `unit`), ready for
+/// `templates/ventilation.html`.
+pub fn breakdowns<'a>(
+    id: &str,
+    libelle: &str,
+    unit: Option<&str>,
+    list: &'a [VentilationVue],
+) -> Vec<FigureVentilation<'a>> {
+    list.iter()
+        .map(|v| FigureVentilation {
+            id: format!("tableau-ventilation-{id}-{}", v.dimension),
+            ventilation: v,
+            graphique: breakdown(id, libelle, v, unit),
+        })
+        .collect()
 }
 
 fn round(v: f64) -> f64 {
@@ -142,6 +287,10 @@ mod tests {
             cible_atteinte: false,
             en_bonne_voie: None,
             mesures: measures.iter().map(|(d, v)| point(d, *v)).collect(),
+            cumul: crate::model::checked::Cumul::Etat,
+            total: None,
+            periodes: Vec::new(),
+            ventilation: Vec::new(),
         }
     }
 

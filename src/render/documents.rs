@@ -33,11 +33,19 @@ pub fn report_markdown(renderer: &Renderer, report: &Report) -> Result<String> {
     renderer.render("rapport.md", &cx)
 }
 
-/// An indicator and its chart.
+/// An indicator, its chart and its breakdowns.
 #[derive(Serialize)]
 struct Figure<'a> {
     indicateur: &'a IndicateurEtat,
     graphique: Option<Graphique>,
+    ventilations: Vec<chart::FigureVentilation<'a>>,
+}
+
+impl<'a> Figure<'a> {
+    fn of(i: &'a IndicateurEtat) -> Self {
+        let ventilations = chart::breakdowns(&i.id, &i.libelle, i.unite.as_deref(), &i.ventilation);
+        Figure { indicateur: i, graphique: chart::indicator(i), ventilations }
+    }
 }
 
 /// The logos of `assets/` as `data:` addresses: a standalone page carries its images.
@@ -62,8 +70,7 @@ fn inline_logos(renderer: &Renderer) -> Vec<String> {
 pub fn bilan_html(renderer: &Renderer, bilan: &Bilan) -> Result<String> {
     let mut cx = context(renderer, &bilan.contrat.titre);
     cx.insert("bilan", bilan);
-    let figures: Vec<Figure> =
-        bilan.indicateurs.iter().map(|i| Figure { indicateur: i, graphique: chart::indicator(i) }).collect();
+    let figures: Vec<Figure> = bilan.indicateurs.iter().map(Figure::of).collect();
     cx.insert("graphiques", &figures);
     cx.insert("logos", &inline_logos(renderer));
     renderer.render("bilan.html", &cx)
@@ -73,11 +80,7 @@ pub fn bilan_html(renderer: &Renderer, bilan: &Bilan) -> Result<String> {
 pub fn evaluation_html(renderer: &Renderer, evaluation: &Evaluation) -> Result<String> {
     let mut cx = context(renderer, &evaluation.contrat.titre);
     cx.insert("evaluation", evaluation);
-    let figures: Vec<Figure> = evaluation
-        .indicateurs
-        .iter()
-        .map(|s| Figure { indicateur: &s.indicateur, graphique: chart::indicator(&s.indicateur) })
-        .collect();
+    let figures: Vec<Figure> = evaluation.indicateurs.iter().map(|s| Figure::of(&s.indicateur)).collect();
     cx.insert("graphiques", &figures);
     cx.insert("logos", &inline_logos(renderer));
     renderer.render("evaluation.html", &cx)

@@ -33,6 +33,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     // Included by others: known to Tera before them.
     ("couverture.html", include_str!("../../templates/couverture.html")),
     ("graphique.html", include_str!("../../templates/graphique.html")),
+    ("periodes.html", include_str!("../../templates/periodes.html")),
+    ("ventilation.html", include_str!("../../templates/ventilation.html")),
     ("budget.html", include_str!("../../templates/budget.html")),
     ("signature.html", include_str!("../../templates/signature.html")),
     ("suite-bilan.html", include_str!("../../templates/suite-bilan.html")),

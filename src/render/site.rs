@@ -68,11 +68,21 @@ impl Page<'_> {
             Page::Directory => {
                 ("annuaire.html".into(), "annuaire.html", context(site, "", "annuaire", "annuaire", &site.annuaire))
             }
-            Page::Indicators => (
-                "indicateurs.html".into(),
-                "indicateurs.html",
-                context(site, "", "indicateurs", "indicateurs", &site.indicateurs),
-            ),
+            Page::Indicators => {
+                let mut cx = context(site, "", "indicateurs", "indicateurs", &site.indicateurs);
+                // Each indicator's breakdowns, with their charts, by its id.
+                let figures: std::collections::BTreeMap<&str, Vec<crate::render::chart::FigureVentilation>> = site
+                    .indicateurs
+                    .iter()
+                    .map(|i| {
+                        let figures =
+                            crate::render::chart::breakdowns(&i.id, &i.libelle, i.unite.as_deref(), &i.ventilation);
+                        (&*i.id, figures)
+                    })
+                    .collect();
+                cx.insert("ventilations", &figures);
+                ("indicateurs.html".into(), "indicateurs.html", cx)
+            }
             Page::Logframe => (
                 "cadre-logique.html".into(),
                 "cadre-logique.html",

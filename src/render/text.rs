@@ -63,10 +63,45 @@ fn action_line(a: &ActionEtat) -> String {
 }
 
 fn indicator_value(i: &IndicateurEtat) -> String {
-    match i.derniere {
-        Some(p) => format!("{} ({})", format::value(p.valeur, i.unite.as_deref()), format::date(&p.date)),
-        None => "aucune mesure".into(),
+    let unit = i.unite.as_deref();
+    match (i.derniere, i.total) {
+        (Some(p), Some(t)) => {
+            format!(
+                "{} ({}), total {}",
+                format::value(p.valeur, unit),
+                format::date(&p.date),
+                format::value(t.valeur, unit)
+            )
+        }
+        (Some(p), None) => format!("{} ({})", format::value(p.valeur, unit), format::date(&p.date)),
+        (None, _) => "aucune mesure".into(),
     }
+}
+
+/// A period of targets in words: « 2024 – 2025 (en cours) : 45 sur 40, 112,5 %,
+/// cible atteinte ».
+fn period_line(i: &IndicateurEtat, p: &crate::views::indicators::PeriodeCible) -> String {
+    let unit = i.unite.as_deref();
+    let span = match (p.debut, p.echeance) {
+        (Some(d), Some(e)) if d != e => format!("{} – {}", format::date(&d), format::date(&e)),
+        (_, Some(e)) => format::date(&e),
+        (_, None) => "le contrat".into(),
+    };
+    let current = if p.en_cours { " (en cours)" } else { "" };
+    let figures = match p.valeur {
+        Some(v) => {
+            let mut text = format!("{} sur {}", format::value(v, unit), format::value(p.cible, unit));
+            if let Some(a) = p.atteinte {
+                text.push_str(&format!(", {}", format::percent(a)));
+            }
+            if p.cible_atteinte {
+                text.push_str(", cible atteinte");
+            }
+            text
+        }
+        None => format!("cible {}, pas encore de mesure", format::value(p.cible, unit)),
+    };
+    format!("{span}{current} : {figures}")
 }
 
 fn target(i: &IndicateurEtat) -> String {
@@ -198,6 +233,12 @@ pub fn report(r: &Report, color: bool) -> String {
         for (i, line) in table(&rows).into_iter().enumerate() {
             let line = if i == 0 { s.paint("2", &line) } else { line };
             let _ = writeln!(out, "  {line}");
+        }
+        for i in r.indicateurs.iter().filter(|i| !i.periodes.is_empty()) {
+            let _ = writeln!(out, "  {} — cibles par période :", fit(&i.libelle, 70));
+            for p in &i.periodes {
+                let _ = writeln!(out, "    {}", period_line(i, p));
+            }
         }
     }
 

@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::model::checked::{Action, Evenement, Indicateur, Ix, Repository};
 use crate::model::vocab;
 use crate::model::{PartialDate, Statut, slugify};
-use crate::views::indicators::Point;
+use crate::views::indicators::{self, Point};
 use crate::views::parts;
 use crate::views::report::{
     self, Budget, Entree, EvenementResume, EvenementsAnnee, IndicateurEtat, Scope, entry, indicator_state,
@@ -298,7 +298,8 @@ pub fn annexes(bilan: &Bilan, max: usize, stem: &str) -> Vec<Annexe> {
 pub struct Serie {
     /// Its state at the end of the period, its measures those of the period.
     pub indicateur: IndicateurEtat,
-    /// The latest measure of each year of the period (`None`: not measured).
+    /// The figure of each year of the period (`None`: not measured): its latest
+    /// measure, or the sum of its measures when each counts its own period.
     pub par_annee: Vec<Option<Point>>,
 }
 
@@ -427,8 +428,7 @@ pub fn evaluation(repo: &Repository, debut: i32, fin: i32, today: NaiveDate, tex
 fn series(names: &Names, i: &Indicateur, end: Scope, annees: &[i32], within: &dyn Fn(&PartialDate) -> bool) -> Serie {
     let mut indicateur = indicator_state(names, i, end);
     indicateur.mesures.retain(|p| within(&p.date));
-    let par_annee =
-        annees.iter().map(|a| indicateur.mesures.iter().rev().find(|p| p.date.year == *a).copied()).collect();
+    let par_annee = annees.iter().map(|a| indicators::of_year(i, *a, end.date)).collect();
     Serie { indicateur, par_annee }
 }
 

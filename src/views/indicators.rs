@@ -4,8 +4,10 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::model::checked::Indicateur;
-use crate::model::{PartialDate, Sens};
+use crate::views::Text;
+
+use crate::model::checked::{Cumul, Indicateur, Mesure, Repository};
+use crate::model::{PartialDate, Sens, Unite};
 
 /// A dated value.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
@@ -32,6 +34,31 @@ pub fn latest(indicator: &Indicateur, day: NaiveDate) -> Option<Point> {
     series(indicator, day).last().copied()
 }
 
+/// Where the whole series stands on `day`: the sum of the measures known by then
+/// when each counts its own period (`cumul: false`), dated as the latest of them;
+/// otherwise the latest measure.
+pub fn total(indicator: &Indicateur, day: NaiveDate) -> Option<Point> {
+    let points = series(indicator, day);
+    let last = *points.last()?;
+    Some(match indicator.cumul {
+        Cumul::Periode => Point { date: last.date, valeur: points.iter().map(|p| p.valeur).sum() },
+        Cumul::Etat | Cumul::Total => last,
+    })
+}
+
+/// The figure of year `year` known on `day`: the sum of the year's measures when
+/// each counts its own period, otherwise the latest one dated in the year.
+pub fn of_year(indicator: &Indicateur, year: i32, day: NaiveDate) -> Option<Point> {
+    let points: Vec<Point> = series(indicator, day).into_iter().filter(|p| p.date.year == year).collect();
+    let last = *points.last()?;
+    Some(match indicator.cumul {
+        Cumul::Periode if points.len() > 1 => {
+            Point { date: PartialDate::year(year), valeur: points.iter().map(|p| p.valeur).sum() }
+        }
+        _ => last,
+    })
+}
+
 /// The dated baseline, when the baseline has a date.
 pub fn baseline(indicator: &Indicateur) -> Option<Point> {
     let initial = indicator.valeur_initiale?;
@@ -43,13 +70,20 @@ pub fn baseline(indicator: &Indicateur) -> Option<Point> {
 /// target. Without one, as funders read it: `latest / target × 100` (`target /
 /// latest × 100` when lower is better). `None` without a target or a measure, or
 /// when the ratio has no meaning (a target equal to the baseline, a zero divisor).
+///
+/// When each measure counts its own period (`cumul: false`), a count starts from
+/// zero: the baseline does not apply, and `latest` is the [`total`].
 pub fn attainment(indicator: &Indicateur, latest: Option<Point>) -> Option<f64> {
-    let target = indicator.cible?.valeur;
-    let latest = latest?.valeur;
-    let (num, den) = match (indicator.valeur_initiale, &indicator.sens) {
-        (Some(initial), _) => (latest - initial.valeur, target - initial.valeur),
-        (None, Sens::Baisse) => (target, latest),
-        (None, _) => (latest, target),
+    attainment_of(indicator, latest?.valeur, indicator.cible?.valeur)
+}
+
+/// How far `value` has gone towards `target`, in percent, as [`attainment`] says.
+fn attainment_of(indicator: &Indicateur, value: f64, target: f64) -> Option<f64> {
+    let baseline = indicator.valeur_initiale.filter(|_| indicator.cumul != Cumul::Periode);
+    let (num, den) = match (baseline, &indicator.sens) {
+        (Some(initial), _) => (value - initial.valeur, target - initial.valeur),
+        (None, Sens::Baisse) => (target, value),
+        (None, _) => (value, target),
     };
     (den.abs() >= f64::EPSILON && (num / den).is_finite()).then(|| num / den * 100.0)
 }
@@ -57,10 +91,150 @@ pub fn attainment(indicator: &Indicateur, latest: Option<Point>) -> Option<f64> 
 /// Whether `latest` is at or past the target, in the direction that is better.
 pub fn target_reached(indicator: &Indicateur, latest: Option<Point>) -> bool {
     let (Some(cible), Some(latest)) = (indicator.cible, latest) else { return false };
+    reached(indicator, latest.valeur, cible.valeur)
+}
+
+fn reached(indicator: &Indicateur, value: f64, target: f64) -> bool {
     match indicator.sens {
-        Sens::Baisse => latest.valeur <= cible.valeur,
-        _ => latest.valeur >= cible.valeur,
+        Sens::Baisse => value <= target,
+        _ => value >= target,
     }
+}
+
+/// A period of an indicator's targets (`cibles`), and where the indicator stands
+/// in it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PeriodeCible {
+    /// Its first date: the one after the previous deadline, or the contract's start
+    /// for the first period (`None` when the contract has no period).
+    pub debut: Option<PartialDate>,
+    /// Its deadline: the last date it covers (`None`: a single target without one,
+    /// which covers everything).
+    pub echeance: Option<PartialDate>,
+    pub cible: f64,
+    /// Its value on the day: the sum of its measures when each counts its own
+    /// period, its latest measure otherwise; `None` before any.
+    pub valeur: Option<f64>,
+    /// How many measures fall in it.
+    pub mesures: usize,
+    /// Percent of the way to its target (see [`attainment`]).
+    pub atteinte: Option<f64>,
+    pub cible_atteinte: bool,
+    /// The day falls in it.
+    pub en_cours: bool,
+}
+
+/// The date just after `date`, at the same precision: after `2024` comes `2025`.
+fn after(date: PartialDate) -> PartialDate {
+    let next = date.last_day().succ_opt().unwrap_or(NaiveDate::MAX);
+    use chrono::Datelike;
+    match (date.month, date.day) {
+        (None, _) => PartialDate::year(next.year()),
+        (Some(_), None) => PartialDate { year: next.year(), month: Some(next.month()), day: None },
+        (Some(_), Some(_)) => PartialDate::day(next),
+    }
+}
+
+/// Which of the indicator's periods `date` falls in: the first whose deadline is
+/// not before it. `None` after the last deadline.
+pub fn period_of(indicator: &Indicateur, date: PartialDate) -> Option<usize> {
+    indicator.cibles.iter().position(|c| c.echeance.is_none_or(|e| date.last_day() <= e.last_day()))
+}
+
+/// The indicator's periods with their targets, from `start` (the contract's
+/// start), as they stand on `day`.
+pub fn periods(indicator: &Indicateur, start: Option<PartialDate>, day: NaiveDate) -> Vec<PeriodeCible> {
+    let points = series(indicator, day);
+    let mut debut = start;
+    let mut out = Vec::with_capacity(indicator.cibles.len());
+    for (k, cible) in indicator.cibles.iter().enumerate() {
+        let inside: Vec<f64> =
+            points.iter().filter(|p| period_of(indicator, p.date) == Some(k)).map(|p| p.valeur).collect();
+        let valeur = match indicator.cumul {
+            _ if inside.is_empty() => None,
+            Cumul::Periode => Some(inside.iter().sum()),
+            Cumul::Etat | Cumul::Total => inside.last().copied(),
+        };
+        let began = debut.is_none_or(|d| d.first_day() <= day);
+        out.push(PeriodeCible {
+            debut,
+            echeance: cible.echeance,
+            cible: cible.valeur,
+            valeur,
+            mesures: inside.len(),
+            atteinte: valeur.and_then(|v| attainment_of(indicator, v, cible.valeur)),
+            cible_atteinte: valeur.is_some_and(|v| reached(indicator, v, cible.valeur)),
+            en_cours: began && cible.echeance.is_none_or(|e| day <= e.last_day()),
+        });
+        debut = cible.echeance.map(after);
+    }
+    out
+}
+
+/// One category of a breakdown, as documents show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CategorieVue {
+    pub id: Text,
+    pub libelle: Text,
+    pub valeur: f64,
+    /// Its share of the measure, in percent, for a count (not for a percentage,
+    /// whose categories are rates of their own).
+    pub part: Option<f64>,
+}
+
+/// A measure broken down by one dimension.
+#[derive(Debug, Clone, Serialize)]
+pub struct VentilationVue {
+    /// The dimension's id and title.
+    pub dimension: Text,
+    pub titre: Text,
+    pub date: PartialDate,
+    pub categories: Vec<CategorieVue>,
+}
+
+/// The breakdowns of `measure`, with the labels of `repo`'s dimensions.
+pub fn breakdowns(repo: &Repository, indicator: &Indicateur, measure: &Mesure) -> Vec<VentilationVue> {
+    let count = indicator.unite != Some(Unite::Pourcentage);
+    measure
+        .ventilation
+        .iter()
+        .filter_map(|r| {
+            let dimension = repo.dimension(&r.dimension)?;
+            let label = |id: &Text| dimension.categories.iter().find(|(c, _)| c == id).map(|(_, l)| l.clone());
+            let categories = r
+                .parts
+                .iter()
+                .map(|p| CategorieVue {
+                    id: p.categorie.clone(),
+                    libelle: label(&p.categorie).unwrap_or_else(|| p.categorie.clone()),
+                    valeur: p.valeur,
+                    part: (count && measure.valeur.abs() >= f64::EPSILON).then(|| p.valeur / measure.valeur * 100.0),
+                })
+                .collect();
+            Some(VentilationVue {
+                dimension: dimension.id.clone(),
+                titre: dimension.titre.clone(),
+                date: measure.date,
+                categories,
+            })
+        })
+        .collect()
+}
+
+/// The latest measure known on `day` that is broken down, and its breakdowns;
+/// with `year`, the latest dated in that year.
+pub fn latest_breakdowns(
+    repo: &Repository,
+    indicator: &Indicateur,
+    day: NaiveDate,
+    year: Option<i32>,
+) -> Vec<VentilationVue> {
+    let measure = indicator
+        .mesures
+        .iter()
+        .filter(|m| !m.ventilation.is_empty() && m.date.first_day() <= day && year.is_none_or(|y| m.date.year == y))
+        .max_by_key(|m| m.date.first_day());
+    measure.map(|m| breakdowns(repo, indicator, m)).unwrap_or_default()
 }
 
 /// Whether `latest` is at least where a straight line from the dated baseline to the
@@ -68,6 +242,9 @@ pub fn target_reached(indicator: &Indicateur, latest: Option<Point>) -> bool {
 /// time elapsed, dates taken at their first day. `None` without a dated baseline, a
 /// deadline or a measure.
 pub fn on_track(indicator: &Indicateur, latest: Option<Point>) -> Option<bool> {
+    if indicator.cumul == Cumul::Periode {
+        return None;
+    }
     let (initial, latest) = (baseline(indicator)?, latest?);
     let cible = indicator.cible?;
     let (target, deadline) = (cible.valeur, cible.echeance?);
@@ -105,6 +282,9 @@ mod tests {
             sens: Sens::Hausse,
             valeur_initiale: initial.map(|(d, v)| ValeurInitiale { date: d.map(date), valeur: v }),
             cible: Some(Cible { valeur: target.0, echeance: target.1.map(date) }),
+            cibles: vec![Cible { valeur: target.0, echeance: target.1.map(date) }],
+            cumul: Cumul::Etat,
+            ventilation: Vec::new(),
             numerateur: None,
             denominateur: None,
             sources: Vec::new(),
@@ -116,12 +296,31 @@ mod tests {
                     valeur: *v,
                     numerateur: None,
                     denominateur: None,
+                    ventilation: Vec::new(),
                     commentaire: None,
                     source: None,
                 })
                 .collect(),
             corps: String::new(),
             actions: Vec::new(),
+        }
+    }
+
+    /// An indicator with a target per period (`cibles`), read as `cumul` says.
+    fn by_period(cumul: Cumul, targets: &[(&str, f64)], measures: &[(&str, f64)]) -> Indicateur {
+        let date = |d: &str| PartialDate::parse(d).unwrap();
+        let cibles: Vec<Cible> = targets.iter().map(|(d, v)| Cible { valeur: *v, echeance: Some(date(d)) }).collect();
+        let last = *cibles.last().unwrap();
+        let whole = match cumul {
+            Cumul::Periode => Cible { valeur: cibles.iter().map(|c| c.valeur).sum(), ..last },
+            _ => last,
+        };
+        Indicateur {
+            cible: Some(whole),
+            cibles,
+            cumul,
+            valeur_initiale: None,
+            ..with_baseline(None, (0.0, None), measures)
         }
     }
 
@@ -163,6 +362,86 @@ mod tests {
         let i = indicator((None, 0.0), (10.0, None), &[("2025", 8.0), ("2024-06", 3.0)]);
         assert_eq!(latest(&i, day("2026-01-01")).map(|p| p.valeur), Some(8.0));
         assert_eq!(latest(&i, day("2024-12-31")).map(|p| p.valeur), Some(3.0));
+    }
+
+    #[test]
+    fn counts_per_period_add_up_in_their_period_and_over_the_contract() {
+        let i = by_period(
+            Cumul::Periode,
+            &[("2024", 100.0), ("2026", 300.0)],
+            &[("2024", 120.0), ("2025", 80.0), ("2026", 150.0)],
+        );
+        let on = day("2026-12-31");
+        let periods = periods(&i, PartialDate::parse("2022").ok(), on);
+        let shape: Vec<_> =
+            periods.iter().map(|p| (p.debut.map(|d| d.to_string()), p.valeur, p.mesures, p.cible_atteinte)).collect();
+        assert_eq!(
+            shape,
+            [(Some("2022".to_string()), Some(120.0), 1, true), (Some("2025".to_string()), Some(230.0), 2, false)]
+        );
+        assert_eq!(periods[0].atteinte, Some(120.0));
+        assert!((periods[1].atteinte.unwrap() - 230.0 / 300.0 * 100.0).abs() < 1e-9);
+        // The contract: the sum of the measures against the sum of the targets.
+        assert_eq!(total(&i, on).map(|p| p.valeur), Some(350.0));
+        assert_eq!(i.cible.map(|c| c.valeur), Some(400.0));
+        assert_eq!(attainment(&i, total(&i, on)), Some(87.5));
+        assert!(!target_reached(&i, total(&i, on)));
+        assert_eq!(on_track(&i, latest(&i, on)), None, "no straight line for counts per period");
+    }
+
+    #[test]
+    fn a_running_total_takes_the_latest_value_of_each_period() {
+        let i = by_period(
+            Cumul::Total,
+            &[("2024", 100.0), ("2026", 300.0)],
+            &[("2024", 120.0), ("2025", 200.0), ("2026", 280.0)],
+        );
+        let on = day("2026-12-31");
+        let values: Vec<Option<f64>> = periods(&i, None, on).iter().map(|p| p.valeur).collect();
+        assert_eq!(values, [Some(120.0), Some(280.0)]);
+        assert_eq!(total(&i, on).map(|p| p.valeur), Some(280.0));
+        assert_eq!(i.cible.map(|c| c.valeur), Some(300.0));
+        let attained = attainment(&i, total(&i, on)).unwrap();
+        assert!((attained - 280.0 / 300.0 * 100.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_measure_falls_in_the_first_period_whose_deadline_it_does_not_pass() {
+        let i = by_period(Cumul::Periode, &[("2024", 100.0), ("2026-06", 300.0)], &[]);
+        let of = |d: &str| period_of(&i, PartialDate::parse(d).unwrap());
+        assert_eq!(of("2023"), Some(0));
+        assert_eq!(of("2024-06"), Some(0));
+        assert_eq!(of("2024"), Some(0));
+        assert_eq!(of("2025"), Some(1));
+        assert_eq!(of("2026-06-30"), Some(1));
+        assert_eq!(of("2026"), None, "the year 2026 runs past June");
+        assert_eq!(of("2027"), None);
+        // Its second period starts the year after the first deadline; on a day of 2025
+        // it is the one in progress, and nothing is measured in it yet.
+        let periods = periods(&i, None, day("2025-03-01"));
+        assert_eq!(periods[1].debut.map(|d| d.to_string()).as_deref(), Some("2025"));
+        assert_eq!((periods[0].en_cours, periods[1].en_cours), (false, true));
+        assert_eq!(periods[1].valeur, None);
+    }
+
+    #[test]
+    fn a_year_of_counts_is_the_sum_of_its_measures() {
+        let i = by_period(Cumul::Periode, &[("2026", 100.0)], &[("2025-03", 10.0), ("2025-09", 15.0), ("2024", 4.0)]);
+        let year = of_year(&i, 2025, day("2026-01-01")).unwrap();
+        assert_eq!((year.date.to_string(), year.valeur), ("2025".to_string(), 25.0));
+        assert_eq!(of_year(&i, 2025, day("2025-06-30")).map(|p| p.valeur), Some(10.0), "only what is known by then");
+        let state = Indicateur {
+            cumul: Cumul::Etat,
+            ..by_period(Cumul::Etat, &[("2026", 100.0)], &[("2025-03", 10.0), ("2025-09", 15.0)])
+        };
+        assert_eq!(of_year(&state, 2025, day("2026-01-01")).map(|p| p.valeur), Some(15.0));
+    }
+
+    #[test]
+    fn counts_per_period_start_from_zero_whatever_the_baseline() {
+        let mut i = by_period(Cumul::Periode, &[("2026", 100.0)], &[("2025", 30.0)]);
+        i.valeur_initiale = Some(ValeurInitiale { date: None, valeur: 50.0 });
+        assert_eq!(attainment(&i, total(&i, day("2026-01-01"))), Some(30.0));
     }
 
     #[test]

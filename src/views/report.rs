@@ -9,10 +9,10 @@ use std::collections::BTreeMap;
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use crate::model::checked::{Action, Avancement, Evenement, Indicateur, Ix, Repository};
+use crate::model::checked::{Action, Avancement, Cumul, Evenement, Indicateur, Ix, Repository};
 use crate::model::vocab;
 use crate::model::{Montant, PartialDate, StatutFinancement};
-use crate::views::indicators::{self, Point};
+use crate::views::indicators::{self, PeriodeCible, Point, VentilationVue};
 use crate::views::{Compte, Lien, Mot, Names, Reste, Text, by_statut, rest};
 
 /// What the figures are computed for.
@@ -101,6 +101,15 @@ pub struct IndicateurEtat {
     pub en_bonne_voie: Option<bool>,
     /// Every dated measure up to the reference date, oldest first.
     pub mesures: Vec<Point>,
+    /// How its measures add up.
+    pub cumul: Cumul,
+    /// When each measure counts its period: the sum of the measures known, which
+    /// `atteinte` measures against the sum of the targets.
+    pub total: Option<Point>,
+    /// The target of each period, and where the indicator stands in it.
+    pub periodes: Vec<PeriodeCible>,
+    /// The breakdowns of the latest measure of the year that has some.
+    pub ventilation: Vec<VentilationVue>,
 }
 
 /// Events of one type in the year.
@@ -259,6 +268,8 @@ fn action_state(names: &Names, a: &Action, scope: Scope) -> ActionEtat {
 pub(crate) fn indicator_state(names: &Names, i: &Indicateur, scope: Scope) -> IndicateurEtat {
     let mesures = indicators::series(i, scope.date);
     let derniere = mesures.last().copied();
+    let total = indicators::total(i, scope.date);
+    let start = names.repo.periode.map(|p| p.debut);
     IndicateurEtat {
         id: i.id.clone(),
         libelle: i.libelle.clone(),
@@ -266,13 +277,17 @@ pub(crate) fn indicator_state(names: &Names, i: &Indicateur, scope: Scope) -> In
         unite: i.unite.as_ref().map(|u| u.mot().to_string()),
         valeur_initiale: indicators::baseline(i),
         derniere,
-        valeur_annee: mesures.iter().rev().find(|p| p.date.year == scope.annee).copied(),
+        valeur_annee: indicators::of_year(i, scope.annee, scope.date),
         cible: i.cible.map(|c| c.valeur),
         echeance: i.cible.and_then(|c| c.echeance),
-        atteinte: indicators::attainment(i, derniere),
-        cible_atteinte: indicators::target_reached(i, derniere),
+        atteinte: indicators::attainment(i, total),
+        cible_atteinte: indicators::target_reached(i, total),
         en_bonne_voie: indicators::on_track(i, derniere),
         mesures,
+        cumul: i.cumul,
+        total: total.filter(|_| i.cumul == Cumul::Periode),
+        periodes: if i.cibles.len() > 1 { indicators::periods(i, start, scope.date) } else { Vec::new() },
+        ventilation: indicators::latest_breakdowns(names.repo, i, scope.date, Some(scope.annee)),
     }
 }
 

@@ -26,14 +26,15 @@ fn indicators_for_french_excel() {
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 BOM first");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     assert!(text.starts_with(
-        "indicateur;libelle;type;unite;actions;date;valeur;numerateur;denominateur;cible;echeance;commentaire\r\n"
+        "indicateur;libelle;type;unite;actions;date;dimension;categorie;valeur;numerateur;denominateur;\
+         cible;echeance;cible_periode;echeance_periode;commentaire\r\n"
     ));
     assert!(!text.starts_with("sep="));
     let rows = records(&bytes, b';');
     let housing = rows.iter().find(|r| r[0] == "logements-accompagnes").unwrap();
     assert_eq!(housing[4], "logement-sante-mentale");
-    assert_eq!((housing[5].as_str(), housing[6].as_str()), ("2018-11", "20"));
-    assert!(housing[11].ends_with("(État, ARELOR, CH Jury, AMLI et Metz Métropole)."), "{}", housing[11]);
+    assert_eq!((housing[5].as_str(), housing[8].as_str()), ("2018-11", "20"));
+    assert!(housing[15].ends_with("(État, ARELOR, CH Jury, AMLI et Metz Métropole)."), "{}", housing[15]);
     // Two measures, two rows; an indicator without measure still has its row.
     assert_eq!(rows.iter().filter(|r| r[0] == "sessions-sensibilisation").count(), 2);
     assert_eq!(rows.iter().filter(|r| r[0] == "actions-realisees").count(), 1);
@@ -60,10 +61,10 @@ fn cells_with_delimiters_and_line_breaks_round_trip() {
     // The Metz comment holds commas, so the open-data profile must quote it.
     let bytes = export("", &["indicateurs", "--profil", "opendata"]);
     let rows = records(&bytes, b',');
-    assert!(rows.iter().all(|r| r.len() == 12), "every row keeps its 12 columns");
+    assert!(rows.iter().all(|r| r.len() == 16), "every row keeps its 16 columns");
     let housing = rows.iter().find(|r| r[0] == "logements-accompagnes").unwrap();
     assert_eq!(
-        housing[11],
+        housing[15],
         "Convention pour l'accès à 20 logements accompagnés (État, ARELOR, CH Jury, AMLI et Metz Métropole)."
     );
     let tab = export("", &["indicateurs", "--delimiter", "tab", "--no-bom"]);
@@ -109,5 +110,50 @@ fn a_bad_delimiter_is_a_usage_error() {
     assert!(
         stderr.contains("valeur invalide `;;` pour `--delimiter <CARACTÈRE>` : donnez un seul caractère"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn a_breakdown_gives_one_row_per_category_and_each_measure_its_period_target() {
+    let bytes = export("examples/cls-exemple", &["indicateurs", "--profil", "opendata"]);
+    let text = String::from_utf8(bytes).unwrap();
+    let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("participants-rencontres,")).collect();
+    // Each measure's total row, then its categories, dimension by dimension in the
+    // indicator's order, categories in their dimension's order.
+    let columns = |line: &str| line.split(',').skip(5).collect::<Vec<_>>().join(",");
+    let expected = [
+        "2024,,,14,,,160,2028,40,2025,",
+        "2024,sexe,femme,11,,,160,2028,40,2025,",
+        "2024,sexe,homme,3,,,160,2028,40,2025,",
+        "2024,tranche_age,26-65,10,,,160,2028,40,2025,",
+        "2024,tranche_age,plus-65,4,,,160,2028,40,2025,",
+        "2024,qpv,oui,5,,,160,2028,40,2025,",
+        "2024,qpv,non,9,,,160,2028,40,2025,",
+        "2025,,,31,,,160,2028,40,2025,Deux rencontres supplémentaires pendant la SISM.",
+        "2025,sexe,femme,24,,,160,2028,40,2025,",
+        "2025,sexe,homme,6,,,160,2028,40,2025,",
+        "2025,sexe,non_renseigne,1,,,160,2028,40,2025,",
+        "2025,tranche_age,26-65,22,,,160,2028,40,2025,",
+        "2025,tranche_age,plus-65,8,,,160,2028,40,2025,",
+        "2025,tranche_age,non_renseigne,1,,,160,2028,40,2025,",
+        "2025,qpv,oui,12,,,160,2028,40,2025,",
+        "2025,qpv,non,19,,,160,2028,40,2025,",
+    ];
+    assert_eq!(rows.iter().map(|r| columns(r)).collect::<Vec<_>>(), expected);
+    // A percentage broken down gives each category its own ratio.
+    let line = "satisfaction-aidants,Part des aidants qui se disent moins isolés,resultat,pourcentage,groupe-aidants,2025-06,sexe,femme,50,7,14,60,2027,60,2027,";
+    assert!(text.lines().any(|l| l == line), "{text}");
+    // The JSON export carries the same columns.
+    let json: serde_json::Value =
+        serde_json::from_slice(&export("examples/cls-exemple", &["indicateurs", "--format", "json"])).unwrap();
+    let first = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["indicateur"] == "participants-rencontres" && r["categorie"] == "homme")
+        .unwrap();
+    assert_eq!(
+        (first["dimension"].as_str(), first["valeur"].as_f64(), first["cible_periode"].as_f64()),
+        (Some("sexe"), Some(3.0), Some(40.0))
     );
 }

@@ -262,3 +262,105 @@ fn no_report_when_clsm_toml_has_an_error() {
     assert!(stdout.is_empty(), "{stdout}");
     assert!(stderr.contains("aucun rapport produit : corrigez d'abord les erreurs de clsm.toml"), "{stderr}");
 }
+
+/// `clsm` on the example repository, whose `participants-rencontres` has a target
+/// per period, counts that add up and breakdowns (`examples/cls-exemple`).
+fn on_example(args: &[&str]) -> String {
+    let repo = project_root().join("examples/cls-exemple");
+    let mut all = vec!["--repo", repo.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let out = clsm(&all, &project_root());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    // French spaces before `%` and in numbers, as plain spaces to compare.
+    String::from_utf8_lossy(&out.stdout).replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+#[test]
+fn the_report_gives_attainment_period_by_period() {
+    let text = on_example(&["report", "--date", "2026-03-01"]);
+    for expected in [
+        // 14 + 31 participants against the 40 + 120 of the two periods.
+        "Participants aux rencontres du groupe d'aidants  31 (2025), total 45  160 en 2028   28,1 %    —",
+        "  Participants aux rencontres du groupe d'aidants — cibles par période :\n    2024 – 2025 : 45 sur 40, 112,5 %, cible atteinte\n    2026 – 2028 (en cours) : cible 120, pas encore de mesure\n",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&on_example(&["report", "--date", "2026-03-01", "--format", "json"])).unwrap();
+    let i = json["indicateurs"].as_array().unwrap().iter().find(|i| i["id"] == "participants-rencontres").unwrap();
+    assert_eq!(i["total"]["valeur"], 45.0);
+    assert_eq!(i["periodes"][0]["valeur"], 45.0);
+    assert_eq!(i["periodes"][0]["atteinte"], 112.5);
+    assert_eq!(i["periodes"][1]["en_cours"], true);
+    let markdown = on_example(&["report", "--date", "2026-03-01", "--format", "md"]);
+    assert!(markdown.contains("| 2024 – 2025 | 40 | 45 | 112,5 %, cible atteinte |"), "{markdown}");
+}
+
+#[test]
+fn the_bilan_shows_each_period_and_each_breakdown_of_its_year() {
+    let dir = temp_dir("bilan-ventilation");
+    let page = dir.join("bilan.html");
+    on_example(&["bilan", "--annee", "2025", "--date", "2026-01-20", "--out", page.to_str().unwrap()]);
+    let html = fs::read_to_string(&page).unwrap().replace(['\u{a0}', '\u{202f}'], " ");
+    for expected in [
+        "<caption id=\"periodes-participants-rencontres\">Cibles par période : Participants aux rencontres du groupe d&#39;aidants</caption>",
+        // Seen from the end of 2025, the first period is still in progress.
+        "<th scope=\"row\">2024 – 2025 (en cours)</th>",
+        "<td class=\"nombre\">112,5 %, cible atteinte</td>",
+        "Sexe : Participants aux rencontres du groupe d&#39;aidants (2025)</caption>",
+        "<tr><th scope=\"row\">Femmes</th><td class=\"nombre\">24</td><td class=\"nombre\">77,4 %</td></tr>",
+        // The chart says in words what it draws.
+        "<desc id=\"ventilation-participants-rencontres-sexe-desc\">Participants aux rencontres du groupe d&#39;aidants (2025) — Femmes : 24 (77,4 %) ; Hommes : 6 (19,4 %) ; Non renseigné : 1 (3,2 %).</desc>",
+        // A percentage's categories are rates of their own: no share.
+        "<tr><th scope=\"row\">Hommes</th><td class=\"nombre\">33,3 %</td></tr>",
+        "2025 : 31 ; total depuis le début 45 ; cible du contrat 160 en 2028 ; atteinte 28,1 %",
+    ] {
+        assert!(html.contains(expected), "{expected:?} not in the bilan");
+    }
+}
+
+#[test]
+fn the_indicators_page_shows_periods_and_the_latest_breakdowns() {
+    let out = temp_dir("indicateurs-ventilation").join("_site");
+    on_example(&["build", "--sans-pdf", "-q", "--out", out.to_str().unwrap()]);
+    let page = fs::read_to_string(out.join("indicateurs.html")).unwrap().replace(['\u{a0}', '\u{202f}'], " ");
+    for expected in [
+        "<dt>Cible du contrat</dt><dd>160 en 2028 (la somme des cibles des périodes)</dd>",
+        "<dt>Total</dt><dd>45 (au 2025)</dd>",
+        "<dt>Ventilation</dt><dd>Sexe, Tranche d&#39;âge, Quartier prioritaire de la politique de la ville</dd>",
+        "<th scope=\"row\">2026 – 2028</th>",
+        "Tranche d&#39;âge : Participants aux rencontres du groupe d&#39;aidants (2025)</caption>",
+        "<tr><th scope=\"row\">Plus de 65 ans</th><td class=\"nombre\">8</td><td class=\"nombre\">25,8 %</td></tr>",
+        "<svg role=\"img\" aria-labelledby=\"ventilation-participants-rencontres-qpv-titre ventilation-participants-rencontres-qpv-desc\"",
+    ] {
+        assert!(page.contains(expected), "{expected:?} not in the indicators page");
+    }
+}
+
+#[cfg(feature = "pdf")]
+#[test]
+fn the_bilan_pdf_shows_each_period_and_each_breakdown_too() {
+    let dir = temp_dir("bilan-ventilation-pdf");
+    let pdf = dir.join("bilan.pdf");
+    on_example(&[
+        "bilan",
+        "--annee",
+        "2025",
+        "--date",
+        "2026-01-20",
+        "--format",
+        "pdf",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    let Some(text) = crate::readable_text("bilan.pdf", &fs::read(&pdf).unwrap()) else { return };
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "Réalisé dans la période",
+        "2024 – 2025 (en cours) 40 45 112,5 %, cible atteinte",
+        "Femmes 24 77,4 %",
+        "Hommes 33,3 %",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in the bilan PDF:\n{text}");
+    }
+}

@@ -3,9 +3,9 @@
 use serde::Serialize;
 
 use crate::model::PartialDate;
-use crate::model::checked::{Indicateur, Mesure};
+use crate::model::checked::{Cumul, Indicateur, Mesure};
 use crate::model::vocab;
-use crate::views::indicators::{self, Point};
+use crate::views::indicators::{self, PeriodeCible, Point, VentilationVue};
 use crate::views::{Lien, Mot, Names, Text};
 
 /// An indicator with all its measures.
@@ -26,19 +26,52 @@ pub struct IndicateurView {
     pub denominateur: Option<String>,
     pub sources: Vec<Text>,
     pub frequence: Option<String>,
-    pub mesures: Vec<Mesure>,
+    pub mesures: Vec<MesureView>,
     pub derniere: Option<Point>,
     /// Percent of the way to the target (see [`indicators::attainment`]).
     pub atteinte: Option<f64>,
     /// The latest value is at or past the target.
     pub cible_atteinte: bool,
+    /// How its measures add up.
+    pub cumul: Cumul,
+    /// When each measure counts its period: the sum of them all.
+    pub total: Option<Point>,
+    /// The target of each period and where the indicator stands in it, when it has
+    /// more than one.
+    pub periodes: Vec<PeriodeCible>,
+    /// The dimensions its measures are broken down by: their titles.
+    pub dimensions: Vec<Text>,
+    /// The breakdowns of its latest measure that has some.
+    pub ventilation: Vec<VentilationVue>,
     /// The actions that cite it, in official order.
     pub actions: Vec<Lien>,
 }
 
+/// A measure, with the target of the period it falls in.
+#[derive(Debug, Serialize)]
+pub struct MesureView {
+    #[serde(flatten)]
+    pub mesure: Mesure,
+    /// The target of its period, and that period's deadline.
+    pub cible_periode: Option<f64>,
+    pub echeance_periode: Option<PartialDate>,
+}
+
+fn measure_view(i: &Indicateur, m: &Mesure) -> MesureView {
+    let period = indicators::period_of(i, m.date).map(|k| i.cibles[k]);
+    MesureView {
+        mesure: m.clone(),
+        cible_periode: period.map(|c| c.valeur),
+        echeance_periode: period.and_then(|c| c.echeance),
+    }
+}
+
 fn indicator_view(names: &Names, i: &Indicateur) -> IndicateurView {
-    let derniere = indicators::latest(i, chrono::NaiveDate::MAX);
+    let always = chrono::NaiveDate::MAX;
+    let derniere = indicators::latest(i, always);
+    let total = indicators::total(i, always);
     let lexicon = &names.lexicon;
+    let repo = names.repo;
     IndicateurView {
         id: i.id.clone(),
         libelle: i.libelle.clone(),
@@ -54,10 +87,19 @@ fn indicator_view(names: &Names, i: &Indicateur) -> IndicateurView {
         denominateur: i.denominateur.clone(),
         sources: i.sources.clone(),
         frequence: i.frequence.clone(),
-        mesures: i.mesures.clone(),
+        mesures: i.mesures.iter().map(|m| measure_view(i, m)).collect(),
         derniere,
-        atteinte: indicators::attainment(i, derniere),
-        cible_atteinte: indicators::target_reached(i, derniere),
+        atteinte: indicators::attainment(i, total),
+        cible_atteinte: indicators::target_reached(i, total),
+        cumul: i.cumul,
+        total: total.filter(|_| i.cumul == Cumul::Periode),
+        periodes: if i.cibles.len() > 1 {
+            indicators::periods(i, repo.periode.map(|p| p.debut), always)
+        } else {
+            Vec::new()
+        },
+        dimensions: i.ventilation.iter().filter_map(|d| repo.dimension(d)).map(|d| d.titre.clone()).collect(),
+        ventilation: indicators::latest_breakdowns(repo, i, always, None),
         actions: i.actions.iter().map(|a| names.action(*a)).collect(),
     }
 }

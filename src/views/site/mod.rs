@@ -19,7 +19,7 @@ pub use fiche::{
     ActionResume, ActionView, Appartenance, AvancementView, AxeView, FinancementView, GroupeObjectifs,
     IndicateurResume, LigneBudgetView, ObjectifView, Public, Qui,
 };
-pub use indicateurs::IndicateurView;
+pub use indicateurs::{IndicateurView, MesureView};
 pub use pistes::{PisteView, PistesAxe, PistesThematique};
 
 use crate::load::documents::Texts;
