@@ -148,6 +148,10 @@ pub enum Command {
     #[command(visible_alias = "apercu", help_template = TEMPLATE)]
     Serve(ServeArgs),
 
+    /// Une construction de l'aperçu, pour `clsm serve` seulement
+    #[command(name = "__apercu", hide = true)]
+    Apercu(ApercuArgs),
+
     /// Construit le site HTML et les PDF du contrat dans `_site/`
     #[command(visible_alias = "construire", help_template = TEMPLATE)]
     Build(BuildArgs),
@@ -434,16 +438,24 @@ pub struct BilanArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ApercuArgs {
+    /// Le document à faire (`contrat.pdf`, `fiches/x.pdf`, `bilan-2024.html`…) ; sans
+    /// lui, le site
+    #[arg(long, value_name = "NOM")]
+    pub document: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Le port où écouter (par défaut : 8080 ; `0` : un port libre, choisi par le
     /// système)
-    #[arg(long, value_name = "PORT", default_value_t = 8080, hide_default_value = true)]
+    #[arg(long, value_name = "PORT", default_value_t = 8080, hide_default_value = true, value_parser = port)]
     pub port: u16,
 
     /// L'adresse où écouter (par défaut : 127.0.0.1, cette machine seule). Une autre
     /// adresse, `0.0.0.0` par exemple, rend l'aperçu visible des autres machines du
     /// réseau
-    #[arg(long, value_name = "ADRESSE", default_value = "127.0.0.1", hide_default_value = true)]
+    #[arg(long, value_name = "ADRESSE", default_value = "127.0.0.1", hide_default_value = true, value_parser = address)]
     pub adresse: std::net::IpAddr,
 
     /// Ouvre l'aperçu dans le navigateur
@@ -489,6 +501,22 @@ fn fiches_par_volume(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(n) if (1..=max).contains(&n) => Ok(n),
         _ => Err(refused()),
+    }
+}
+
+/// Reads `--port`: from 0 (any free port) to 65535.
+fn port(text: &str) -> Result<u16, String> {
+    text.trim().parse().map_err(|_| "un port entre 0 et 65535 est attendu, par exemple `8080`".to_string())
+}
+
+/// Reads `--adresse`: an IP address, or `localhost`.
+fn address(text: &str) -> Result<std::net::IpAddr, String> {
+    match text.trim() {
+        "localhost" => Ok(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)),
+        other => other.parse().map_err(|_| {
+            "une adresse IP est attendue, par exemple `127.0.0.1` (cette machine) ou `0.0.0.0` (tout le réseau)"
+                .to_string()
+        }),
     }
 }
 

@@ -45,19 +45,12 @@ struct State {
     activities: BTreeMap<u64, String>,
     /// Paths to remove before stopping: staging folders, temporary files.
     cleanup: BTreeMap<u64, PathBuf>,
-    /// When each piece of work under way began, once [`per_work`] is called.
-    works: BTreeMap<u64, Instant>,
-    /// The time limit holds for each piece of work, not for the whole process.
-    per_work: bool,
+    /// No time limit: see [`without_time_limit`].
+    unbounded: bool,
 }
 
-static STATE: Mutex<State> = Mutex::new(State {
-    next: 0,
-    activities: BTreeMap::new(),
-    cleanup: BTreeMap::new(),
-    works: BTreeMap::new(),
-    per_work: false,
-});
+static STATE: Mutex<State> =
+    Mutex::new(State { next: 0, activities: BTreeMap::new(), cleanup: BTreeMap::new(), unbounded: false });
 
 fn register(entry: impl FnOnce(&mut State, u64)) -> u64 {
     let mut state = STATE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -111,37 +104,18 @@ impl Drop for Cleanup {
     }
 }
 
-/// From now on, the time limit holds for each piece of work ([`work`]) rather than
-/// for the whole process: `clsm serve` runs for hours, but each of its rebuilds
-/// and documents is bounded.
-pub fn per_work() {
-    register(|state, _| state.per_work = true);
+/// From now on, the process runs without a time limit: `clsm serve` runs for
+/// hours, each of its builds in a process of its own, bounded as any command. The
+/// memory limit still holds.
+pub fn without_time_limit() {
+    register(|state, _| state.unbounded = true);
 }
 
-/// A piece of work bounded in time once [`per_work`] is called; done when dropped.
-#[must_use = "the work is done when this guard is dropped"]
-pub struct Work(u64);
-
-/// Starts a piece of work: a rebuild, a document made on demand.
-pub fn work() -> Work {
-    Work(register(|state, id| {
-        state.works.insert(id, Instant::now());
-    }))
-}
-
-impl Drop for Work {
-    fn drop(&mut self) {
-        unregister(|state| {
-            state.works.remove(&self.0);
-        });
-    }
-}
-
-/// How long the oldest bounded work has been going on: since the process started,
-/// or, after [`per_work`], since the oldest piece of work under way began.
+/// How long the process has been running, for the time limit: never too long once
+/// [`without_time_limit`] is called.
 fn running_for(start: Instant) -> Duration {
     let state = STATE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if state.per_work { state.works.values().min().map_or(Duration::ZERO, Instant::elapsed) } else { start.elapsed() }
+    if state.unbounded { Duration::ZERO } else { start.elapsed() }
 }
 
 /// Starts the watchdog for this process.

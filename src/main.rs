@@ -68,7 +68,11 @@ fn main() -> ExitCode {
 fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
     match &cli.command {
         Command::Check(args) => cmd::check::run(cli.repo.as_deref(), args),
-        Command::Serve(args) => cmd::serve::run(cli.repo.as_deref(), args),
+        Command::Serve(args) => {
+            let bounds = cmd::serve::Bounds { delai: cli.delai, memoire: cli.memoire };
+            cmd::serve::run(cli.repo.as_deref(), args, bounds)
+        }
+        Command::Apercu(args) => cmd::serve::run_child(cli.repo.as_deref(), args),
         Command::Build(args) => cmd::build::run(cli.repo.as_deref(), args),
         Command::Report(args) => cmd::report::run(cli.repo.as_deref(), args),
         Command::Bilan(args) => cmd::bilan::run(cli.repo.as_deref(), args),

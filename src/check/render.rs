@@ -62,10 +62,10 @@ pub fn render(
 
 /// One diagnostic as a web page shows it (`clsm serve`): where, what, the line
 /// quoted with the part to look at, and the fix. Text, escaped by the template.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Shown {
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: String,
     pub file: String,
     pub line: usize,
     pub column: usize,
@@ -95,7 +95,7 @@ pub fn shown(diagnostics: Vec<Diagnostic>, loaded: &Loaded) -> Vec<Shown> {
             });
             Shown {
                 severity: d.severity,
-                code: d.code.name(),
+                code: d.code.name().to_string(),
                 file: d.file.clone(),
                 line,
                 column,

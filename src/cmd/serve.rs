@@ -1,5 +1,6 @@
 //! `clsm serve`: the site in the browser, built again at each save, with the
-//! repository's errors at the top of every page until they are fixed.
+//! repository's errors at the top of every page until they are fixed; and
+//! `clsm __apercu`, the process that makes one build or one document of it.
 
 use std::io::Write as _;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -10,50 +11,60 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow};
 
-use crate::cli::ServeArgs;
+use crate::cli::{ApercuArgs, ServeArgs};
 use crate::cmd::Outcome;
 use crate::load;
+use crate::serve::child::Launcher;
+use crate::serve::http::{self, Listening};
 use crate::serve::watch::Watcher;
-use crate::serve::{Preview, Rebuilt, http};
+use crate::serve::{Preview, Rebuilt};
 
 /// Set by Ctrl-C (or `kill`): the preview stops.
 static STOP: AtomicBool = AtomicBool::new(false);
 
-/// The most requests answered at once; more wait for an answer of « too busy ».
-const MOST_REQUESTS: usize = 64;
+/// The most requests for pages answered at once; more get an answer of « busy ».
+const MOST_PAGES: usize = 64;
 
-pub fn run(repo: Option<&Path>, args: &ServeArgs) -> Result<Outcome> {
-    let root = load::find_root(repo)?;
-    // The preview runs for hours; each of its builds and documents is bounded.
-    crate::limits::per_work();
-    let address = SocketAddr::new(args.adresse, args.port);
-    let server = tiny_http::Server::http(address).map_err(|e| {
-        anyhow!(
-            "impossible d'écouter sur {address} : {e}\naide : un autre programme utilise peut-être ce port ; \
-             choisissez-en un autre avec `--port {}`",
-            args.port.wrapping_add(1).max(1024)
-        )
-    })?;
-    let port = server.server_addr().to_ip().map_or(args.port, |a| a.port());
-    let loopback_only = args.adresse.is_loopback();
-    if !loopback_only {
+/// The most open pages waiting to reload at once: each holds a connection.
+const MOST_STREAMS: usize = 32;
+
+/// The bounds of each build, from the command line.
+pub struct Bounds {
+    pub delai: u64,
+    pub memoire: Option<u64>,
+}
+
+pub fn run(repo: Option<&Path>, args: &ServeArgs, bounds: Bounds) -> Result<Outcome> {
+    // Absolute: the watch names the files it sees so.
+    let root = std::path::absolute(load::find_root(repo)?).context("impossible de situer le dépôt")?;
+    // The preview runs for hours; each of its builds is a process bounded on its own.
+    crate::limits::without_time_limit();
+    more_open_files();
+    let listening = Listening { address: args.adresse, port: args.port };
+    let server = listen(listening)?;
+    let listening = Listening { port: server.server_addr().to_ip().map_or(args.port, |a| a.port()), ..listening };
+    if !listening.address.is_loopback() {
         eprintln!(
             "attention : l'aperçu écoute sur {}, il est visible des autres machines du réseau qui peuvent \
              joindre celle-ci ; sans `--adresse`, il n'est visible que d'ici",
-            args.adresse
+            listening.address
         );
     }
     // Watching starts before the first build: a change made meanwhile is not missed.
     let watching = Watcher::new(&root);
-    let preview = Arc::new(Preview::new(&root));
+    let exe = std::env::current_exe().context("impossible de trouver le programme clsm")?;
+    let launcher = Launcher { exe, root, delai: bounds.delai, memoire: bounds.memoire };
+    let preview = Arc::new(Preview::new(launcher));
     let started = Instant::now();
-    let first = preview.rebuild(crate::cmd::today());
+    let first = preview.rebuild(&mut || false);
     // An address to click: this machine's, when the preview listens on all of them.
-    let shown = if args.adresse.is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { args.adresse };
-    let url = format!("http://{}/", SocketAddr::new(shown, port));
+    let shown = if listening.address.is_unspecified() { IpAddr::V4(Ipv4Addr::LOCALHOST) } else { listening.address };
+    let url = format!("http://{}/", SocketAddr::new(shown, listening.port));
     println!("aperçu du site sur {url} (Ctrl-C pour arrêter)");
     let _ = std::io::stdout().flush();
-    say(&preview, None, &first, started.elapsed());
+    if let Some(first) = first {
+        say(None, &first, started.elapsed());
+    }
     stop_on_signals();
     match watching {
         Ok(watcher) => {
@@ -70,76 +81,124 @@ pub fn run(repo: Option<&Path>, args: &ServeArgs) -> Result<Outcome> {
     if args.ouvrir {
         open_browser(&url);
     }
-    let busy = Arc::new(AtomicUsize::new(0));
+    serve(&server, &preview, listening)?;
+    eprintln!("aperçu arrêté");
+    Ok(Outcome::Clean)
+}
+
+/// The child's side of `clsm serve`: one build, or one document, said on standard
+/// output (see [`crate::serve::child`]).
+pub fn run_child(repo: Option<&Path>, args: &ApercuArgs) -> Result<Outcome> {
+    let root = load::find_root(repo)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    crate::serve::child::run(&root, args.document.as_deref(), &mut out)?;
+    // The process ends right after: freeing the site page by page would only delay it.
+    Ok(Outcome::Clean)
+}
+
+/// Listens `at`, or says in French why it cannot.
+fn listen(at: Listening) -> Result<tiny_http::Server> {
+    let address = SocketAddr::new(at.address, at.port);
+    tiny_http::Server::http(address).map_err(|e| {
+        use std::io::ErrorKind;
+        let kind = e.downcast_ref::<std::io::Error>().map(std::io::Error::kind);
+        let (why, help) = match kind {
+            Some(ErrorKind::AddrInUse) => (
+                format!("le port {} est déjà utilisé par un autre programme", at.port),
+                format!("choisissez-en un autre avec `--port {}`", at.port.wrapping_add(1).max(1024)),
+            ),
+            Some(ErrorKind::AddrNotAvailable) => (
+                format!("{} n'est pas une adresse de cette machine", at.address),
+                "sans `--adresse`, l'aperçu écoute sur 127.0.0.1, cette machine seule".to_string(),
+            ),
+            Some(ErrorKind::PermissionDenied) => (
+                format!("le port {} est réservé au système", at.port),
+                "choisissez un port au-dessus de 1024, par exemple `--port 8080`".to_string(),
+            ),
+            _ => (e.to_string(), "vérifiez `--adresse` et `--port`".to_string()),
+        };
+        anyhow!("impossible d'écouter sur {address} : {why}\naide : {help}")
+    })
+}
+
+/// Answers requests until Ctrl-C, each on a thread of its own: the pages up to
+/// [`MOST_PAGES`] at once, the open pages waiting to reload up to [`MOST_STREAMS`].
+fn serve(server: &tiny_http::Server, preview: &Arc<Preview>, at: Listening) -> Result<()> {
+    let (pages, streams) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     while !STOP.load(Ordering::Relaxed) {
         let Some(request) = server.recv_timeout(Duration::from_millis(200)).context("l'aperçu ne reçoit plus")?
         else {
             continue;
         };
-        if busy.fetch_add(1, Ordering::AcqRel) >= MOST_REQUESTS {
-            busy.fetch_sub(1, Ordering::AcqRel);
-            let _ = request.respond(tiny_http::Response::from_string("occupé").with_status_code(503));
+        let (count, most) = if http::is_stream(&request) { (&streams, MOST_STREAMS) } else { (&pages, MOST_PAGES) };
+        if count.fetch_add(1, Ordering::AcqRel) >= most {
+            count.fetch_sub(1, Ordering::AcqRel);
+            http::busy(request);
             continue;
         }
-        let (preview, busy) = (preview.clone(), busy.clone());
+        let (preview, held) = (preview.clone(), count.clone());
         let spawned = std::thread::Builder::new().name("requete".into()).spawn(move || {
-            http::answer(&preview, request, port, loopback_only);
-            busy.fetch_sub(1, Ordering::AcqRel);
+            http::answer(&preview, request, at);
+            held.fetch_sub(1, Ordering::AcqRel);
         });
         if spawned.is_err() {
             // No thread to be had: the request is dropped, the browser sees it closed.
-            continue;
+            count.fetch_sub(1, Ordering::AcqRel);
         }
     }
-    eprintln!("aperçu arrêté");
-    Ok(Outcome::Clean)
+    Ok(())
 }
 
-/// Builds the site again at each change of the sources, and says so.
+/// Builds the site again at each change of the sources, and says so. A build that
+/// a newer change makes useless is stopped, and the next one starts at once.
 fn rebuild_on_change(mut watcher: Watcher, preview: &Preview) {
-    while let Some(changed) = watcher.next_change(&STOP) {
+    let mut changed: Vec<String> = Vec::new();
+    while let Some(more) = watcher.next_change(&STOP) {
+        changed.extend(more);
         let started = Instant::now();
-        let rebuilt = preview.rebuild(crate::cmd::today());
-        let what = match changed.as_slice() {
-            [] => "fichiers modifiés".to_string(),
-            [one] => format!("`{}` modifié", crate::terminal::one_line(one)),
-            [first, second] => {
-                format!("`{}` et `{}` modifiés", crate::terminal::one_line(first), crate::terminal::one_line(second))
-            }
-            [first, rest @ ..] => {
-                format!("`{}` et {} autres fichiers modifiés", crate::terminal::one_line(first), rest.len())
-            }
-        };
-        say(preview, Some(&what), &rebuilt, started.elapsed());
+        match preview.rebuild(&mut || watcher.poll() || STOP.load(Ordering::Relaxed)) {
+            Some(rebuilt) => say(Some(&what_changed(&std::mem::take(&mut changed))), &rebuilt, started.elapsed()),
+            // Stopped for a newer change: what changed adds up.
+            None => continue,
+        }
+    }
+}
+
+/// `fiches/a.md` modifié, `a` et `b` modifiés, `a` et 3 autres fichiers modifiés.
+fn what_changed(changed: &[String]) -> String {
+    let mut names: Vec<String> = changed.iter().map(|p| crate::terminal::one_line(p)).collect();
+    names.sort();
+    names.dedup();
+    match names.as_slice() {
+        [] => "fichiers modifiés".to_string(),
+        [one] if one == crate::serve::watch::EVERYTHING => "fichiers modifiés".to_string(),
+        [one] => format!("`{one}` modifié"),
+        [first, second] => format!("`{first}` et `{second}` modifiés"),
+        [first, rest @ ..] => format!("`{first}` et {} autres fichiers modifiés", rest.len()),
     }
 }
 
 /// One line on what a build gave, and how long it took: after `what` changed, or
 /// the first one.
-fn say(preview: &Preview, what: Option<&str>, rebuilt: &Rebuilt, took: Duration) {
+fn say(what: Option<&str>, rebuilt: &Rebuilt, took: Duration) {
     // Milliseconds: what a preview is about.
     let took =
         if took < Duration::from_secs(1) { format!("{} ms", took.as_millis()) } else { crate::format::duration(took) };
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n > 1 { many } else { one });
-    let head = match what {
-        Some(what) => format!("{what} : "),
-        None => String::new(),
-    };
+    let head = what.map(|w| format!("{w} : ")).unwrap_or_default();
     let done = if what.is_some() { "site à jour" } else { "site construit" };
     match rebuilt {
         Rebuilt::Built { warnings: 0 } => crate::note!("{head}{done} en {took}"),
         Rebuilt::Built { warnings } => crate::note!(
             "{head}{done} en {took}, {} (`clsm check` les détaille)",
-            plural(*warnings, "avertissement", "avertissements")
+            crate::format::count(*warnings as f64, "avertissement", "avertissements")
         ),
         Rebuilt::Errors(n) => crate::note!(
             "{head}{}, en haut de chaque page de l'aperçu jusqu'à correction (en {took})",
-            plural(*n, "erreur", "erreurs")
+            crate::format::count(*n as f64, "erreur", "erreurs")
         ),
-        Rebuilt::Failed => {
-            let failure = preview.latest().failure.clone().unwrap_or_default();
-            crate::note!("{head}site impossible à construire (en {took})");
-            eprintln!("erreur : {}", crate::terminal::clean(&failure).replace('\n', "\n  "));
+        Rebuilt::Failed(why) => {
+            crate::note!("{head}site impossible à construire (en {took}), l'erreur est en haut de chaque page");
+            eprintln!("erreur : {}", crate::terminal::clean(why).replace('\n', "\n  "));
         }
     }
 }
@@ -160,16 +219,59 @@ fn stop_on_signals() {
     }
 }
 
+/// As many open files as the system allows this process: each open page holds a
+/// connection, and the desktop's usual 1024 would run out first.
+fn more_open_files() {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+        // SAFETY: getrlimit and setrlimit read and write the struct they are given.
+        unsafe {
+            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max {
+                limit.rlim_cur = limit.rlim_max;
+                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+            }
+        }
+    }
+}
+
 /// Opens `url` in the browser of the desktop, or says to.
 fn open_browser(url: &str) {
-    let opener = if cfg!(target_os = "macos") {
-        std::process::Command::new("open").arg(url).spawn()
-    } else if cfg!(windows) {
-        std::process::Command::new("cmd").args(["/C", "start", "", url]).spawn()
-    } else {
-        std::process::Command::new("xdg-open").arg(url).spawn()
-    };
-    if opener.is_err() {
-        crate::note!("ouvrez {url} dans votre navigateur");
+    let url = url.to_string();
+    // The opener may take a while, or fail after starting: the preview goes on.
+    let _ = std::thread::Builder::new().name("navigateur".into()).spawn(move || {
+        let mut opener = if cfg!(target_os = "macos") {
+            std::process::Command::new("open")
+        } else if cfg!(windows) {
+            let mut command = std::process::Command::new("cmd");
+            command.args(["/C", "start", ""]);
+            command
+        } else {
+            std::process::Command::new("xdg-open")
+        };
+        let opened = opener
+            .arg(&url)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+        if !opened.is_ok_and(|s| s.success()) {
+            crate::note!("aucun navigateur ne s'est ouvert : ouvrez {url} dans le vôtre");
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_changed_is_said_in_a_few_words() {
+        let of = |paths: &[&str]| what_changed(&paths.iter().map(|p| p.to_string()).collect::<Vec<_>>());
+        assert_eq!(of(&["fiches/a.md"]), "`fiches/a.md` modifié");
+        assert_eq!(of(&["fiches/a.md", "fiches/a.md"]), "`fiches/a.md` modifié");
+        assert_eq!(of(&["b.md", "a.md"]), "`a.md` et `b.md` modifiés");
+        assert_eq!(of(&["a", "b", "c", "d"]), "`a` et 3 autres fichiers modifiés");
+        assert_eq!(of(&[crate::serve::watch::EVERYTHING]), "fichiers modifiés");
     }
 }

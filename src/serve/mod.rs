@@ -5,29 +5,25 @@
 //! A [`Preview`] holds the latest [`Snapshot`]: the pages of the last build without
 //! errors, and the problems of the latest one. A build with errors keeps the pages
 //! of the one before and shows its problems at the top of every page, until a build
-//! is clean again. PDFs are made when first asked for and kept with their snapshot:
-//! a new build starts with none.
+//! is clean again. Each build, and each document made on demand (the PDFs, the
+//! bilan of a year), is a process of its own ([`child`]), which a looping template
+//! cannot turn into a frozen preview. Documents are kept with their snapshot: a
+//! new build starts with none.
 //!
 //! Nothing of this reaches the disk: the site folder `_site/` is neither read nor
 //! written, and the published site stays free of any script.
 
+pub mod child;
 pub mod http;
 pub mod watch;
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, OnceLock, RwLock};
 use std::time::Duration;
 
-use anyhow::{Result, anyhow};
-use chrono::{Datelike, NaiveDate};
-
 use crate::check::Shown;
-use crate::cmd::{Checked, Verdict};
 use crate::diag::Severity;
-use crate::files::write::Destination;
-use crate::render::{self, Renderer};
-use crate::views;
+use child::{Ended, Launcher};
 
 /// The built-in banner that shows the problems of the repository on every page.
 const BANNER: &str = include_str!("../../templates/apercu.html");
@@ -35,51 +31,26 @@ const BANNER: &str = include_str!("../../templates/apercu.html");
 /// The script that reloads a page when the site is built again.
 pub const SCRIPT: &str = include_str!("../../templates/apercu.js");
 
-/// How the PDFs of the preview are cut: as `clsm build` cuts them by default.
-#[cfg(feature = "pdf")]
-const PARTS: (usize, usize) = (views::site::volumes::FICHES_PAR_VOLUME, views::bilan::ENTREES_PAR_ANNEXE);
+/// The most problems the banner lists: the others are counted, `clsm check` lists them.
+const BANNER_PROBLEMS: usize = 20;
 
-/// A site written in memory.
-#[derive(Default)]
-struct Memory(Mutex<HashMap<String, Arc<[u8]>>>);
-
-impl Destination for Memory {
-    fn write(&self, relative: &str, content: &[u8]) -> Result<()> {
-        let mut pages = self.0.lock().map_err(|_| anyhow!("construction interrompue"))?;
-        pages.insert(relative.to_string(), Arc::from(content));
-        Ok(())
-    }
-}
-
-/// What the documents made on demand are made from: the views of the last build
-/// without errors.
-pub struct Sources {
-    checked: Checked,
-    // The PDFs are made from it.
-    #[cfg_attr(not(feature = "pdf"), allow(dead_code))]
-    site: views::site::Site,
-    bilan: Option<views::bilan::Bilan>,
-    renderer: Renderer,
-    today: NaiveDate,
-}
-
-/// A document made on demand: its bytes, none for a name the site does not have,
-/// or why it could not be made.
-type Made = Result<Option<Arc<[u8]>>, String>;
+/// A document made on demand: its bytes, or why it could not be made.
+type Made = Result<Arc<[u8]>, String>;
 
 /// One build of the preview, and what it shows.
 pub struct Snapshot {
-    /// Counts the builds: a page says which one it comes from.
-    pub generation: u64,
+    /// Which build it is, `SESSION-N`: a page says which it comes from, and a
+    /// preview started again has another session.
+    pub generation: String,
     /// The pages of the last build without errors, by path (`actions/x.html`).
     pages: Arc<HashMap<String, Arc<[u8]>>>,
-    /// What those pages were made from, for the documents made on demand.
-    sources: Option<Arc<Sources>>,
     /// The errors of this build, if it has some: shown on every page.
     pub problems: Vec<Shown>,
     /// A failure that is not a problem of a fiche (a template that does not
-    /// render, a folder that cannot be read): shown on every page too.
+    /// render, a build past its time): shown on every page too.
     pub failure: Option<String>,
+    /// The banner of every page, made once.
+    banner: Option<String>,
     /// The documents made on demand since this build.
     made: Mutex<HashMap<String, Arc<OnceLock<Made>>>>,
 }
@@ -91,11 +62,22 @@ pub enum Rebuilt {
     Built { warnings: usize },
     /// The repository has this many errors.
     Errors(usize),
-    /// The site could not be built.
-    Failed,
+    /// The site could not be built, for this reason.
+    Failed(String),
 }
 
 impl Snapshot {
+    fn new(
+        generation: String,
+        pages: Arc<HashMap<String, Arc<[u8]>>>,
+        problems: Vec<Shown>,
+        failure: Option<String>,
+    ) -> Self {
+        let mut snapshot = Snapshot { generation, pages, problems, failure, banner: None, made: Mutex::default() };
+        snapshot.banner = snapshot.make_banner();
+        snapshot
+    }
+
     /// The page at `path`, if the site has it.
     pub fn page(&self, path: &str) -> Option<Arc<[u8]>> {
         self.pages.get(path).cloned()
@@ -107,7 +89,11 @@ impl Snapshot {
     }
 
     /// The banner to put at the top of every page, when there is something to show.
-    pub fn banner(&self) -> Option<String> {
+    pub fn banner(&self) -> Option<&str> {
+        self.banner.as_deref()
+    }
+
+    fn make_banner(&self) -> Option<String> {
         if self.problems.is_empty() && self.failure.is_none() {
             return None;
         }
@@ -116,7 +102,8 @@ impl Snapshot {
         let mut cx = tera::Context::new();
         let errors = self.problems.iter().filter(|p| p.severity == Severity::Error).count();
         cx.insert("erreurs", &errors);
-        cx.insert("problemes", &self.problems);
+        cx.insert("problemes", &self.problems[..self.problems.len().min(BANNER_PROBLEMS)]);
+        cx.insert("autres", &self.problems.len().saturating_sub(BANNER_PROBLEMS));
         cx.insert("erreur", &self.failure);
         cx.insert("ancien", &self.has_pages());
         // The built-in banner renders, or clsm is broken: it says so on the page.
@@ -125,99 +112,66 @@ impl Snapshot {
     }
 
     /// The document `name` (`contrat.pdf`, `fiches/x.pdf`, `bilan-2024.pdf`,
-    /// `bilan-2024.html`) made from this build, the first time it is asked for;
+    /// `bilan-2024.html`), made by `launcher` the first time it is asked for;
     /// `None` when there is no such document.
-    pub fn document(&self, name: &str) -> Result<Option<Arc<[u8]>>, String> {
-        let Some(sources) = &self.sources else { return Ok(None) };
-        if !is_document(name) {
+    pub fn document(&self, launcher: &Launcher, name: &str) -> Result<Option<Arc<[u8]>>, String> {
+        let wanted = name.ends_with(".pdf") || child::bilan_year(name, ".html").is_some();
+        if !wanted || !self.has_pages() || (name.ends_with(".pdf") && !cfg!(feature = "pdf")) {
             return Ok(None);
         }
         let cell = {
             let mut made = self.made.lock().map_err(|_| "aperçu interrompu".to_string())?;
             made.entry(name.to_string()).or_default().clone()
         };
+        let mut absent = false;
         // Two requests for the same document wait for one making of it.
-        cell.get_or_init(|| {
-            let _work = crate::limits::work();
-            make_document(sources, name).map(|d| d.map(Arc::from)).map_err(|e| format!("{e:#}"))
-        })
-        .clone()
+        let made = cell
+            .get_or_init(|| match launcher.run(Some(name), &mut || false) {
+                Ok(Ended::Said(said)) => match said.document {
+                    Some(bytes) => Ok(Arc::from(bytes)),
+                    None => {
+                        absent = true;
+                        Err(String::new())
+                    }
+                },
+                Ok(Ended::Failed(why)) => Err(why),
+                Ok(Ended::Stopped) => Err("document interrompu".into()),
+                Err(e) => Err(format!("{e:#}")),
+            })
+            .clone();
+        if absent {
+            // Only the documents the site has are kept: a stranger's names are not.
+            if let Ok(mut made) = self.made.lock() {
+                made.remove(name);
+            }
+            return Ok(None);
+        }
+        made.map(Some)
     }
-}
-
-/// Whether `name` is a document made on demand: a PDF, or the HTML bilan of a year.
-fn is_document(name: &str) -> bool {
-    name.ends_with(".pdf") || bilan_year(name, ".html").is_some()
-}
-
-/// The year of `bilan-ANNEE` followed by `extension`.
-fn bilan_year(name: &str, extension: &str) -> Option<i32> {
-    let year = name.strip_prefix("bilan-")?.strip_suffix(extension)?;
-    (year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit())).then(|| year.parse().ok())?
-}
-
-/// Calls `with` on the bilan of `annee`: the site's own, or one made for that year
-/// if `clsm bilan` would make it (the year has begun), `None` otherwise.
-fn with_bilan<T>(sources: &Sources, annee: i32, with: impl FnOnce(Option<&views::bilan::Bilan>) -> T) -> T {
-    if let Some(b) = sources.bilan.as_ref().filter(|b| b.annee == annee) {
-        return with(Some(b));
-    }
-    let made = (crate::model::bounds::YEARS.contains(&annee) && annee <= sources.today.year())
-        .then(|| crate::cmd::build::bilan_of(&sources.checked, annee, sources.today));
-    with(made.as_ref())
-}
-
-/// Makes the document `name` from `sources`.
-fn make_document(sources: &Sources, name: &str) -> Result<Option<Vec<u8>>> {
-    if let Some(annee) = bilan_year(name, ".html") {
-        return with_bilan(sources, annee, |bilan| {
-            bilan.map(|b| render::documents::bilan_html(&sources.renderer, b).map(String::into_bytes)).transpose()
-        });
-    }
-    pdf(sources, name)
-}
-
-#[cfg(feature = "pdf")]
-fn pdf(sources: &Sources, name: &str) -> Result<Option<Vec<u8>>> {
-    let make = |bilan: Option<&views::bilan::Bilan>| {
-        render::pdf::one_document(&sources.renderer, &sources.site, bilan, PARTS, name, sources.today)
-    };
-    // `bilan-2024.pdf` and its annexes `bilan-2024-annexe-1.pdf`.
-    match name.strip_prefix("bilan-").and_then(|n| n.get(..4)).and_then(|y| y.parse().ok()) {
-        Some(annee) => with_bilan(sources, annee, make),
-        None => make(None),
-    }
-}
-
-#[cfg(not(feature = "pdf"))]
-fn pdf(_: &Sources, _: &str) -> Result<Option<Vec<u8>>> {
-    anyhow::bail!("cette version de clsm est construite sans les PDF")
 }
 
 /// The preview: the latest snapshot, and a way to wait for the next one.
 pub struct Preview {
-    root: PathBuf,
+    pub launcher: Launcher,
+    /// Different at each start of the preview.
+    session: String,
     latest: RwLock<Arc<Snapshot>>,
-    /// The latest generation, for the pages waiting to reload.
-    generation: Mutex<u64>,
+    /// The latest build's number, for the pages waiting to reload.
+    built: Mutex<u64>,
     changed: Condvar,
 }
 
 impl Preview {
-    /// A preview of the repository at `root`, not built yet.
-    pub fn new(root: &Path) -> Self {
-        let empty = Snapshot {
-            generation: 0,
-            pages: Arc::default(),
-            sources: None,
-            problems: Vec::new(),
-            failure: None,
-            made: Mutex::default(),
-        };
+    /// A preview of the repository `launcher` builds, not built yet.
+    pub fn new(launcher: Launcher) -> Self {
+        let started = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+        let session = format!("{:x}{:x}", started.as_micros(), std::process::id());
+        let empty = Snapshot::new(format!("{session}-0"), Arc::default(), Vec::new(), None);
         Preview {
-            root: root.to_path_buf(),
+            launcher,
+            session,
             latest: RwLock::new(Arc::new(empty)),
-            generation: Mutex::new(0),
+            built: Mutex::new(0),
             changed: Condvar::new(),
         }
     }
@@ -228,79 +182,54 @@ impl Preview {
     }
 
     /// Builds the site again and makes it the latest snapshot; says what it found.
-    pub fn rebuild(&self, today: NaiveDate) -> Rebuilt {
-        let _work = crate::limits::work();
+    /// `None` when `stop` said to give up (a newer save came), the snapshot unchanged.
+    pub fn rebuild(&self, stop: &mut dyn FnMut() -> bool) -> Option<Rebuilt> {
         let previous = self.latest();
-        let generation = previous.generation + 1;
-        let (snapshot, verdict) = match build(&self.root, today) {
-            Ok(Built::Site { pages, sources, warnings }) => {
-                let snapshot = Snapshot {
-                    generation,
-                    pages: Arc::new(pages),
-                    sources: Some(Arc::from(sources)),
-                    problems: Vec::new(),
-                    failure: None,
-                    made: Mutex::default(),
-                };
-                (snapshot, Rebuilt::Built { warnings })
+        let number = *self.built.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) + 1;
+        let generation = format!("{}-{number}", self.session);
+        let (snapshot, rebuilt) = match self.launcher.run(None, stop) {
+            Ok(Ended::Stopped) => return None,
+            Ok(Ended::Said(said)) => match said.problems {
+                Some(problems) => {
+                    let errors = problems.len();
+                    (Snapshot::new(generation, previous.pages.clone(), problems, None), Rebuilt::Errors(errors))
+                }
+                None => {
+                    let warnings = said.warnings.unwrap_or(0);
+                    (Snapshot::new(generation, Arc::new(said.pages), Vec::new(), None), Rebuilt::Built { warnings })
+                }
+            },
+            Ok(Ended::Failed(why)) => {
+                (Snapshot::new(generation, previous.pages.clone(), Vec::new(), Some(why.clone())), Rebuilt::Failed(why))
             }
-            Ok(Built::Errors(problems)) => {
-                let errors = problems.len();
-                (Snapshot { problems, ..kept(&previous, generation) }, Rebuilt::Errors(errors))
+            Err(e) => {
+                let why = format!("{e:#}");
+                (Snapshot::new(generation, previous.pages.clone(), Vec::new(), Some(why.clone())), Rebuilt::Failed(why))
             }
-            Err(e) => (Snapshot { failure: Some(format!("{e:#}")), ..kept(&previous, generation) }, Rebuilt::Failed),
         };
         *self.latest.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(snapshot);
-        *self.generation.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = generation;
+        *self.built.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = number;
         self.changed.notify_all();
-        verdict
+        Some(rebuilt)
     }
 
-    /// Waits until a build newer than `seen` is made, or `timeout` passes; returns
-    /// the latest generation.
-    pub fn wait_newer(&self, seen: u64, timeout: Duration) -> u64 {
-        let generation = self.generation.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let (generation, _) = self
-            .changed
-            .wait_timeout_while(generation, timeout, |g| *g <= seen)
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        *generation
-    }
-}
-
-/// A new snapshot that keeps the pages of `previous` and their documents.
-fn kept(previous: &Snapshot, generation: u64) -> Snapshot {
-    Snapshot {
-        generation,
-        pages: previous.pages.clone(),
-        sources: previous.sources.clone(),
-        problems: Vec::new(),
-        failure: None,
-        made: Mutex::default(),
-    }
-}
-
-/// What a build made.
-enum Built {
-    Site { pages: HashMap<String, Arc<[u8]>>, sources: Box<Sources>, warnings: usize },
-    Errors(Vec<Shown>),
-}
-
-/// Loads, checks and renders the site of the repository at `root` in memory, as
-/// `clsm build --sans-pdf` does, with the PDFs linked (they are made on demand).
-fn build(root: &Path, today: NaiveDate) -> Result<Built> {
-    let (checked, warnings) = match crate::cmd::verdict(root, today)? {
-        Verdict::Errors(problems) => {
-            return Ok(Built::Errors(problems.into_iter().filter(|p| p.severity == Severity::Error).collect()));
+    /// Whether a page of build `seen` (`SESSION-N`) is behind: a newer build of
+    /// this session, or any build of another one (the preview was started again).
+    fn behind(&self, seen: &str, latest: u64) -> bool {
+        match seen.rsplit_once('-') {
+            Some((session, n)) if session == self.session => n.parse::<u64>().map_or(true, |n| n < latest),
+            _ => true,
         }
-        Verdict::Checked(checked, warnings) => (*checked, warnings.len()),
-    };
-    let bilan = crate::cmd::build::published_bilan(&checked, today);
-    let documents =
-        views::site::Documents { pdf: cfg!(feature = "pdf"), bilan: bilan.as_ref().map(|b| b.annee), carte: 0 };
-    let (site, renderer) = crate::cmd::build::site_and_renderer(&checked, false, documents)?;
-    let memory = Memory::default();
-    render::site::write(&site, bilan.as_ref(), &renderer, &memory, &|| ())?;
-    let pages = memory.0.into_inner().map_err(|_| anyhow!("construction interrompue"))?;
-    Ok(Built::Site { pages, sources: Box::new(Sources { checked, site, bilan, renderer, today }), warnings })
+    }
+
+    /// Waits until the site is newer than the page of build `seen`, or `timeout`
+    /// passes; says whether it is.
+    pub fn wait_newer(&self, seen: &str, timeout: Duration) -> bool {
+        let built = self.built.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (built, _) = self
+            .changed
+            .wait_timeout_while(built, timeout, |n| !self.behind(seen, *n))
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        self.behind(seen, *built)
+    }
 }

@@ -10,6 +10,16 @@ use std::time::{Duration, Instant};
 
 use crate::{project_root, temp_dir};
 
+/// How long a save may take to show: far more than it takes (about 40 ms on Metz),
+/// for slow and busy machines.
+const WITHIN: Duration = Duration::from_secs(10);
+
+/// The build a page comes from: its `data-generation`.
+fn generation(page: &str) -> &str {
+    let at = page.find("data-generation=\"").expect("the reload script") + "data-generation=\"".len();
+    &page[at..at + page[at..].find('"').unwrap()]
+}
+
 /// A copy of the Metz repository (its `clsm.toml` and `fiches/`) to modify.
 pub fn metz_copy(test: &str) -> PathBuf {
     let repo = temp_dir(test).join("metz");
@@ -32,7 +42,13 @@ pub struct Serving {
 impl Serving {
     /// Starts `clsm serve --port 0` on `repo`, and waits for the address it prints.
     pub fn start(repo: &Path, extra: &[&str]) -> Self {
+        Self::start_in(&project_root(), repo, extra)
+    }
+
+    /// The same, from the folder `cwd` (`repo` may then be relative to it).
+    pub fn start_in(cwd: &Path, repo: &Path, extra: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_clsm"))
+            .current_dir(cwd)
             .args(["serve", "--port", "0", "--repo", repo.to_str().unwrap()])
             .args(extra)
             .stdout(Stdio::piped())
@@ -53,14 +69,24 @@ impl Serving {
 
     /// `GET path` naming `host`.
     pub fn request(&self, path: &str, host: &str) -> (u16, Vec<u8>) {
+        self.raw(&format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")).1
+    }
+
+    /// Sends `request` as it is: the answer's headers, and its status and body.
+    pub fn raw(&self, request: &str) -> (String, (u16, Vec<u8>)) {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("the preview answers");
-        write!(stream, "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).unwrap();
         let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("a complete answer");
         let head = String::from_utf8_lossy(&raw[..split]).to_string();
         let status = head.split_whitespace().nth(1).unwrap().parse().unwrap();
-        (status, raw[split + 4..].to_vec())
+        (head, (status, raw[split + 4..].to_vec()))
+    }
+
+    /// Whether the process still runs.
+    fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
     }
 
     /// The text of the page at `path`.
@@ -121,17 +147,21 @@ fn a_saved_fiche_is_seen_on_its_page_at_once() {
     let serving = Serving::start(&repo, &[]);
     let home = serving.text("/");
     assert!(home.contains("Conseil local de santé mentale de Metz"), "{home}");
-    assert!(home.contains("<script src=\"/_clsm/apercu.js\" data-generation=\"1\"></script>"), "{home}");
+    assert!(home.contains("<script src=\"/_clsm/apercu.js\" data-generation=\""), "{home}");
+    let first = generation(&home).to_string();
+    assert!(first.ends_with("-1"), "the first build: {first}");
     assert!(!home.contains("clsm-apercu"), "no banner while the repository has no error");
     let script = serving.text("/_clsm/apercu.js");
     assert!(script.contains("EventSource(\"/_clsm/evenements?depuis=\""), "{script}");
 
     let fiche = repo.join("fiches/actions/logement-sante-mentale.md");
     edit(&fiche, "titre: Logement et santé mentale", "titre: Logement accompagné et santé mentale");
-    let page = serving.wait_for("/actions/logement-sante-mentale.html", Duration::from_secs(2), |t| {
+    let page = serving.wait_for("/actions/logement-sante-mentale.html", WITHIN, |t| {
         t.contains("<h1>Logement accompagné et santé mentale</h1>")
     });
-    assert!(page.contains("data-generation=\"2\""), "the page comes from the second build");
+    let second = generation(&page);
+    assert_eq!(second.rsplit_once('-').map(|(s, _)| s), first.rsplit_once('-').map(|(s, _)| s), "one session");
+    assert_ne!(second, first, "the page comes from a newer build");
     // The published site on disk is untouched: serve writes nothing.
     assert!(!repo.join("_site").exists());
 }
@@ -143,13 +173,13 @@ fn an_error_shows_on_every_page_with_its_file_and_line_until_it_is_fixed() {
     let fiche = repo.join("fiches/actions/logement-sante-mentale.md");
     edit(&fiche, "axe: \"1\"", "axe: \"9\"");
     let banner = |t: &str| t.contains("id=\"clsm-apercu\"");
-    let home = serving.wait_for("/", Duration::from_secs(2), banner);
+    let home = serving.wait_for("/", WITHIN, banner);
     for expected in [
         "1 erreur dans le dépôt",
         "fiches/actions/logement-sante-mentale.md:4:6",
-        "axe inconnu `9`",
+        "axe inconnu <code>9</code>",
         "<pre>4 | axe: <mark>&quot;9&quot;</mark></pre>",
-        "Aide : vouliez-vous dire `1`, `2` ou `3` ?",
+        "Aide : vouliez-vous dire <code>1</code>, <code>2</code> ou <code>3</code> ?",
         // The last good content stays under the banner.
         "Conseil local de santé mentale de Metz",
     ] {
@@ -164,7 +194,7 @@ fn an_error_shows_on_every_page_with_its_file_and_line_until_it_is_fixed() {
     );
 
     edit(&fiche, "axe: \"9\"", "axe: \"1\"");
-    serving.wait_for("/", Duration::from_secs(2), |t| !banner(t));
+    serving.wait_for("/", WITHIN, |t| !banner(t));
     assert!(!banner(&serving.text("/annuaire.html")));
 }
 
@@ -257,7 +287,7 @@ fn the_bilan_of_any_year_and_the_pdfs_are_made_when_asked_for() {
     let serving = Serving::start(&repo, &[]);
     let bilan = serving.text("/bilan-2019.html");
     assert!(bilan.contains("Bilan annuel 2019") || bilan.contains("Bilan 2019"), "{bilan}");
-    assert!(bilan.contains("data-generation=\"1\""), "the bilan reloads too");
+    assert!(bilan.contains("data-generation=\""), "the bilan reloads too");
     // As `clsm bilan`: no bilan of a year to come.
     assert_eq!(serving.get("/bilan-2199.html").0, 404);
     assert_eq!(serving.get("/bilan-20x9.html").0, 404);
@@ -274,9 +304,117 @@ fn the_bilan_of_any_year_and_the_pdfs_are_made_when_asked_for() {
         // Kept until a source changes, then made again from the new build.
         let fiche = repo.join("fiches/actions/fiche-15.md");
         edit(&fiche, "titre: Coordination du Conseil local", "titre: Animation du Conseil local");
-        serving.wait_for("/actions/fiche-15.html", Duration::from_secs(2), |t| t.contains("Animation du Conseil"));
+        serving.wait_for("/actions/fiche-15.html", WITHIN, |t| t.contains("Animation du Conseil"));
         let (_, pdf) = serving.get("/fiches/fiche-15.pdf");
         let text = crate::readable_text("fiche-15.pdf", &pdf).unwrap_or_default();
         assert!(text.contains("Animation du Conseil local de santé mentale"), "{text}");
     }
+}
+
+#[test]
+fn a_repository_named_by_a_relative_path_is_watched_too() {
+    let repo = metz_copy("serve-relatif");
+    let parent = repo.parent().unwrap();
+    let serving = Serving::start_in(parent, Path::new("metz"), &[]);
+    edit(&repo.join("fiches/actions/fiche-15.md"), "titre: Coordination du Conseil", "titre: Pilotage du Conseil");
+    serving.wait_for("/actions/fiche-15.html", WITHIN, |t| t.contains("Pilotage du Conseil"));
+}
+
+#[test]
+fn a_page_of_a_former_preview_reloads_at_once() {
+    let repo = metz_copy("serve-session");
+    let serving = Serving::start(&repo, &[]);
+    let mut stream = TcpStream::connect(("127.0.0.1", serving.port)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let host = format!("127.0.0.1:{}", serving.port);
+    // A tab still open from before `clsm serve` was started again.
+    write!(stream, "GET /_clsm/evenements?depuis=autre-7 HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut seen = String::new();
+    let mut buffer = [0u8; 512];
+    while !seen.contains("event: recharge") {
+        let n = stream.read(&mut buffer).expect("a reload said at once");
+        assert!(n > 0, "closed before saying to reload: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buffer[..n]));
+    }
+    // A page of this build waits.
+    let page = serving.text("/");
+    let mut waiting = TcpStream::connect(("127.0.0.1", serving.port)).unwrap();
+    waiting.set_read_timeout(Some(Duration::from_millis(700))).unwrap();
+    write!(waiting, "GET /_clsm/evenements?depuis={} HTTP/1.1\r\nHost: {host}\r\n\r\n", generation(&page)).unwrap();
+    let mut said = Vec::new();
+    let _ = waiting.read_to_end(&mut said);
+    let said = String::from_utf8_lossy(&said);
+    assert!(said.starts_with("HTTP/1.1 200 OK") && !said.contains("recharge"), "{said}");
+}
+
+#[test]
+fn a_folder_removed_and_made_again_is_still_watched() {
+    let repo = metz_copy("serve-dossier");
+    let templates = repo.join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    let page = "{% extends \"base.html\" %}{% block titre %}{{ action.titre }}{% endblock titre %}{% block contenu %}<p>MODELE-UN</p>{% endblock contenu %}";
+    std::fs::write(templates.join("action.html"), page).unwrap();
+    let serving = Serving::start(&repo, &[]);
+    assert!(serving.text("/actions/fiche-15.html").contains("MODELE-UN"));
+    std::fs::remove_dir_all(&templates).unwrap();
+    std::fs::create_dir(&templates).unwrap();
+    std::fs::write(templates.join("action.html"), page.replace("UN", "DEUX")).unwrap();
+    serving.wait_for("/actions/fiche-15.html", WITHIN, |t| t.contains("MODELE-DEUX"));
+    // The new folder is watched: a later save there is seen.
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(templates.join("action.html"), page.replace("UN", "TROIS")).unwrap();
+    serving.wait_for("/actions/fiche-15.html", WITHIN, |t| t.contains("MODELE-TROIS"));
+}
+
+#[test]
+fn a_template_that_loops_is_stopped_and_the_preview_goes_on() {
+    let repo = metz_copy("serve-boucle");
+    let mut serving = Serving::start(&repo, &["--delai", "2"]);
+    let templates = repo.join("templates");
+    std::fs::create_dir(&templates).unwrap();
+    let looping = "{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% for k in range(end=100000) %}x{% endfor %}{% endfor %}{% endfor %}";
+    std::fs::write(templates.join("action.html"), looping).unwrap();
+    let page = serving.wait_for("/", WITHIN, |t| t.contains("Le site n'a pas pu être reconstruit"));
+    assert!(page.contains("délai dépassé : 2 s"), "{page}");
+    assert!(page.contains("Conseil local de santé mentale de Metz"), "the last good pages stay");
+    std::fs::remove_file(templates.join("action.html")).unwrap();
+    serving.wait_for("/", WITHIN, |t| !t.contains("id=\"clsm-apercu\""));
+    assert!(serving.alive(), "the preview still runs");
+}
+
+#[test]
+fn the_banner_lists_twenty_errors_and_counts_the_others() {
+    let repo = metz_copy("serve-vingt");
+    for n in 0..25 {
+        let fiche = format!("---\ntitre: Action {n}\naxe: \"9\"\nstatut: piste\nporteur: ch-jury\n---\n");
+        std::fs::write(repo.join(format!("fiches/actions/erreur-{n:02}.md")), fiche).unwrap();
+    }
+    let serving = Serving::start(&repo, &[]);
+    let (_, body) = serving.get("/");
+    let body = String::from_utf8(body).unwrap();
+    assert!(body.contains("25 erreurs dans le dépôt"), "{body}");
+    assert_eq!(body.matches("[ref-inconnue]").count(), 20, "{body}");
+    assert!(body.contains("Et 5 autres : <code>clsm check</code> les liste toutes."), "{body}");
+}
+
+#[test]
+fn long_addresses_other_sites_and_head_requests_get_their_answer() {
+    let repo = metz_copy("serve-http");
+    let serving = Serving::start(&repo, &[]);
+    let host = format!("127.0.0.1:{}", serving.port);
+    let long = format!("/{}.pdf", "a".repeat(5000));
+    assert_eq!(serving.get(&long).0, 414);
+    // A page of another site may link here, not make the preview work for it.
+    let request =
+        |extra: &str| format!("GET /contrat.pdf HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n");
+    assert_eq!(serving.raw(&request("Sec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: no-cors\r\n")).1.0, 403);
+    assert_eq!(serving.raw(&request("Origin: https://exemple.fr\r\n")).1.0, 403);
+    let followed = "GET / HTTP/1.1\r\nSec-Fetch-Site: cross-site\r\nSec-Fetch-Mode: navigate\r\n";
+    assert_eq!(serving.raw(&format!("{followed}Host: {host}\r\nConnection: close\r\n\r\n")).1.0, 200);
+    // HEAD says the length of what GET would send.
+    let (_, (_, page)) = serving.raw(&format!("GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+    let (head, (status, body)) = serving.raw(&format!("HEAD / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+    assert_eq!(status, 200);
+    assert!(body.is_empty());
+    assert!(head.to_lowercase().contains(&format!("content-length: {}", page.len())), "{head}");
 }
