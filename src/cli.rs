@@ -191,6 +191,59 @@ pub enum Command {
     /// Ce qui a changé entre deux révisions git, fiche par fiche et champ par champ
     #[command(help_template = TEMPLATE)]
     Diff(DiffArgs),
+
+    /// L'aide de clsm, ou celle d'une commande : `clsm help check`
+    #[command(visible_alias = "aide", help_template = TEMPLATE)]
+    Help(HelpArgs),
+
+    /// La complétion des commandes et des options pour le terminal (bash, zsh, fish, powershell)
+    #[command(help_template = TEMPLATE)]
+    Completions(CompletionsArgs),
+
+    /// La page de manuel de clsm (`man clsm`), au format roff
+    #[command(help_template = TEMPLATE)]
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HelpArgs {
+    /// La commande dont afficher l'aide, par exemple `check`
+    #[arg(value_name = "COMMANDE")]
+    pub commande: Option<String>,
+}
+
+/// The shells `clsm completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// Le terminal : `bash`, `zsh`, `fish` ou `powershell`
+    #[arg(value_enum, value_name = "TERMINAL", hide_possible_values = true)]
+    pub shell: Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Écrit dans ce dossier une page par commande (`clsm.1`, `clsm-check.1`…) plutôt
+    /// que la page de clsm à l'écran
+    #[arg(long, value_name = "DOSSIER")]
+    pub out: Option<PathBuf>,
+}
+
+/// The help text with French typography: a space (unbreakable) before the colon of
+/// each heading, « Commandes : » where clap writes « Commandes: ».
+pub fn french_headings(help: &str) -> String {
+    let mut out = help.to_string();
+    for heading in ["Commandes", "Options générales", "Options", "Arguments"] {
+        out = out.replace(&format!("{heading}:"), &format!("{heading}\u{a0}:"));
+    }
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

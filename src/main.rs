@@ -28,7 +28,10 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         // `--help` and `--version` arrive here too, as "errors" for stdout.
         Err(e) if !e.use_stderr() => {
-            let _ = e.print();
+            use std::io::{IsTerminal, Write};
+            let rendered = e.render();
+            let text = if std::io::stdout().is_terminal() { rendered.ansi().to_string() } else { rendered.to_string() };
+            let _ = std::io::stdout().write_all(clsm::cli::french_headings(&text).as_bytes());
             return ExitCode::SUCCESS;
         }
         Err(e) => {
@@ -83,5 +86,8 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Schema(args) => cmd::schema::run(cli.repo.as_deref(), args),
         Command::Import(args) => cmd::import::run(cli.repo.as_deref(), args),
         Command::Diff(args) => cmd::diff::run(cli.repo.as_deref(), args),
+        Command::Help(args) => cmd::help::run(args),
+        Command::Completions(args) => cmd::help::completions(args),
+        Command::Man(args) => cmd::help::man(args),
     }
 }

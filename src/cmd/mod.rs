@@ -6,6 +6,7 @@ pub mod build;
 pub mod check;
 pub mod diff;
 pub mod export;
+pub mod help;
 pub mod import;
 pub mod init;
 pub mod new;

@@ -12,6 +12,7 @@ mod create;
 mod export;
 #[cfg(feature = "pdf")]
 mod fiche;
+mod help;
 mod hostile;
 mod import;
 #[cfg(feature = "pdf")]
