@@ -168,11 +168,11 @@ pub enum Command {
     #[command(visible_alias = "poster", help_template = TEMPLATE)]
     Affiche(AfficheArgs),
 
-    /// Exporte les indicateurs, les actions ou les partenaires en CSV (Excel) ou JSON
+    /// Exporte les indicateurs, les actions, les partenaires ou les événements en CSV (Excel) ou JSON
     #[command(visible_alias = "exporter", help_template = TEMPLATE)]
     Export(ExportArgs),
 
-    /// Crée une fiche (action, partenaire ou indicateur) à partir d'un modèle commenté
+    /// Crée une fiche (action, partenaire, indicateur ou événement) à partir d'un modèle commenté
     #[command(visible_alias = "nouveau", help_template = TEMPLATE)]
     New(NewArgs),
 
@@ -327,11 +327,12 @@ pub enum NewKind {
     Action,
     Partenaire,
     Indicateur,
+    Evenement,
 }
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// `action`, `partenaire` ou `indicateur`
+    /// `action`, `partenaire`, `indicateur` ou `evenement`
     #[arg(value_enum, value_name = "QUOI", hide_possible_values = true)]
     pub kind: NewKind,
 
@@ -346,6 +347,7 @@ pub enum ExportKind {
     Indicateurs,
     Actions,
     Partenaires,
+    Evenements,
 }
 
 /// CSV conventions.
@@ -363,7 +365,7 @@ pub enum ExportFormat {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// `indicateurs` (une ligne par mesure), `actions` ou `partenaires`
+    /// `indicateurs` (une ligne par mesure), `actions`, `partenaires` ou `evenements`
     #[arg(value_enum, value_name = "QUOI", hide_possible_values = true)]
     pub kind: ExportKind,
 

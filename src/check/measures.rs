@@ -113,7 +113,10 @@ pub fn running_totals(cx: &Context, out: &mut Vec<Diagnostic>) {
                 let help = "retirez `cumul` : chaque mesure d'un pourcentage est le taux à sa date";
                 out.push(at(Code::TypeInvalide, f, YamlPath::key("cumul"), message).help(help));
             }
-            Some(true) => decreasing(ind, f, out),
+            Some(true) => {
+                decreasing(ind, f, out);
+                decreasing_targets(ind, f, out);
+            }
             _ => {}
         }
     }
@@ -129,7 +132,8 @@ fn decreasing(ind: &Indicateur, file: &str, out: &mut Vec<Diagnostic>) {
         .filter_map(|(i, m)| Some((i, m, ind.valeur(m)?)))
         .filter(|(_, m, _)| m.date.is_some())
         .collect();
-    measures.sort_by_key(|(_, m, _)| m.date.map(|d| d.first_day()));
+    // A running total of a year is the figure at its end: dates by their last day.
+    measures.sort_by_key(|(_, m, _)| m.date.map(|d| d.last_day()));
     for pair in measures.windows(2) {
         let [(_, before, was), (i, now, is)] = pair else { continue };
         if *is < was - 1e-9 {
@@ -145,6 +149,23 @@ fn decreasing(ind: &Indicateur, file: &str, out: &mut Vec<Diagnostic>) {
                         si chaque mesure compte sa seule période, écrivez `cumul: false`";
             let path = YamlPath::key("mesures").with_index(*i);
             let path = if now.valeur.is_some() { path.with_key("valeur") } else { path };
+            out.push(at(Code::CumulDecroissant, file, path, message).help(help));
+        }
+    }
+}
+
+/// Reports each target of a running total (`cibles` with `cumul: true`) lower than
+/// the one before: a total since the start cannot be asked to go down.
+fn decreasing_targets(ind: &Indicateur, file: &str, out: &mut Vec<Diagnostic>) {
+    let targets: Vec<(usize, f64)> =
+        ind.cibles.iter().flatten().enumerate().filter_map(|(k, c)| Some((k, c.valeur?))).collect();
+    for pair in targets.windows(2) {
+        let [(_, was), (k, is)] = pair else { continue };
+        if is < was {
+            let message = format!("cible cumulée en baisse : {} après {}", number(*is), number(*was));
+            let help = "avec `cumul: true`, chaque cible est un total depuis le début : elle ne peut pas être plus \
+                        petite que la précédente ; si chaque cible vaut pour sa seule période, écrivez `cumul: false`";
+            let path = YamlPath::key("cibles").with_index(*k).with_key("valeur");
             out.push(at(Code::CumulDecroissant, file, path, message).help(help));
         }
     }
@@ -196,6 +217,52 @@ pub fn breakdowns(cx: &Context, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Categories that are their own rates (a percentage): the measure's rate is an
+/// average of theirs, so it lies between the lowest and the highest when every
+/// category is given; and when each gives its ratio, the pooled ratio is the
+/// measure's.
+impl Breakdown<'_> {
+    fn rate_within(&self, measure: &Mesure, values: &[(&str, f64)], missing: &[&str], out: &mut Vec<Diagnostic>) {
+        let Some(rate) = self.ind.valeur(measure) else { return };
+        let ratios: Option<Vec<(f64, f64)>> =
+            self.parts.iter().map(|(_, p)| Some((p.numerateur?, p.denominateur?))).collect();
+        if let Some(ratios) = ratios.filter(|r| !r.is_empty()) {
+            let (n, d) = ratios.iter().fold((0.0, 0.0), |(a, b), (n, d)| (a + n, b + d));
+            if measure.numerateur.is_none() && d > 0.0 && !agrees(rate, self.ind.ratio(n, d), true) {
+                let pooled = self.ind.ratio(n, d);
+                let message = format!(
+                    "la ventilation par `{}` donne {} / {} = {} %, pas {} % comme la mesure",
+                    self.name,
+                    number(n),
+                    number(d),
+                    number(pooled),
+                    number(rate)
+                );
+                let help = format!(
+                    "corrigez une catégorie, ou donnez à la mesure son numérateur et son dénominateur ({} et {})",
+                    number(n),
+                    number(d)
+                );
+                out.push(at_key(Code::VentilationIncoherente, self.file, self.path.clone(), message).help(help));
+                return;
+            }
+        }
+        let (low, high) = values.iter().fold((f64::MAX, f64::MIN), |(l, h), (_, v)| (l.min(*v), h.max(*v)));
+        if missing.is_empty() && !values.is_empty() && (rate < low - 0.5 || rate > high + 0.5) {
+            let message = format!(
+                "le taux {} % de la mesure n'est pas entre ceux de ses catégories par `{}` ({} % à {} %)",
+                number(rate),
+                self.name,
+                number(low),
+                number(high)
+            );
+            let help =
+                "le taux d'ensemble est une moyenne de ceux des catégories : corrigez la mesure ou une catégorie";
+            out.push(at_key(Code::VentilationIncoherente, self.file, self.path.clone(), message).help(help));
+        }
+    }
+}
+
 /// One dimension of one measure, being checked.
 struct Breakdown<'a> {
     cx: &'a Context<'a>,
@@ -223,6 +290,9 @@ impl Breakdown<'_> {
                 let message = format!("catégorie inconnue `{category}` de la dimension `{}`", self.name);
                 let help = match suggest::nearest(category, known.iter().copied()) {
                     Some(near) => format!("vouliez-vous dire `{near}` ?"),
+                    None if known.is_empty() => {
+                        format!("déclarez les catégories de `{}` dans clsm.toml : `categories = {{ … }}`", self.name)
+                    }
                     None => format!("catégories de `{}` : {}", self.name, quoted_list(&known)),
                 };
                 out.push(at_key(Code::CategorieInconnue, self.file, path.clone(), message).help(help));
@@ -305,9 +375,12 @@ impl Breakdown<'_> {
             format!("ajoutez les catégories manquantes ({}), ou ", quoted_list(&missing))
         };
         if self.percent() {
+            self.rate_within(measure, values, &missing, out);
             let ratios: Option<Vec<(f64, f64)>> =
                 self.parts.iter().map(|(_, p)| Some((p.numerateur?, p.denominateur?))).collect();
-            let (Some(ratios), Some(n), Some(d)) = (ratios, measure.numerateur, measure.denominateur) else { return };
+            let (Some(ratios), Some(n), Some(d)) = (ratios, measure.numerateur, measure.denominateur) else {
+                return;
+            };
             let (sn, sd): (f64, f64) = ratios.iter().fold((0.0, 0.0), |(a, b), (n, d)| (a + n, b + d));
             for (what, sum, total) in [("numérateurs", sn, n), ("dénominateurs", sd, d)] {
                 if (sum - total).abs() > 1e-6 {
@@ -335,7 +408,11 @@ impl Breakdown<'_> {
                 number(sum),
                 number(total)
             );
-            let help = format!("{completion}corrigez une catégorie : leur somme doit faire {}", number(total));
+            let help = if sum > total {
+                format!("corrigez une catégorie : leur somme dépasse la mesure ; elle doit faire {}", number(total))
+            } else {
+                format!("{completion}corrigez une catégorie : leur somme doit faire {}", number(total))
+            };
             out.push(at_key(Code::VentilationIncoherente, self.file, self.path.clone(), message).help(help));
         }
     }

@@ -303,6 +303,16 @@ pub fn contract(cx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(porteur) = &config.porteur {
         reference(cx, out, file, YamlPath::key("porteur"), Target::Record(Kind::Partenaire), porteur);
     }
+    if let Some(url) = &config.url {
+        let scheme = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+        let host = scheme.and_then(|rest| rest.split('/').next()).unwrap_or_default();
+        if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>')) {
+            let message = format!("adresse du site invalide `{}`", crate::terminal::one_line(url));
+            let help =
+                "écrivez l'adresse complète où le site est publié, par exemple `url = \"https://clsm.exemple.fr/\"`";
+            out.push(at(Code::TypeInvalide, file, YamlPath::key("url"), message).help(help));
+        }
+    }
     unique_ids(out, YamlPath::key("axes"), config.axes.iter().flatten().map(|x| x.id.as_deref()));
     unique_ids(out, YamlPath::key("thematiques"), config.thematiques.iter().flatten().map(|x| x.id.as_deref()));
     if let Some(parent) = &config.contrat_parent {

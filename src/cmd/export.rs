@@ -29,6 +29,7 @@ pub fn run(repo: Option<&Path>, args: &ExportArgs) -> Result<Outcome> {
         ExportKind::Indicateurs => export::indicators(&site),
         ExportKind::Actions => export::actions(&site),
         ExportKind::Partenaires => export::partners(&site),
+        ExportKind::Evenements => export::events(&site),
     };
     // An earlier export of the same table starts like this one: it may be replaced.
     let (bytes, signature) = match args.format {

@@ -55,7 +55,18 @@ pub fn fiche_text_citing(
         }
         NewKind::Indicateur => {
             cx.insert("libelle", &titre);
+            // Example deadlines within the contract: two years in, and its end.
+            let period = config.periode.as_ref().and_then(|p| p.periode());
+            let first = period.map_or_else(|| chrono::Datelike::year(&crate::cmd::today()), |p| p.debut.year);
+            let last = period.map_or(first + 2, |p| p.fin.year);
+            cx.insert("echeance_1", &(first + 2).min(last));
+            cx.insert("echeance_2", &last);
             "nouveau-indicateur.md"
+        }
+        NewKind::Evenement => {
+            cx.insert("titre", &titre);
+            cx.insert("date", &crate::cmd::today().format("%Y-%m-%d").to_string());
+            "nouveau-evenement.md"
         }
     };
     renderer.render(template, &cx)
@@ -77,6 +88,7 @@ pub fn run(repo: Option<&Path>, args: &NewArgs) -> Result<Outcome> {
         NewKind::Action => Kind::Action,
         NewKind::Partenaire => Kind::Partenaire,
         NewKind::Indicateur => Kind::Indicateur,
+        NewKind::Evenement => Kind::Evenement,
     };
     let relative = format!("fiches/{}/{}.md", kind.folder(), args.id);
     if loaded.repo.ids(kind).contains(&args.id.as_str()) || std::fs::symlink_metadata(root.join(&relative)).is_ok() {

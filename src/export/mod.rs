@@ -13,7 +13,7 @@ mod tables;
 use anyhow::{Context, Result};
 use serde_json::{Map, Value};
 
-pub use tables::{actions, indicators, partners};
+pub use tables::{actions, events, indicators, partners};
 
 /// A cell: text, or a number to write in the profile's decimal style.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,6 +2,7 @@
 //! is what the site shows.
 
 use crate::export::{Cell, Table};
+use crate::model::checked::Cumul;
 use crate::model::{Montant, PartialDate};
 use crate::views::site::{ActionView, MesureView, PartenaireView, Site};
 use crate::views::{Case, Lien, Mot, Text};
@@ -41,11 +42,12 @@ fn money(m: Montant) -> Cell {
 
 /// The header of `clsm export indicateurs`: DESIGN's, with each measure's
 /// breakdown (`dimension`, `categorie`) and the target of its period.
-pub const INDICATOR_HEADER: [&str; 16] = [
+pub const INDICATOR_HEADER: [&str; 17] = [
     "indicateur",
     "libelle",
     "type",
     "unite",
+    "cumul",
     "actions",
     "date",
     "dimension",
@@ -74,6 +76,11 @@ pub fn indicators(site: &Site) -> Table {
                 (&*i.libelle).into(),
                 (&*i.r#type.mot).into(),
                 text(&i.unite),
+                match i.cumul {
+                    Cumul::Etat => Cell::Empty,
+                    Cumul::Total => "true".into(),
+                    Cumul::Periode => "false".into(),
+                },
                 ids(&i.actions),
                 date(m.map(|m| m.mesure.date)),
                 dimension,
@@ -231,4 +238,42 @@ pub fn partners(site: &Site) -> Table {
     let mut partners: Vec<&PartenaireView> = site.annuaire.iter().flat_map(|g| &g.partenaires).collect();
     partners.sort_by(|a, b| a.id.cmp(&b.id));
     Table { header, rows: partners.into_iter().map(|p| partner_row(p, site.interne)).collect() }
+}
+
+/// One row per event of the calendar, by date.
+pub fn events(site: &Site) -> Table {
+    let header = vec![
+        "evenement",
+        "date",
+        "fin",
+        "type",
+        "titre",
+        "theme",
+        "participants",
+        "nombre_partenaires",
+        "nombre_evenements",
+        "actions",
+        "partenaires",
+    ];
+    let count = |n: Option<u64>| n.map(|n| Cell::Number(n as f64)).unwrap_or(Cell::Empty);
+    let rows = site
+        .evenements()
+        .into_iter()
+        .map(|e| {
+            vec![
+                (&*e.id).into(),
+                date(Some(e.date)),
+                date(e.fin),
+                e.r#type.as_ref().map(|m| &*m.mot).into(),
+                e.titre.as_str().into(),
+                text(&e.theme),
+                count(e.participants),
+                count(e.nombre_partenaires),
+                count(e.nombre_evenements),
+                ids(&e.actions),
+                ids(&e.partenaires),
+            ]
+        })
+        .collect();
+    Table { header, rows }
 }

@@ -401,6 +401,8 @@ pub struct Repository {
     pub porteur: Option<Ix<Partenaire>>,
     pub coordination: Option<String>,
     pub objectif_global: Option<String>,
+    /// Where the site is published, ending with `/`.
+    pub url: Option<String>,
     pub parent: Option<ContratParent>,
     /// The contracts this one follows, oldest first as written.
     pub precedents: Vec<ContratParent>,
@@ -545,6 +547,7 @@ impl Repository {
             porteur: config.porteur.as_deref().and_then(|p| ids.partner(p)),
             coordination: config.coordination.clone(),
             objectif_global: config.objectif_global.clone(),
+            url: config.url.as_deref().map(|u| if u.ends_with('/') { u.to_string() } else { format!("{u}/") }),
             parent,
             precedents,
             axes,

@@ -70,6 +70,9 @@ record! {
         porteur: String,
         coordination: String,
         objectif_global: String,
+        /// Where the site is published (`https://…/`): the calendar and the map of
+        /// the resources link its pages by this address.
+        url: String,
         contrat_parent: ContratParent,
         /// The contracts this one follows, with the axes they had: a poster of
         /// their time shows those axes.

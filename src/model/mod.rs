@@ -110,6 +110,7 @@ pub mod bounds {
         ("Action", "territoire"),
         ("Action", "public"),
         ("Action", "champ"),
+        ("Indicateur", "ventilation"),
         ("Partenaire", "secteurs"),
         ("Partenaire", "instances"),
         ("Evenement", "actions"),

@@ -294,6 +294,7 @@ fn description(record: &str, key: &str) -> &'static str {
         ("Config", "porteur") => "Porteur du contrat : un identifiant de partenaire",
         ("Config", "coordination") => "Qui coordonne le contrat",
         ("Config", "objectif_global") => "Objectif global du contrat",
+        ("Config", "url") => "Adresse où le site est publié, en https:// : le calendrier et la carte y renvoient",
         ("Config", "contrat_parent") => "Contrat dont celui-ci fait partie (le CLS dans lequel s'inscrit un CLSM)",
         ("ContratParent", "titre") => "Titre du contrat parent (obligatoire)",
         ("ContratParent", "type") => "CLS ou CLSM",

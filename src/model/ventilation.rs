@@ -76,13 +76,24 @@ fn ordered<'a, T: FromYaml>(value: &'a Value, cx: &mut Cx<'a>, help: &str) -> Op
     };
     let mut out = Vec::with_capacity(map.len());
     for (key, val) in map {
-        let Some(key) = key.as_str() else {
-            let message = "clé invalide : un nom de catégorie est un mot".to_string();
-            cx.error(Code::TypeInvalide, message, Some("écrivez le nom entre guillemets : `\"16-25\": …`".into()));
-            continue;
-        };
-        if let Some(v) = cx.field(key, val) {
-            out.push((key.to_string(), v));
+        match key {
+            Value::String(key) => {
+                if let Some(v) = cx.field(key, val) {
+                    out.push((key.clone(), v));
+                }
+            }
+            // `{ 1: 4, 2: 6 }`: numbers as names, as clsm.toml's `{ 1 = "…" }` reads
+            // them. A problem of its value is then said at the mapping.
+            Value::Number(n) if n.is_u64() => {
+                if let Some(v) = T::from_yaml(val, cx) {
+                    out.push((n.to_string(), v));
+                }
+            }
+            _ => {
+                let message = "clé invalide : un nom de catégorie est un mot".to_string();
+                let help = "écrivez le nom entre guillemets : `\"16-25\": …`";
+                cx.error(Code::TypeInvalide, message, Some(help.into()));
+            }
         }
     }
     Some(out)
@@ -230,6 +241,16 @@ mod tests {
             serde_json::to_string(&v).unwrap(),
             r#"{"sexe":{"femme":{"valeur":70.0},"homme":{"numerateur":4.0,"denominateur":8.0}},"qpv":{"oui":{"valeur":55.0}}}"#
         );
+    }
+
+    #[test]
+    fn categories_named_by_numbers_are_read_as_their_digits() {
+        let (v, problems) = read::<Ventilation>("rang: { 1: 4, 2: 6 }");
+        assert!(problems.is_empty(), "{problems:?}");
+        let names: Vec<&str> = v.as_ref().unwrap().0[0].1.iter().map(|(c, _)| c.as_str()).collect();
+        assert_eq!(names, ["1", "2"]);
+        let (_, problems) = read::<Ventilation>("rang: { true: 4 }");
+        assert_eq!(problems, ["type-invalide clé invalide : un nom de catégorie est un mot"]);
     }
 
     #[test]

@@ -56,6 +56,8 @@ pub struct Graphique {
 /// `None` when there is nothing to draw or a value is negative (bars start at zero).
 pub fn indicator(i: &IndicateurEtat) -> Option<Graphique> {
     let mut bars: Vec<(&'static str, f64, String)> = Vec::new();
+    // How the description names each bar, when it says more than its label.
+    let mut words: Vec<String> = Vec::new();
     if i.periodes.is_empty() {
         if let Some(p) = i.valeur_initiale {
             bars.push(("depart", p.valeur, format!("Départ {}", p.date.year)));
@@ -79,20 +81,23 @@ pub fn indicator(i: &IndicateurEtat) -> Option<Graphique> {
             // description says it in full.
             if let Some(v) = p.valeur {
                 bars.push(("mesure", v, span.clone()));
+                words.push(span.clone());
                 bars.push(("cible", p.cible, "cible".to_string()));
             } else {
                 bars.push(("cible", p.cible, format!("cible {span}")));
             }
+            words.push(format!("cible {span}"));
         }
     }
     if !bars.iter().any(|(g, _, _)| *g == "mesure") || bars.iter().any(|(_, v, _)| *v < 0.0 || !v.is_finite()) {
         return None;
     }
-    draw(i, &bars)
+    draw(i, &bars, &words)
 }
 
-/// Lays out `bars` (how each is drawn, its value, its label) for indicator `i`.
-fn draw(i: &IndicateurEtat, bars: &[(&'static str, f64, String)]) -> Option<Graphique> {
+/// Lays out `bars` (how each is drawn, its value, its label) for indicator `i`,
+/// the description naming them as `words` does, when given, or by their labels.
+fn draw(i: &IndicateurEtat, bars: &[(&'static str, f64, String)], words: &[String]) -> Option<Graphique> {
     let unit = i.unite.as_deref();
     let max = bars.iter().map(|(_, v, _)| *v).fold(0.0_f64, f64::max);
     let scale_max = if unit == Some("pourcentage") { max.max(100.0) } else { max * 1.1 };
@@ -117,7 +122,11 @@ fn draw(i: &IndicateurEtat, bars: &[(&'static str, f64, String)]) -> Option<Grap
             }
         })
         .collect();
-    let words: Vec<String> = barres.iter().map(|b| format!("{} : {}", b.libelle, b.valeur)).collect();
+    let words: Vec<String> = barres
+        .iter()
+        .enumerate()
+        .map(|(n, b)| format!("{} : {}", words.get(n).unwrap_or(&b.libelle), b.valeur))
+        .collect();
     let drawn = |genre: &str| barres.iter().any(|b| b.genre == genre);
     let by_period = !i.periodes.is_empty();
     let legend: Vec<&str> = [
@@ -189,7 +198,13 @@ const CHAR: f64 = 6.6;
 
 /// The chart of the breakdown `v` of indicator `id` (`libelle`), values in `unit`.
 /// `None` when a value is negative or not a number.
-pub fn breakdown(id: &str, libelle: &str, v: &VentilationVue, unit: Option<&str>) -> Option<GraphiqueVentilation> {
+pub fn breakdown(
+    id: &str,
+    k: usize,
+    libelle: &str,
+    v: &VentilationVue,
+    unit: Option<&str>,
+) -> Option<GraphiqueVentilation> {
     if v.categories.is_empty() || v.categories.iter().any(|c| c.valeur < 0.0 || !c.valeur.is_finite()) {
         return None;
     }
@@ -224,7 +239,8 @@ pub fn breakdown(id: &str, libelle: &str, v: &VentilationVue, unit: Option<&str>
         .collect();
     let words: Vec<String> = lignes.iter().map(|l| format!("{} : {}", l.libelle, l.valeur)).collect();
     Some(GraphiqueVentilation {
-        id: format!("ventilation-{id}-{}", v.dimension),
+        // The dimension by its rank: an id cannot end in `-` and digits of another.
+        id: format!("ventilation-{id}-{k}"),
         titre: format!("{} : {libelle}", v.titre),
         largeur: round(x_barres + ROW_WIDTH + 110.0),
         hauteur: round(8.0 + lignes.len() as f64 * ROW),
@@ -253,10 +269,11 @@ pub fn breakdowns<'a>(
     list: &'a [VentilationVue],
 ) -> Vec<FigureVentilation<'a>> {
     list.iter()
-        .map(|v| FigureVentilation {
-            id: format!("tableau-ventilation-{id}-{}", v.dimension),
+        .enumerate()
+        .map(|(k, v)| FigureVentilation {
+            id: format!("tableau-ventilation-{id}-{k}"),
             ventilation: v,
-            graphique: breakdown(id, libelle, v, unit),
+            graphique: breakdown(id, k, libelle, v, unit),
         })
         .collect()
 }

@@ -9,6 +9,7 @@
 pub mod changes;
 pub mod chart;
 pub mod documents;
+pub mod ics;
 pub mod markdown;
 #[cfg(feature = "pdf")]
 pub mod pdf;
@@ -57,6 +58,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("nouveau-action.md", include_str!("../../templates/nouveau-action.md")),
     ("nouveau-partenaire.md", include_str!("../../templates/nouveau-partenaire.md")),
     ("nouveau-indicateur.md", include_str!("../../templates/nouveau-indicateur.md")),
+    ("nouveau-evenement.md", include_str!("../../templates/nouveau-evenement.md")),
     ("style.css", include_str!("../../templates/style.css")),
     ("pdf-commun.typ", include_str!("../../templates/pdf-commun.typ")),
     ("contrat.typ", include_str!("../../templates/contrat.typ")),

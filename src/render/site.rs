@@ -155,6 +155,7 @@ pub fn write(
     rendered?;
     out.write("style.css", renderer.stylesheet.as_bytes())?;
     out.write("ressources.geojson", geojson(site).as_bytes())?;
+    out.write("calendrier.ics", crate::render::ics::calendar(site, site.contrat.url.as_deref()).as_bytes())?;
     Ok(Written { pages: count })
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::views::Text;
 
-use crate::model::checked::{Cumul, Indicateur, Mesure, Repository};
+use crate::model::checked::{Cumul, Indicateur, Mesure, PartCategorie, Repartition, Repository};
 use crate::model::{PartialDate, Sens, Unite};
 
 /// A dated value.
@@ -35,15 +35,45 @@ pub fn latest(indicator: &Indicateur, day: NaiveDate) -> Option<Point> {
 }
 
 /// Where the whole series stands on `day`: the sum of the measures known by then
-/// when each counts its own period (`cumul: false`), dated as the latest of them;
-/// otherwise the latest measure.
-pub fn total(indicator: &Indicateur, day: NaiveDate) -> Option<Point> {
-    let points = series(indicator, day);
+/// when each counts its own period (`cumul: false`), dated as the latest of them,
+/// those of a target's periods only when it has some (from the contract's `start`
+/// to the last deadline); otherwise the latest measure.
+pub fn total(indicator: &Indicateur, start: Option<PartialDate>, day: NaiveDate) -> Option<Point> {
+    let mut points = series(indicator, day);
+    if indicator.cumul == Cumul::Periode && !indicator.cibles.is_empty() {
+        points.retain(|p| period_of(indicator, start, p.date).is_some());
+    }
     let last = *points.last()?;
     Some(match indicator.cumul {
         Cumul::Periode => Point { date: last.date, valeur: points.iter().map(|p| p.valeur).sum() },
         Cumul::Etat | Cumul::Total => last,
     })
+}
+
+/// Where an indicator stands against the target of the whole contract on `day`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Standing {
+    /// The figure compared with the target (see [`total`]).
+    pub total: Option<Point>,
+    /// Percent of the way to the target (see [`attainment`]).
+    pub atteinte: Option<f64>,
+    pub cible_atteinte: bool,
+}
+
+/// The one rule for an indicator against the target of the whole contract, from
+/// the contract's `start`, on `day`. A count that should stay low (`sens: baisse`)
+/// and adds up period after period is only judged once its last period is over:
+/// before that, its partial sum is below any target.
+pub fn standing(indicator: &Indicateur, start: Option<PartialDate>, day: NaiveDate) -> Standing {
+    let total = total(indicator, start, day);
+    let last_deadline = indicator.cibles.last().and_then(|c| c.echeance);
+    let too_soon = indicator.cumul == Cumul::Periode
+        && indicator.sens == Sens::Baisse
+        && last_deadline.is_some_and(|e| day <= e.last_day());
+    if too_soon {
+        return Standing { total, atteinte: None, cible_atteinte: false };
+    }
+    Standing { total, atteinte: attainment(indicator, total), cible_atteinte: target_reached(indicator, total) }
 }
 
 /// The figure of year `year` known on `day`: the sum of the year's measures when
@@ -136,8 +166,11 @@ fn after(date: PartialDate) -> PartialDate {
 }
 
 /// Which of the indicator's periods `date` falls in: the first whose deadline is
-/// not before it. `None` after the last deadline.
-pub fn period_of(indicator: &Indicateur, date: PartialDate) -> Option<usize> {
+/// not before it. `None` before the contract's `start` and after the last deadline.
+pub fn period_of(indicator: &Indicateur, start: Option<PartialDate>, date: PartialDate) -> Option<usize> {
+    if start.is_some_and(|s| date.last_day() < s.first_day()) {
+        return None;
+    }
     indicator.cibles.iter().position(|c| c.echeance.is_none_or(|e| date.last_day() <= e.last_day()))
 }
 
@@ -149,7 +182,7 @@ pub fn periods(indicator: &Indicateur, start: Option<PartialDate>, day: NaiveDat
     let mut out = Vec::with_capacity(indicator.cibles.len());
     for (k, cible) in indicator.cibles.iter().enumerate() {
         let inside: Vec<f64> =
-            points.iter().filter(|p| period_of(indicator, p.date) == Some(k)).map(|p| p.valeur).collect();
+            points.iter().filter(|p| period_of(indicator, start, p.date) == Some(k)).map(|p| p.valeur).collect();
         let valeur = match indicator.cumul {
             _ if inside.is_empty() => None,
             Cumul::Periode => Some(inside.iter().sum()),
@@ -222,19 +255,57 @@ pub fn breakdowns(repo: &Repository, indicator: &Indicateur, measure: &Mesure) -
 }
 
 /// The latest measure known on `day` that is broken down, and its breakdowns;
-/// with `year`, the latest dated in that year.
+/// with `year`, the breakdowns of that year: when each measure counts its own
+/// period, the sum of the year's measures, for each dimension that every one of
+/// them breaks down; otherwise the latest measure of the year.
 pub fn latest_breakdowns(
     repo: &Repository,
     indicator: &Indicateur,
     day: NaiveDate,
     year: Option<i32>,
 ) -> Vec<VentilationVue> {
-    let measure = indicator
-        .mesures
-        .iter()
-        .filter(|m| !m.ventilation.is_empty() && m.date.first_day() <= day && year.is_none_or(|y| m.date.year == y))
-        .max_by_key(|m| m.date.first_day());
+    let known = |m: &&Mesure| m.date.first_day() <= day && year.is_none_or(|y| m.date.year == y);
+    if let (Some(year), Cumul::Periode) = (year, indicator.cumul) {
+        let measures: Vec<&Mesure> = indicator.mesures.iter().filter(known).collect();
+        if measures.len() > 1 {
+            return year_breakdowns(repo, indicator, year, &measures);
+        }
+    }
+    let broken_down = indicator.mesures.iter().filter(|m| !m.ventilation.is_empty());
+    let measure = broken_down.filter(known).max_by_key(|m| m.date.first_day());
     measure.map(|m| breakdowns(repo, indicator, m)).unwrap_or_default()
+}
+
+/// The breakdowns of a year's `measures` added up: for each dimension that every
+/// measure breaks down, each category's sum.
+fn year_breakdowns(repo: &Repository, indicator: &Indicateur, year: i32, measures: &[&Mesure]) -> Vec<VentilationVue> {
+    let Some(first) = measures.first() else { return Vec::new() };
+    let shared = |d: &Text| measures.iter().all(|m| m.ventilation.iter().any(|r| &r.dimension == d));
+    let mut summed: Vec<Repartition> = Vec::new();
+    for dimension in first.ventilation.iter().map(|r| &r.dimension).filter(|d| shared(d)) {
+        let mut sums: Vec<PartCategorie> = Vec::new();
+        let parts = measures.iter().flat_map(|m| &m.ventilation).filter(|r| &r.dimension == dimension);
+        for part in parts.flat_map(|r| &r.parts) {
+            match sums.iter_mut().find(|s| s.categorie == part.categorie) {
+                Some(sum) => sum.valeur += part.valeur,
+                None => sums.push(PartCategorie { numerateur: None, denominateur: None, ..part.clone() }),
+            }
+        }
+        if let Some(declared) = repo.dimension(dimension) {
+            sums.sort_by_key(|s| declared.categories.iter().position(|(c, _)| *c == s.categorie));
+        }
+        summed.push(Repartition { dimension: dimension.clone(), parts: sums });
+    }
+    let year_total = Mesure {
+        date: PartialDate::year(year),
+        valeur: measures.iter().map(|m| m.valeur).sum(),
+        numerateur: None,
+        denominateur: None,
+        ventilation: summed,
+        commentaire: None,
+        source: None,
+    };
+    breakdowns(repo, indicator, &year_total)
 }
 
 /// Whether `latest` is at least where a straight line from the dated baseline to the
@@ -382,10 +453,10 @@ mod tests {
         assert_eq!(periods[0].atteinte, Some(120.0));
         assert!((periods[1].atteinte.unwrap() - 230.0 / 300.0 * 100.0).abs() < 1e-9);
         // The contract: the sum of the measures against the sum of the targets.
-        assert_eq!(total(&i, on).map(|p| p.valeur), Some(350.0));
+        assert_eq!(total(&i, None, on).map(|p| p.valeur), Some(350.0));
         assert_eq!(i.cible.map(|c| c.valeur), Some(400.0));
-        assert_eq!(attainment(&i, total(&i, on)), Some(87.5));
-        assert!(!target_reached(&i, total(&i, on)));
+        assert_eq!(attainment(&i, total(&i, None, on)), Some(87.5));
+        assert!(!target_reached(&i, total(&i, None, on)));
         assert_eq!(on_track(&i, latest(&i, on)), None, "no straight line for counts per period");
     }
 
@@ -399,16 +470,16 @@ mod tests {
         let on = day("2026-12-31");
         let values: Vec<Option<f64>> = periods(&i, None, on).iter().map(|p| p.valeur).collect();
         assert_eq!(values, [Some(120.0), Some(280.0)]);
-        assert_eq!(total(&i, on).map(|p| p.valeur), Some(280.0));
+        assert_eq!(total(&i, None, on).map(|p| p.valeur), Some(280.0));
         assert_eq!(i.cible.map(|c| c.valeur), Some(300.0));
-        let attained = attainment(&i, total(&i, on)).unwrap();
+        let attained = attainment(&i, total(&i, None, on)).unwrap();
         assert!((attained - 280.0 / 300.0 * 100.0).abs() < 1e-9);
     }
 
     #[test]
     fn a_measure_falls_in_the_first_period_whose_deadline_it_does_not_pass() {
         let i = by_period(Cumul::Periode, &[("2024", 100.0), ("2026-06", 300.0)], &[]);
-        let of = |d: &str| period_of(&i, PartialDate::parse(d).unwrap());
+        let of = |d: &str| period_of(&i, None, PartialDate::parse(d).unwrap());
         assert_eq!(of("2023"), Some(0));
         assert_eq!(of("2024-06"), Some(0));
         assert_eq!(of("2024"), Some(0));
@@ -438,10 +509,38 @@ mod tests {
     }
 
     #[test]
+    fn a_count_that_should_stay_low_is_judged_when_its_last_period_is_over() {
+        let mut i = by_period(Cumul::Periode, &[("2027", 50.0), ("2030", 150.0)], &[("2026", 60.0)]);
+        i.sens = Sens::Baisse;
+        let during = standing(&i, None, day("2026-12-31"));
+        assert_eq!((during.atteinte, during.cible_atteinte), (None, false), "60 of a ceiling of 200: too soon to say");
+        let periods = periods(&i, None, day("2026-12-31"));
+        assert!(!periods[0].cible_atteinte, "60 over the period's ceiling of 50");
+        let after = standing(&i, None, day("2031-01-01"));
+        assert!(after.cible_atteinte && after.atteinte.is_some(), "60 against 200 once the contract is over");
+    }
+
+    #[test]
+    fn measures_outside_the_periods_count_in_none() {
+        let i = by_period(
+            Cumul::Periode,
+            &[("2026-06", 10.0), ("2028", 100.0)],
+            &[("2020", 500.0), ("2026-03", 5.0), ("2027", 20.0), ("2029", 70.0)],
+        );
+        let start = PartialDate::parse("2026").ok();
+        let on = day("2031-12-31");
+        assert_eq!(period_of(&i, start, PartialDate::parse("2020").unwrap()), None, "before the contract");
+        assert_eq!(period_of(&i, start, PartialDate::parse("2029").unwrap()), None, "after the last deadline");
+        assert_eq!(total(&i, start, on).map(|p| p.valeur), Some(25.0));
+        let values: Vec<Option<f64>> = periods(&i, start, on).iter().map(|p| p.valeur).collect();
+        assert_eq!(values, [Some(5.0), Some(20.0)]);
+    }
+
+    #[test]
     fn counts_per_period_start_from_zero_whatever_the_baseline() {
         let mut i = by_period(Cumul::Periode, &[("2026", 100.0)], &[("2025", 30.0)]);
         i.valeur_initiale = Some(ValeurInitiale { date: None, valeur: 50.0 });
-        assert_eq!(attainment(&i, total(&i, day("2026-01-01"))), Some(30.0));
+        assert_eq!(attainment(&i, total(&i, None, day("2026-01-01"))), Some(30.0));
     }
 
     #[test]

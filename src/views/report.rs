@@ -268,8 +268,8 @@ fn action_state(names: &Names, a: &Action, scope: Scope) -> ActionEtat {
 pub(crate) fn indicator_state(names: &Names, i: &Indicateur, scope: Scope) -> IndicateurEtat {
     let mesures = indicators::series(i, scope.date);
     let derniere = mesures.last().copied();
-    let total = indicators::total(i, scope.date);
     let start = names.repo.periode.map(|p| p.debut);
+    let standing = indicators::standing(i, start, scope.date);
     IndicateurEtat {
         id: i.id.clone(),
         libelle: i.libelle.clone(),
@@ -280,12 +280,12 @@ pub(crate) fn indicator_state(names: &Names, i: &Indicateur, scope: Scope) -> In
         valeur_annee: indicators::of_year(i, scope.annee, scope.date),
         cible: i.cible.map(|c| c.valeur),
         echeance: i.cible.and_then(|c| c.echeance),
-        atteinte: indicators::attainment(i, total),
-        cible_atteinte: indicators::target_reached(i, total),
+        atteinte: standing.atteinte,
+        cible_atteinte: standing.cible_atteinte,
         en_bonne_voie: indicators::on_track(i, derniere),
         mesures,
         cumul: i.cumul,
-        total: total.filter(|_| i.cumul == Cumul::Periode),
+        total: standing.total.filter(|_| i.cumul == Cumul::Periode),
         periodes: if i.cibles.len() > 1 { indicators::periods(i, start, scope.date) } else { Vec::new() },
         ventilation: indicators::latest_breakdowns(names.repo, i, scope.date, Some(scope.annee)),
     }

@@ -146,7 +146,7 @@ fn the_end_of_contract_evaluation_follows_every_year() {
     let html = made(&project_root(), &["bilan", "--periode", "2017-2020"], &dir.join("e.html"));
     let text = html_text(&String::from_utf8_lossy(&html));
     assert!(text.contains("Évaluation 2017-2020"), "{text}");
-    assert!(text.contains("Indicateur 2017 2018 2019 2020 Cible Atteinte"), "{text}");
+    assert!(text.contains("Indicateur 2017 2018 2019 2020 Total Cible Atteinte"), "{text}");
     assert!(text.contains("Nombre de sessions de sensibilisation en santé mentale — — 5 4"), "{text}");
     assert!(text.contains("Logement et santé mentale 1 non renseigné Mise en œuvre en septembre 2017 Mise en œuvre 6"));
     assert!(text.contains("2018 1 3 800 (2 réunions sans décompte)"), "{text}");

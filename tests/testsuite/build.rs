@@ -245,3 +245,34 @@ fn a_log_gets_one_line_per_stage_and_quiet_gets_none() {
     let stderr = String::from_utf8_lossy(&broken.stderr);
     assert!(stderr.contains("erreur[ref-inconnue]"), "{stderr}");
 }
+
+#[test]
+fn the_calendar_feed_reads_back_with_an_icalendar_parser() {
+    let out = temp_dir("ics").join("_site");
+    let result = clsm(&["build", "--sans-pdf", "-q", "--out", out.to_str().unwrap()], &project_root());
+    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
+    let bytes = std::fs::read(out.join("calendrier.ics")).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(text.split("\r\n").all(|l| l.len() <= 75), "lines folded at 75 octets");
+    assert!(!text.replace("\r\n", "").contains('\n'), "every line ends with CRLF");
+    let mut calendars = ical::IcalParser::new(std::io::BufReader::new(&bytes[..]));
+    let calendar = calendars.next().expect("a calendar").expect("a valid calendar");
+    assert!(calendars.next().is_none());
+    assert_eq!(calendar.events.len(), 13, "Metz's 13 events");
+    let property = |e: &ical::parser::ical::component::IcalEvent, name: &str| {
+        e.properties.iter().find(|p| p.name == name).and_then(|p| p.value.clone())
+    };
+    let uids: std::collections::BTreeSet<String> = calendar.events.iter().filter_map(|e| property(e, "UID")).collect();
+    assert_eq!(uids.len(), 13, "one UID each");
+    assert!(uids.contains("pleniere-2017-05@conseil-local-de-sante-mentale-de-metz.clsm"));
+    let sism =
+        calendar.events.iter().find(|e| property(e, "UID").is_some_and(|u| u.starts_with("sism-2019@"))).unwrap();
+    let start = sism.properties.iter().find(|p| p.name == "DTSTART").unwrap();
+    assert_eq!(start.params.as_ref().unwrap()[0], ("VALUE".to_string(), vec!["DATE".to_string()]), "a whole-day event");
+    assert!(property(sism, "DESCRIPTION").unwrap().contains("Thème : Santé mentale à l'ère du numérique"));
+    // The same build, the same bytes: the feed does not depend on the day.
+    let again = temp_dir("ics-again").join("_site");
+    clsm(&["build", "--sans-pdf", "-q", "--out", again.to_str().unwrap()], &project_root());
+    assert_eq!(std::fs::read(again.join("calendrier.ics")).unwrap(), bytes);
+    assert!(std::fs::read_to_string(out.join("calendrier.html")).unwrap().contains("href=\"calendrier.ics\""));
+}

@@ -107,3 +107,21 @@ fn init_templates_copies_the_built_in_templates_for_editing() {
     let out = clsm(&["--repo", repo.to_str().unwrap(), "build"], &project_root());
     assert_eq!(out.status.code(), Some(0), "the copied templates build the site");
 }
+
+#[test]
+fn a_new_event_passes_check_and_explains_every_key() {
+    let repo = copy_of("valide", "new-evenement");
+    let r = repo.to_str().unwrap();
+    let out = clsm(&["--repo", r, "new", "evenement", "copil-2026-03"], &project_root());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = fs::read_to_string(repo.join("fiches/evenements/copil-2026-03.md")).unwrap();
+    for key in clsm::model::Evenement::KEYS {
+        assert!(text.contains(&format!("{key}:")), "the template lacks `{key}`");
+    }
+    assert!(text.contains("titre: \"Copil 2026 03\""), "{text}");
+    let out = clsm(&["--repo", r, "check", "--format", "json"], &project_root());
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["errors"], 0, "{report:#}");
+    let again = clsm(&["--repo", r, "new", "evenement", "copil-2026-03"], &project_root());
+    assert_eq!(again.status.code(), Some(2), "never over an existing fiche");
+}

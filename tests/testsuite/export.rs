@@ -26,15 +26,15 @@ fn indicators_for_french_excel() {
     assert_eq!(&bytes[..3], b"\xEF\xBB\xBF", "UTF-8 BOM first");
     let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
     assert!(text.starts_with(
-        "indicateur;libelle;type;unite;actions;date;dimension;categorie;valeur;numerateur;denominateur;\
+        "indicateur;libelle;type;unite;cumul;actions;date;dimension;categorie;valeur;numerateur;denominateur;\
          cible;echeance;cible_periode;echeance_periode;commentaire\r\n"
     ));
     assert!(!text.starts_with("sep="));
     let rows = records(&bytes, b';');
     let housing = rows.iter().find(|r| r[0] == "logements-accompagnes").unwrap();
-    assert_eq!(housing[4], "logement-sante-mentale");
-    assert_eq!((housing[5].as_str(), housing[8].as_str()), ("2018-11", "20"));
-    assert!(housing[15].ends_with("(État, ARELOR, CH Jury, AMLI et Metz Métropole)."), "{}", housing[15]);
+    assert_eq!(housing[5], "logement-sante-mentale");
+    assert_eq!((housing[6].as_str(), housing[9].as_str()), ("2018-11", "20"));
+    assert!(housing[16].ends_with("(État, ARELOR, CH Jury, AMLI et Metz Métropole)."), "{}", housing[16]);
     // Two measures, two rows; an indicator without measure still has its row.
     assert_eq!(rows.iter().filter(|r| r[0] == "sessions-sensibilisation").count(), 2);
     assert_eq!(rows.iter().filter(|r| r[0] == "actions-realisees").count(), 1);
@@ -61,10 +61,10 @@ fn cells_with_delimiters_and_line_breaks_round_trip() {
     // The Metz comment holds commas, so the open-data profile must quote it.
     let bytes = export("", &["indicateurs", "--profil", "opendata"]);
     let rows = records(&bytes, b',');
-    assert!(rows.iter().all(|r| r.len() == 16), "every row keeps its 16 columns");
+    assert!(rows.iter().all(|r| r.len() == 17), "every row keeps its 17 columns");
     let housing = rows.iter().find(|r| r[0] == "logements-accompagnes").unwrap();
     assert_eq!(
-        housing[15],
+        housing[16],
         "Convention pour l'accès à 20 logements accompagnés (État, ARELOR, CH Jury, AMLI et Metz Métropole)."
     );
     let tab = export("", &["indicateurs", "--delimiter", "tab", "--no-bom"]);
@@ -120,7 +120,8 @@ fn a_breakdown_gives_one_row_per_category_and_each_measure_its_period_target() {
     let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("participants-rencontres,")).collect();
     // Each measure's total row, then its categories, dimension by dimension in the
     // indicator's order, categories in their dimension's order.
-    let columns = |line: &str| line.split(',').skip(5).collect::<Vec<_>>().join(",");
+    let columns = |line: &str| line.split(',').skip(6).collect::<Vec<_>>().join(",");
+    assert!(rows.iter().all(|r| r.split(',').nth(4) == Some("false")), "each measure counts its period");
     let expected = [
         "2024,,,14,,,160,2028,40,2025,",
         "2024,sexe,femme,11,,,160,2028,40,2025,",
@@ -141,7 +142,7 @@ fn a_breakdown_gives_one_row_per_category_and_each_measure_its_period_target() {
     ];
     assert_eq!(rows.iter().map(|r| columns(r)).collect::<Vec<_>>(), expected);
     // A percentage broken down gives each category its own ratio.
-    let line = "satisfaction-aidants,Part des aidants qui se disent moins isolés,resultat,pourcentage,groupe-aidants,2025-06,sexe,femme,50,7,14,60,2027,60,2027,";
+    let line = "satisfaction-aidants,Part des aidants qui se disent moins isolés,resultat,pourcentage,,groupe-aidants,2025-06,sexe,femme,50,7,14,60,2027,60,2027,";
     assert!(text.lines().any(|l| l == line), "{text}");
     // The JSON export carries the same columns.
     let json: serde_json::Value =
@@ -156,4 +157,46 @@ fn a_breakdown_gives_one_row_per_category_and_each_measure_its_period_target() {
         (first["dimension"].as_str(), first["valeur"].as_f64(), first["cible_periode"].as_f64()),
         (Some("sexe"), Some(3.0), Some(40.0))
     );
+}
+
+#[test]
+fn events_one_row_each_by_date() {
+    let rows = records(&export("", &["evenements", "--profil", "opendata"]), b',');
+    assert_eq!(
+        rows[0],
+        [
+            "evenement",
+            "date",
+            "fin",
+            "type",
+            "titre",
+            "theme",
+            "participants",
+            "nombre_partenaires",
+            "nombre_evenements",
+            "actions",
+            "partenaires"
+        ]
+    );
+    assert_eq!(rows.len(), 1 + 13, "Metz's 13 events");
+    assert_eq!(
+        rows[1],
+        [
+            "sism-2017",
+            "2017",
+            "",
+            "sism",
+            "Semaines d'information sur la santé mentale 2017",
+            "Santé mentale et travail",
+            "200",
+            "7",
+            "6",
+            "",
+            ""
+        ]
+    );
+    let dates: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by_key(|d| clsm::model::PartialDate::parse(d).unwrap().first_day());
+    assert_eq!(dates, sorted, "by date");
 }

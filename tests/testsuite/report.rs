@@ -310,7 +310,7 @@ fn the_bilan_shows_each_period_and_each_breakdown_of_its_year() {
         "Sexe : Participants aux rencontres du groupe d&#39;aidants (2025)</caption>",
         "<tr><th scope=\"row\">Femmes</th><td class=\"nombre\">24</td><td class=\"nombre\">77,4 %</td></tr>",
         // The chart says in words what it draws.
-        "<desc id=\"ventilation-participants-rencontres-sexe-desc\">Participants aux rencontres du groupe d&#39;aidants (2025) — Femmes : 24 (77,4 %) ; Hommes : 6 (19,4 %) ; Non renseigné : 1 (3,2 %).</desc>",
+        "<desc id=\"ventilation-participants-rencontres-0-desc\">Participants aux rencontres du groupe d&#39;aidants (2025) — Femmes : 24 (77,4 %) ; Hommes : 6 (19,4 %) ; Non renseigné : 1 (3,2 %).</desc>",
         // A percentage's categories are rates of their own: no share.
         "<tr><th scope=\"row\">Hommes</th><td class=\"nombre\">33,3 %</td></tr>",
         "2025 : 31 ; total depuis le début 45 ; cible du contrat 160 en 2028 ; atteinte 28,1 %",
@@ -326,12 +326,12 @@ fn the_indicators_page_shows_periods_and_the_latest_breakdowns() {
     let page = fs::read_to_string(out.join("indicateurs.html")).unwrap().replace(['\u{a0}', '\u{202f}'], " ");
     for expected in [
         "<dt>Cible du contrat</dt><dd>160 en 2028 (la somme des cibles des périodes)</dd>",
-        "<dt>Total</dt><dd>45 (au 2025)</dd>",
+        "<dt>Total</dt><dd>45 (mesures jusqu'à 2025)</dd>",
         "<dt>Ventilation</dt><dd>Sexe, Tranche d&#39;âge, Quartier prioritaire de la politique de la ville</dd>",
         "<th scope=\"row\">2026 – 2028</th>",
         "Tranche d&#39;âge : Participants aux rencontres du groupe d&#39;aidants (2025)</caption>",
         "<tr><th scope=\"row\">Plus de 65 ans</th><td class=\"nombre\">8</td><td class=\"nombre\">25,8 %</td></tr>",
-        "<svg role=\"img\" aria-labelledby=\"ventilation-participants-rencontres-qpv-titre ventilation-participants-rencontres-qpv-desc\"",
+        "<svg role=\"img\" aria-labelledby=\"ventilation-participants-rencontres-2-titre ventilation-participants-rencontres-2-desc\"",
     ] {
         assert!(page.contains(expected), "{expected:?} not in the indicators page");
     }
@@ -362,5 +362,42 @@ fn the_bilan_pdf_shows_each_period_and_each_breakdown_too() {
         "Hommes 33,3 %",
     ] {
         assert!(text.contains(expected), "{expected:?} not in the bilan PDF:\n{text}");
+    }
+}
+
+#[test]
+fn the_bilan_adds_up_the_breakdowns_of_a_year_of_counts() {
+    let dir = temp_dir("bilan-semestres");
+    let repo = dir.join("depot");
+    assert_eq!(clsm(&["init", repo.to_str().unwrap()], &project_root()).status.code(), Some(0));
+    let indicator = "---\nlibelle: Participants\ntype: processus\nunite: nombre\ncumul: false\nventilation: [sexe]\nmesures:\n  - date: 2026-03\n    valeur: 10\n    ventilation:\n      sexe: { femme: 10 }\n  - date: 2026-09\n    valeur: 15\n    ventilation:\n      sexe: { homme: 15 }\n---\n";
+    fs::write(repo.join("fiches/indicateurs/participants.md"), indicator).unwrap();
+    let action = fs::read_to_string(repo.join("fiches/actions/premiere-action.md")).unwrap();
+    let action =
+        action.replace("indicateurs: [reunions-organisees]", "indicateurs: [reunions-organisees, participants]");
+    fs::write(repo.join("fiches/actions/premiere-action.md"), action).unwrap();
+    let page = dir.join("bilan.html");
+    let args = [
+        "--repo",
+        repo.to_str().unwrap(),
+        "bilan",
+        "--annee",
+        "2026",
+        "--date",
+        "2027-01-10",
+        "--out",
+        page.to_str().unwrap(),
+    ];
+    let out = clsm(&args, &project_root());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let html = fs::read_to_string(&page).unwrap().replace(['\u{a0}', '\u{202f}'], " ");
+    // The two semesters, not the last one alone.
+    for expected in [
+        "Sexe : Participants (2026)</caption>",
+        "<tr><th scope=\"row\">Femmes</th><td class=\"nombre\">10</td><td class=\"nombre\">40 %</td></tr>",
+        "<tr><th scope=\"row\">Hommes</th><td class=\"nombre\">15</td><td class=\"nombre\">60 %</td></tr>",
+        "2026 : 25",
+    ] {
+        assert!(html.contains(expected), "{expected:?} not in the bilan");
     }
 }

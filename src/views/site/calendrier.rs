@@ -28,8 +28,16 @@ pub struct EvenementsType {
 pub struct EvenementView {
     pub id: Text,
     pub date: PartialDate,
+    /// The end of an event that lasts.
+    pub fin: Option<PartialDate>,
+    /// Its type, if it has one.
+    pub r#type: Option<Mot>,
     pub titre: String,
+    pub theme: Option<String>,
     pub participants: Option<u64>,
+    /// For an event made of several: how many partners, how many events.
+    pub nombre_partenaires: Option<u64>,
+    pub nombre_evenements: Option<u64>,
     pub actions: Vec<Lien>,
     pub partenaires: Vec<Lien>,
     pub corps: String,
@@ -39,11 +47,26 @@ fn event_view(names: &Names, e: &Evenement) -> EvenementView {
     EvenementView {
         id: e.id.clone(),
         date: e.date,
+        fin: e.fin,
+        r#type: names.word(&vocab::TYPE_EVENEMENT, &e.r#type),
         titre: e.titre.clone().unwrap_or_else(|| e.id.to_string()),
+        theme: e.theme.clone(),
         participants: e.participants,
+        nombre_partenaires: e.nombre_partenaires,
+        nombre_evenements: e.nombre_evenements,
         actions: e.actions.iter().map(|a| names.action(*a)).collect(),
         partenaires: e.partenaires.iter().map(|p| names.partner(*p)).collect(),
         corps: e.corps.clone(),
+    }
+}
+
+impl crate::views::site::Site {
+    /// Every event of the calendar, by date (then id).
+    pub fn evenements(&self) -> Vec<&EvenementView> {
+        let mut all: Vec<&EvenementView> =
+            self.calendrier.iter().flat_map(|a| &a.types).flat_map(|t| &t.evenements).collect();
+        all.sort_by(|a, b| (a.date.first_day(), &a.id).cmp(&(b.date.first_day(), &b.id)));
+        all
     }
 }
 

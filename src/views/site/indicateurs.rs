@@ -57,8 +57,8 @@ pub struct MesureView {
     pub echeance_periode: Option<PartialDate>,
 }
 
-fn measure_view(i: &Indicateur, m: &Mesure) -> MesureView {
-    let period = indicators::period_of(i, m.date).map(|k| i.cibles[k]);
+fn measure_view(i: &Indicateur, start: Option<PartialDate>, m: &Mesure) -> MesureView {
+    let period = indicators::period_of(i, start, m.date).map(|k| i.cibles[k]);
     MesureView {
         mesure: m.clone(),
         cible_periode: period.map(|c| c.valeur),
@@ -69,9 +69,10 @@ fn measure_view(i: &Indicateur, m: &Mesure) -> MesureView {
 fn indicator_view(names: &Names, i: &Indicateur) -> IndicateurView {
     let always = chrono::NaiveDate::MAX;
     let derniere = indicators::latest(i, always);
-    let total = indicators::total(i, always);
     let lexicon = &names.lexicon;
     let repo = names.repo;
+    let start = repo.periode.map(|p| p.debut);
+    let standing = indicators::standing(i, start, always);
     IndicateurView {
         id: i.id.clone(),
         libelle: i.libelle.clone(),
@@ -87,17 +88,13 @@ fn indicator_view(names: &Names, i: &Indicateur) -> IndicateurView {
         denominateur: i.denominateur.clone(),
         sources: i.sources.clone(),
         frequence: i.frequence.clone(),
-        mesures: i.mesures.iter().map(|m| measure_view(i, m)).collect(),
+        mesures: i.mesures.iter().map(|m| measure_view(i, start, m)).collect(),
         derniere,
-        atteinte: indicators::attainment(i, total),
-        cible_atteinte: indicators::target_reached(i, total),
+        atteinte: standing.atteinte,
+        cible_atteinte: standing.cible_atteinte,
         cumul: i.cumul,
-        total: total.filter(|_| i.cumul == Cumul::Periode),
-        periodes: if i.cibles.len() > 1 {
-            indicators::periods(i, repo.periode.map(|p| p.debut), always)
-        } else {
-            Vec::new()
-        },
+        total: standing.total.filter(|_| i.cumul == Cumul::Periode),
+        periodes: if i.cibles.len() > 1 { indicators::periods(i, start, always) } else { Vec::new() },
         dimensions: i.ventilation.iter().filter_map(|d| repo.dimension(d)).map(|d| d.titre.clone()).collect(),
         ventilation: indicators::latest_breakdowns(repo, i, always, None),
         actions: i.actions.iter().map(|a| names.action(*a)).collect(),

@@ -84,6 +84,8 @@ pub struct Contrat {
     pub porteur: Option<Lien>,
     pub coordination: Option<String>,
     pub objectif_global: Option<String>,
+    /// Where the site is published, ending with `/`.
+    pub url: Option<String>,
     /// The contract it is part of: its title and period.
     pub parent: Option<ContratParent>,
 }
@@ -169,6 +171,7 @@ pub fn contract(names: &Names) -> Contrat {
         porteur: repo.porteur.map(|p| names.partner(p)),
         coordination: repo.coordination.clone(),
         objectif_global: repo.objectif_global.clone(),
+        url: repo.url.clone(),
         parent: repo.parent.as_ref().map(|p| ContratParent { titre: p.titre.to_string(), periode: p.periode }),
     }
 }
