@@ -10,7 +10,7 @@ use crate::check::Format;
 /// names, still accepted), `json`, `github`.
 impl clap::ValueEnum for Format {
     fn value_variants<'a>() -> &'a [Self] {
-        &[Format::Texte, Format::Json, Format::Github]
+        &[Format::Texte, Format::Json, Format::Github, Format::Gitlab]
     }
 
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
@@ -19,6 +19,7 @@ impl clap::ValueEnum for Format {
             Format::Texte => PossibleValue::new("texte").alias("human").alias("terminal"),
             Format::Json => PossibleValue::new("json"),
             Format::Github => PossibleValue::new("github"),
+            Format::Gitlab => PossibleValue::new("gitlab"),
         })
     }
 }
@@ -587,7 +588,8 @@ fn entrees_par_annexe(text: &str) -> Result<usize, String> {
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Format de sortie : `texte` (par défaut, pour une personne), `json` (pour les
-    /// outils) ou `github` (annotations de pull request)
+    /// outils), `github` (annotations de pull request, et le résumé de la tâche dans
+    /// `$GITHUB_STEP_SUMMARY`) ou `gitlab` (rapport Code Quality de merge request)
     #[arg(long, value_enum, default_value = "texte", value_name = "FORMAT")]
     #[arg(hide_possible_values = true, hide_default_value = true)]
     pub format: Format,

