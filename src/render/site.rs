@@ -159,16 +159,46 @@ pub fn write(
     Ok(Written { pages: count })
 }
 
-/// Every partner with coordinates, as GeoJSON points (`[lon, lat]`), for uMap.
+/// Every partner with coordinates, as GeoJSON points (`[lon, lat]`), for uMap: its
+/// `name`, and a `description` in uMap's own markup (one fact a line, links as
+/// `[[adresse|texte]]`), which links its entry in the annuaire: by the site's `url`
+/// when `clsm.toml` gives it, else relative to the site.
 pub fn geojson(site: &Site) -> String {
+    let base = site.contrat.url.as_deref().unwrap_or("");
+    // Brackets and braces are uMap's markup: a name holding some stays a name.
+    let plain = |s: &str| s.replace(['[', ']', '{', '}'], "");
     let features: Vec<serde_json::Value> = map_points(site)
         .into_iter()
-        .map(|(id, nom, kind, lat, lon)| {
-            json!({
+        .filter_map(|p| {
+            let (lat, lon) = p.coordonnees?;
+            let name = match &p.sigle {
+                Some(sigle) => format!("{} ({})", p.nom, sigle),
+                None => p.nom.clone(),
+            };
+            let page = format!("{base}annuaire.html#{}", p.id);
+            let mut lines: Vec<String> = Vec::new();
+            lines.extend(p.r#type.as_ref().map(|t| plain(&t.libelle)));
+            let place: Vec<&str> = [p.adresse.as_deref(), p.commune.as_deref()].into_iter().flatten().collect();
+            if !place.is_empty() {
+                lines.push(plain(&place.join(", ")));
+            }
+            if !p.porte.is_empty() {
+                let titles: Vec<String> = p.porte.iter().map(|a| plain(&a.titre)).collect();
+                lines.push(format!("Porte : {}", titles.join(", ")));
+            }
+            lines.extend(p.site_url.as_ref().map(|u| format!("[[{}|Site web]]", plain(u))));
+            lines.push(format!("[[{page}|Fiche dans l'annuaire]]"));
+            Some(json!({
                 "type": "Feature",
                 "geometry": { "type": "Point", "coordinates": [lon, lat] },
-                "properties": { "id": id, "nom": nom, "type": kind, "page": format!("annuaire.html#{id}") },
-            })
+                "properties": {
+                    "name": plain(&name),
+                    "description": lines.join("\n"),
+                    "id": &*p.id,
+                    "type": p.r#type.as_ref().map_or("", |t| &*t.libelle),
+                    "page": page,
+                },
+            }))
         })
         .collect();
     let collection = json!({ "type": "FeatureCollection", "features": features });

@@ -175,7 +175,25 @@ fn partners_with_coordinates_are_on_the_map() {
     let features = geojson["features"].as_array().unwrap();
     assert_eq!(features.len(), 1);
     assert_eq!(features[0]["geometry"]["coordinates"], serde_json::json!([6.18, 49.12]));
-    assert_eq!(features[0]["properties"]["page"], "annuaire.html#ville-exemple");
+    // uMap reads `name` and `description`; links are absolute by the site's `url`.
+    let properties = &features[0]["properties"];
+    assert_eq!(properties["name"], "Ville d'Exemple-sur-Moselle");
+    assert_eq!(
+        properties["description"],
+        "Collectivité\n1 place de la Mairie, Exemple-sur-Moselle\n[[https://exemple.invalid|Site web]]\n\
+         [[https://cls.exemple-sur-moselle.invalid/annuaire.html#ville-exemple|Fiche dans l'annuaire]]"
+    );
+    assert_eq!(properties["page"], "https://cls.exemple-sur-moselle.invalid/annuaire.html#ville-exemple");
+    let annuaire = read(out.join("annuaire.html"));
+    assert!(annuaire.contains("<a href=\"ressources.geojson\">ressources.geojson</a>"), "the annuaire links the map");
+    assert!(annuaire.contains("un partenaire localisé"));
+    let calendar = read(out.join("calendrier.ics"));
+    assert!(calendar.contains("\r\nURL:https://cls.exemple-sur-moselle.invalid/calendrier.html#"), "{calendar}");
+    // Without `url`, the links are relative to the site.
+    let metz = temp_dir("geojson-metz").join("_site");
+    assert_eq!(build(&project_root(), &metz, &["--sans-pdf"]).status.code(), Some(0));
+    let metz: serde_json::Value = serde_json::from_str(&read(metz.join("ressources.geojson"))).unwrap();
+    assert_eq!(metz["features"], serde_json::json!([]), "no Metz partner has coordinates yet");
 }
 
 #[test]

@@ -363,3 +363,15 @@ fn quiet_check_shows_errors_only() {
     assert!(stderr.contains("erreur[ref-inconnue]"), "{stderr}");
     assert!(!stderr.contains(" : 1 erreur"), "{stderr}");
 }
+
+#[test]
+fn a_site_address_must_be_a_full_web_address() {
+    let repo = crate::copy_of("valide", "url-invalide");
+    let config = std::fs::read_to_string(repo.join("clsm.toml")).unwrap();
+    std::fs::write(repo.join("clsm.toml"), format!("url = \"clsm.exemple.fr\"\n{config}")).unwrap();
+    let (code, report) = check_json(&repo);
+    assert_eq!(code, 1);
+    let lines = as_lines(&report);
+    assert_eq!(lines[0], "error type-invalide clsm.toml:1:7 adresse du site invalide `clsm.exemple.fr`", "{lines:?}");
+    assert!(lines[1].contains("url = \"https://clsm.exemple.fr/\""), "{lines:?}");
+}

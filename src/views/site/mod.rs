@@ -199,14 +199,10 @@ impl Site {
     }
 }
 
-/// Partners with coordinates, for the map: `(id, name, type label, lat, lon)`.
-pub fn map_points(site: &Site) -> Vec<(&str, &str, &str, f64, f64)> {
-    site.annuaire
-        .iter()
-        .flat_map(|g| g.partenaires.iter())
-        .filter_map(|p| {
-            let (lat, lon) = p.coordonnees?;
-            Some((&*p.id, p.nom.as_str(), p.r#type.as_ref().map_or("", |t| &*t.libelle), lat, lon))
-        })
-        .collect()
+/// Partners with coordinates, for the map, by id.
+pub fn map_points(site: &Site) -> Vec<&PartenaireView> {
+    let mut points: Vec<&PartenaireView> =
+        site.annuaire.iter().flat_map(|g| g.partenaires.iter()).filter(|p| p.coordonnees.is_some()).collect();
+    points.sort_by(|a, b| a.id.cmp(&b.id));
+    points
 }
