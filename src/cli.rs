@@ -370,8 +370,9 @@ pub struct ExportArgs {
     #[arg(value_enum, value_name = "QUOI", hide_possible_values = true)]
     pub kind: ExportKind,
 
-    /// `excel` (par défaut : `;`, UTF-8 avec BOM, virgule décimale) ou `opendata`
-    /// (convention Etalab : `,`, sans BOM, point décimal)
+    /// `excel` (par défaut : `;`, UTF-8 avec BOM, virgule décimale, libellés) ou
+    /// `opendata` (convention Etalab : `,`, sans BOM, point décimal, codes, listes
+    /// séparées par `|` ; avec `--out`, un `datapackage.json` à côté les décrit)
     #[arg(long, value_enum, default_value = "excel", value_name = "PROFIL")]
     #[arg(hide_possible_values = true, hide_default_value = true)]
     pub profil: ExportProfile,

@@ -46,6 +46,9 @@ pub fn run(repo: Option<&Path>, args: &ExportArgs) -> Result<Outcome> {
         Some(path) => {
             write_document(path, &bytes, &signature, &loaded.root)?;
             crate::note!("{} lignes écrites dans `{}`", table.rows.len(), clean(&path.display().to_string()));
+            if profile.data && args.format == ExportFormat::Csv {
+                describe(path, &table, profile, &loaded)?;
+            }
         }
         None => crate::cmd::print(&bytes)?,
     }
@@ -53,4 +56,34 @@ pub fn run(repo: Option<&Path>, args: &ExportArgs) -> Result<Outcome> {
         eprintln!("attention : cet export contient les contacts des partenaires ; ne le publiez pas");
     }
     Ok(Outcome::Clean)
+}
+
+/// The name of the table `kind` in a data package.
+fn table_name(table: &export::Table) -> &'static str {
+    match table.header.first().copied() {
+        Some("indicateur") => "indicateurs",
+        Some("action") => "actions",
+        Some("partenaire") => "partenaires",
+        _ => "evenements",
+    }
+}
+
+/// Writes, beside the CSV file `path`, the `datapackage.json` that describes it
+/// (a Table Schema of its columns), keeping what an earlier one said of the other
+/// tables of the folder.
+fn describe(path: &Path, table: &export::Table, profile: Profile, loaded: &crate::cmd::Checked) -> Result<()> {
+    use export::schema;
+    let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let package_path = path.with_file_name("datapackage.json");
+    let previous = crate::files::read::read_regular(&package_path, 4 << 20)
+        .ok()
+        .filter(|bytes| bytes.starts_with(schema::PACKAGE_START.as_bytes()))
+        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok());
+    let repo = &loaded.repo;
+    let resource = schema::resource(table_name(table), &file, &table.header, profile.delimiter, &repo.vocab);
+    let text = schema::package(&crate::model::slugify(&repo.titre), &repo.titre, previous.as_ref(), vec![resource]);
+    let signature = Signature::prefix(schema::PACKAGE_START);
+    write_document(&package_path, text.as_bytes(), &signature, &loaded.root)?;
+    crate::note!("décrit dans `{}`", clean(&package_path.display().to_string()));
+    Ok(())
 }

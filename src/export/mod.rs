@@ -8,6 +8,7 @@
 //! the BOM and reads `22.5` as a date) and `opendata` (the Etalab convention: `,`, no
 //! BOM, decimal point). Dates stay as written (`2019`, `2020-04`), which is ISO 8601.
 
+pub mod schema;
 mod tables;
 
 use anyhow::{Context, Result};
@@ -15,12 +16,29 @@ use serde_json::{Map, Value};
 
 pub use tables::{actions, events, indicators, partners};
 
-/// A cell: text, or a number to write in the profile's decimal style.
+/// A cell: text, or a number to write in the profile's decimal style, or a value
+/// each profile writes its own way.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Cell {
     Text(String),
     Number(f64),
     Empty,
+    /// A word of a vocabulary: its label for people (`excel`), its code for data
+    /// (`opendata`, JSON).
+    Word {
+        code: String,
+        label: String,
+    },
+    /// Several words: their labels joined by `, `, or their codes by `|`.
+    Words(Vec<(String, String)>),
+    /// Several values (ids, texts): joined by `, ` for people, `|` for data, a list in
+    /// JSON.
+    List(Vec<String>),
+    /// `oui`/`non` for people, `true`/`false` for data.
+    Bool(bool),
+    /// A text a spreadsheet would take for a number or a date (`0387000001`,
+    /// `1.10`, `1-5`): for Excel, written as a text formula `="0387000001"`.
+    Verbatim(String),
 }
 
 impl From<String> for Cell {
@@ -60,13 +78,46 @@ pub struct Profile {
     pub delimiter: u8,
     pub bom: bool,
     pub decimal_comma: bool,
+    /// For data rather than people: codes, `|` between the items of a list,
+    /// `true`/`false`.
+    pub data: bool,
 }
 
 impl Profile {
-    /// French Excel: `;`, BOM, decimal comma.
-    pub const EXCEL: Profile = Profile { delimiter: b';', bom: true, decimal_comma: true };
-    /// Etalab open data: `,`, no BOM, decimal point.
-    pub const OPENDATA: Profile = Profile { delimiter: b',', bom: false, decimal_comma: false };
+    /// French Excel: `;`, BOM, decimal comma, labels.
+    pub const EXCEL: Profile = Profile { delimiter: b';', bom: true, decimal_comma: true, data: false };
+    /// Etalab open data: `,`, no BOM, decimal point, codes, lists by `|`.
+    pub const OPENDATA: Profile = Profile { delimiter: b',', bom: false, decimal_comma: false, data: true };
+}
+
+/// How the items of a list are joined in a CSV cell.
+fn separator(profile: Profile) -> &'static str {
+    if profile.data { "|" } else { ", " }
+}
+
+/// A cell's text in `profile`.
+fn written(cell: &Cell, profile: Profile) -> String {
+    match cell {
+        Cell::Text(s) => neutralised(s).into_owned(),
+        Cell::Number(n) => number(*n, profile.decimal_comma),
+        Cell::Empty => String::new(),
+        Cell::Word { code, label } => neutralised(if profile.data { code } else { label }).into_owned(),
+        Cell::Words(words) => {
+            let items: Vec<&str> =
+                words.iter().map(|(c, l)| if profile.data { c.as_str() } else { l.as_str() }).collect();
+            neutralised(&items.join(separator(profile))).into_owned()
+        }
+        Cell::List(items) => neutralised(&items.join(separator(profile))).into_owned(),
+        Cell::Bool(b) => match (profile.data, b) {
+            (true, true) => "true".into(),
+            (true, false) => "false".into(),
+            (false, true) => "oui".into(),
+            (false, false) => "non".into(),
+        },
+        // A formula that is only a text: Excel and LibreOffice show it as written.
+        Cell::Verbatim(s) if !profile.data && !s.is_empty() => format!("=\"{}\"", s.replace('"', "\"\"")),
+        Cell::Verbatim(s) => neutralised(s).into_owned(),
+    }
 }
 
 /// A number without useless zeros, in the profile's decimal style, no grouping.
@@ -102,12 +153,7 @@ pub fn to_csv(table: &Table, profile: Profile) -> Result<Vec<u8>> {
         csv::WriterBuilder::new().delimiter(profile.delimiter).terminator(csv::Terminator::CRLF).from_writer(out);
     writer.write_record(&table.header).context("écriture CSV impossible")?;
     for row in &table.rows {
-        let cells = row.iter().map(|c| match c {
-            Cell::Text(s) => neutralised(s).into_owned(),
-            Cell::Number(n) => number(*n, profile.decimal_comma),
-            Cell::Empty => String::new(),
-        });
-        writer.write_record(cells).context("écriture CSV impossible")?;
+        writer.write_record(row.iter().map(|c| written(c, profile))).context("écriture CSV impossible")?;
     }
     writer.into_inner().map_err(|e| anyhow::anyhow!("écriture CSV impossible : {e}"))
 }
@@ -124,9 +170,14 @@ pub fn to_json(table: &Table) -> Result<Vec<u8>> {
                 .zip(row)
                 .map(|(k, c)| {
                     let v = match c {
-                        Cell::Text(s) => Value::String(s.clone()),
+                        Cell::Text(s) | Cell::Verbatim(s) | Cell::Word { code: s, .. } => Value::String(s.clone()),
                         Cell::Number(n) => serde_json::Number::from_f64(*n).map_or(Value::Null, Value::Number),
                         Cell::Empty => Value::Null,
+                        Cell::Bool(b) => Value::Bool(*b),
+                        Cell::Words(words) => {
+                            Value::Array(words.iter().map(|(c, _)| Value::String(c.clone())).collect())
+                        }
+                        Cell::List(items) => Value::Array(items.iter().cloned().map(Value::String).collect()),
                     };
                     (k.to_string(), v)
                 })
@@ -189,6 +240,28 @@ mod tests {
             text,
             "texte,valeur\r\n\"'=HYPERLINK(\"\"https://x.invalid\"\";\"\"clic\"\")\",-3.5\r\n'+33 3 87 00 00 00,12\r\n'@SOMME(A1),\r\n'- tiret,\r\n'\t=1+1,\r\nTexte = ordinaire,\r\n"
         );
+    }
+
+    #[test]
+    fn each_profile_writes_words_lists_booleans_and_texts_its_way() {
+        let table = Table {
+            header: vec!["type", "secteurs", "actions", "fondateur", "telephone"],
+            rows: vec![vec![
+                Cell::Word { code: "association".into(), label: "Association".into() },
+                Cell::Words(vec![("social".into(), "Social".into()), ("sanitaire".into(), "Sanitaire".into())]),
+                Cell::List(vec!["a".into(), "b".into()]),
+                Cell::Bool(true),
+                Cell::Verbatim("0387000001".into()),
+            ]],
+        };
+        let excel = String::from_utf8(to_csv(&table, Profile::EXCEL).unwrap()).unwrap();
+        assert_eq!(excel.lines().nth(1), Some("Association;Social, Sanitaire;a, b;oui;\"=\"\"0387000001\"\"\""));
+        let data = String::from_utf8(to_csv(&table, Profile::OPENDATA).unwrap()).unwrap();
+        assert_eq!(data.lines().nth(1), Some("association,social|sanitaire,a|b,true,0387000001"));
+        let json: serde_json::Value = serde_json::from_slice(&to_json(&table).unwrap()).unwrap();
+        assert_eq!(json[0]["secteurs"], serde_json::json!(["social", "sanitaire"]));
+        assert_eq!(json[0]["fondateur"], true);
+        assert_eq!(json[0]["telephone"], "0387000001");
     }
 
     #[test]

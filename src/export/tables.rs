@@ -5,31 +5,36 @@ use crate::export::{Cell, Table};
 use crate::model::checked::Cumul;
 use crate::model::{Montant, PartialDate};
 use crate::views::site::{ActionView, MesureView, PartenaireView, Site};
-use crate::views::{Case, Lien, Mot, Text};
+use crate::views::{Case, Lien, Mot};
 
 fn joined<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Cell {
     let list: Vec<String> = items.into_iter().map(|s| s.as_ref().to_string()).collect();
-    if list.is_empty() { Cell::Empty } else { Cell::Text(list.join(", ")) }
+    if list.is_empty() { Cell::Empty } else { Cell::List(list) }
 }
 
 fn ids(links: &[Lien]) -> Cell {
     joined(links.iter().map(|l| &*l.id))
 }
 
-fn labels(words: &[Mot]) -> Cell {
-    joined(words.iter().map(|m| &*m.libelle))
+fn words<'a>(words: impl IntoIterator<Item = &'a Mot>) -> Cell {
+    let list: Vec<(String, String)> = words.into_iter().map(|m| (m.mot.to_string(), m.libelle.to_string())).collect();
+    if list.is_empty() { Cell::Empty } else { Cell::Words(list) }
 }
 
-fn ticked_labels(cases: &[Case]) -> impl Iterator<Item = &str> {
-    cases.iter().filter(|c| c.coche).map(|c| &*c.libelle)
+fn word(word: Option<&Mot>) -> Cell {
+    word.map_or(Cell::Empty, |m| Cell::Word { code: m.mot.to_string(), label: m.libelle.to_string() })
+}
+
+fn verbatim(v: Option<&str>) -> Cell {
+    v.map_or(Cell::Empty, |s| Cell::Verbatim(s.to_string()))
+}
+
+fn ticked(cases: &[Case]) -> impl Iterator<Item = Mot> + '_ {
+    cases.iter().filter(|c| c.coche).map(|c| Mot { mot: c.mot.clone(), libelle: c.libelle.clone() })
 }
 
 fn text(v: &Option<String>) -> Cell {
     v.clone().into()
-}
-
-fn shared(v: &Option<Text>) -> Cell {
-    v.as_deref().into()
 }
 
 fn date(d: Option<PartialDate>) -> Cell {
@@ -105,7 +110,8 @@ pub fn indicators(site: &Site) -> Table {
             for r in &mesure.ventilation {
                 for p in &r.parts {
                     let figures = [p.valeur.into(), p.numerateur.into(), p.denominateur.into()];
-                    rows.push(row(Some(m), (&*r.dimension).into(), (&*p.categorie).into(), figures, Cell::Empty));
+                    let categorie = Cell::Verbatim(p.categorie.to_string());
+                    rows.push(row(Some(m), (&*r.dimension).into(), categorie, figures, Cell::Empty));
                 }
             }
         }
@@ -116,7 +122,7 @@ pub fn indicators(site: &Site) -> Table {
 fn action_row(a: &ActionView) -> Vec<Cell> {
     vec![
         (&*a.id).into(),
-        shared(&a.numero),
+        verbatim(a.numero.as_deref()),
         (&*a.titre).into(),
         (&*a.axe.id).into(),
         a.appartenance.iter().find(|c| !c.propre).and_then(|c| c.axe.as_ref()).map(|l| &*l.id).into(),
@@ -128,7 +134,10 @@ fn action_row(a: &ActionView) -> Vec<Cell> {
         text(&a.objectif_strategique),
         text(&a.objectif_specifique),
         text(&a.prerequis),
-        joined(ticked_labels(&a.public.cases).chain(a.public.autres.iter().map(|m| &*m.libelle))),
+        {
+            let public: Vec<Mot> = ticked(&a.public.cases).chain(a.public.autres.iter().cloned()).collect();
+            words(&public)
+        },
         text(&a.public.precision),
         text(&a.dispositifs_existants),
         text(&a.resultats_attendus),
@@ -182,17 +191,17 @@ fn partner_row(p: &PartenaireView, interne: bool) -> Vec<Cell> {
         (&*p.id).into(),
         p.nom.as_str().into(),
         text(&p.sigle),
-        p.r#type.as_ref().map(|t| &*t.libelle).into(),
-        labels(&p.secteurs),
+        word(p.r#type.as_ref()),
+        words(&p.secteurs),
         text(&p.adresse),
         text(&p.commune),
         p.coordonnees.map(|c| c.0).into(),
         p.coordonnees.map(|c| c.1).into(),
         text(&p.site),
-        text(&p.telephone),
+        verbatim(p.telephone.as_deref()),
         text(&p.email),
-        p.fondateur.map(|f| if f { "oui" } else { "non" }).into(),
-        labels(&p.instances),
+        p.fondateur.map_or(Cell::Empty, Cell::Bool),
+        words(&p.instances),
         ids(&p.porte),
         ids(&p.participe),
     ];
@@ -264,7 +273,7 @@ pub fn events(site: &Site) -> Table {
                 (&*e.id).into(),
                 date(Some(e.date)),
                 date(e.fin),
-                e.r#type.as_ref().map(|m| &*m.mot).into(),
+                word(e.r#type.as_ref()),
                 e.titre.as_str().into(),
                 text(&e.theme),
                 count(e.participants),

@@ -53,7 +53,59 @@ fn decimal_commas_for_excel_and_points_for_open_data() {
     let row = open.iter().find(|r| r[0] == "groupe-aidants").unwrap();
     assert_eq!(row[budget], "1730.5");
     let public = header.iter().position(|h| h == "public").unwrap();
-    assert_eq!(row[public], "Aidants");
+    assert_eq!(row[public], "aidants", "open data gives codes");
+    let excel_row = excel.iter().find(|r| r[0] == "groupe-aidants").unwrap();
+    assert_eq!(excel_row[public], "Aidants", "Excel gives labels");
+}
+
+#[test]
+fn texts_a_spreadsheet_would_change_stay_texts_and_lists_are_split_by_bars_for_data() {
+    let excel = records(&export("examples/cls-exemple", &["partenaires"]), b';');
+    let column = |rows: &[Vec<String>], name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let (phone, kind) = (column(&excel, "telephone"), column(&excel, "type"));
+    let city = excel.iter().find(|r| r[0] == "ville-exemple").unwrap();
+    assert_eq!(city[phone], "=\"03 00 00 00 01\"", "Excel keeps the phone number as written");
+    assert_eq!(city[kind], "Collectivité");
+    let data = records(&export("examples/cls-exemple", &["partenaires", "--profil", "opendata"]), b',');
+    let city = data.iter().find(|r| r[0] == "ville-exemple").unwrap();
+    assert_eq!(city[phone], "03 00 00 00 01");
+    assert_eq!(city[kind], "collectivite", "open data gives the code");
+    let actions = records(&export("", &["actions", "--profil", "opendata"]), b',');
+    let partners = column(&actions, "partenaires");
+    let fiche = actions.iter().find(|r| r[0] == "fiche-15").unwrap();
+    assert_eq!(fiche[partners], "ville-metz|ars-grand-est", "a list split by `|`, as Etalab does");
+    let numero = column(&actions, "numero");
+    let excel_actions = records(&export("", &["actions"]), b';');
+    assert_eq!(excel_actions.iter().find(|r| r[0] == "fiche-15").unwrap()[numero], "=\"15\"");
+}
+
+/// The open-data exports carry a Table Schema (`datapackage.json`) that the
+/// Frictionless validator finds them valid against, for Metz and the example.
+#[test]
+fn open_data_exports_are_valid_against_their_datapackage() {
+    for repo in ["", "examples/cls-exemple"] {
+        let dir = crate::temp_dir(&format!("datapackage-{}", repo.len()));
+        for kind in ["indicateurs", "actions", "partenaires", "evenements"] {
+            let out = dir.join(format!("{kind}.csv"));
+            export(repo, &[kind, "--profil", "opendata", "--out", out.to_str().unwrap()]);
+        }
+        let package: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("datapackage.json")).unwrap()).unwrap();
+        assert_eq!(package["resources"].as_array().unwrap().len(), 4, "one resource a table, none twice");
+        let run = std::process::Command::new("python3")
+            .args(["-m", "frictionless", "validate", "--json", "datapackage.json"])
+            .current_dir(&dir)
+            .output()
+            .expect("python3 runs");
+        if String::from_utf8_lossy(&run.stderr).contains("No module named") {
+            crate::may_skip_without("frictionless (pip install frictionless)");
+            return;
+        }
+        let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap_or_else(|_| {
+            panic!("{}{}", String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr))
+        });
+        assert_eq!(report["valid"], true, "{repo}: {report:#}");
+    }
 }
 
 #[test]
