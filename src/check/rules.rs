@@ -16,6 +16,45 @@ pub(super) fn at(code: Code, file: &str, path: YamlPath, message: impl Into<Stri
     Diagnostic::new(code, file, At::Path { path, key: false }, message)
 }
 
+/// `[accessibilite]`: a contact one can write to, and a rate of RGAA criteria met
+/// only with the audit that measured it (the RGAA allows no claim without one).
+fn accessibility(out: &mut Vec<Diagnostic>, file: &str, a: &crate::model::config::Accessibilite) {
+    let path = |key: &str| YamlPath::key("accessibilite").with_key(key);
+    if let Some(contact) = &a.contact {
+        let web = contact.strip_prefix("https://").or_else(|| contact.strip_prefix("http://"));
+        let mail = contact.strip_prefix("mailto:").unwrap_or(contact);
+        let valid = match web {
+            Some(rest) => !rest.split('/').next().unwrap_or_default().is_empty(),
+            None => mail.split_once('@').is_some_and(|(who, domain)| !who.is_empty() && domain.contains('.')),
+        };
+        if !valid || contact.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>')) {
+            let message = format!("contact d'accessibilité invalide `{}`", crate::terminal::one_line(contact));
+            let help = "écrivez une adresse électronique, `contact = \"accessibilite@mairie.fr\"`, \
+                        ou l'adresse d'un formulaire, `contact = \"https://www.mairie.fr/contact\"`";
+            out.push(at(Code::TypeInvalide, file, path("contact"), message).help(help));
+        }
+    }
+    match (&a.audit, a.taux) {
+        (_, Some(taux)) if !(0.0..=100.0).contains(&taux) => {
+            let message = format!("taux de conformité hors bornes : {taux}");
+            let help = "le taux est la part des critères du RGAA respectés, de 0 à 100 : `taux = 87.5`";
+            out.push(at(Code::HorsBornes, file, path("taux"), message).help(help));
+        }
+        (None, Some(_)) => {
+            let message = "taux de conformité sans l'audit qui l'a mesuré";
+            let help = "ajoutez qui a fait l'audit et quand, `audit = \"Audit réalisé par … le 12 mars 2026\"` : \
+                        sans audit, le site se déclare non conforme";
+            out.push(at(Code::CleManquante, file, path("taux"), message).help(help));
+        }
+        (Some(_), None) => {
+            let message = "audit d'accessibilité sans son résultat";
+            let help = "ajoutez la part des critères du RGAA respectés que l'audit a trouvée, `taux = 87.5`";
+            out.push(at(Code::CleManquante, file, path("audit"), message).help(help));
+        }
+        _ => {}
+    }
+}
+
 /// What a reference points at, for messages and suggestions.
 #[derive(Clone, Copy)]
 enum Target {
@@ -312,6 +351,9 @@ pub fn contract(cx: &Context, out: &mut Vec<Diagnostic>) {
                 "écrivez l'adresse complète où le site est publié, par exemple `url = \"https://clsm.exemple.fr/\"`";
             out.push(at(Code::TypeInvalide, file, YamlPath::key("url"), message).help(help));
         }
+    }
+    if let Some(accessibilite) = &config.accessibilite {
+        accessibility(out, file, accessibilite);
     }
     unique_ids(out, YamlPath::key("axes"), config.axes.iter().flatten().map(|x| x.id.as_deref()));
     unique_ids(out, YamlPath::key("thematiques"), config.thematiques.iter().flatten().map(|x| x.id.as_deref()));

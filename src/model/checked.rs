@@ -390,6 +390,15 @@ pub struct Evenement {
     pub corps: String,
 }
 
+/// What the site says of its accessibility.
+#[derive(Debug, Clone, Default)]
+pub struct Accessibilite {
+    /// An e-mail address or a web address.
+    pub contact: Option<String>,
+    /// A full RGAA audit: who made it and when, and the share of criteria met.
+    pub audit: Option<(String, f64)>,
+}
+
 /// A checked repository.
 #[derive(Debug)]
 pub struct Repository {
@@ -403,6 +412,7 @@ pub struct Repository {
     pub objectif_global: Option<String>,
     /// Where the site is published, ending with `/`.
     pub url: Option<String>,
+    pub accessibilite: Accessibilite,
     pub parent: Option<ContratParent>,
     /// The contracts this one follows, oldest first as written.
     pub precedents: Vec<ContratParent>,
@@ -548,6 +558,11 @@ impl Repository {
             coordination: config.coordination.clone(),
             objectif_global: config.objectif_global.clone(),
             url: config.url.as_deref().map(|u| if u.ends_with('/') { u.to_string() } else { format!("{u}/") }),
+            accessibilite: config
+                .accessibilite
+                .as_ref()
+                .map(|a| Accessibilite { contact: a.contact.clone(), audit: a.audit.clone().zip(a.taux) })
+                .unwrap_or_default(),
             parent,
             precedents,
             axes,

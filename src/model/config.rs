@@ -61,6 +61,19 @@ record! {
 }
 
 record! {
+    /// What the site says of its accessibility (`[accessibilite]`): where to report
+    /// a page one cannot use, and the result of a full RGAA audit, if one was made.
+    pub struct Accessibilite required [] {
+        /// An e-mail address or a web address (a form).
+        contact: String,
+        /// Who made the audit, and when: « Audit réalisé par … le 12 mars 2026 ».
+        audit: String,
+        /// The share of the RGAA criteria the audit found met, in per cent.
+        taux: f64,
+    }
+}
+
+record! {
     /// The contract: `clsm.toml` at the repository root.
     pub struct Config required [titre, r#type] {
         titre: String,
@@ -73,6 +86,7 @@ record! {
         /// Where the site is published (`https://…/`): the calendar and the map of
         /// the resources link its pages by this address.
         url: String,
+        accessibilite: Accessibilite,
         contrat_parent: ContratParent,
         /// The contracts this one follows, with the axes they had: a poster of
         /// their time shows those axes.

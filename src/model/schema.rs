@@ -295,6 +295,12 @@ fn description(record: &str, key: &str) -> &'static str {
         ("Config", "coordination") => "Qui coordonne le contrat",
         ("Config", "objectif_global") => "Objectif global du contrat",
         ("Config", "url") => "Adresse où le site est publié, en https:// : le calendrier et la carte y renvoient",
+        ("Config", "accessibilite") => "Ce que le site dit de son accessibilité (RGAA) : contact, audit, taux",
+        ("Accessibilite", "contact") => {
+            "Où signaler une page inaccessible : une adresse électronique ou celle d'un formulaire"
+        }
+        ("Accessibilite", "audit") => "Qui a fait l'audit RGAA complet, et quand",
+        ("Accessibilite", "taux") => "Part des critères du RGAA que l'audit trouve respectés, de 0 à 100",
         ("Config", "contrat_parent") => "Contrat dont celui-ci fait partie (le CLS dans lequel s'inscrit un CLSM)",
         ("ContratParent", "titre") => "Titre du contrat parent (obligatoire)",
         ("ContratParent", "type") => "CLS ou CLSM",

@@ -49,6 +49,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("cadre-logique.html", include_str!("../../templates/cadre-logique.html")),
     ("pistes.html", include_str!("../../templates/pistes.html")),
     ("calendrier.html", include_str!("../../templates/calendrier.html")),
+    ("accessibilite.html", include_str!("../../templates/accessibilite.html")),
     ("document.html", include_str!("../../templates/document.html")),
     ("rapport.html", include_str!("../../templates/rapport.html")),
     ("rapport.md", include_str!("../../templates/rapport.md")),

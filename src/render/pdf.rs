@@ -103,7 +103,9 @@ pub fn compile(
     let _doing = crate::limits::activity(format!("document `{document}` (modèle `{main}`)"));
     let mut inputs = Dict::new();
     inputs.insert("donnees".into(), serde_json::to_string(data)?.into_value());
-    let library = Library::builder().with_inputs(inputs).build();
+    // `pdf.header-cell` marks the headings of a fiche's rows as row headers.
+    let features = [typst::Feature::A11yExtras].into_iter().collect();
+    let library = Library::builder().with_inputs(inputs).with_features(features).build();
     let mut sources = HashMap::new();
     for (name, text) in templates {
         let id = file_id(name)?;
@@ -150,18 +152,97 @@ pub fn compile(
     let options = typst_pdf::PdfOptions {
         ident: typst::foundations::Smart::Custom(ident.to_string()),
         creator: typst::foundations::Smart::Custom(Some("clsm".into())),
+        standards: standards()?,
+        // PDF/A asks for a date: the day of the build, the same for every document.
+        timestamp: today.map(typst_pdf::Timestamp::new_utc),
         ..typst_pdf::PdfOptions::default()
     };
-    typst_pdf::pdf(&paged, &options).map_err(|errors| {
-        let messages: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
-        anyhow!("document `{document}` : export PDF impossible : {}", messages.join(" ; "))
-    })
+    match typst_pdf::pdf(&paged, &options) {
+        Ok(bytes) => Ok(bytes),
+        Err(failures) => {
+            // The text of a fiche (an emoji, an ideogram no embedded font has) or a
+            // template of the repository (an image without `alt`) breaks the
+            // standards: the document is still made, without them, and says why.
+            let plain = typst_pdf::PdfOptions { standards: typst_pdf::PdfStandards::default(), ..options };
+            let bytes = typst_pdf::pdf(&paged, &plain).map_err(|errors| {
+                let messages: Vec<String> = errors.iter().map(|e| typst_error(&world, e.span, &e.message)).collect();
+                anyhow!("document `{document}` : export PDF impossible : {}", messages.join(" ; "))
+            })?;
+            crate::note!("{}", not_conforming(&world, document, &failures));
+            Ok(bytes)
+        }
+    }
 }
 
-/// A Typst error in French, with the file and line of the template it points at.
-fn typst_error(world: &ClsmWorld, span: typst::syntax::DiagSpan, message: &str) -> String {
+/// Why `document` is not PDF/UA-1 nor PDF/A-2a, from what Typst said, and how to
+/// make it so.
+fn not_conforming(world: &ClsmWorld, document: &str, failures: &[typst::diag::SourceDiagnostic]) -> String {
+    let mut characters: Vec<String> = Vec::new();
+    let mut reasons: Vec<String> = Vec::new();
+    let mut help: Vec<&str> = Vec::new();
+    for failure in failures {
+        let message = failure.message.as_str();
+        // `…error: the text `"🙂"` could not be displayed with font …`
+        let glyph = message.split_once("the text `").and_then(|(_, rest)| rest.split_once('`')).map(|(text, _)| text);
+        if let Some(text) = glyph.filter(|_| message.contains("could not be displayed")) {
+            let text = text.trim_matches('"').to_string();
+            if !characters.contains(&text) {
+                characters.push(text);
+            }
+        } else if message.ends_with("missing alt text") {
+            reasons.push(format!(
+                "une image sans texte de remplacement{}",
+                place(world, failure.span).unwrap_or_default()
+            ));
+            help.push(
+                "donnez à l'image du modèle sa description, `image(\"…\", alt: \"Logo de la ville\")`, \
+                 ou marquez-la décorative, `pdf.artifact(image(\"…\"))`",
+            );
+        } else {
+            let typst = message.split_once(" error: ").map_or(message, |(_, what)| what);
+            let reason =
+                format!("« {} »{}", crate::terminal::one_line(typst), place(world, failure.span).unwrap_or_default());
+            if !reasons.contains(&reason) {
+                reasons.push(reason);
+            }
+        }
+    }
+    if !characters.is_empty() {
+        reasons.insert(0, format!("aucune police des PDF n'a {}", characters.join(" ")));
+        help.insert(
+            0,
+            "remplacez ces caractères (un émoji, un idéogramme, un symbole rare) dans le texte des fiches ; \
+             le PDF les montre en cases vides",
+        );
+    }
+    help.dedup();
+    let mut text = format!(
+        "attention : `{}` n'est ni accessible (PDF/UA-1) ni archivable (PDF/A-2a) : {}",
+        crate::terminal::one_line(document),
+        reasons.join(" ; ")
+    );
+    for line in help {
+        text.push_str("\naide : ");
+        text.push_str(line);
+    }
+    text
+}
+
+/// The standards every PDF of `clsm` conforms to: PDF/UA-1, so that a screen reader
+/// reads it (tags, table headers, alternatives, the title shown rather than the file
+/// name; RGAA criterion 13.3 asks it of downloadable documents), and PDF/A-2a, so
+/// that a funder's archive keeps it readable. Typst checks both as it writes, and
+/// refuses a document that breaks them (an image without `alt`).
+fn standards() -> Result<typst_pdf::PdfStandards> {
+    use typst_pdf::PdfStandard;
+    typst_pdf::PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
+        .map_err(|e| anyhow!("normes PDF incompatibles : {}", e.message()))
+}
+
+/// ` (`fiche.typ`, ligne 4)`: the template and line `span` points at, if any.
+fn place(world: &ClsmWorld, span: typst::syntax::DiagSpan) -> Option<String> {
     use typst::syntax::DiagSpanKind;
-    let place = match span.get() {
+    match span.get() {
         DiagSpanKind::Detached => None,
         DiagSpanKind::Number { id, num, sub_range } => world.source(id).ok().and_then(|source| {
             let start = source.range(num, sub_range)?.start;
@@ -171,7 +252,12 @@ fn typst_error(world: &ClsmWorld, span: typst::syntax::DiagSpan, message: &str) 
             world.source(id).ok().and_then(|source| Some((id, source.lines().byte_to_line(range.start)? + 1)))
         }
     }
-    .map(|(id, line)| format!(" (`{}`, ligne {line})", id.vpath().get_without_slash()));
+    .map(|(id, line)| format!(" (`{}`, ligne {line})", id.vpath().get_without_slash()))
+}
+
+/// A Typst error in French, with the file and line of the template it points at.
+fn typst_error(world: &ClsmWorld, span: typst::syntax::DiagSpan, message: &str) -> String {
+    let place = place(world, span);
     let quoted = |prefix: &str| message.strip_prefix(prefix).map(|rest| rest.trim().trim_matches('"').to_string());
     let text = if let Some(name) = quoted("unknown variable:") {
         format!("variable inconnue `{name}`")
@@ -194,7 +280,8 @@ fn typst_error(world: &ClsmWorld, span: typst::syntax::DiagSpan, message: &str) 
     } else if message.contains("file not found") {
         "fichier introuvable".to_string()
     } else {
-        "erreur du modèle Typst".to_string()
+        // Typst's own words, in English, are better than none.
+        format!("erreur du modèle Typst : « {} »", crate::terminal::one_line(message))
     };
     format!("{text}{}", place.unwrap_or_default())
 }

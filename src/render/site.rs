@@ -45,6 +45,8 @@ enum Page<'a> {
     Logframe,
     Pistes,
     Calendar,
+    /// The accessibility statement, which every footer links.
+    Accessibility,
     Axis(&'a AxeView),
     Action(&'a ActionView),
     /// The bilan of the year, a standalone page.
@@ -94,6 +96,11 @@ impl Page<'_> {
                 "calendrier.html",
                 context(site, "", "calendrier", "annees", &site.calendrier),
             ),
+            Page::Accessibility => (
+                "accessibilite.html".into(),
+                "accessibilite.html",
+                context(site, "", "accessibilite", "accessibilite", &site.contrat.accessibilite),
+            ),
             Page::Axis(axe) => (format!("axes/{}.html", axe.id), "axe.html", context(site, "../", "axe", "axe", *axe)),
             Page::Action(action) => (
                 format!("actions/{}.html", action.id),
@@ -112,9 +119,9 @@ pub fn page_count(site: &Site, bilan: Option<&Bilan>) -> usize {
     LISTS + site.axes.len() + site.actions.len() + usize::from(bilan.is_some())
 }
 
-/// The home page, the directory, the indicators, the cadre logique, the pistes and
-/// the calendar.
-const LISTS: usize = 6;
+/// The home page, the directory, the indicators, the cadre logique, the pistes, the
+/// calendar and the accessibility statement.
+const LISTS: usize = 7;
 
 /// Renders every page of `site`, and `bilan`'s, into `out`, calling `step` after each.
 ///
@@ -129,7 +136,15 @@ pub fn write(
     step: &(dyn Fn() + Sync),
 ) -> Result<Written> {
     // The big pages first, so that they do not finish last on a single core.
-    let lists = [Page::Logframe, Page::Indicators, Page::Directory, Page::Home, Page::Pistes, Page::Calendar];
+    let lists = [
+        Page::Logframe,
+        Page::Indicators,
+        Page::Directory,
+        Page::Home,
+        Page::Pistes,
+        Page::Calendar,
+        Page::Accessibility,
+    ];
     let mut pages: Vec<Page> = bilan.map(Page::Bilan).into_iter().collect();
     pages.extend(lists);
     pages.extend(site.axes.iter().map(Page::Axis));

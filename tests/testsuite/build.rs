@@ -26,6 +26,7 @@ fn builds_every_page_type_of_the_metz_site() {
         "cadre-logique.html",
         "pistes.html",
         "calendrier.html",
+        "accessibilite.html",
         "axes/1.html",
         "axes/5.html",
         "actions/fiche-15.html",
@@ -154,6 +155,14 @@ fn links_stay_inside_the_site() {
             for target in text.split(attr).skip(1) {
                 let target = &target[..target.find('"').unwrap_or(0)];
                 assert!(!target.starts_with('/'), "{name}: absolute link {target}");
+                // The accessibility statement links the Défenseur des droits, as the RGAA
+                // model does; nothing else leaves the site.
+                let recourse = name == "accessibilite.html"
+                    && (target.starts_with("https://formulaire.defenseurdesdroits.fr/")
+                        || target.starts_with("https://www.defenseurdesdroits.fr/"));
+                if recourse && attr == "href=\"" {
+                    continue;
+                }
                 assert!(!target.starts_with("http"), "{name}: external resource {target}");
                 if !target.starts_with('#') && !target.starts_with("mailto:") {
                     let path = target.split('#').next().unwrap();
@@ -245,9 +254,9 @@ fn a_log_gets_one_line_per_stage_and_quiet_gets_none() {
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 3, "{stderr}");
     assert!(lines[0].starts_with("2 avertissements"), "{stderr}");
-    assert!(lines[1].starts_with("pages : 34 pages HTML en "), "{stderr}");
+    assert!(lines[1].starts_with("pages : 35 pages HTML en "), "{stderr}");
     assert!(
-        lines[2].starts_with(&format!("site construit dans `{}` : 34 pages, 0 PDF, en ", out.display())),
+        lines[2].starts_with(&format!("site construit dans `{}` : 35 pages, 0 PDF, en ", out.display())),
         "{stderr}"
     );
     assert!(!stderr.contains('\x1b') && !stderr.contains('\r'), "{stderr:?}");
@@ -293,4 +302,49 @@ fn the_calendar_feed_reads_back_with_an_icalendar_parser() {
     clsm(&["build", "--sans-pdf", "-q", "--out", again.to_str().unwrap()], &project_root());
     assert_eq!(std::fs::read(again.join("calendrier.ics")).unwrap(), bytes);
     assert!(std::fs::read_to_string(out.join("calendrier.html")).unwrap().contains("href=\"calendrier.ics\""));
+}
+
+#[test]
+fn every_page_links_the_accessibility_statement_which_follows_the_audit() {
+    let out = temp_dir("accessibilite").join("_site");
+    assert_eq!(build(&project_root(), &out, &["--sans-pdf"]).status.code(), Some(0));
+    // The footer of every page says the status, as the RGAA asks, and links the statement.
+    for (name, html) in crate::files(&out).into_iter().filter(|(n, _)| n.ends_with(".html")) {
+        let html = String::from_utf8(html).unwrap();
+        let link = if name.contains('/') { "../accessibilite.html" } else { "accessibilite.html" };
+        assert!(html.contains(&format!("<a href=\"{link}\"")), "{name} links the statement");
+        assert!(html.contains("Accessibilité : non conforme</a>"), "{name}");
+    }
+    let statement = read(out.join("accessibilite.html"));
+    for expected in [
+        "Centre hospitalier de Jury s'engage à rendre son site internet accessible conformément à l'article 47 de la loi n° 2005-102 du 11 février 2005.",
+        "est <strong>non conforme</strong> avec le référentiel général d'amélioration de l'accessibilité (RGAA), version 4.1.2, faute d'un audit de conformité complet.",
+        "avec l'outil axe-core (règles WCAG 2.1, niveaux A et AA) : aucune erreur grave ni critique",
+        "<a href=\"annuaire.html#ch-jury\">annuaire</a>",
+        "Défenseur des droits, Libre réponse 71120, 75342 Paris CEDEX 07",
+    ] {
+        assert!(statement.contains(expected), "missing {expected:?}");
+    }
+    assert!(!statement.contains("PDF/UA-1 : titres"), "no PDF in a build --sans-pdf");
+    // With an audit, the rate gives the status, and the contact is a link.
+    let repo = crate::copy_of("valide", "accessibilite-audit");
+    let config = fs::read_to_string(repo.join("clsm.toml")).unwrap();
+    let audit = "[accessibilite]\ncontact = \"accessibilite@exemple.fr\"\naudit = \"Audit réalisé par Access42 le 12 mars 2026\"\ntaux = 87.5\n";
+    fs::write(repo.join("clsm.toml"), format!("{config}\n{audit}")).unwrap();
+    let out = repo.join("_site");
+    let result = build(&repo, &out, &["--sans-pdf"]);
+    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
+    let statement = read(out.join("accessibilite.html"));
+    assert!(statement.contains("est <strong>partiellement conforme</strong> avec"), "{statement}");
+    assert!(
+        statement.contains(
+            "L'audit de conformité (Audit réalisé par Access42 le 12 mars 2026) révèle que 87,5\u{a0}% des critères"
+        ),
+        "{statement}"
+    );
+    assert!(
+        statement.contains("<a href=\"mailto:accessibilite@exemple.fr\">accessibilite@exemple.fr</a>"),
+        "{statement}"
+    );
+    assert!(read(out.join("index.html")).contains("Accessibilité : partiellement conforme</a>"));
 }

@@ -375,3 +375,36 @@ fn a_site_address_must_be_a_full_web_address() {
     assert_eq!(lines[0], "error type-invalide clsm.toml:1:7 adresse du site invalide `clsm.exemple.fr`", "{lines:?}");
     assert!(lines[1].contains("url = \"https://clsm.exemple.fr/\""), "{lines:?}");
 }
+
+#[test]
+fn an_accessibility_rate_needs_its_audit_a_range_and_a_contact_one_can_write_to() {
+    let check = |section: &str| {
+        let repo = crate::copy_of("valide", "accessibilite-invalide");
+        let config = std::fs::read_to_string(repo.join("clsm.toml")).unwrap();
+        std::fs::write(repo.join("clsm.toml"), format!("{config}\n[accessibilite]\n{section}")).unwrap();
+        let (code, report) = check_json(&repo);
+        (code, as_lines(&report))
+    };
+    let (code, lines) = check("taux = 87.5\n");
+    assert_eq!(code, 1);
+    assert!(lines[0].starts_with("error cle-manquante clsm.toml:"), "{lines:?}");
+    assert!(lines[0].ends_with("taux de conformité sans l'audit qui l'a mesuré"), "{lines:?}");
+    assert!(lines[1].contains("sans audit, le site se déclare non conforme"), "{lines:?}");
+    let (_, lines) = check("audit = \"Audit réalisé par Access42 le 12 mars 2026\"\ntaux = 875\n");
+    assert!(
+        lines[0].starts_with("error hors-bornes") && lines[0].ends_with("taux de conformité hors bornes : 875"),
+        "{lines:?}"
+    );
+    let (_, lines) = check("audit = \"Audit réalisé par Access42 le 12 mars 2026\"\n");
+    assert!(lines[0].ends_with("audit d'accessibilité sans son résultat"), "{lines:?}");
+    let (_, lines) = check("contact = \"la mairie\"\n");
+    assert!(
+        lines[0].starts_with("error type-invalide")
+            && lines[0].ends_with("contact d'accessibilité invalide `la mairie`"),
+        "{lines:?}"
+    );
+    for valid in ["contact = \"accessibilite@metz.fr\"\n", "contact = \"https://metz.fr/contact\"\n"] {
+        let (code, lines) = check(valid);
+        assert_eq!(code, 0, "{valid}: {lines:?}");
+    }
+}

@@ -183,3 +183,165 @@ fn long_sections_of_the_contract_and_the_bilan_go_into_annexes() {
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("entre 1 et 1000"));
 }
+
+/// What a screen reader and an archive find in a PDF: its tags, the alternative of
+/// each figure, its declared standards and what its reader shows.
+#[derive(Debug, Default)]
+struct Accessibility {
+    /// How many structure elements of each kind (`TH`, `TD`, `Figure`).
+    tags: std::collections::BTreeMap<String, usize>,
+    /// The `/Alt` of each `Figure`, empty when it has none.
+    alternatives: Vec<String>,
+    /// The `/Scope` of each `TH`: `Column` or `Row`.
+    scopes: std::collections::BTreeMap<String, usize>,
+    display_doc_title: bool,
+    author: Option<String>,
+    /// `pdfuaid:part` 1 and `pdfaid:part` 2, conformance A, in the XMP metadata.
+    ua1_and_a2a: bool,
+}
+
+fn accessibility(name: &str, bytes: &[u8]) -> Accessibility {
+    use lopdf::{Document, Object};
+    let doc = Document::load_mem(bytes).unwrap_or_else(|e| panic!("{name}: unreadable PDF: {e}"));
+    let catalog = doc.catalog().expect("a catalog");
+    let resolve = |o: &Object| doc.dereference(o).map(|(_, o)| o.clone()).expect("a resolvable object");
+    let display_doc_title = catalog
+        .get(b"ViewerPreferences")
+        .map(&resolve)
+        .ok()
+        .and_then(|v| v.as_dict().ok().and_then(|d| d.get(b"DisplayDocTitle").ok().and_then(|b| b.as_bool().ok())))
+        .unwrap_or(false);
+    let author = doc
+        .trailer
+        .get(b"Info")
+        .ok()
+        .map(&resolve)
+        .and_then(|i| i.as_dict().ok().and_then(|d| d.get(b"Author").ok().cloned()))
+        .and_then(|a| lopdf::decode_text_string(&a).ok());
+    let mut found = Accessibility { display_doc_title, author, ..Accessibility::default() };
+    if let Ok(metadata) = catalog.get(b"Metadata").map(&resolve) {
+        let stream = metadata.as_stream().expect("a metadata stream");
+        let xmp = String::from_utf8_lossy(&stream.decompressed_content().unwrap_or_else(|_| stream.content.clone()))
+            .to_string();
+        found.ua1_and_a2a = xmp.contains("<pdfuaid:part>1</pdfuaid:part>")
+            && xmp.contains("<pdfaid:part>2</pdfaid:part>")
+            && xmp.contains("<pdfaid:conformance>A</pdfaid:conformance>");
+    }
+    let root = resolve(catalog.get(b"StructTreeRoot").expect("a tagged PDF"));
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        match node {
+            Object::Array(items) => stack.extend(items.iter().map(&resolve)),
+            Object::Dictionary(dict) => {
+                if let Ok(kind) = dict.get(b"S").and_then(|s| s.as_name()) {
+                    let kind = String::from_utf8_lossy(kind).to_string();
+                    if kind == "Figure" {
+                        let alt = dict.get(b"Alt").ok().and_then(|a| lopdf::decode_text_string(a).ok());
+                        found.alternatives.push(alt.unwrap_or_default());
+                    }
+                    if kind == "TH" {
+                        // The scope is in the attributes (`/A`), a dictionary or an array of them.
+                        let attributes = dict.get(b"A").map(&resolve).ok();
+                        let dicts: Vec<lopdf::Dictionary> = match attributes {
+                            Some(Object::Dictionary(d)) => vec![d],
+                            Some(Object::Array(a)) => {
+                                a.iter().filter_map(|o| resolve(o).as_dict().ok().cloned()).collect()
+                            }
+                            _ => Vec::new(),
+                        };
+                        let scope = dicts
+                            .iter()
+                            .find_map(|d| d.get(b"Scope").ok().and_then(|s| s.as_name().ok()))
+                            .map(|s| String::from_utf8_lossy(s).to_string())
+                            .unwrap_or_default();
+                        *found.scopes.entry(scope).or_default() += 1;
+                    }
+                    *found.tags.entry(kind).or_default() += 1;
+                }
+                if let Ok(kids) = dict.get(b"K") {
+                    stack.push(resolve(kids));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+#[test]
+fn every_pdf_is_pdf_ua_with_table_headers_chart_alternatives_and_an_author() {
+    // The Metz site (the contract, each fiche, the bilan with a chart), and a contract
+    // with logos on its cover and its poster.
+    let dir = temp_dir("pdf-ua");
+    let metz = dir.join("metz");
+    let result = clsm(&["build", "--out", metz.to_str().unwrap()], &project_root());
+    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
+    let example = project_root().join("examples/cls-exemple");
+    let with_logos = dir.join("exemple");
+    let result = clsm(&["build", "--out", with_logos.to_str().unwrap()], &example);
+    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
+    let poster = dir.join("affiche.pdf");
+    let result = clsm(&["affiche", "--date", "2025-12-31", "--out", poster.to_str().unwrap()], &example);
+    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
+    let mut pdfs: Vec<(String, Vec<u8>)> = files(&metz)
+        .into_iter()
+        .map(|(n, b)| (format!("metz/{n}"), b))
+        .chain(files(&with_logos).into_iter().map(|(n, b)| (format!("exemple/{n}"), b)))
+        .filter(|(n, _)| n.ends_with(".pdf"))
+        .collect();
+    pdfs.push(("affiche.pdf".into(), std::fs::read(&poster).unwrap()));
+    assert!(pdfs.len() > 24, "{} PDFs", pdfs.len());
+    for (name, bytes) in &pdfs {
+        let found = accessibility(name, bytes);
+        assert!(found.ua1_and_a2a, "{name}: declares PDF/UA-1 and PDF/A-2a");
+        assert!(found.display_doc_title, "{name}: the reader shows the title, not the file name");
+        assert!(found.author.as_deref().is_some_and(|a| !a.is_empty()), "{name}: an author");
+        assert!(found.alternatives.iter().all(|a| !a.is_empty()), "{name}: every figure has an alternative");
+        if found.tags.contains_key("Table") {
+            assert!(
+                found.tags.get("TH").copied().unwrap_or(0) > 0,
+                "{name}: tables with header cells {:?}",
+                found.tags
+            );
+        }
+    }
+    let get = |name: &str| accessibility(name, &pdfs.iter().find(|(n, _)| n == name).unwrap().1);
+    // The porteur of the Metz CLSM is the author.
+    assert_eq!(get("metz/contrat.pdf").author.as_deref(), Some("Centre hospitalier de Jury"));
+    // A fiche's row headings are row headers, its title rows column headers.
+    let fiche = get("metz/fiches/fiche-15.pdf");
+    assert!(fiche.scopes.get("Row").copied().unwrap_or(0) >= 20, "{:?}", fiche.scopes);
+    assert!(fiche.scopes.get("Column").copied().unwrap_or(0) >= 2, "{:?}", fiche.scopes);
+    // The chart of the bilan reads as its description.
+    let bilan = get("metz/bilan-2020.pdf");
+    assert_eq!(
+        bilan.alternatives,
+        vec!["Nombre de sessions de sensibilisation en santé mentale — 2019 : 5 ; 2020 : 4.".to_string()]
+    );
+}
+
+#[test]
+fn a_character_no_font_has_still_gives_the_pdf_and_says_it_is_not_pdf_ua() {
+    let repo = crate::copy_of("bilan-inconnus", "pdf-ua-emoji");
+    let fiche = repo.join("fiches/actions/ateliers.md");
+    let text = std::fs::read_to_string(&fiche).unwrap();
+    std::fs::write(&fiche, text.replace("titre: Ateliers de prévention", "titre: \"Ateliers de prévention 🙂 中\""))
+        .unwrap();
+    let out = repo.join("_site");
+    let result = clsm(&["build", "--out", out.to_str().unwrap()], &repo);
+    let stderr = String::from_utf8_lossy(&result.stderr).to_string();
+    assert_eq!(result.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains(
+            "attention : `fiches/ateliers.pdf` n'est ni accessible (PDF/UA-1) ni archivable (PDF/A-2a) : aucune police des PDF n'a 🙂 中"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("aide : remplacez ces caractères"), "{stderr}");
+    let bytes = std::fs::read(out.join("fiches/ateliers.pdf")).unwrap();
+    let found = accessibility("ateliers.pdf", &bytes);
+    assert!(!found.ua1_and_a2a, "it does not claim a conformance it lacks");
+    if let Some(text) = readable_text("ateliers.pdf", &bytes) {
+        assert!(text.contains("Ateliers de prévention"), "{text}");
+    }
+}

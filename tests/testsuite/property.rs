@@ -151,7 +151,8 @@ proptest! {
         let bilan = clsm::views::bilan::bilan(&checked, clsm::views::report::Scope::year(2025, today), today, None);
         let written = clsm::render::site::write(&site, Some(&bilan), &renderer, &out, &|| ()).unwrap();
         out.finish().unwrap();
-        prop_assert_eq!(written.pages, 7 + r.axes + r.actions.len());
+        // The seven lists (the accessibility statement among them) and the bilan.
+        prop_assert_eq!(written.pages, 8 + r.axes + r.actions.len());
         prop_assert!(dir.join("_site/bilan-2025.html").is_file());
         let report = clsm::views::report::report(&checked, clsm::views::report::Scope::on(today), None);
         prop_assert_eq!(report.axes.len(), r.axes);

@@ -88,6 +88,47 @@ pub struct Contrat {
     pub url: Option<String>,
     /// The contract it is part of: its title and period.
     pub parent: Option<ContratParent>,
+    pub accessibilite: Accessibilite,
+}
+
+/// What the site says of its accessibility, in the words of the RGAA.
+#[derive(Debug, Clone, Serialize)]
+pub struct Accessibilite {
+    /// `non conforme`, `partiellement conforme` or `totalement conforme`: without
+    /// an audit, non conforme; with one, totalement at 100 % of the criteria met,
+    /// partiellement from 50 %.
+    pub etat: &'static str,
+    /// The share of criteria met, in French (`87,5 %`), with the audit.
+    pub taux: Option<String>,
+    pub audit: Option<String>,
+    /// Where to write, and the link to it (`mailto:` for an address).
+    pub contact: Option<String>,
+    pub contact_lien: Option<String>,
+}
+
+impl Accessibilite {
+    fn of(a: &crate::model::checked::Accessibilite) -> Self {
+        let taux = a.audit.as_ref().map(|(_, taux)| *taux);
+        let etat = match taux {
+            Some(t) if t >= 100.0 => "totalement conforme",
+            Some(t) if t >= 50.0 => "partiellement conforme",
+            _ => "non conforme",
+        };
+        let contact_lien = a.contact.as_ref().map(|c| {
+            if c.starts_with("https://") || c.starts_with("http://") || c.starts_with("mailto:") {
+                c.clone()
+            } else {
+                format!("mailto:{c}")
+            }
+        });
+        Accessibilite {
+            etat,
+            taux: taux.map(crate::format::percent),
+            audit: a.audit.as_ref().map(|(audit, _)| audit.clone()),
+            contact: a.contact.as_ref().map(|c| c.strip_prefix("mailto:").unwrap_or(c).to_string()),
+            contact_lien,
+        }
+    }
 }
 
 /// The contract a contract is part of.
@@ -173,6 +214,7 @@ pub fn contract(names: &Names) -> Contrat {
         objectif_global: repo.objectif_global.clone(),
         url: repo.url.clone(),
         parent: repo.parent.as_ref().map(|p| ContratParent { titre: p.titre.to_string(), periode: p.periode }),
+        accessibilite: Accessibilite::of(&repo.accessibilite),
     }
 }
 
