@@ -6,7 +6,7 @@
 // CHROMIUM désigne le navigateur (par défaut /usr/bin/chromium).
 
 import { readFileSync, writeFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { lancer } from "./chromium.mjs";
 
 const [url, file, before, after] = process.argv.slice(2);
 if (!after) {
@@ -14,13 +14,7 @@ if (!after) {
   process.exit(2);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  ],
-});
+const browser = await lancer();
 let ok = false;
 try {
   const page = await browser.newPage();

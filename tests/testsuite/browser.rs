@@ -10,14 +10,24 @@ use std::process::Command;
 use crate::serve::{Serving, metz_copy};
 use crate::{clsm, project_root, temp_dir};
 
-#[test]
-fn every_page_type_passes_axe_in_chromium() {
+/// The folder of the browser scripts and the Chromium to run them with, when both
+/// are installed with the npm package `package`; otherwise the test fails, or is
+/// skipped when asked outside CI ([`crate::may_skip_without`]).
+fn browser_tools(package: &str) -> Option<(std::path::PathBuf, String)> {
     let tools = project_root().join("tests/navigateur");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let ready = tools.join("node_modules/axe-core").is_dir() && std::path::Path::new(&chromium).exists();
+    let ready = tools.join("node_modules").join(package).is_dir() && std::path::Path::new(&chromium).exists();
     if !ready && crate::may_skip_without("Chromium, ou `npm ci` dans tests/navigateur") {
-        return;
+        return None;
     }
+    Some((tools, chromium))
+}
+
+#[test]
+fn every_page_type_passes_axe_in_chromium() {
+    let Some((tools, chromium)) = browser_tools("axe-core") else {
+        return;
+    };
     let out = temp_dir("axe").join("_site");
     let result = clsm(&["build", "--out", out.to_str().unwrap()], &project_root());
     assert_eq!(result.status.code(), Some(0));
@@ -59,12 +69,9 @@ fn every_page_type_passes_axe_in_chromium() {
 
 #[test]
 fn a_page_of_the_preview_reloads_by_itself_when_a_fiche_is_saved() {
-    let tools = project_root().join("tests/navigateur");
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let ready = tools.join("node_modules/playwright-core").is_dir() && std::path::Path::new(&chromium).exists();
-    if !ready && crate::may_skip_without("Chromium, ou `npm ci` dans tests/navigateur") {
+    let Some((tools, chromium)) = browser_tools("playwright-core") else {
         return;
-    }
+    };
     let repo = metz_copy("serve-chromium");
     let serving = Serving::start(&repo, &[]);
     let fiche = repo.join("fiches/actions/logement-sante-mentale.md");
