@@ -16,25 +16,37 @@ pub(super) fn at(code: Code, file: &str, path: YamlPath, message: impl Into<Stri
     Diagnostic::new(code, file, At::Path { path, key: false }, message)
 }
 
+/// A character no address may hold: a space, a control, or one that would end an
+/// HTML attribute.
+fn unsafe_in_address(c: char) -> bool {
+    c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>')
+}
+
+/// Whether `url` is a whole web address, `https://host/…` or `http://…`.
+fn web_address(url: &str) -> bool {
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let host = rest.and_then(|rest| rest.split('/').next()).unwrap_or_default();
+    !host.is_empty() && !url.chars().any(unsafe_in_address)
+}
+
 /// `[accessibilite]`: a contact one can write to, and a rate of RGAA criteria met
 /// only with the audit that measured it (the RGAA allows no claim without one).
 fn accessibility(out: &mut Vec<Diagnostic>, file: &str, a: &crate::model::config::Accessibilite) {
     let path = |key: &str| YamlPath::key("accessibilite").with_key(key);
     if let Some(contact) = &a.contact {
-        let web = contact.strip_prefix("https://").or_else(|| contact.strip_prefix("http://"));
         let mail = contact.strip_prefix("mailto:").unwrap_or(contact);
-        let valid = match web {
-            Some(rest) => !rest.split('/').next().unwrap_or_default().is_empty(),
-            None => mail.split_once('@').is_some_and(|(who, domain)| !who.is_empty() && domain.contains('.')),
-        };
-        if !valid || contact.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>')) {
+        let address = mail.split_once('@').is_some_and(|(who, domain)| !who.is_empty() && domain.contains('.'))
+            && !mail.chars().any(unsafe_in_address);
+        if !address && !web_address(contact) {
             let message = format!("contact d'accessibilité invalide `{}`", crate::terminal::one_line(contact));
             let help = "écrivez une adresse électronique, `contact = \"accessibilite@mairie.fr\"`, \
                         ou l'adresse d'un formulaire, `contact = \"https://www.mairie.fr/contact\"`";
             out.push(at(Code::TypeInvalide, file, path("contact"), message).help(help));
         }
     }
-    match (&a.audit, a.taux) {
+    // A blank audit is no audit: the statement would claim a status and deny it.
+    let audit = a.audit.as_deref().filter(|audit| !audit.trim().is_empty());
+    match (audit, a.taux) {
         (_, Some(taux)) if !(0.0..=100.0).contains(&taux) => {
             let message = format!("taux de conformité hors bornes : {taux}");
             let help = "le taux est la part des critères du RGAA respectés, de 0 à 100 : `taux = 87.5`";
@@ -342,15 +354,10 @@ pub fn contract(cx: &Context, out: &mut Vec<Diagnostic>) {
     if let Some(porteur) = &config.porteur {
         reference(cx, out, file, YamlPath::key("porteur"), Target::Record(Kind::Partenaire), porteur);
     }
-    if let Some(url) = &config.url {
-        let scheme = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
-        let host = scheme.and_then(|rest| rest.split('/').next()).unwrap_or_default();
-        if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>')) {
-            let message = format!("adresse du site invalide `{}`", crate::terminal::one_line(url));
-            let help =
-                "écrivez l'adresse complète où le site est publié, par exemple `url = \"https://clsm.exemple.fr/\"`";
-            out.push(at(Code::TypeInvalide, file, YamlPath::key("url"), message).help(help));
-        }
+    if let Some(url) = config.url.as_ref().filter(|url| !web_address(url)) {
+        let message = format!("adresse du site invalide `{}`", crate::terminal::one_line(url));
+        let help = "écrivez l'adresse complète où le site est publié, par exemple `url = \"https://clsm.exemple.fr/\"`";
+        out.push(at(Code::TypeInvalide, file, YamlPath::key("url"), message).help(help));
     }
     if let Some(accessibilite) = &config.accessibilite {
         accessibility(out, file, accessibilite);

@@ -1,8 +1,8 @@
 //! `clsm export`: tables for Excel and for open data.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Result, anyhow, bail};
 
 use crate::cli::{ExportArgs, ExportFormat, ExportKind, ExportProfile};
 use crate::cmd::{Outcome, load_checked};
@@ -25,11 +25,12 @@ pub fn run(repo: Option<&Path>, args: &ExportArgs) -> Result<Outcome> {
     // The tables read the views of the site: an export says what the pages say.
     let interne = args.interne && args.kind == ExportKind::Partenaires;
     let site = crate::views::site::build(&loaded.repo, crate::views::site::Options { interne, ..Default::default() });
-    let table = match args.kind {
-        ExportKind::Indicateurs => export::indicators(&site),
-        ExportKind::Actions => export::actions(&site),
-        ExportKind::Partenaires => export::partners(&site),
-        ExportKind::Evenements => export::events(&site),
+    // The table, and its name in a data package.
+    let (table, name) = match args.kind {
+        ExportKind::Indicateurs => (export::indicators(&site), "indicateurs"),
+        ExportKind::Actions => (export::actions(&site), "actions"),
+        ExportKind::Partenaires => (export::partners(&site), "partenaires"),
+        ExportKind::Evenements => (export::events(&site), "evenements"),
     };
     // An earlier export of the same table starts like this one: it may be replaced.
     let (bytes, signature) = match args.format {
@@ -44,10 +45,18 @@ pub fn run(repo: Option<&Path>, args: &ExportArgs) -> Result<Outcome> {
     };
     match &args.out {
         Some(path) => {
+            // The description of an open data table goes beside it; not that of the
+            // partners' contacts, which are not to be published. Made first: a
+            // package that cannot be replaced leaves the CSV file unwritten too.
+            let package = (profile.data && args.format == ExportFormat::Csv && !interne)
+                .then(|| describe(path, name, &table, profile, &loaded))
+                .transpose()?;
             write_document(path, &bytes, &signature, &loaded.root)?;
             crate::note!("{} lignes écrites dans `{}`", table.rows.len(), clean(&path.display().to_string()));
-            if profile.data && args.format == ExportFormat::Csv {
-                describe(path, &table, profile, &loaded)?;
+            if let Some((package_path, text)) = package {
+                let signature = Signature::prefix(export::schema::PACKAGE_START);
+                write_document(&package_path, text.as_bytes(), &signature, &loaded.root)?;
+                crate::note!("décrit dans `{}`", clean(&package_path.display().to_string()));
             }
         }
         None => crate::cmd::print(&bytes)?,
@@ -58,32 +67,48 @@ pub fn run(repo: Option<&Path>, args: &ExportArgs) -> Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
-/// The name of the table `kind` in a data package.
-fn table_name(table: &export::Table) -> &'static str {
-    match table.header.first().copied() {
-        Some("indicateur") => "indicateurs",
-        Some("action") => "actions",
-        Some("partenaire") => "partenaires",
-        _ => "evenements",
-    }
-}
-
-/// Writes, beside the CSV file `path`, the `datapackage.json` that describes it
-/// (a Table Schema of its columns), keeping what an earlier one said of the other
-/// tables of the folder.
-fn describe(path: &Path, table: &export::Table, profile: Profile, loaded: &crate::cmd::Checked) -> Result<()> {
+/// The `datapackage.json` beside the CSV file `path` that describes it as the table
+/// `name` (a Table Schema of its columns), keeping what an earlier one said of the
+/// other tables of the folder: its path and its text. An earlier package clsm did
+/// not write, or cannot read, is an error: it is not replaced.
+fn describe(
+    path: &Path,
+    name: &str,
+    table: &export::Table,
+    profile: Profile,
+    loaded: &crate::cmd::Checked,
+) -> Result<(PathBuf, String)> {
+    use crate::files::read::{ReadError, read_regular};
     use export::schema;
     let file = path.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
-    let package_path = path.with_file_name("datapackage.json");
-    let previous = crate::files::read::read_regular(&package_path, 4 << 20)
-        .ok()
-        .filter(|bytes| bytes.starts_with(schema::PACKAGE_START.as_bytes()))
-        .and_then(|bytes| serde_json::from_slice::<serde_json::Value>(&bytes).ok());
+    let package_path = path.with_file_name(schema::PACKAGE_FILE);
+    let shown = clean(&package_path.display().to_string()).into_owned();
+    if file == schema::PACKAGE_FILE {
+        bail!(
+            "`{}` est le nom de la description des tableaux : le tableau ne peut pas le prendre\n\
+             aide : écrivez par exemple `--out {}`",
+            clean(&path.display().to_string()),
+            path.with_file_name(format!("{name}.csv")).display()
+        );
+    }
+    let previous = match read_regular(&package_path, 4 << 20) {
+        Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Ok(bytes) if bytes.starts_with(schema::PACKAGE_START.as_bytes()) => {
+            Some(serde_json::from_slice::<serde_json::Value>(&bytes).map_err(|e| {
+                anyhow!(
+                    "`{shown}` est abîmé ({e}) : il n'est pas remplacé, pour ne pas perdre la description des autres tableaux\n\
+                     aide : supprimez-le, puis exportez à nouveau chaque tableau de ce dossier"
+                )
+            })?)
+        }
+        Ok(_) => bail!(
+            "`{shown}` existe et n'a pas été produit par clsm : il n'est pas remplacé\n\
+             aide : exportez les tableaux dans un autre dossier"
+        ),
+        Err(e) => bail!("`{shown}` n'est pas remplacé : {e}\naide : exportez les tableaux dans un autre dossier"),
+    };
     let repo = &loaded.repo;
-    let resource = schema::resource(table_name(table), &file, &table.header, profile.delimiter, &repo.vocab);
-    let text = schema::package(&crate::model::slugify(&repo.titre), &repo.titre, previous.as_ref(), vec![resource]);
-    let signature = Signature::prefix(schema::PACKAGE_START);
-    write_document(&package_path, text.as_bytes(), &signature, &loaded.root)?;
-    crate::note!("décrit dans `{}`", clean(&package_path.display().to_string()));
-    Ok(())
+    let resource = schema::resource(name, &file, &table.header, profile.delimiter, &repo.vocab);
+    let text = schema::package(&crate::model::slugify(&repo.titre), &repo.titre, previous.as_ref(), resource);
+    Ok((package_path, text))
 }

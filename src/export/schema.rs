@@ -92,11 +92,28 @@ fn field(table: &str, column: &str, vocabularies: &Vocabularies) -> Value {
     field
 }
 
-/// The resource of one exported table: its file, its CSV dialect and its schema.
+/// The file name of the data package, beside the tables it describes.
+pub const PACKAGE_FILE: &str = "datapackage.json";
+
+/// A resource's name, from its file's: lower case, letters, digits, `-`, `_` and
+/// `.` (`Actions 2025.csv` → `actions-2025`), as Frictionless asks of a name.
+fn resource_name(path: &str) -> String {
+    let stem = path.rsplit_once('.').map_or(path, |(stem, _)| stem);
+    let name: String = stem
+        .chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '-' })
+        .collect();
+    if name.trim_matches('-').is_empty() { "tableau".into() } else { name }
+}
+
+/// The resource of the exported table `table` (`actions`), in the file `path`: its
+/// name (that of the file, so that two exports of one table in a folder stay two
+/// resources), its CSV dialect and its schema.
 pub fn resource(table: &str, path: &str, header: &[&str], delimiter: u8, vocabularies: &Vocabularies) -> Value {
     let fields: Vec<Value> = header.iter().map(|c| field(table, c, vocabularies)).collect();
     json!({
-        "name": table,
+        "name": resource_name(path),
         "path": path,
         "profile": "tabular-data-resource",
         "format": "csv",
@@ -121,19 +138,25 @@ struct Package<'a> {
 /// How a `datapackage.json` that clsm wrote starts.
 pub const PACKAGE_START: &str = "{\n  \"profile\": \"tabular-data-package\",\n  \"x-produit-par\": \"clsm\"";
 
-/// The data package `name` (`title`) with `resources`, each replacing an earlier one
-/// of the same path in `previous` (a package clsm wrote), the others kept, by path;
-/// as the text of `datapackage.json`.
-pub fn package(name: &str, title: &str, previous: Option<&Value>, resources: Vec<Value>) -> String {
+/// The data package `name` (`title`) with `resource`, replacing an earlier one of
+/// the same name or path in `previous` (a package clsm wrote), the others kept, by
+/// path; as the text of `datapackage.json`. Of `previous`, only resources that name
+/// a file of the folder are kept: a package edited by hand keeps no stray entry.
+pub fn package(name: &str, title: &str, previous: Option<&Value>, resource: Value) -> String {
+    let plain_file = |r: &Value| {
+        r["name"].is_string()
+            && r["path"].as_str().is_some_and(|p| !p.is_empty() && !p.starts_with('.') && !p.contains(['/', '\\']))
+    };
     let mut all: Vec<Value> = previous
         .and_then(|p| p["resources"].as_array())
         .into_iter()
         .flatten()
-        .filter(|r| !resources.iter().any(|n| n["path"] == r["path"]))
+        .filter(|r| plain_file(r) && r["path"] != resource["path"] && r["name"] != resource["name"])
         .cloned()
         .collect();
-    all.extend(resources);
+    all.push(resource);
     all.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
+    let name = if name.is_empty() { "clsm" } else { name };
     let package = Package { profile: "tabular-data-package", made_by: "clsm", name, title, resources: all };
     let mut text = serde_json::to_string_pretty(&package).unwrap_or_default();
     text.push('\n');
@@ -164,24 +187,38 @@ mod tests {
     fn a_package_keeps_the_resources_of_other_tables() {
         let v = Vocabularies::default();
         let read = |text: String| -> Value { serde_json::from_str(&text).unwrap() };
-        let first = package("c", "C", None, vec![resource("actions", "actions.csv", &["action"], b',', &v)]);
+        let first = package("c", "C", None, resource("actions", "actions.csv", &["action"], b',', &v));
         assert!(first.starts_with(PACKAGE_START), "{first}");
         let first = read(first);
-        let second = read(package(
-            "c",
-            "C",
-            Some(&first),
-            vec![resource("evenements", "evenements.csv", &["evenement"], b',', &v)],
-        ));
+        let second =
+            read(package("c", "C", Some(&first), resource("evenements", "evenements.csv", &["evenement"], b',', &v)));
         let paths: Vec<&str> =
             second["resources"].as_array().unwrap().iter().map(|r| r["path"].as_str().unwrap()).collect();
         assert_eq!(paths, ["actions.csv", "evenements.csv"]);
-        let again = read(package(
-            "c",
-            "C",
-            Some(&second),
-            vec![resource("actions", "actions.csv", &["action", "titre"], b',', &v)],
-        ));
+        let again =
+            read(package("c", "C", Some(&second), resource("actions", "actions.csv", &["action", "titre"], b',', &v)));
         assert_eq!(again["resources"].as_array().unwrap().len(), 2, "the same table replaced, not added");
+        // Two exports of one table are two resources, each named after its file.
+        let two = read(package("c", "C", Some(&again), resource("actions", "Actions 2025.csv", &["action"], b',', &v)));
+        let names: Vec<&str> =
+            two["resources"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+        assert_eq!(names, ["actions-2025", "actions", "evenements"]);
+    }
+
+    #[test]
+    fn a_package_edited_by_hand_keeps_no_stray_resource_and_always_has_a_name() {
+        let v = Vocabularies::default();
+        let edited = serde_json::json!({ "resources": [
+            5,
+            { "name": "a", "path": null },
+            { "name": "b", "path": "../../etc/passwd" },
+            { "name": "c", "path": "c.csv" },
+        ] });
+        let text = package("", "健康", Some(&edited), resource("actions", "actions.csv", &["action"], b',', &v));
+        let package: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(package["name"], "clsm");
+        let paths: Vec<&str> =
+            package["resources"].as_array().unwrap().iter().map(|r| r["path"].as_str().unwrap()).collect();
+        assert_eq!(paths, ["actions.csv", "c.csv"]);
     }
 }

@@ -90,7 +90,7 @@ fn file_id(name: &str) -> Result<FileId> {
 /// Compiles the template `main` (with the other `.typ` templates importable) on
 /// `data`, into PDF bytes. `ident` identifies the document, for stable output, and
 /// `document` names it in messages (`fiches/fiche-15.pdf`); `today` is the date
-/// Typst's `datetime.today()` gives.
+/// Typst's `datetime.today()` gives, and the document's date.
 pub fn compile(
     templates: &[(String, String)],
     files: &[(String, Bytes)],
@@ -594,6 +594,7 @@ pub fn contract_and_fiches(
     sink: Sink,
 ) -> Result<()> {
     let logos = logo_files(renderer)?;
+    let today = data_day(site, today);
     let actions: HashMap<&str, &ActionView> = site.actions.iter().map(|a| (&*a.id, a)).collect();
     let big: Vec<Big> = std::iter::once(Big::Contrat)
         .chain(volumes.iter().map(Big::Volume))
@@ -644,6 +645,9 @@ pub fn one_document(
     let volumes = volumes::volumes(&site.axes, fiches_par_volume);
     let annexes = volumes::annexes(site, entrees_par_annexe);
     let fiche_id = name.strip_prefix("fiches/").and_then(|n| n.strip_suffix(".pdf"));
+    // The bilan is dated by the day it is made; the contract and its fiches by
+    // their data.
+    let (made_on, today) = (today, data_day(site, today));
     if name == "contrat.pdf" {
         whole_contract(renderer, &logo_files(renderer)?, site, &volumes, &annexes, today, sink)?;
     } else if let Some(v) = volumes.iter().find(|v| v.fichier == name) {
@@ -660,11 +664,22 @@ pub fn one_document(
         let annexes = crate::views::bilan::annexes(b, entrees_par_annexe, &stem);
         let index = if name == file { Some(0) } else { annexes.iter().position(|a| a.fichier == name).map(|i| i + 1) };
         if let Some(index) = index {
-            let mut jobs = bilan_documents(renderer, b, &annexes, &file, today)?;
+            let mut jobs = bilan_documents(renderer, b, &annexes, &file, made_on)?;
             jobs.swap_remove(index)(sink)?;
         }
     }
     made.into_inner().map_err(|_| anyhow!("document interrompu"))
+}
+
+/// The date of the contract's PDFs (PDF/A asks for one): the day of the latest
+/// fact up to `today` the repository records, a progress entry, a measure or an
+/// event, so that a build on another day gives the same bytes; `today` when it
+/// records none.
+fn data_day(site: &Site, today: NaiveDate) -> NaiveDate {
+    let progress = site.actions.iter().flat_map(|a| a.avancement.iter().map(|e| e.date));
+    let measures = site.indicateurs.iter().flat_map(|i| i.mesures.iter().map(|m| m.mesure.date));
+    let events = site.evenements().into_iter().map(|e| e.date);
+    progress.chain(measures).chain(events).map(|d| d.first_day()).filter(|d| *d <= today).max().unwrap_or(today)
 }
 
 /// `contrat.pdf`: all of it, or without the fiches when they are in `volumes`, and

@@ -395,6 +395,9 @@ fn an_accessibility_rate_needs_its_audit_a_range_and_a_contact_one_can_write_to(
         lines[0].starts_with("error hors-bornes") && lines[0].ends_with("taux de conformité hors bornes : 875"),
         "{lines:?}"
     );
+    // A blank audit is no audit.
+    let (_, lines) = check("audit = \"  \"\ntaux = 80\n");
+    assert!(lines[0].ends_with("taux de conformité sans l'audit qui l'a mesuré"), "{lines:?}");
     let (_, lines) = check("audit = \"Audit réalisé par Access42 le 12 mars 2026\"\n");
     assert!(lines[0].ends_with("audit d'accessibilité sans son résultat"), "{lines:?}");
     let (_, lines) = check("contact = \"la mairie\"\n");

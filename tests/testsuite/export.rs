@@ -252,3 +252,44 @@ fn events_one_row_each_by_date() {
     sorted.sort_by_key(|d| clsm::model::PartialDate::parse(d).unwrap().first_day());
     assert_eq!(dates, sorted, "by date");
 }
+
+#[test]
+fn a_package_clsm_cannot_read_or_did_not_write_stops_the_export_before_any_file() {
+    let root = project_root();
+    let run = |dir: &std::path::Path, args: &[&str]| {
+        let mut all = vec!["export"];
+        all.extend_from_slice(args);
+        let out = clsm(&all, &root);
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string(), dir.join("actions.csv").exists())
+    };
+    let dir = crate::temp_dir("datapackage-refus");
+    let out = dir.join("actions.csv");
+    let package = dir.join("datapackage.json");
+    // Damaged: clsm's start, then garbage. Neither it nor the table is written.
+    std::fs::write(&package, "{\n  \"profile\": \"tabular-data-package\",\n  \"x-produit-par\": \"clsm\", tronqué")
+        .unwrap();
+    let (code, stderr, written) = run(&dir, &["actions", "--profil", "opendata", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("datapackage.json` est abîmé"), "{stderr}");
+    assert!(stderr.contains("aide : supprimez-le, puis exportez à nouveau chaque tableau de ce dossier"), "{stderr}");
+    assert!(!written, "no half-done export");
+    // Somebody else's package.
+    std::fs::write(&package, "{\"name\": \"mes-donnees\"}").unwrap();
+    let (code, stderr, written) = run(&dir, &["actions", "--profil", "opendata", "--out", out.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("n'a pas été produit par clsm"), "{stderr}");
+    assert!(!written);
+    assert_eq!(std::fs::read_to_string(&package).unwrap(), "{\"name\": \"mes-donnees\"}");
+    // The table may not take the package's name.
+    std::fs::remove_file(&package).unwrap();
+    let (code, stderr, _) = run(&dir, &["actions", "--profil", "opendata", "--out", package.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("est le nom de la description des tableaux"), "{stderr}");
+    assert!(!package.exists());
+    // The partners' contacts are not described for publication.
+    let contacts = dir.join("partenaires.csv");
+    let (code, stderr, _) =
+        run(&dir, &["partenaires", "--interne", "--profil", "opendata", "--out", contacts.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(contacts.exists() && !package.exists(), "{stderr}");
+}

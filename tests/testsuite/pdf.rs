@@ -345,3 +345,28 @@ fn a_character_no_font_has_still_gives_the_pdf_and_says_it_is_not_pdf_ua() {
         assert!(text.contains("Ateliers de prévention"), "{text}");
     }
 }
+
+#[test]
+fn the_contract_and_its_fiches_are_dated_by_their_data_not_by_the_day_of_the_build() {
+    // PDF/A asks for a date: the latest fact of the Metz repository, so that a build
+    // on another day gives the same bytes.
+    let dir = temp_dir("pdf-date");
+    let on = |day: &str, epoch: &str| {
+        let out = dir.join(day);
+        let result = std::process::Command::new(env!("CARGO_BIN_EXE_clsm"))
+            .args(["build", "--out", out.to_str().unwrap()])
+            .current_dir(project_root())
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap();
+        assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
+        out
+    };
+    let (first, second) = (on("2026-01-01", "1767225600"), on("2026-06-15", "1781481600"));
+    for name in ["contrat.pdf", "fiches/fiche-15.pdf", "fiches/piste-2-jeunes.pdf"] {
+        let bytes = std::fs::read(first.join(name)).unwrap();
+        assert!(bytes == std::fs::read(second.join(name)).unwrap(), "{name} changed with the day of the build");
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("D:20201001") && !text.contains("D:2026"), "{name}: dated by the latest fact, 2020-10");
+    }
+}

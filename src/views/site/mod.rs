@@ -108,7 +108,8 @@ pub struct Accessibilite {
 
 impl Accessibilite {
     fn of(a: &crate::model::checked::Accessibilite) -> Self {
-        let taux = a.audit.as_ref().map(|(_, taux)| *taux);
+        // The status follows the rate as the page shows it, to the tenth.
+        let taux = a.audit.as_ref().map(|(_, taux)| (taux * 10.0).round() / 10.0);
         let etat = match taux {
             Some(t) if t >= 100.0 => "totalement conforme",
             Some(t) if t >= 50.0 => "partiellement conforme",
