@@ -189,6 +189,10 @@ pub enum Command {
     #[command(visible_alias = "importer", help_template = TEMPLATE)]
     Import(ImportArgs),
 
+    /// L'évaluation annuelle : un classeur à remplir par porteur, puis leurs valeurs dans les fiches
+    #[command(help_template = TEMPLATE)]
+    Collecte(CollecteArgs),
+
     /// Ce qui a changé entre deux révisions git, fiche par fiche et champ par champ
     #[command(help_template = TEMPLATE)]
     Diff(DiffArgs),
@@ -204,6 +208,50 @@ pub enum Command {
     /// La page de manuel de clsm (`man clsm`), au format roff
     #[command(help_template = TEMPLATE)]
     Man(ManArgs),
+}
+
+/// The workbook formats of `clsm collecte`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Classeur {
+    /// Excel.
+    Xlsx,
+    /// LibreOffice (OpenDocument).
+    Ods,
+}
+
+#[derive(Debug, Args)]
+pub struct CollecteArgs {
+    /// L'année évaluée : `clsm collecte --annee 2025` écrit un classeur par porteur ;
+    /// avec `--importer`, l'année que les classeurs doivent porter
+    #[arg(long, value_name = "ANNÉE")]
+    pub annee: Option<i32>,
+
+    /// `xlsx` (par défaut, Excel) ou `ods` (LibreOffice)
+    #[arg(long, value_enum, default_value = "xlsx", value_name = "FORMAT")]
+    #[arg(hide_possible_values = true, hide_default_value = true)]
+    pub format: Classeur,
+
+    /// Le dossier des classeurs (par défaut `collecte-ANNÉE` dans le dépôt)
+    #[arg(long, value_name = "DOSSIER")]
+    pub out: Option<PathBuf>,
+
+    /// La date de retour écrite dans les classeurs, `2026-01-31` (par défaut le
+    /// 31 janvier qui suit l'année)
+    #[arg(long, value_name = "DATE")]
+    pub retour: Option<String>,
+
+    /// Importe les classeurs renvoyés (xlsx, ods, ou une feuille enregistrée en CSV)
+    /// dans les fiches
+    #[arg(long, value_name = "CLASSEUR", num_args = 1..)]
+    pub importer: Vec<PathBuf>,
+
+    /// Avec `--importer` : montre ce qui changerait, sans rien écrire
+    #[arg(long, requires = "importer")]
+    pub essai: bool,
+
+    /// Avec `--importer` : importe les lignes sans erreur d'un classeur qui en a
+    #[arg(long, requires = "importer")]
+    pub partiel: bool,
 }
 
 #[derive(Debug, Args)]

@@ -86,6 +86,7 @@ fn dispatch(cli: &Cli) -> anyhow::Result<Outcome> {
         Command::Schema(args) => cmd::schema::run(cli.repo.as_deref(), args),
         Command::Import(args) => cmd::import::run(cli.repo.as_deref(), args),
         Command::Diff(args) => cmd::diff::run(cli.repo.as_deref(), args),
+        Command::Collecte(args) => cmd::collecte::run(cli.repo.as_deref(), args),
         Command::Help(args) => cmd::help::run(args),
         Command::Completions(args) => cmd::help::completions(args),
         Command::Man(args) => cmd::help::man(args),

@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 pub use render::{Format, Shown, Summary, github_summary, render, shown};
+pub use rules::agrees;
 pub use salvage::{Salvaged, Unsalvageable, salvage};
 
 use crate::diag::{At, Diagnostic, Severity, YamlPath};

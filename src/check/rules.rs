@@ -720,7 +720,7 @@ pub fn indicator_values(cx: &Context, out: &mut Vec<Diagnostic>) {
 
 /// A stated value agrees with the computed one when it is its rounding: to the
 /// whole percent for percentages, to 0.5 % of the value otherwise.
-pub(super) fn agrees(stated: f64, computed: f64, percent: bool) -> bool {
+pub fn agrees(stated: f64, computed: f64, percent: bool) -> bool {
     let tolerance = if percent { 0.5 } else { (computed.abs() * 0.005).max(0.005) };
     (stated - computed).abs() <= tolerance + 1e-9
 }

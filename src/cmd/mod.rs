@@ -4,6 +4,7 @@ pub mod affiche;
 pub mod bilan;
 pub mod build;
 pub mod check;
+pub mod collecte;
 pub mod diff;
 pub mod export;
 pub mod help;

@@ -504,6 +504,15 @@ pub fn replace_edited(path: &Path, before: &[u8], content: &[u8], repo_root: &Pa
     Ok(())
 }
 
+/// Creates an output `path` with `content` only if nothing is there yet, and never
+/// among the repository's sources.
+pub fn create_output(path: &Path, content: &[u8], repo_root: &Path) -> Result<()> {
+    let repo = canonical_repo(repo_root)?;
+    let resolved = resolve(path, &repo)?;
+    check_not_sources(&resolved, &repo, path)?;
+    create_new(path, content, repo_root)
+}
+
 /// Creates `path` with `content` only if nothing is there yet, not even a link.
 pub fn create_new(path: &Path, content: &[u8], repo_root: &Path) -> Result<()> {
     let repo = canonical_repo(repo_root)?;

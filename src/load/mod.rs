@@ -7,9 +7,9 @@
 
 mod body;
 pub mod documents;
-mod frontmatter;
+pub mod frontmatter;
 mod spans;
-mod text;
+pub mod text;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -489,6 +489,11 @@ impl Repository {
         self.partenaires.iter().enumerate().map(|(i, p)| (Ix::new(i), p))
     }
 
+    /// Each indicator with its position, by id.
+    pub fn indicateurs_indexed(&self) -> impl Iterator<Item = (Ix<Indicateur>, &Indicateur)> {
+        self.indicateurs.iter().enumerate().map(|(i, r)| (Ix::new(i), r))
+    }
+
     /// Each action with its position, in official order.
     pub fn actions_indexed(&self) -> impl Iterator<Item = (Ix<Action>, &Action)> {
         self.actions.iter().enumerate().map(|(i, a)| (Ix::new(i), a))

@@ -82,12 +82,39 @@ fn describe(change: &FieldChange) -> Vec<String> {
         }
         FieldChange::Liste { cle, ajouts, retraits } => {
             let name = item_name(cle);
-            let mut out: Vec<String> = ajouts.iter().map(|v| format!("+ {name} {}", show(cle, v))).collect();
-            out.extend(retraits.iter().map(|v| format!("− {name} {}", show(cle, v))));
+            // An item removed and one added under the same name: the item changed,
+            // and only what changed in it is said (an objective's new statut).
+            let mut retraits: Vec<&Value> = retraits.iter().collect();
+            let mut out = Vec::new();
+            let mut added = Vec::new();
+            for v in ajouts {
+                let same = retraits.iter().position(|r| r.is_object() && v.is_object() && show(cle, r) == show(cle, v));
+                match same {
+                    Some(k) => out.push(format!("{name} {} : {}", show(cle, v), item_changes(retraits.remove(k), v))),
+                    None => added.push(format!("+ {name} {}", show(cle, v))),
+                }
+            }
+            added.extend(retraits.iter().map(|v| format!("− {name} {}", show(cle, v))));
+            out.extend(added);
             out
         }
         FieldChange::Masque { cle } => vec![format!("{cle} modifiés (non affichés sans `--interne`)")],
     }
+}
+
+/// What changed inside one item of a list: `statut — → realisee`.
+fn item_changes(before: &Value, after: &Value) -> String {
+    let empty = serde_json::Map::new();
+    let (a, b) = (before.as_object().unwrap_or(&empty), after.as_object().unwrap_or(&empty));
+    let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    let shown = |v: Option<&Value>| v.filter(|v| !v.is_null()).map_or("—".to_string(), |v| show("", v));
+    keys.into_iter()
+        .filter(|k| a.get(*k) != b.get(*k))
+        .map(|k| format!("{k} {} → {}", shown(a.get(k)), shown(b.get(k))))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A body diff as reviewers read it: `… se réunit chaque [-mois-] {+semaine+} à la mairie.`

@@ -8,6 +8,7 @@ mod browser;
 mod build;
 mod check;
 mod ci;
+mod collecte;
 mod create;
 mod export;
 #[cfg(feature = "pdf")]

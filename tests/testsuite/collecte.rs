@@ -1,0 +1,540 @@
+//! `clsm collecte`: workbooks written for each porteur, filled in here as a partner
+//! would (cells written with rust_xlsxwriter, or re-saved by LibreOffice), then
+//! imported back into the fiches of a copy of the example contract.
+
+use std::path::{Path, PathBuf};
+
+use calamine::{Data, Reader};
+
+use crate::{clsm, files, may_skip_without, project_root, temp_dir};
+
+/// A copy of `examples/cls-exemple` in a new folder.
+fn example(test: &str) -> PathBuf {
+    let repo = temp_dir(test).join("repo");
+    for (rel, bytes) in files(&project_root().join("examples/cls-exemple")) {
+        let path = repo.join(rel);
+        std::fs::create_dir_all(path.parent().expect("a parent folder")).expect("folder");
+        std::fs::write(path, bytes).expect("file");
+    }
+    repo
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Writes the 2026 workbooks of `repo` (format `format`) and returns unafam-57's.
+fn generate(repo: &Path, format: &str) -> PathBuf {
+    let out = clsm(&["collecte", "--annee", "2026", "--format", format], repo);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let book = repo.join(format!("collecte-2026/unafam-57.{format}"));
+    assert!(book.is_file(), "{}", stderr(&out));
+    book
+}
+
+/// A value a partner types.
+#[derive(Clone, Copy)]
+enum Typed<'a> {
+    Text(&'a str),
+    Number(f64),
+}
+
+/// One cell to fill: the sheet, the row's key (hidden column A), the column's
+/// header, and the value.
+type Fill<'a> = (&'a str, &'a str, &'a str, Typed<'a>);
+
+/// Every sheet of a workbook, as calamine reads it.
+fn sheets(book: &Path) -> Vec<(String, calamine::Range<Data>)> {
+    let mut wb = calamine::open_workbook_auto(book).expect("a workbook calamine reads");
+    let names = wb.sheet_names();
+    names.into_iter().map(|n| (n.clone(), wb.worksheet_range(&n).expect("a sheet"))).collect()
+}
+
+/// The workbook `book` with `fills` typed into it, saved as a new xlsx at `out`:
+/// every cell of the original copied, then the filled ones written over.
+fn fill(book: &Path, fills: &[Fill], out: &Path) {
+    let mut workbook = rust_xlsxwriter::Workbook::new();
+    let sheets = sheets(book);
+    for (name, range) in &sheets {
+        let ws = workbook.add_worksheet();
+        ws.set_name(name).expect("sheet name");
+        for (r, c, value) in range.used_cells() {
+            let (r, c) = (r as u32, c as u16);
+            match value {
+                Data::String(s) => ws.write_string(r, c, s).map(|_| ()).expect("string"),
+                Data::Float(f) => ws.write_number(r, c, *f).map(|_| ()).expect("number"),
+                Data::Int(i) => ws.write_number(r, c, *i as f64).map(|_| ()).expect("number"),
+                _ => {}
+            }
+        }
+        for (_, key, header, value) in fills.iter().filter(|f| f.0 == name) {
+            let row = (0..range.height())
+                .find(|r| range.get((*r, 0)).is_some_and(|d| matches!(d, Data::String(s) if s == key)))
+                .unwrap_or_else(|| panic!("no row `{key}` in {name}"));
+            let col = (0..range.width())
+                .find(|c| {
+                    if *header == "clé" {
+                        *c == 0
+                    } else {
+                        range.get((0, *c)).is_some_and(|d| matches!(d, Data::String(s) if s == header))
+                    }
+                })
+                .unwrap_or_else(|| panic!("no column `{header}` in {name}"));
+            let (r, c) = (row as u32, col as u16);
+            match value {
+                Typed::Text(t) => ws.write_string(r, c, *t).map(|_| ()).expect("string"),
+                Typed::Number(n) => ws.write_number(r, c, *n).map(|_| ()).expect("number"),
+            }
+        }
+    }
+    workbook.save(out).expect("the filled workbook is written");
+}
+
+/// What a porteur fills in the example's 2026 workbook.
+fn typical() -> Vec<Fill<'static>> {
+    vec![
+        ("Actions", "groupe-aidants", "Nouveau statut", Typed::Text("Réalisée")),
+        (
+            "Actions",
+            "groupe-aidants",
+            "Ce qui s'est passé dans l'année",
+            Typed::Text("Dix rencontres : le groupe tourne seul."),
+        ),
+        ("Actions", "groupe-aidants", "Participants dans l'année", Typed::Number(23.0)),
+        ("Actions", "groupe-aidants#2", "Nouveau statut", Typed::Text("Réalisée")),
+        ("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(27.0)),
+        ("Indicateurs", "aidants-accueillis@2026", "Source", Typed::Text("Feuilles d'émargement")),
+        ("Indicateurs", "satisfaction-aidants@2026", "Numérateur", Typed::Number(12.0)),
+        ("Indicateurs", "satisfaction-aidants@2026", "Dénominateur", Typed::Number(20.0)),
+        ("Indicateurs", "participants-rencontres@2026", "Valeur", Typed::Number(20.0)),
+        ("Indicateurs", "participants-rencontres@2026", "Sexe : Femmes", Typed::Number(15.0)),
+        ("Indicateurs", "participants-rencontres@2026", "Sexe : Hommes", Typed::Number(5.0)),
+        (
+            "Indicateurs",
+            "participants-rencontres@2026",
+            "Commentaire",
+            Typed::Text("Une rencontre à la médiathèque, 8 personnes."),
+        ),
+    ]
+}
+
+fn read(repo: &Path, rel: &str) -> String {
+    std::fs::read_to_string(repo.join(rel)).expect("a fiche")
+}
+
+/// `before` with `added` inserted right after `anchor`, which it must hold once.
+fn with_lines(before: &str, anchor: &str, added: &str) -> String {
+    assert_eq!(before.matches(anchor).count(), 1, "anchor `{anchor}`");
+    before.replacen(anchor, &format!("{anchor}{added}"), 1)
+}
+
+/// The fiches as the typical workbook leaves them, every other byte unchanged.
+fn expected_fiches(repo_before: &[(String, Vec<u8>)]) -> Vec<(String, Vec<u8>)> {
+    let text = |rel: &str| {
+        String::from_utf8(repo_before.iter().find(|(r, _)| r == rel).expect("fiche").1.clone()).expect("utf-8")
+    };
+    let mut out: Vec<(String, Vec<u8>)> = repo_before.to_vec();
+    let mut set = |rel: &str, content: String| {
+        out.iter_mut().find(|(r, _)| r == rel).expect("fiche").1 = content.into_bytes();
+    };
+    let action = text("fiches/actions/groupe-aidants.md");
+    let action = action.replacen("statut: mise_en_oeuvre\nporteur", "statut: realisee\nporteur", 1);
+    let action = with_lines(&action, "    quand: Chaque trimestre\n", "    statut: realisee\n");
+    let action = with_lines(
+        &action,
+        "    texte: Sixième rencontre ; un second animateur rejoint le groupe.\n    participants: 14\n",
+        "  - date: 2026\n    texte: \"Dix rencontres : le groupe tourne seul.\"\n    statut: realisee\n    participants: 23\n",
+    );
+    set("fiches/actions/groupe-aidants.md", action);
+    let accueillis = with_lines(
+        &text("fiches/indicateurs/aidants-accueillis.md"),
+        "    source: Feuilles d'émargement\n",
+        "  - date: 2026\n    valeur: 27\n    source: Feuilles d'émargement\n",
+    );
+    set("fiches/indicateurs/aidants-accueillis.md", accueillis);
+    let satisfaction = with_lines(
+        &text("fiches/indicateurs/satisfaction-aidants.md"),
+        "        homme: { numerateur: 2, denominateur: 6 }\n",
+        "  - date: 2026\n    numerateur: 12\n    denominateur: 20\n",
+    );
+    set("fiches/indicateurs/satisfaction-aidants.md", satisfaction);
+    let participants = with_lines(
+        &text("fiches/indicateurs/participants-rencontres.md"),
+        "    commentaire: Deux rencontres supplémentaires pendant la SISM.\n    source: Feuilles d'émargement\n",
+        "  - date: 2026\n    valeur: 20\n    ventilation:\n      sexe:\n        femme: 15\n        homme: 5\n    commentaire: Une rencontre à la médiathèque, 8 personnes.\n",
+    );
+    set("fiches/indicateurs/participants-rencontres.md", participants);
+    out
+}
+
+fn fiches(repo: &Path) -> Vec<(String, Vec<u8>)> {
+    files(repo).into_iter().filter(|(rel, _)| rel.starts_with("fiches/")).collect()
+}
+
+#[test]
+fn a_filled_workbook_adds_exactly_its_lines_to_the_fiches() {
+    let repo = example("collecte-aller-retour");
+    let book = generate(&repo, "xlsx");
+    let before = fiches(&repo);
+    let filled = repo.join("unafam-57-rempli.xlsx");
+    fill(&book, &typical(), &filled);
+    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after = fiches(&repo);
+    let expected = expected_fiches(&before);
+    for ((rel, got), (_, want)) in after.iter().zip(&expected) {
+        assert_eq!(String::from_utf8_lossy(got), String::from_utf8_lossy(want), "{rel}");
+    }
+    assert_eq!(after, expected);
+    assert!(stderr(&out).contains("fiches/indicateurs/aidants-accueillis.md : mesure 2026 : 27"), "{}", stderr(&out));
+    // The repository still passes, and importing the same workbook again changes nothing.
+    let check = clsm(&["check"], &repo);
+    assert!(check.status.success(), "{}", stderr(&check));
+    let again = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    assert!(again.status.success(), "{}", stderr(&again));
+    assert!(stdout(&again).contains("aucune valeur nouvelle"), "{}", stdout(&again));
+    assert_eq!(fiches(&repo), expected);
+}
+
+#[test]
+fn an_untouched_workbook_imports_to_no_change() {
+    for format in ["xlsx", "ods"] {
+        let repo = example(&format!("collecte-intact-{format}"));
+        let book = generate(&repo, format);
+        let before = fiches(&repo);
+        let out = clsm(&["collecte", "--importer", book.to_str().unwrap()], &repo);
+        assert!(out.status.success(), "{format}: {}", stderr(&out));
+        assert!(stdout(&out).contains("aucune valeur nouvelle"), "{format}: {}", stdout(&out));
+        assert_eq!(fiches(&repo), before, "{format}");
+    }
+}
+
+#[test]
+fn the_essai_shows_the_changes_and_writes_nothing() {
+    let repo = example("collecte-essai");
+    let book = generate(&repo, "xlsx");
+    let before = fiches(&repo);
+    let filled = repo.join("rempli.xlsx");
+    fill(&book, &typical(), &filled);
+    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap(), "--essai"], &repo);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(shown.contains("aidants-accueillis"), "{shown}");
+    assert!(shown.contains("27"), "{shown}");
+    assert!(stderr(&out).contains("aucune fiche n'est modifiée"));
+    assert_eq!(fiches(&repo), before);
+}
+
+/// Imports `fills` typed into a fresh 2026 workbook and returns the output, after
+/// checking that no fiche changed.
+fn refused(test: &str, fills: &[Fill], extra: &[&str]) -> String {
+    let repo = example(test);
+    let book = generate(&repo, "xlsx");
+    let before = fiches(&repo);
+    let filled = repo.join("fiche-unafam.xlsx");
+    fill(&book, fills, &filled);
+    let mut args = vec!["collecte", "--importer", filled.to_str().unwrap()];
+    args.extend(extra);
+    let out = clsm(&args, &repo);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(fiches(&repo), before, "{test}: a fiche changed");
+    stderr(&out)
+}
+
+#[test]
+fn rejects_an_unknown_id_with_its_cell() {
+    let err = refused(
+        "collecte-inconnu",
+        &[
+            ("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(27.0)),
+            ("Indicateurs", "aidants-accueillis@2026", "clé", Typed::Text("aidants-acueillis@2026")),
+        ],
+        &[],
+    );
+    assert!(err.contains("indicateur inconnu `aidants-acueillis`"), "{err}");
+    assert!(err.contains("--> fiche-unafam.xlsx, Indicateurs, A2"), "{err}");
+}
+
+#[test]
+fn rejects_a_value_of_the_wrong_type_with_its_cell() {
+    let err =
+        refused("collecte-type", &[("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Text("douze"))], &[]);
+    assert!(err.contains("« douze » n'est pas un nombre"), "{err}");
+    assert!(err.contains("--> fiche-unafam.xlsx, Indicateurs, H2"), "{err}");
+}
+
+#[test]
+fn rejects_a_percentage_out_of_range() {
+    let err = refused(
+        "collecte-pourcent",
+        &[("Indicateurs", "satisfaction-aidants@2026", "Valeur", Typed::Number(120.0))],
+        &[],
+    );
+    assert!(err.contains("pourcentage hors bornes : 120"), "{err}");
+    assert!(err.contains("--> fiche-unafam.xlsx, Indicateurs, H3"), "{err}");
+}
+
+#[test]
+fn rejects_a_breakdown_that_does_not_add_up() {
+    let err = refused(
+        "collecte-ventilation",
+        &[
+            ("Indicateurs", "participants-rencontres@2026", "Valeur", Typed::Number(20.0)),
+            ("Indicateurs", "participants-rencontres@2026", "Sexe : Femmes", Typed::Number(15.0)),
+            ("Indicateurs", "participants-rencontres@2026", "Sexe : Hommes", Typed::Number(4.0)),
+        ],
+        &[],
+    );
+    assert!(err.contains("la répartition par « Sexe » fait 19, pas 20 comme la valeur"), "{err}");
+    // The categories come by dimension, in alphabetical order: qpv (M to O), sexe.
+    assert!(err.contains("--> fiche-unafam.xlsx, Indicateurs, P4"), "{err}");
+}
+
+#[test]
+fn rejects_a_measure_that_contradicts_a_known_one() {
+    let repo = example("collecte-contradiction");
+    let out = clsm(&["collecte", "--annee", "2025"], &repo);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = fiches(&repo);
+    let filled = repo.join("fiche-unafam.xlsx");
+    let fills = [("Indicateurs", "aidants-accueillis@2025", "Valeur", Typed::Number(22.0))];
+    fill(&repo.join("collecte-2025/unafam-57.xlsx"), &fills, &filled);
+    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("l'indicateur a déjà la valeur 21 pour 2025 ; le formulaire dit 22"), "{err}");
+    assert!(err.contains("--> fiche-unafam.xlsx, Indicateurs, H2"), "{err}");
+    assert_eq!(fiches(&repo), before);
+}
+
+#[test]
+fn rejects_a_workbook_of_another_year() {
+    let err = refused(
+        "collecte-annee",
+        &[("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(27.0))],
+        &["--annee", "2025"],
+    );
+    assert!(err.contains("classeur de la collecte 2026, pas de 2025"), "{err}");
+    assert!(err.contains("--> fiche-unafam.xlsx, Indicateurs, A1"), "{err}");
+}
+
+#[test]
+fn rejects_a_workbook_of_another_contract() {
+    let repo = example("collecte-contrat");
+    let book = generate(&repo, "xlsx");
+    let filled = repo.join("fiche-unafam.xlsx");
+    fill(&book, &[("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(27.0))], &filled);
+    let config = std::fs::read_to_string(repo.join("clsm.toml")).unwrap();
+    let config = config.replacen("Contrat local de santé d'Exemple-sur-Moselle", "Contrat local de santé de Voisin", 1);
+    std::fs::write(repo.join("clsm.toml"), config).unwrap();
+    let before = fiches(&repo);
+    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("classeur d'un autre contrat : « Contrat local de santé d'Exemple-sur-Moselle »"), "{err}");
+    assert!(err.contains("--> fiche-unafam.xlsx, Actions, A1"), "{err}");
+    assert_eq!(fiches(&repo), before);
+}
+
+#[test]
+fn partiel_imports_the_rows_without_errors() {
+    let repo = example("collecte-partiel");
+    let book = generate(&repo, "xlsx");
+    let filled = repo.join("fiche-unafam.xlsx");
+    let fills = [
+        ("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(27.0)),
+        ("Indicateurs", "satisfaction-aidants@2026", "Valeur", Typed::Number(120.0)),
+    ];
+    fill(&book, &fills, &filled);
+    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap(), "--partiel"], &repo);
+    assert_eq!(out.status.code(), Some(1), "the error is still reported: {}", stderr(&out));
+    assert!(read(&repo, "fiches/indicateurs/aidants-accueillis.md").contains("  - date: 2026\n    valeur: 27\n"));
+    assert!(!read(&repo, "fiches/indicateurs/satisfaction-aidants.md").contains("2026"));
+}
+
+#[test]
+fn an_import_that_would_break_the_repository_writes_nothing() {
+    let repo = example("collecte-incoherent");
+    let book = generate(&repo, "xlsx");
+    // A later change of statut, already written: a 2026 change would not be the last.
+    let path = repo.join("fiches/actions/groupe-aidants.md");
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "    participants: 14\n",
+        "    participants: 14\n  - date: 2027-01\n    texte: Le groupe fait une pause.\n    statut: suspendue\n",
+        1,
+    );
+    std::fs::write(&path, text.replacen("statut: mise_en_oeuvre\nporteur", "statut: suspendue\nporteur", 1)).unwrap();
+    let filled = repo.join("fiche-unafam.xlsx");
+    fill(&book, &[("Actions", "groupe-aidants", "Nouveau statut", Typed::Text("Réalisée"))], &filled);
+    let before = fiches(&repo);
+    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("le dépôt ne passerait plus `clsm check`"), "{}", stderr(&out));
+    assert_eq!(fiches(&repo), before);
+}
+
+/// The sheet `name` of a workbook saved as CSV as French Excel does: `;` and
+/// decimal commas.
+fn as_csv(book: &Path, name: &str) -> String {
+    let (_, range) = sheets(book).into_iter().find(|(n, _)| n == name).expect("the sheet");
+    let mut out = String::new();
+    for row in range.rows() {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|d| match d {
+                Data::Float(f) => format!("{f}").replace('.', ","),
+                Data::Int(i) => i.to_string(),
+                Data::Empty => String::new(),
+                other => format!("\"{}\"", other.to_string().replace('"', "\"\"")),
+            })
+            .collect();
+        out.push_str(&cells.join(";"));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[test]
+fn a_sheet_saved_as_csv_imports_the_same() {
+    let repo = example("collecte-csv");
+    let book = generate(&repo, "xlsx");
+    let before = fiches(&repo);
+    let filled = repo.join("rempli.xlsx");
+    fill(&book, &typical(), &filled);
+    let actions = repo.join("actions.csv");
+    let indicators = repo.join("indicateurs.csv");
+    std::fs::write(&actions, as_csv(&filled, "Actions")).unwrap();
+    std::fs::write(&indicators, as_csv(&filled, "Indicateurs")).unwrap();
+    let out = clsm(&["collecte", "--importer", actions.to_str().unwrap(), indicators.to_str().unwrap()], &repo);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(fiches(&repo), expected_fiches(&before));
+}
+
+/// The workbook converted by LibreOffice headless to `format`, or `None` when
+/// LibreOffice is missing and [`may_skip_without`] allows it.
+fn resaved(book: &Path, format: &str, dir: &Path) -> Option<PathBuf> {
+    let profile = dir.join("profil-libreoffice");
+    let run = std::process::Command::new("soffice")
+        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+        .args(["--headless", "--convert-to", format, "--outdir"])
+        .arg(dir)
+        .arg(book)
+        .output();
+    match run {
+        Ok(out) => assert!(out.status.success(), "soffice: {}", String::from_utf8_lossy(&out.stderr)),
+        Err(_) => {
+            may_skip_without("LibreOffice (paquet libreoffice-calc-nogui)");
+            return None;
+        }
+    }
+    let stem = book.file_stem().unwrap().to_string_lossy();
+    let path = dir.join(format!("{stem}.{format}"));
+    assert!(path.is_file(), "LibreOffice wrote no {format}");
+    Some(path)
+}
+
+#[test]
+fn workbooks_resaved_by_libreoffice_import_the_same() {
+    for format in ["xlsx", "ods"] {
+        let repo = example(&format!("collecte-libreoffice-{format}"));
+        let book = generate(&repo, "xlsx");
+        let before = fiches(&repo);
+        let filled = repo.join("rempli.xlsx");
+        fill(&book, &typical(), &filled);
+        let dir = repo.parent().unwrap().join("libreoffice");
+        std::fs::create_dir_all(&dir).unwrap();
+        let Some(saved) = resaved(&filled, format, &dir) else { return };
+        let out = clsm(&["collecte", "--importer", saved.to_str().unwrap()], &repo);
+        assert!(out.status.success(), "{format}: {}", stderr(&out));
+        assert_eq!(fiches(&repo), expected_fiches(&before), "{format}");
+    }
+}
+
+#[test]
+fn the_ods_form_imports_once_libreoffice_filled_it() {
+    let repo = example("collecte-ods");
+    let book = generate(&repo, "ods");
+    let dir = repo.parent().unwrap().join("libreoffice");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A partner's LibreOffice opens the ods form; its values are typed in, then it
+    // is saved again as ods.
+    let before = fiches(&repo);
+    let filled = repo.join("rempli.xlsx");
+    fill(&book, &typical(), &filled);
+    let Some(saved) = resaved(&filled, "ods", &dir) else { return };
+    let out = clsm(&["collecte", "--importer", saved.to_str().unwrap()], &repo);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(fiches(&repo), expected_fiches(&before));
+}
+
+/// The text of one part of a zip file.
+fn part(zip_path: &Path, name: &str) -> String {
+    let file = std::fs::File::open(zip_path).unwrap();
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name(name).unwrap(), &mut text).unwrap();
+    text
+}
+
+#[test]
+fn forms_are_protected_with_lists_and_hidden_keys() {
+    let repo = example("collecte-protection");
+    let xlsx = generate(&repo, "xlsx");
+    // Sheet 2 is "Actions", sheet 3 "Indicateurs".
+    let actions = part(&xlsx, "xl/worksheets/sheet2.xml");
+    assert!(actions.contains("<sheetProtection"), "the sheet is protected");
+    assert!(!actions.contains("password"), "without a password");
+    assert!(
+        actions.contains(r#"<col min="1" max="1""#) && actions.contains(r#"hidden="1""#),
+        "the key column is hidden"
+    );
+    assert!(actions.contains(r#"type="list""#) && actions.contains("Réalisée"), "statut is a drop-down list");
+    let indicators = part(&xlsx, "xl/worksheets/sheet3.xml");
+    assert!(indicators.contains("<formula1>0</formula1><formula2>100</formula2>"), "a percentage is 0 to 100");
+    let styles = part(&xlsx, "xl/styles.xml");
+    assert!(styles.contains(r#"<protection locked="0""#), "cells to fill are unlocked");
+
+    let ods = generate(&repo.parent().unwrap().join("repo"), "ods");
+    let content = part(&ods, "content.xml");
+    assert_eq!(content.matches(r#"table:protected="true""#).count(), 3, "each sheet is protected");
+    assert!(content.contains(r#"table:visibility="collapse""#), "the key column is hidden");
+    assert!(content.contains("of:cell-content-is-in-list(&quot;Piste&quot;;"), "statut is a drop-down list");
+    assert!(content.contains("cell-content-is-between(0;100)"), "a percentage is 0 to 100");
+    assert!(content.contains(r#"style:cell-protect="none""#), "cells to fill are unlocked");
+}
+
+#[test]
+fn never_replaces_workbooks_already_written() {
+    let repo = example("collecte-remplacement");
+    let book = generate(&repo, "xlsx");
+    std::fs::write(&book, b"envoye").unwrap();
+    let out = clsm(&["collecte", "--annee", "2026"], &repo);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("existe déjà"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&book).unwrap(), b"envoye");
+}
+
+#[test]
+fn libreoffice_reads_the_ods_form_as_written() {
+    let repo = example("collecte-ods-relu");
+    let book = generate(&repo, "ods");
+    let dir = repo.parent().unwrap().join("libreoffice");
+    std::fs::create_dir_all(&dir).unwrap();
+    let before = fiches(&repo);
+    let Some(saved) = resaved(&book, "ods", &dir) else { return };
+    // What LibreOffice understood of the form, it writes again: protection,
+    // unlocked cells, drop-down lists, hidden keys.
+    let content = part(&saved, "content.xml");
+    assert_eq!(content.matches(r#"table:protected="true""#).count(), 3, "each sheet stays protected");
+    assert!(content.contains(r#"style:cell-protect="none""#), "cells to fill stay unlocked");
+    assert!(content.contains("of:cell-content-is-in-list("), "the drop-down list is kept");
+    assert!(content.contains(r#"table:visibility="collapse""#), "the key column stays hidden");
+    let out = clsm(&["collecte", "--importer", saved.to_str().unwrap()], &repo);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("aucune valeur nouvelle"), "{}", stdout(&out));
+    assert_eq!(fiches(&repo), before);
+}
