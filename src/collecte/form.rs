@@ -182,7 +182,7 @@ fn notice(repo: &Repository, partner: &Partenaire, annee: i32, retour: &str) -> 
         vec![],
     ];
     rows.extend(lines.into_iter().map(|l| vec![Cell::text(l, Style::Note)]));
-    Sheet { name: NOTICE.into(), widths: vec![110.0], hidden: vec![], frozen_rows: 0, rows }
+    Sheet { name: NOTICE.into(), widths: vec![110.0], hidden: vec![], frozen_rows: 0, frozen_cols: 0, rows }
 }
 
 fn header(round: &Round, names: &[&str]) -> Vec<Cell> {
@@ -228,6 +228,7 @@ fn actions_sheet(repo: &Repository, round: &Round, actions: &[Ix<Action>]) -> Sh
         widths: vec![20.0, 9.0, 60.0, 16.0, 18.0, 60.0, 14.0],
         hidden: vec![0],
         frozen_rows: 1,
+        frozen_cols: 3,
         rows,
     }
 }
@@ -302,7 +303,7 @@ fn indicators_sheet(repo: &Repository, round: &Round, actions: &[Ix<Action>], in
     }
     let mut widths = vec![22.0, 28.0, 50.0, 12.0, 16.0, 12.0, 22.0, 12.0, 12.0, 12.0, 40.0, 28.0];
     widths.extend(categories.iter().map(|_| 14.0));
-    Sheet { name: INDICATEURS.into(), widths, hidden: vec![0], frozen_rows: 1, rows }
+    Sheet { name: INDICATEURS.into(), widths, hidden: vec![0], frozen_rows: 1, frozen_cols: 3, rows }
 }
 
 /// The latest measure up to `date`'s period, as shown to the porteur: `12 (2024)`.

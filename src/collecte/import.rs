@@ -323,6 +323,12 @@ fn actions(reader: &mut SheetReader, round: &Round, repo: &Repository, out: &mut
                 );
                 continue;
             };
+            if texte.is_some() || matches!(participants, Ok(Some(_)) | Err(())) {
+                let col = reader.col(form::H_TEXTE).unwrap_or(0);
+                let help = "écrivez ce qui s'est passé sur la ligne de l'action, au-dessus de ses objectifs";
+                reader.problem(r, col, "une ligne d'objectif ne prend que son nouveau statut", Some(help.to_string()));
+                continue;
+            }
             let current = action.objectifs[index].statut.as_ref().map(|s| s.mot().to_string());
             if let Some(statut) = statut.filter(|s| Some(s) != current.as_ref()) {
                 out.push(Entry::Objective { action: action_id, index, statut, at });

@@ -80,8 +80,9 @@ pub struct Sheet {
     pub widths: Vec<f64>,
     /// Columns hidden from view (the ids that let a workbook be imported back).
     pub hidden: Vec<usize>,
-    /// Rows kept in view at the top when scrolling.
+    /// Rows kept in view at the top, and columns at the left, when scrolling.
     pub frozen_rows: u32,
+    pub frozen_cols: u16,
     pub rows: Vec<Vec<Cell>>,
 }
 
@@ -140,8 +141,8 @@ pub fn to_xlsx(book: &Workbook) -> Result<Vec<u8>> {
         for c in &sheet.hidden {
             ws.set_column_hidden(col(*c))?;
         }
-        if sheet.frozen_rows > 0 {
-            ws.set_freeze_panes(sheet.frozen_rows, 0)?;
+        if sheet.frozen_rows > 0 || sheet.frozen_cols > 0 {
+            ws.set_freeze_panes(sheet.frozen_rows, sheet.frozen_cols)?;
         }
         for (r, row) in sheet.rows.iter().enumerate() {
             let height = sheet.row_height(r);
@@ -209,6 +210,8 @@ pub fn to_ods(book: &Workbook) -> Result<Vec<u8>> {
     zip.write_all(ODS_MANIFEST.as_bytes())?;
     zip.start_file("styles.xml", deflated)?;
     zip.write_all(ODS_STYLES.as_bytes())?;
+    zip.start_file("settings.xml", deflated)?;
+    zip.write_all(ods_settings(book).as_bytes())?;
     zip.start_file("meta.xml", deflated)?;
     zip.write_all(ODS_META.as_bytes())?;
     zip.start_file("content.xml", deflated)?;
@@ -222,6 +225,7 @@ const ODS_MANIFEST: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
  <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
  <manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>
  <manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>
+ <manifest:file-entry manifest:full-path="settings.xml" manifest:media-type="text/xml"/>
 </manifest:manifest>
 "#;
 
@@ -240,6 +244,42 @@ const ODS_META: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
  <office:meta><meta:generator>clsm</meta:generator></office:meta>
 </office:document-meta>
 "#;
+
+/// The view settings of the ods file: the frozen rows and columns of each sheet.
+fn ods_settings(book: &Workbook) -> String {
+    let item = |name: &str, kind: &str, value: u32| {
+        format!("<config:config-item config:name=\"{name}\" config:type=\"{kind}\">{value}</config:config-item>")
+    };
+    let mut tables = String::new();
+    for sheet in book.sheets.iter().filter(|s| s.frozen_rows > 0 || s.frozen_cols > 0) {
+        let (rows, cols) = (sheet.frozen_rows, u32::from(sheet.frozen_cols));
+        tables.push_str(&format!("<config:config-item-map-entry config:name=\"{}\">", xml(&sheet.name)));
+        for (name, kind, value) in [
+            ("CursorPositionX", "int", cols),
+            ("CursorPositionY", "int", rows),
+            ("HorizontalSplitMode", "short", if cols > 0 { 2 } else { 0 }),
+            ("VerticalSplitMode", "short", if rows > 0 { 2 } else { 0 }),
+            ("HorizontalSplitPosition", "int", cols),
+            ("VerticalSplitPosition", "int", rows),
+            ("ActiveSplitRange", "short", 2),
+            ("PositionLeft", "int", 0),
+            ("PositionRight", "int", cols),
+            ("PositionTop", "int", 0),
+            ("PositionBottom", "int", rows),
+        ] {
+            tables.push_str(&item(name, kind, value));
+        }
+        tables.push_str("</config:config-item-map-entry>");
+    }
+    let active = book.sheets.first().map_or(String::new(), |s| xml(&s.name));
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-settings xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:config="urn:oasis:names:tc:opendocument:xmlns:config:1.0" office:version="1.2">
+<office:settings><config:config-item-set config:name="ooo:view-settings"><config:config-item-map-indexed config:name="Views"><config:config-item-map-entry><config:config-item config:name="ViewId" config:type="string">view1</config:config-item><config:config-item-map-named config:name="Tables">{tables}</config:config-item-map-named><config:config-item config:name="ActiveTable" config:type="string">{active}</config:config-item></config:config-item-map-entry></config:config-item-map-indexed></config:config-item-set></office:settings>
+</office:document-settings>
+"#
+    )
+}
 
 /// The cell styles of the ods file, by [`Style`].
 const ODS_CELL_STYLES: &[(Style, &str, &str)] = &[

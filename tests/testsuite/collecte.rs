@@ -312,6 +312,17 @@ fn rejects_a_measure_that_contradicts_a_known_one() {
 }
 
 #[test]
+fn rejects_a_progress_text_on_an_objective_row() {
+    let err = refused(
+        "collecte-objectif",
+        &[("Actions", "groupe-aidants#2", "Ce qui s'est passé dans l'année", Typed::Text("Affiches posées."))],
+        &[],
+    );
+    assert!(err.contains("une ligne d'objectif ne prend que son nouveau statut"), "{err}");
+    assert!(err.contains("--> fiche-unafam.xlsx, Actions, F4"), "{err}");
+}
+
+#[test]
 fn rejects_a_workbook_of_another_year() {
     let err = refused(
         "collecte-annee",
@@ -495,6 +506,7 @@ fn forms_are_protected_with_lists_and_hidden_keys() {
     assert!(actions.contains(r#"type="list""#) && actions.contains("Réalisée"), "statut is a drop-down list");
     let indicators = part(&xlsx, "xl/worksheets/sheet3.xml");
     assert!(indicators.contains("<formula1>0</formula1><formula2>100</formula2>"), "a percentage is 0 to 100");
+    assert!(actions.contains(r#"xSplit="3" ySplit="1""#), "the header and the titles stay in view");
     let styles = part(&xlsx, "xl/styles.xml");
     assert!(styles.contains(r#"<protection locked="0""#), "cells to fill are unlocked");
 
@@ -505,6 +517,13 @@ fn forms_are_protected_with_lists_and_hidden_keys() {
     assert!(content.contains("of:cell-content-is-in-list(&quot;Piste&quot;;"), "statut is a drop-down list");
     assert!(content.contains("cell-content-is-between(0;100)"), "a percentage is 0 to 100");
     assert!(content.contains(r#"style:cell-protect="none""#), "cells to fill are unlocked");
+    let settings = part(&ods, "settings.xml");
+    assert!(
+        settings.contains(
+            r#"<config:config-item config:name="HorizontalSplitPosition" config:type="int">3</config:config-item>"#
+        ),
+        "the header and the titles stay in view"
+    );
 }
 
 #[test]
