@@ -49,6 +49,12 @@ fn generate(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
         Classeur::Ods => "ods",
     };
     let out = args.out.clone().unwrap_or_else(|| checked.root.join(format!("collecte-{annee}")));
+    if std::fs::symlink_metadata(&out).is_ok_and(|m| !m.is_dir()) {
+        bail!(
+            "`{}` n'est pas un dossier\naide : `--out` nomme le dossier où écrire les classeurs, par exemple `--out collecte-{annee}`",
+            out.display()
+        );
+    }
     let mut books = Vec::new();
     for (ix, partner) in repo.partenaires_indexed() {
         let actions = form::actions_of(repo, ix, annee);
@@ -134,17 +140,15 @@ fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
         };
         let parsed = import::parse(&name, &grids, &checked, args.annee);
         let mut kept = parsed.entries;
-        // One value per indicator and period, whichever workbook gives it.
+        // One value for each thing to fill, whichever workbook gives it.
         let mut conflicts = Vec::new();
-        kept.retain(|e| match same_measure(e, &entries) {
+        kept.retain(|e| match same_target(e, &entries) {
             None => true,
             Some(Ok(())) => false,
             Some(Err(other)) => {
                 conflicts.push(Problem {
                     at: e.at().clone(),
-                    message: format!(
-                        "valeur différente de celle de {other} pour le même indicateur et la même période"
-                    ),
+                    message: format!("valeur différente de celle de {other}, pour la même ligne"),
                     help: Some("gardez une seule valeur : videz l'une des deux cellules".into()),
                 });
                 false
@@ -171,9 +175,13 @@ fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
     years.sort_unstable();
     years.dedup();
     let annee = match years.as_slice() {
+        [] if problems > 0 => {
+            eprintln!("rien n'est importé");
+            return Ok(Outcome::Problems);
+        }
         [] => {
             println!("aucune valeur nouvelle à importer");
-            return Ok(if problems > 0 { Outcome::Problems } else { Outcome::Clean });
+            return Ok(Outcome::Clean);
         }
         [one] => *one,
         _ => {
@@ -199,9 +207,13 @@ fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
             }
         }
     }
+    if edited.is_empty() && problems > 0 {
+        eprintln!("rien n'est importé");
+        return Ok(Outcome::Problems);
+    }
     if edited.is_empty() {
         println!("aucune valeur nouvelle à importer : les fiches ont déjà tout ce que disent les classeurs");
-        return Ok(if problems > 0 { Outcome::Problems } else { Outcome::Clean });
+        return Ok(Outcome::Clean);
     }
     let after: Vec<(String, Vec<u8>)> = fiches.into_iter().collect();
     let new = load::load_from_memory(&snapshot.config, &after);
@@ -217,6 +229,13 @@ fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
         crate::cmd::print(crate::render::changes::to_text(&changes).as_bytes())?;
         eprintln!("essai : aucune fiche n'est modifiée");
     } else {
+        // Every fiche is still as it was read, or none is written.
+        for Edited { file, before, .. } in &edited {
+            let limit = u64::try_from(before.len()).unwrap_or(u64::MAX).saturating_add(1);
+            if crate::files::read_regular(&root.join(file), limit).ok().as_ref() != Some(before) {
+                bail!("`{file}` a changé pendant l'import : aucune fiche n'est modifiée\naide : relancez la commande");
+            }
+        }
         for Edited { file, before, after, summary } in &edited {
             replace_edited(&root.join(file), before, after, &root)?;
             crate::note!("{file} : {}", summary.join(", "));
@@ -240,14 +259,17 @@ struct Edited {
     summary: Vec<String>,
 }
 
-/// For a measure, whether `entries` already has one for the same indicator and
-/// period: `Ok` when it is the same, `Err` naming its cell when it differs.
-fn same_measure(entry: &Entry, entries: &[Entry]) -> Option<Result<(), String>> {
-    let Entry::Measure { indicator, date, .. } = entry else { return None };
-    let other = entries
-        .iter()
-        .find(|e| matches!(e, Entry::Measure { indicator: i, date: d, .. } if i == indicator && d == date))?;
-    let strip = |e: &Entry| match e {
+/// Whether `entries` already has a value for what `entry` fills (the same
+/// indicator and period, the same action's year, the same objective): `Ok` when it
+/// is the same value, `Err` naming its cell when it differs.
+fn same_target(entry: &Entry, entries: &[Entry]) -> Option<Result<(), String>> {
+    let target = |e: &Entry| match e {
+        Entry::Measure { indicator, date, .. } => format!("m {indicator} {date}"),
+        Entry::Progress { action, .. } => format!("p {action}"),
+        Entry::Objective { action, index, .. } => format!("o {action} {index}"),
+    };
+    let other = entries.iter().find(|e| target(e) == target(entry))?;
+    let value = |e: &Entry| match e {
         Entry::Measure {
             at: _,
             indicator,
@@ -261,7 +283,10 @@ fn same_measure(entry: &Entry, entries: &[Entry]) -> Option<Result<(), String>> 
         } => {
             format!("{indicator}{date}{valeur:?}{numerateur:?}{denominateur:?}{ventilation:?}{commentaire:?}{source:?}")
         }
-        _ => String::new(),
+        Entry::Progress { at: _, action, texte, participants, statut } => {
+            format!("{action}{texte}{participants:?}{statut:?}")
+        }
+        Entry::Objective { at: _, action, index, statut } => format!("{action}{index}{statut}"),
     };
-    Some(if strip(entry) == strip(other) { Ok(()) } else { Err(other.at().to_string()) })
+    Some(if value(entry) == value(other) { Ok(()) } else { Err(other.at().to_string()) })
 }

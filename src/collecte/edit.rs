@@ -212,12 +212,13 @@ pub fn apply(bytes: &[u8], changes: &[Change]) -> Result<Vec<u8>, EditError> {
 
 fn front_matter(bytes: &[u8]) -> Result<(String, Value), EditError> {
     let text = text::decode(bytes).map_err(|e| EditError(e.message))?;
+
     let split = frontmatter::split(&text).map_err(|e| EditError(e.message.to_string()))?;
     let yaml = split.yaml.to_string();
     let value = if yaml.trim().is_empty() {
         Value::Mapping(Default::default())
     } else {
-        serde_yaml::from_str(&yaml).map_err(|e| EditError(format!("front matter illisible : {e}")))?
+        serde_yaml::from_str(&yaml).map_err(|_| EditError("la fiche ne se relirait pas après l'ajout".into()))?
     };
     Ok((yaml, value))
 }
@@ -366,7 +367,7 @@ fn plan(root: &Node, yaml: &str, change: &Change) -> Result<TextEdit, EditError>
             let parent = root.at(&YamlPath(parent_path.to_vec())).ok_or_else(|| missing("tableau"))?;
             match parent.child(last) {
                 Some(node @ Node { kind: Kind::Seq { items, flow: false }, .. }) if !items.is_empty() => {
-                    let indent = node.start.col;
+                    let indent = dash_column(yaml, node);
                     let lines = item.block_item(indent);
                     let before = match items.get(*at) {
                         Some(next) => {
@@ -385,7 +386,9 @@ fn plan(root: &Node, yaml: &str, change: &Change) -> Result<TextEdit, EditError>
                     let text = item.inline(true);
                     let (line, col, text) = match items.get(*at) {
                         Some(next) => (next.start.line, next.start.col, format!("{text}, ")),
-                        None if items.is_empty() => (close.line, close.col, text),
+                        None if items.is_empty() || char_before(yaml, *close) == Some(',') => {
+                            (close.line, close.col, text)
+                        }
                         None => (close.line, close.col, format!(", {text}")),
                     };
                     Ok(TextEdit::Within { line: file_index(line), from: col, to: col, text })
@@ -463,6 +466,29 @@ fn scalar_end(line: &str, col: usize, style: &ScalarStyle) -> usize {
             }
             end
         }
+    }
+}
+
+/// The column of the dashes of a block list: its first item's line starts with
+/// one, indented or not (`mesures:` then `- date: 2019` at the key's column).
+fn dash_column(yaml: &str, list: &Node) -> usize {
+    let line = yaml.lines().nth(list.start.line.saturating_sub(1)).unwrap_or("");
+    let indent = line.chars().take_while(|c| *c == ' ').count();
+    if line.chars().nth(indent) == Some('-') { indent } else { list.start.col }
+}
+
+/// The last character before `at` that is not a space or a line break.
+fn char_before(yaml: &str, at: At) -> Option<char> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let mut line = at.line.checked_sub(1)?;
+    let mut col = at.col;
+    loop {
+        let chars: Vec<char> = lines.get(line)?.chars().take(col).collect();
+        if let Some(c) = chars.iter().rev().find(|c| !c.is_whitespace()) {
+            return Some(*c);
+        }
+        line = line.checked_sub(1)?;
+        col = usize::MAX;
     }
 }
 
@@ -595,6 +621,16 @@ mod tests {
         assert_eq!(out, "---\nmesures: [{ date: 2019, valeur: 1 }, { date: 2025, valeur: 2 }]\n---\n");
         let out = edited("---\nmesures: []\n---\n", insert("mesures", 0, measure("2025", "2")));
         assert_eq!(out, "---\nmesures: [{ date: 2025, valeur: 2 }]\n---\n");
+    }
+
+    #[test]
+    fn extends_lists_written_without_indentation_or_with_a_trailing_comma() {
+        let text = "---\nmesures:\n- date: 2019\n  valeur: 1\ntype: processus\n---\n";
+        let out = edited(text, insert("mesures", 1, measure("2025", "2")));
+        assert_eq!(out, "---\nmesures:\n- date: 2019\n  valeur: 1\n- date: 2025\n  valeur: 2\ntype: processus\n---\n");
+        let text = "---\nmesures: [\n  { date: 2019, valeur: 1 },\n]\n---\n";
+        let out = edited(text, insert("mesures", 1, measure("2025", "2")));
+        assert_eq!(out, "---\nmesures: [\n  { date: 2019, valeur: 1 },\n{ date: 2025, valeur: 2 }]\n---\n");
     }
 
     #[test]

@@ -170,7 +170,7 @@ fn notice(repo: &Repository, partner: &Partenaire, annee: i32, retour: &str) -> 
             "1. Onglet « {ACTIONS} » : pour chacune de vos actions, choisissez le nouveau statut s'il a changé en {annee}, décrivez ce qui s'est passé et le nombre de participants ; pour chaque objectif opérationnel atteint, choisissez son nouveau statut."
         ),
         format!(
-            "2. Onglet « {INDICATEURS} » : écrivez la valeur {annee} de chaque indicateur que vous connaissez (un pourcentage entre 0 et 100, sans « % »), sa source, et sa répartition là où des colonnes de catégories sont ouvertes."
+            "2. Onglet « {INDICATEURS} » : écrivez la valeur {annee} de chaque indicateur que vous connaissez (un pourcentage entre 0 et 100, sans « % »), sa source, et sa répartition là où des colonnes de catégories sont ouvertes (le nombre de chaque catégorie, ou son taux pour un pourcentage)."
         ),
         format!(
             "3. Seules les cellules jaunes se remplissent ; laissez vide ce que vous ne savez pas. Renvoyez ce fichier {who} avant le {retour}, sans le renommer ni changer ses onglets."

@@ -7,7 +7,7 @@ use std::fmt;
 
 use crate::collecte::edit::{Change, New};
 use crate::collecte::form::{self, Round};
-use crate::collecte::read::{Grid, Read, cell_name, number};
+use crate::collecte::read::{Grid, NotNumber, Read, cell_name, number};
 use crate::diag::YamlPath;
 use crate::model::checked::{Indicateur, Repository};
 use crate::model::vocab::STATUT;
@@ -105,56 +105,129 @@ impl<'a> SheetReader<'a> {
         self.columns.get(header).copied()
     }
 
-    /// The text of a cell, numbers written as a person would read them.
-    fn text(&self, row: usize, header: &str) -> Option<String> {
-        let col = self.col(header)?;
-        match self.grid.get(row, col) {
-            Read::Empty => None,
-            Read::Text(t) if t.trim().is_empty() => None,
-            Read::Text(t) => Some(t.trim().replace("\r\n", "\n")),
-            Read::Number(n) => Some(crate::format::plain(*n)),
+    /// The text of a cell, numbers written as a person would read them; a problem
+    /// when it holds a character a fiche cannot keep, or is too long.
+    fn text(&mut self, row: usize, header: &str) -> Result<Option<String>, ()> {
+        let Some(col) = self.col(header) else { return Ok(None) };
+        let text = match self.grid.get(row, col) {
+            Read::Empty => return Ok(None),
+            Read::Text(t) | Read::Date(t) => t.trim().replace("\r\n", "\n").replace('\r', "\n"),
+            Read::Number(n) => crate::format::plain(*n),
+            Read::Percent(p) => format!("{} %", crate::format::plain(percent(*p))),
+        };
+        if text.is_empty() {
+            return Ok(None);
         }
+        if let Some(c) = text.chars().find(|c| unwanted(*c)) {
+            let message = format!("caractère invisible ou de contrôle U+{:04X} dans le texte", c as u32);
+            self.problem(
+                row,
+                col,
+                message,
+                Some("retapez le texte dans la cellule, sans le coller depuis un autre document".to_string()),
+            );
+            return Err(());
+        }
+        if text.chars().count() > MAX_TEXT {
+            let message = format!("texte trop long : {} caractères (au plus {MAX_TEXT})", text.chars().count());
+            self.problem(
+                row,
+                col,
+                message,
+                Some("résumez ce qui s'est passé ; le détail peut être ajouté ensuite à la fiche".to_string()),
+            );
+            return Err(());
+        }
+        Ok(Some(text))
     }
 
     /// The number of a cell, or a problem when it holds something else.
     fn number(&mut self, row: usize, header: &str) -> Result<Option<f64>, ()> {
         let Some(col) = self.col(header) else { return Ok(None) };
-        match self.grid.get(row, col).clone() {
-            Read::Empty => Ok(None),
-            Read::Number(n) if n.is_finite() => Ok(Some(n)),
-            Read::Text(t) if t.trim().is_empty() => Ok(None),
+        let value = match self.grid.get(row, col).clone() {
+            Read::Empty => return Ok(None),
+            Read::Number(n) => n,
+            Read::Percent(p) => percent(p),
+            Read::Text(t) if t.trim().is_empty() => return Ok(None),
+            Read::Date(d) => {
+                let help =
+                    "le tableur a pris ce qui a été tapé pour une date : écrivez un nombre, par exemple `12` ou `12,5`";
+                self.problem(row, col, format!("« {d} » est une date, pas un nombre"), Some(help.to_string()));
+                return Err(());
+            }
             Read::Text(t) => match number(&t) {
-                Some(n) => Ok(Some(n)),
-                None => {
-                    let help = if t.contains('%') {
-                        "écrivez le nombre sans « % » : `42,5`".to_string()
-                    } else {
-                        "écrivez un nombre, par exemple `12` ou `12,5`".to_string()
+                Ok(n) => n,
+                Err(why) => {
+                    let help = match why {
+                        NotNumber::Ambiguous => {
+                            "écrivez le nombre sans séparateur de milliers (`1500`), ou avec une virgule décimale (`1,5`)"
+                        }
+                        NotNumber::Text => "écrivez un nombre, par exemple `12` ou `12,5`",
                     };
-                    self.problem(row, col, format!("« {} » n'est pas un nombre", t.trim()), Some(help));
-                    Err(())
+                    self.problem(row, col, format!("« {} » n'est pas un nombre", t.trim()), Some(help.to_string()));
+                    return Err(());
                 }
             },
-            Read::Number(_) => {
-                self.problem(row, col, "nombre illisible", Some("écrivez un nombre, par exemple `12`".to_string()));
-                Err(())
-            }
+        };
+        if !value.is_finite() || value.abs() > MAX_NUMBER {
+            let message = format!("nombre trop grand : {}", crate::format::number(value, 2));
+            self.problem(
+                row,
+                col,
+                message,
+                Some("vérifiez la valeur : un indicateur compte au plus quelques millions".to_string()),
+            );
+            return Err(());
         }
+        Ok(Some(value))
     }
+}
+
+/// The longest text a cell may bring into a fiche.
+const MAX_TEXT: usize = 5_000;
+
+/// The largest number a cell may bring: beyond, it is a typing mistake.
+const MAX_NUMBER: f64 = 1e12;
+
+/// A value shown as a percentage (0.45 shown `45 %`) on the 0 to 100 scale of the
+/// fiches, without the binary noise of the multiplication.
+fn percent(p: f64) -> f64 {
+    (p * 100.0 * 1e9).round() / 1e9
+}
+
+/// Characters a fiche must not receive from a cell: controls, and the invisible
+/// marks that change how a text reads (direction, line separators).
+fn unwanted(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\n' | '\t'))
+        || crate::model::yaml::is_invisible(c)
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Reads the grids of one workbook, `file` being the name to show.
 pub fn parse(file: &str, grids: &[Grid], repo: &Repository, annee: Option<i32>) -> Parsed {
     let mut parsed = Parsed::default();
     let mut found = false;
+    let mut kinds: Vec<&str> = Vec::new();
     for grid in grids {
         let tag = match grid.get(0, 0) {
             Read::Text(t) => Round::parse(t),
             _ => None,
         };
-        let Some(round) = tag else { continue };
-        found = true;
         let mut reader = SheetReader { file, grid, columns: BTreeMap::new(), problems: Vec::new() };
+        let Some(round) = tag else {
+            // A sheet of the form whose key column lost its header (edited, moved
+            // by an inserted row or column): its values must not vanish unnoticed.
+            let name = grid.sheet.as_deref().unwrap_or("");
+            let form_sheet = [form::ACTIONS, form::INDICATEURS].iter().any(|n| name.starts_with(n));
+            if form_sheet || (grid.sheet.is_none() && grids.len() == 1 && found_headers(grid)) {
+                let message = "cet onglet n'est plus lisible comme formulaire : la cellule A1 (colonne cachée) a été modifiée, ou une ligne ou une colonne a été insérée avant";
+                reader.problem(0, 0, message, Some("importez le classeur tel qu'il a été envoyé et rempli, sans changer sa première ligne ni sa première colonne".to_string()));
+                parsed.problems.append(&mut reader.problems);
+                found = true;
+            }
+            continue;
+        };
+        found = true;
         for (c, cell) in grid.rows.first().into_iter().flatten().enumerate() {
             if let Read::Text(t) = cell {
                 reader.columns.entry(t.trim().to_string()).or_insert(c);
@@ -165,18 +238,28 @@ pub fn parse(file: &str, grids: &[Grid], repo: &Repository, annee: Option<i32>) 
             continue;
         }
         parsed.round = Some(round.clone());
-        if reader.col(form::H_VALEUR).is_some() {
-            indicators(&mut reader, &round, repo, &mut parsed.entries);
+        let kind = if reader.col(form::H_VALEUR).is_some() {
+            form::INDICATEURS
         } else if reader.col(form::H_NOUVEAU).is_some() {
-            actions(&mut reader, &round, repo, &mut parsed.entries);
+            form::ACTIONS
         } else {
             let message = "feuille sans les colonnes d'un formulaire de collecte (« Valeur » ou « Nouveau statut »)";
-            reader.problem(
-                0,
-                1,
-                message,
-                Some("importez le classeur renvoyé, sans supprimer ni renommer ses colonnes".to_string()),
-            );
+            let help = "importez le classeur renvoyé, sans supprimer ni renommer ses colonnes";
+            reader.problem(0, 1, message, Some(help.to_string()));
+            parsed.problems.append(&mut reader.problems);
+            continue;
+        };
+        if kinds.contains(&kind) {
+            let message = format!("deuxième onglet « {kind} » dans ce classeur (copie d'onglet ?)");
+            reader.problem(0, 0, message, Some("gardez un seul onglet par sorte, celui qui a été rempli".to_string()));
+            parsed.problems.append(&mut reader.problems);
+            continue;
+        }
+        kinds.push(kind);
+        if kind == form::INDICATEURS {
+            indicators(&mut reader, &round, repo, &mut parsed.entries);
+        } else {
+            actions(&mut reader, &round, repo, &mut parsed.entries);
         }
         parsed.problems.append(&mut reader.problems);
     }
@@ -193,6 +276,16 @@ pub fn parse(file: &str, grids: &[Grid], repo: &Repository, annee: Option<i32>) 
     parsed
 }
 
+/// Whether a sheet saved alone as CSV has the headers of a form, whatever its
+/// first cell says.
+fn found_headers(grid: &Grid) -> bool {
+    grid.rows
+        .iter()
+        .take(3)
+        .flatten()
+        .any(|c| matches!(c, Read::Text(t) if t.trim() == form::H_VALEUR || t.trim() == form::H_NOUVEAU))
+}
+
 /// Whether a sheet belongs to this contract, to the year asked for, and to the same
 /// round as the workbook's other sheets.
 fn check_round(
@@ -202,7 +295,7 @@ fn check_round(
     repo: &Repository,
     annee: Option<i32>,
 ) -> bool {
-    if round.contrat != *repo.titre {
+    if round.contrat.trim() != repo.titre.trim() {
         let message = format!("classeur d'un autre contrat : « {} »", round.contrat);
         let help = format!("ce dépôt est « {} » : importez les classeurs de sa collecte", repo.titre);
         reader.problem(0, 0, message, Some(help));
@@ -252,8 +345,9 @@ fn actions(reader: &mut SheetReader, round: &Round, repo: &Repository, out: &mut
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for r in 1..reader.grid.rows.len() {
         let key = reader.key(r);
-        let statut_text = reader.text(r, form::H_NOUVEAU);
-        let texte = reader.text(r, form::H_TEXTE);
+        let (Ok(statut_text), Ok(texte)) = (reader.text(r, form::H_NOUVEAU), reader.text(r, form::H_TEXTE)) else {
+            continue;
+        };
         let participants_col = reader.col(form::H_PARTICIPANTS).unwrap_or(0);
         let participants = reader.number(r, form::H_PARTICIPANTS);
         let filled = statut_text.is_some() || texte.is_some() || !matches!(participants, Ok(None));
@@ -358,6 +452,19 @@ fn actions(reader: &mut SheetReader, round: &Round, repo: &Repository, out: &mut
             Some(s) => format!("Nouveau statut : {}.", repo.vocab.label(&STATUT, s)),
             None => format!("Bilan {} transmis par le porteur.", round.annee),
         });
+        // The year's entry is there already: the same workbook imported again, or
+        // an entry written by hand that this one would duplicate.
+        let year = PartialDate::year(round.annee);
+        if let Some(known) = action.avancement.iter().find(|e| e.date == year) {
+            if known.texte == texte && known.participants == participants {
+                continue;
+            }
+            let col = reader.col(form::H_TEXTE).unwrap_or(0);
+            let message = format!("l'action a déjà une entrée d'avancement pour {year} : « {} »", known.texte);
+            let help = "si elle doit changer, corrigez la fiche à la main ; sinon, videz les cellules de cette ligne";
+            reader.problem(r, col, message, Some(help.to_string()));
+            continue;
+        }
         out.push(Entry::Progress { action: action_id, texte, participants, statut, at });
     }
 }
@@ -387,8 +494,10 @@ fn indicators(reader: &mut SheetReader, round: &Round, repo: &Repository, out: &
         let valeur = reader.number(r, form::H_VALEUR);
         let numerateur = reader.number(r, form::H_NUMERATEUR);
         let denominateur = reader.number(r, form::H_DENOMINATEUR);
-        let commentaire = reader.text(r, form::H_COMMENTAIRE);
-        let source = reader.text(r, form::H_SOURCE);
+        let (Ok(commentaire), Ok(source)) = (reader.text(r, form::H_COMMENTAIRE), reader.text(r, form::H_SOURCE))
+        else {
+            continue;
+        };
         let mut parts: Vec<(String, String, usize, f64)> = Vec::new();
         let mut unreadable = valeur.is_err() || numerateur.is_err() || denominateur.is_err();
         for (dimension, category, header) in &categories {
@@ -575,6 +684,20 @@ impl MeasureRow<'_, '_> {
             );
             return None;
         }
+        if let Some(r) = ratio.filter(|r| percent && *r > 100.0 + 1e-9) {
+            let message = format!(
+                "le numérateur dépasse le dénominateur : {} / {} = {} %",
+                n(numerateur?),
+                n(denominateur?),
+                n(r)
+            );
+            self.problem(
+                form::H_NUMERATEUR,
+                message,
+                "le numérateur compte une partie de la population du dénominateur",
+            );
+            return None;
+        }
         let total = valeur.or(ratio);
         let Some(total) = total else {
             let help = if parts.is_empty() {
@@ -601,7 +724,27 @@ impl MeasureRow<'_, '_> {
                 None => ventilation.push((dimension.clone(), vec![(category.clone(), *v)])),
             }
         }
-        if !percent {
+        if percent {
+            // Each category gives its own rate: the whole lies between them.
+            for (dimension, cats) in &ventilation {
+                let known =
+                    self.repo.dimensions.iter().find(|d| *d.id == **dimension).map_or(0, |d| d.categories.len());
+                let (low, high) = cats.iter().fold((f64::MAX, f64::MIN), |(l, h), (_, v)| (l.min(*v), h.max(*v)));
+                if cats.len() == known && (total < low - 0.5 || total > high + 0.5) {
+                    let col = parts.iter().find(|(d, ..)| d == dimension).map_or(0, |p| p.2);
+                    let title = self.reader_dimension_title(dimension);
+                    let message = format!(
+                        "le taux {} % n'est pas entre ceux des catégories de « {title} » ({} % à {} %)",
+                        n(total),
+                        n(low),
+                        n(high)
+                    );
+                    let help = "pour un pourcentage, chaque catégorie donne son propre taux (de 0 à 100), pas un nombre de personnes";
+                    self.reader.problem(self.r, col, message, Some(help.to_string()));
+                    return None;
+                }
+            }
+        } else {
             for (dimension, cats) in &ventilation {
                 let sum: f64 = cats.iter().map(|(_, v)| v).sum();
                 if (sum - total).abs() > 0.005 + total.abs() * 1e-9 {

@@ -8,19 +8,20 @@ use std::io::Cursor;
 use std::path::Path;
 
 use anyhow::{Result, anyhow, bail};
-use calamine::{Data, Reader};
+use calamine::{Data, DataRef, Reader};
 
 use crate::files::read_regular;
 
 /// The most a returned workbook may weigh on disk.
 const FILE_LIMIT: u64 = 32 << 20;
 
-/// The most its zip parts may unpack to.
-const UNPACKED_LIMIT: u64 = 256 << 20;
+/// The most its zip parts may unpack to: a filled form is well under a megabyte.
+const UNPACKED_LIMIT: u64 = 64 << 20;
 
-/// The most rows and columns of a sheet that are read.
-const MAX_ROWS: usize = 100_000;
-const MAX_COLUMNS: usize = 512;
+/// The most rows and columns of a sheet that are read: a form has one row per
+/// action, objective and indicator's period, and a few dozen columns.
+const MAX_ROWS: usize = 20_000;
+const MAX_COLUMNS: usize = 200;
 
 /// What a cell holds, as read.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +29,10 @@ pub enum Read {
     Empty,
     Text(String),
     Number(f64),
+    /// A number shown as a percentage (`45 %` is stored as 0.45).
+    Percent(f64),
+    /// A date or a time, written `2026-03-12`.
+    Date(String),
 }
 
 /// One sheet: its name (`None` for a CSV file), and its cells by row and column
@@ -42,6 +47,17 @@ impl Grid {
     /// The cell at `row`, `col` (0-based).
     pub fn get(&self, row: usize, col: usize) -> &Read {
         self.rows.get(row).and_then(|r| r.get(col)).unwrap_or(&Read::Empty)
+    }
+
+    fn set(&mut self, row: usize, col: usize, value: Read) {
+        if self.rows.len() <= row {
+            self.rows.resize(row + 1, Vec::new());
+        }
+        let cells = &mut self.rows[row];
+        if cells.len() <= col {
+            cells.resize(col + 1, Read::Empty);
+        }
+        cells[col] = value;
     }
 }
 
@@ -63,50 +79,203 @@ pub fn read(path: &Path) -> Result<Vec<Grid>> {
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
     match extension.as_str() {
         "csv" | "txt" => Ok(vec![csv_grid(&bytes)?]),
-        "xlsx" | "xlsm" | "ods" => workbook(bytes),
+        "xlsx" | "xlsm" => xlsx(bytes),
+        "ods" => ods(bytes),
+        "" => bail!(
+            "fichier sans extension\naide : importez le classeur tel qu'il a été renvoyé (.xlsx ou .ods), ou une feuille enregistrée en CSV (.csv)"
+        ),
         _ => bail!(
-            "format inconnu : `.{extension}`\naide : importez le classeur tel qu'il a été renvoyé (.xlsx ou .ods), ou une feuille enregistrée en CSV"
+            "format inconnu : `.{}`\naide : importez le classeur tel qu'il a été renvoyé (.xlsx ou .ods), ou une feuille enregistrée en CSV (.csv)",
+            crate::terminal::clean(&extension)
         ),
     }
 }
 
-fn workbook(bytes: Vec<u8>) -> Result<Vec<Grid>> {
+const UNREADABLE: &str = "classeur illisible ou abîmé\naide : ouvrez-le dans votre tableur et enregistrez-le à nouveau au format .xlsx ou .ods";
+
+/// A sheet too large to be a form, named by its furthest cell.
+fn too_large(sheet: &str, row: usize, col: usize) -> anyhow::Error {
+    anyhow!(
+        "onglet « {} » trop grand pour un formulaire : une valeur est écrite en {}\naide : effacez ce qui a été écrit loin du tableau, ou renvoyez le classeur tel qu'il a été reçu et rempli",
+        crate::terminal::clean(sheet),
+        cell_name(row, col)
+    )
+}
+
+/// An Excel date as written in a fiche: `2026-03-12`, with its time if it has one.
+fn excel_date(d: &calamine::ExcelDateTime) -> String {
+    let serial = d.as_f64();
+    let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
+    let days = serial.floor();
+    let Some(date) = chrono::Days::new(days.max(0.0) as u64).checked_add_to(base) else {
+        return crate::format::plain(serial);
+    };
+    let minutes = ((serial - days) * 24.0 * 60.0).round() as u32;
+    if minutes == 0 { date.to_string() } else { format!("{date} {:02}:{:02}", minutes / 60 % 24, minutes % 60) }
+}
+
+trait Days {
+    fn checked_add_to(self, base: chrono::NaiveDate) -> Option<chrono::NaiveDate>;
+}
+
+impl Days for chrono::Days {
+    fn checked_add_to(self, base: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
+        base.checked_add_days(self)
+    }
+}
+
+/// An xlsx workbook, cell by cell: no sheet is laid out whole before its size is
+/// known to be a form's.
+fn xlsx(bytes: Vec<u8>) -> Result<Vec<Grid>> {
     check_unpacked_size(&bytes)?;
-    let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        anyhow!("classeur illisible ({e})\naide : ouvrez-le et réenregistrez-le au format .xlsx ou .ods")
-    })?;
+    let mut book: calamine::Xlsx<_> = calamine::Reader::new(Cursor::new(bytes)).map_err(|_| anyhow!(UNREADABLE))?;
     let mut grids = Vec::new();
     for name in book.sheet_names() {
-        let range = book.worksheet_range(&name).map_err(|e| anyhow!("feuille « {name} » illisible ({e})"))?;
+        let mut reader = book.worksheet_cells_reader(&name).map_err(|_| anyhow!(UNREADABLE))?;
+        let percent: Vec<bool> = reader
+            .styles()
+            .iter()
+            .map(|s| s.number_format.as_ref().is_some_and(|f| f.format_code.contains('%')))
+            .collect();
+        let mut grid = Grid { sheet: Some(name.clone()), rows: Vec::new() };
+        while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(|_| anyhow!(UNREADABLE))? {
+            let (r, c) = cell.get_position();
+            let (r, c) = (r as usize, c as usize);
+            let value = match cell.get_value() {
+                DataRef::Int(i) => Read::Number(*i as f64),
+                DataRef::Float(f) if percent.get(style).copied().unwrap_or(false) => Read::Percent(*f),
+                DataRef::Float(f) => Read::Number(*f),
+                DataRef::String(s) => Read::Text(s.clone()),
+                DataRef::SharedString(s) => Read::Text((*s).to_string()),
+                DataRef::Bool(b) => Read::Text(if *b { "VRAI" } else { "FAUX" }.into()),
+                DataRef::DateTime(d) => Read::Date(excel_date(d)),
+                DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Read::Date(s.clone()),
+                DataRef::Error(e) => Read::Text(format!("#{e:?}")),
+                DataRef::Empty => continue,
+            };
+            if r >= MAX_ROWS || c >= MAX_COLUMNS {
+                return Err(too_large(&name, r, c));
+            }
+            grid.set(r, c, value);
+        }
+        grids.push(grid);
+    }
+    Ok(grids)
+}
+
+/// An ods workbook: each sheet's extent and its percentages are read from its XML
+/// first, then calamine reads the values.
+fn ods(bytes: Vec<u8>) -> Result<Vec<Grid>> {
+    check_unpacked_size(&bytes)?;
+    let content = zip_part(&bytes, "content.xml")?;
+    let scanned = scan_ods(&content)?;
+    let mut book: calamine::Ods<_> = calamine::Reader::new(Cursor::new(bytes)).map_err(|_| anyhow!(UNREADABLE))?;
+    let mut grids = Vec::new();
+    for name in book.sheet_names() {
+        let range = book.worksheet_range(&name).map_err(|_| anyhow!(UNREADABLE))?;
         let (top, left) = range.start().map_or((0, 0), |(r, c)| (r as usize, c as usize));
-        let mut rows: Vec<Vec<Read>> = Vec::new();
+        let percent = scanned.iter().find(|t| t.name == name).map(|t| t.percent.as_slice()).unwrap_or(&[]);
+        let mut grid = Grid { sheet: Some(name.clone()), rows: Vec::new() };
         for (r, c, data) in range.used_cells() {
             let (r, c) = (r + top, c + left);
             if r >= MAX_ROWS || c >= MAX_COLUMNS {
-                bail!("feuille « {name} » trop grande : elle a des valeurs au-delà de la cellule {}", cell_name(r, c));
+                return Err(too_large(&name, r, c));
             }
             let value = match data {
                 Data::Int(i) => Read::Number(*i as f64),
+                Data::Float(f) if percent.contains(&(r, c)) => Read::Percent(*f),
                 Data::Float(f) => Read::Number(*f),
                 Data::String(s) => Read::Text(s.clone()),
                 Data::Bool(b) => Read::Text(if *b { "VRAI" } else { "FAUX" }.into()),
-                Data::DateTime(d) => Read::Text(d.to_string()),
-                Data::DateTimeIso(s) | Data::DurationIso(s) => Read::Text(s.clone()),
+                Data::DateTime(d) => Read::Date(excel_date(d)),
+                Data::DateTimeIso(s) | Data::DurationIso(s) => Read::Date(s.clone()),
                 Data::Error(e) => Read::Text(format!("#{e:?}")),
                 Data::Empty => continue,
             };
-            if rows.len() <= r {
-                rows.resize(r + 1, Vec::new());
-            }
-            let row = &mut rows[r];
-            if row.len() <= c {
-                row.resize(c + 1, Read::Empty);
-            }
-            row[c] = value;
+            grid.set(r, c, value);
         }
-        grids.push(Grid { sheet: Some(name), rows });
+        grids.push(grid);
     }
     Ok(grids)
+}
+
+/// One part of a zip file, whole (its size was bounded before).
+fn zip_part(bytes: &[u8], name: &str) -> Result<Vec<u8>> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| anyhow!(UNREADABLE))?;
+    let mut part = archive.by_name(name).map_err(|_| anyhow!(UNREADABLE))?;
+    let mut out = Vec::new();
+    std::io::Read::read_to_end(&mut part, &mut out).map_err(|_| anyhow!(UNREADABLE))?;
+    Ok(out)
+}
+
+/// What the XML of one ods sheet says before it is read: its name, and the cells
+/// that hold a percentage.
+struct OdsTable {
+    name: String,
+    percent: Vec<(usize, usize)>,
+}
+
+/// Walks an ods `content.xml`, counting repeated rows and columns, and refuses a
+/// sheet whose values reach beyond a form's size.
+fn scan_ods(xml: &[u8]) -> Result<Vec<OdsTable>> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    let mut tables: Vec<OdsTable> = Vec::new();
+    let (mut row, mut col, mut row_repeat) = (0usize, 0usize, 1usize);
+    let attr = |e: &quick_xml::events::BytesStart, name: &str| -> Option<String> {
+        e.attributes().flatten().find(|a| a.key.as_ref() == name).map(|a| a.value.to_string())
+    };
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(|_| anyhow!(UNREADABLE))?;
+        match &event {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                "table:table" => {
+                    tables.push(OdsTable { name: attr(e, "table:name").unwrap_or_default(), percent: Vec::new() });
+                    row = 0;
+                }
+                "table:table-row" => {
+                    row_repeat = attr(e, "table:number-rows-repeated").and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
+                    col = 0;
+                    if matches!(event, Event::Empty(_)) {
+                        row = row.saturating_add(row_repeat);
+                    }
+                }
+                "table:table-cell" | "table:covered-table-cell" => {
+                    let repeat: usize =
+                        attr(e, "table:number-columns-repeated").and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
+                    let kind = attr(e, "office:value-type");
+                    if kind.is_some() {
+                        let (last_row, last_col) = (row.saturating_add(row_repeat - 1), col.saturating_add(repeat - 1));
+                        if last_row >= MAX_ROWS || last_col >= MAX_COLUMNS {
+                            let name = tables.last().map_or("", |t| t.name.as_str());
+                            return Err(too_large(
+                                name,
+                                last_row.min(row.max(MAX_ROWS)),
+                                last_col.min(col.max(MAX_COLUMNS)),
+                            ));
+                        }
+                        if kind.as_deref() == Some("percentage")
+                            && let Some(table) = tables.last_mut()
+                        {
+                            for r in row..=last_row {
+                                table.percent.extend((col..=last_col).map(|c| (r, c)));
+                            }
+                        }
+                    }
+                    col = col.saturating_add(repeat);
+                }
+                _ => {}
+            },
+            Event::End(e) if e.name().as_ref() == "table:table-row" => {
+                row = row.saturating_add(row_repeat);
+            }
+            _ => {}
+        }
+        buf.clear();
+    }
+    Ok(tables)
 }
 
 /// Refuses a zip whose parts would unpack to more than [`UNPACKED_LIMIT`].
@@ -118,11 +287,14 @@ fn check_unpacked_size(bytes: &[u8]) -> Result<()> {
     };
     let mut total: u64 = 0;
     for i in 0..archive.len() {
-        let file = archive.by_index_raw(i).map_err(|e| anyhow!("classeur abîmé ({e})"))?;
+        let file = archive.by_index_raw(i).map_err(|_| anyhow!(UNREADABLE))?;
         total = total.saturating_add(file.size());
     }
     if total > UNPACKED_LIMIT {
-        bail!("classeur trop volumineux une fois décompressé ({} Mo)", total >> 20);
+        bail!(
+            "classeur trop volumineux une fois décompressé ({} Mo) : ce n'est pas un formulaire de collecte",
+            total >> 20
+        );
     }
     Ok(())
 }
@@ -130,6 +302,11 @@ fn check_unpacked_size(bytes: &[u8]) -> Result<()> {
 /// One sheet saved as CSV: UTF-8 (with or without BOM) or Windows-1252, as Excel
 /// writes "CSV (séparateur : point-virgule)"; `;`, `,` or tab separated.
 fn csv_grid(bytes: &[u8]) -> Result<Grid> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        bail!(
+            "fichier CSV en UTF-16\naide : dans le tableur, enregistrez l'onglet au format « CSV UTF-8 » ou « CSV (séparateur : point-virgule) »"
+        );
+    }
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
         Err(_) => windows_1252(bytes),
@@ -161,14 +338,31 @@ fn windows_1252(bytes: &[u8]) -> String {
     bytes.iter().map(|&b| if (0x80..0xA0).contains(&b) { HIGH[usize::from(b - 0x80)] } else { char::from(b) }).collect()
 }
 
-/// A number as a person types it in a cell read as text: `12,5`, `1 250`, `12.5`.
-pub fn number(text: &str) -> Option<f64> {
+/// Why a text is not read as a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotNumber {
+    /// Not a number at all (`douze`).
+    Text,
+    /// `1.500`: a thousand and a half in French, one and a half in English.
+    Ambiguous,
+}
+
+/// A number as a person types it in a cell read as text: `12,5`, `1 250`, `12.5`;
+/// `45 %` is 45 (a percentage is written from 0 to 100).
+pub fn number(text: &str) -> Result<f64, NotNumber> {
     let cleaned: String = text.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
+    let cleaned = cleaned.strip_suffix('%').unwrap_or(&cleaned);
+    let (int, frac) = cleaned.split_once('.').unwrap_or((cleaned, ""));
+    let grouped =
+        !cleaned.contains(',') && frac.len() == 3 && !int.is_empty() && frac.chars().all(|c| c.is_ascii_digit());
+    if grouped && int.trim_start_matches(['-', '+']).chars().all(|c| c.is_ascii_digit()) {
+        return Err(NotNumber::Ambiguous);
+    }
     let cleaned = cleaned.replace(',', ".");
     if cleaned.is_empty() || !cleaned.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+')) {
-        return None;
+        return Err(NotNumber::Text);
     }
-    cleaned.parse::<f64>().ok().filter(|n| n.is_finite())
+    cleaned.parse::<f64>().ok().filter(|n| n.is_finite()).ok_or(NotNumber::Text)
 }
 
 #[cfg(test)]
@@ -185,12 +379,40 @@ mod tests {
 
     #[test]
     fn reads_numbers_written_the_french_way() {
-        assert_eq!(number("12,5"), Some(12.5));
-        assert_eq!(number("1 250"), Some(1250.0));
-        assert_eq!(number(" 42 "), Some(42.0));
-        assert_eq!(number("12 %"), None);
-        assert_eq!(number("douze"), None);
-        assert_eq!(number("inf"), None);
+        assert_eq!(number("12,5"), Ok(12.5));
+        assert_eq!(number("1 250"), Ok(1250.0));
+        assert_eq!(number(" 42 "), Ok(42.0));
+        assert_eq!(number("12.5"), Ok(12.5));
+        assert_eq!(number("45 %"), Ok(45.0));
+        assert_eq!(number("1.500"), Err(NotNumber::Ambiguous));
+        assert_eq!(number("douze"), Err(NotNumber::Text));
+        assert_eq!(number("inf"), Err(NotNumber::Text));
+        assert_eq!(number("1e308"), Err(NotNumber::Text));
+    }
+
+    #[test]
+    fn an_ods_sheet_is_measured_before_it_is_read() {
+        let table = |rows: &str| {
+            format!(
+                r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="Indicateurs">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+            )
+        };
+        let cell = r#"<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell>"#;
+        let far = table(&format!(
+            r#"<table:table-row table:number-rows-repeated="1000000"/><table:table-row>{cell}</table:table-row>"#
+        ));
+        let err = scan_ods(far.as_bytes()).err().expect("too far").to_string();
+        assert!(err.contains("onglet « Indicateurs » trop grand"), "{err}");
+        let wide = table(&format!(
+            r#"<table:table-row><table:table-cell table:number-columns-repeated="5000"/>{cell}</table:table-row>"#
+        ));
+        assert!(scan_ods(wide.as_bytes()).is_err());
+        let percent = r#"<table:table-cell office:value-type="percentage" office:value="0.45"><text:p>45 %</text:p></table:table-cell>"#;
+        let rows = table(&format!(
+            r#"<table:table-row table:number-rows-repeated="2"><table:table-cell/>{percent}</table:table-row>"#
+        ));
+        let tables = scan_ods(rows.as_bytes()).expect("a small sheet");
+        assert_eq!(tables[0].percent, [(0, 1), (1, 1)]);
     }
 
     #[test]

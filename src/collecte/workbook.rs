@@ -168,7 +168,11 @@ pub fn to_xlsx(book: &Workbook) -> Result<Vec<u8>> {
                         DataValidation::new().allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
                     }
                 };
-                let validation = validation.set_error_title("Valeur refusée")?.set_error_message(rule_message(rule))?;
+                let mut validation =
+                    validation.set_error_title("Valeur refusée")?.set_error_message(rule_message(rule))?;
+                if let Some((title, message)) = input_message(rule) {
+                    validation = validation.set_input_title(title)?.set_input_message(message)?;
+                }
                 ws.add_data_validation(r, col(c), r, col(c), &validation)?;
             }
         }
@@ -179,6 +183,14 @@ pub fn to_xlsx(book: &Workbook) -> Result<Vec<u8>> {
 
 fn col(c: usize) -> u16 {
     u16::try_from(c).unwrap_or(u16::MAX)
+}
+
+/// What a cell to fill says when it is selected, where its rule needs saying.
+fn input_message(rule: &Rule) -> Option<(&'static str, &'static str)> {
+    match rule {
+        Rule::Decimal { max: Some(_), .. } => Some(("Pourcentage", "Un taux de 0 à 100, sans « % » : 42,5")),
+        _ => None,
+    }
 }
 
 /// What a refused value is told, in the spreadsheet's own message box.
@@ -405,8 +417,13 @@ fn ods_content(book: &Workbook) -> String {
         for (k, rule) in rules.iter().enumerate() {
             let list = if matches!(rule, Rule::List(_)) { " table:display-list=\"unsorted\"" } else { "" };
             out.push_str(&format!(
-                "<table:content-validation table:name=\"val{k}\" table:condition=\"{}\" table:allow-empty-cell=\"true\"{list}><table:error-message table:title=\"Valeur refusée\" table:display=\"true\" table:message-type=\"stop\"><text:p>{}</text:p></table:error-message></table:content-validation>\n",
+                "<table:content-validation table:name=\"val{k}\" table:condition=\"{}\" table:allow-empty-cell=\"true\"{list}>{}<table:error-message table:title=\"Valeur refusée\" table:display=\"true\" table:message-type=\"stop\"><text:p>{}</text:p></table:error-message></table:content-validation>\n",
                 xml(&ods_condition(rule)),
+                input_message(rule).map_or(String::new(), |(title, message)| format!(
+                    "<table:help-message table:title=\"{}\" table:display=\"true\"><text:p>{}</text:p></table:help-message>",
+                    xml(title),
+                    xml(message)
+                )),
                 xml(&rule_message(rule))
             ));
         }

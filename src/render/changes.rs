@@ -57,7 +57,12 @@ fn show(key: &str, value: &Value) -> String {
         Value::Array(items) => items.iter().map(|v| show(key, v)).collect::<Vec<_>>().join(", "),
         Value::Object(_) => match key {
             "avancement" => format!("{} {}", text(field(value, "date")), text(field(value, "texte"))),
-            "mesures" => format!("{} = {}", text(field(value, "date")), text(field(value, "valeur"))),
+            "mesures" => match (field(value, "valeur"), field(value, "numerateur"), field(value, "denominateur")) {
+                (None, Some(n), Some(d)) => {
+                    format!("{} = {} / {}", text(field(value, "date")), text(Some(n)), text(Some(d)))
+                }
+                (v, ..) => format!("{} = {}", text(field(value, "date")), text(v)),
+            },
             "budget" => format!("{} : {} €", text(field(value, "poste")), text(field(value, "montant"))),
             "financements" => format!("{} ({})", text(field(value, "financeur")), text(field(value, "statut"))),
             "objectifs_operationnels" | "axes" | "thematiques" => text(field(value, "titre")),

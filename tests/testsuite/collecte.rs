@@ -41,6 +41,10 @@ fn generate(repo: &Path, format: &str) -> PathBuf {
 enum Typed<'a> {
     Text(&'a str),
     Number(f64),
+    /// A number shown as a percentage: `45 %` is 0.45.
+    Percent(f64),
+    /// A date (year, month, day), as a spreadsheet makes of `12/3`.
+    Date(u16, u8, u8),
 }
 
 /// One cell to fill: the sheet, the row's key (hidden column A), the column's
@@ -57,20 +61,17 @@ fn sheets(book: &Path) -> Vec<(String, calamine::Range<Data>)> {
 /// The workbook `book` with `fills` typed into it, saved as a new xlsx at `out`:
 /// every cell of the original copied, then the filled ones written over.
 fn fill(book: &Path, fills: &[Fill], out: &Path) {
+    fill_then(book, fills, out, |_| {});
+}
+
+/// [`fill`], then `more` done to the new workbook before it is saved.
+fn fill_then(book: &Path, fills: &[Fill], out: &Path, more: impl FnOnce(&mut rust_xlsxwriter::Workbook)) {
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let sheets = sheets(book);
     for (name, range) in &sheets {
         let ws = workbook.add_worksheet();
         ws.set_name(name).expect("sheet name");
-        for (r, c, value) in range.used_cells() {
-            let (r, c) = (r as u32, c as u16);
-            match value {
-                Data::String(s) => ws.write_string(r, c, s).map(|_| ()).expect("string"),
-                Data::Float(f) => ws.write_number(r, c, *f).map(|_| ()).expect("number"),
-                Data::Int(i) => ws.write_number(r, c, *i as f64).map(|_| ()).expect("number"),
-                _ => {}
-            }
-        }
+        copy_sheet(ws, range);
         for (_, key, header, value) in fills.iter().filter(|f| f.0 == name) {
             let row = (0..range.height())
                 .find(|r| range.get((*r, 0)).is_some_and(|d| matches!(d, Data::String(s) if s == key)))
@@ -85,13 +86,37 @@ fn fill(book: &Path, fills: &[Fill], out: &Path) {
                 })
                 .unwrap_or_else(|| panic!("no column `{header}` in {name}"));
             let (r, c) = (row as u32, col as u16);
-            match value {
-                Typed::Text(t) => ws.write_string(r, c, *t).map(|_| ()).expect("string"),
-                Typed::Number(n) => ws.write_number(r, c, *n).map(|_| ()).expect("number"),
-            }
+            let done = match value {
+                Typed::Text(t) => ws.write_string(r, c, *t).map(|_| ()),
+                Typed::Number(n) => ws.write_number(r, c, *n).map(|_| ()),
+                Typed::Percent(p) => {
+                    let format = rust_xlsxwriter::Format::new().set_num_format("0%");
+                    ws.write_number_with_format(r, c, *p, &format).map(|_| ())
+                }
+                Typed::Date(y, m, d) => {
+                    let date = rust_xlsxwriter::ExcelDateTime::from_ymd(*y, *m, *d).expect("a date");
+                    let format = rust_xlsxwriter::Format::new().set_num_format("dd/mm/yyyy");
+                    ws.write_datetime_with_format(r, c, &date, &format).map(|_| ())
+                }
+            };
+            done.expect("a cell written");
         }
     }
+    more(&mut workbook);
     workbook.save(out).expect("the filled workbook is written");
+}
+
+/// Copies every value of `range` into `ws`.
+fn copy_sheet(ws: &mut rust_xlsxwriter::Worksheet, range: &calamine::Range<Data>) {
+    for (r, c, value) in range.used_cells() {
+        let (r, c) = (r as u32, c as u16);
+        match value {
+            Data::String(s) => ws.write_string(r, c, s).map(|_| ()).expect("string"),
+            Data::Float(f) => ws.write_number(r, c, *f).map(|_| ()).expect("number"),
+            Data::Int(i) => ws.write_number(r, c, *i as f64).map(|_| ()).expect("number"),
+            _ => {}
+        }
+    }
 }
 
 /// What a porteur fills in the example's 2026 workbook.
@@ -556,4 +581,193 @@ fn libreoffice_reads_the_ods_form_as_written() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("aucune valeur nouvelle"), "{}", stdout(&out));
     assert_eq!(fiches(&repo), before);
+}
+
+#[test]
+fn refuses_a_sheet_written_far_beyond_the_form_without_taking_the_memory() {
+    let repo = example("collecte-loin");
+    let book = generate(&repo, "xlsx");
+    let before = fiches(&repo);
+    let filled = repo.join("fiche-unafam.xlsx");
+    let fills = [("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(27.0))];
+    fill_then(&book, &fills, &filled, |wb| {
+        let ws = wb.worksheet_from_name("Indicateurs").expect("the sheet");
+        ws.write_string(1_048_575, 16_383, "x").expect("the far cell");
+    });
+    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("onglet « Indicateurs » trop grand pour un formulaire : une valeur est écrite en XFD1048576"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fiches(&repo), before);
+}
+
+#[test]
+fn rejects_a_date_typed_in_a_number_cell() {
+    let err = refused(
+        "collecte-date",
+        &[("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Date(2026, 3, 12))],
+        &[],
+    );
+    assert!(err.contains("« 2026-03-12 » est une date, pas un nombre"), "{err}");
+    assert!(err.contains("--> fiche-unafam.xlsx, Indicateurs, H2"), "{err}");
+}
+
+#[test]
+fn rejects_a_number_that_reads_two_ways() {
+    let err = refused(
+        "collecte-milliers",
+        &[("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Text("1.500"))],
+        &[],
+    );
+    assert!(err.contains("« 1.500 » n'est pas un nombre"), "{err}");
+    assert!(err.contains("sans séparateur de milliers"), "{err}");
+}
+
+#[test]
+fn rejects_invisible_characters_in_a_text() {
+    let fills = [
+        ("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(27.0)),
+        ("Indicateurs", "aidants-accueillis@2026", "Commentaire", Typed::Text("Vu\u{202e}ecnahc")),
+    ];
+    let err = refused("collecte-invisible", &fills, &[]);
+    assert!(err.contains("caractère invisible ou de contrôle U+202E dans le texte"), "{err}");
+    assert!(err.contains("--> fiche-unafam.xlsx, Indicateurs, K2"), "{err}");
+}
+
+#[test]
+fn a_value_shown_as_a_percentage_is_read_on_the_scale_of_the_fiches() {
+    let repo = example("collecte-format-pourcent");
+    let book = generate(&repo, "xlsx");
+    let filled = repo.join("fiche-unafam.xlsx");
+    fill(&book, &[("Indicateurs", "satisfaction-aidants@2026", "Valeur", Typed::Percent(0.45))], &filled);
+    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(read(&repo, "fiches/indicateurs/satisfaction-aidants.md").contains("  - date: 2026\n    valeur: 45\n"));
+}
+
+#[test]
+fn rejects_category_rates_that_do_not_frame_the_whole() {
+    let fills = [
+        ("Indicateurs", "satisfaction-aidants@2026", "Valeur", Typed::Number(60.0)),
+        ("Indicateurs", "satisfaction-aidants@2026", "Sexe : Femmes", Typed::Number(6.0)),
+        ("Indicateurs", "satisfaction-aidants@2026", "Sexe : Hommes", Typed::Number(4.0)),
+        ("Indicateurs", "satisfaction-aidants@2026", "Sexe : Non renseigné", Typed::Number(0.0)),
+    ];
+    let err = refused("collecte-taux", &fills, &[]);
+    assert!(err.contains("le taux 60 % n'est pas entre ceux des catégories de « Sexe » (0 % à 6 %)"), "{err}");
+    assert!(err.contains("--> fiche-unafam.xlsx, Indicateurs, P3"), "{err}");
+}
+
+#[test]
+fn rejects_a_copied_sheet() {
+    let repo = example("collecte-copie");
+    let book = generate(&repo, "xlsx");
+    let before = fiches(&repo);
+    let filled = repo.join("fiche-unafam.xlsx");
+    let fills = [("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(3.0))];
+    let indicators = sheets(&book).into_iter().find(|(n, _)| n == "Indicateurs").expect("the sheet").1;
+    fill_then(&book, &fills, &filled, |wb| {
+        let ws = wb.add_worksheet();
+        ws.set_name("Indicateurs (2)").expect("a name");
+        copy_sheet(ws, &indicators);
+        ws.write_number(1, 7, 99.0).expect("the other value");
+    });
+    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("deuxième onglet « Indicateurs » dans ce classeur"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--> fiche-unafam.xlsx, Indicateurs (2), A1"), "{}", stderr(&out));
+    assert_eq!(fiches(&repo), before);
+}
+
+#[test]
+fn rejects_a_sheet_whose_key_column_lost_its_header() {
+    let fills = [
+        ("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(27.0)),
+        (
+            "Indicateurs",
+            "clsm collecte 2026 · unafam-57 · Contrat local de santé d'Exemple-sur-Moselle",
+            "clé",
+            Typed::Text("Identifiant"),
+        ),
+    ];
+    let err = refused("collecte-entete", &fills, &[]);
+    assert!(err.contains("cet onglet n'est plus lisible comme formulaire"), "{err}");
+    assert!(err.contains("--> fiche-unafam.xlsx, Indicateurs, A1"), "{err}");
+}
+
+#[test]
+fn the_same_workbook_twice_imports_once_and_two_answers_conflict() {
+    let repo = example("collecte-deux-fois");
+    let book = generate(&repo, "xlsx");
+    let before = fiches(&repo);
+    let (one, two, other) = (repo.join("un.xlsx"), repo.join("un (1).xlsx"), repo.join("autre.xlsx"));
+    fill(&book, &typical(), &one);
+    fill(&book, &typical(), &two);
+    let mut changed = typical();
+    changed[0] = ("Actions", "groupe-aidants", "Nouveau statut", Typed::Text("Abandonnée"));
+    fill(&book, &changed, &other);
+    let out = clsm(&["collecte", "--importer", one.to_str().unwrap(), other.to_str().unwrap()], &repo);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("valeur différente de celle de un.xlsx, Actions, A2, pour la même ligne"),
+        "{}",
+        stderr(&out)
+    );
+    // The first workbook is written; the second, which contradicts it, is not.
+    assert_eq!(fiches(&repo), expected_fiches(&before));
+    let repo2 = example("collecte-deux-fois-bis");
+    let book2 = generate(&repo2, "xlsx");
+    let before2 = fiches(&repo2);
+    fill(&book2, &typical(), &repo2.join("un.xlsx"));
+    fill(&book2, &typical(), &repo2.join("un (1).xlsx"));
+    let out = clsm(&["collecte", "--importer", "un.xlsx", "un (1).xlsx"], &repo2);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(fiches(&repo2), expected_fiches(&before2));
+    assert!(two.is_file());
+}
+
+#[test]
+fn a_corrected_workbook_sent_again_does_not_add_a_second_entry() {
+    let repo = example("collecte-correction");
+    let book = generate(&repo, "xlsx");
+    let first = repo.join("premier.xlsx");
+    fill(&book, &typical(), &first);
+    let out = clsm(&["collecte", "--importer", first.to_str().unwrap()], &repo);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let after_first = fiches(&repo);
+    let mut corrected = typical();
+    corrected[1] = ("Actions", "groupe-aidants", "Ce qui s'est passé dans l'année", Typed::Text("Onze rencontres."));
+    let second = repo.join("second.xlsx");
+    fill(&book, &corrected, &second);
+    let out = clsm(&["collecte", "--importer", second.to_str().unwrap()], &repo);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains(
+            "l'action a déjà une entrée d'avancement pour 2026 : « Dix rencontres : le groupe tourne seul. »"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(fiches(&repo), after_first);
+}
+
+#[test]
+fn a_title_with_surrounding_spaces_still_matches_its_workbooks() {
+    let repo = example("collecte-titre-espaces");
+    let config = std::fs::read_to_string(repo.join("clsm.toml")).unwrap();
+    let config = config.replacen(
+        "titre = \"Contrat local de santé d'Exemple-sur-Moselle\"",
+        "titre = \"Contrat local de santé d'Exemple-sur-Moselle \\u00a0\"",
+        1,
+    );
+    std::fs::write(repo.join("clsm.toml"), config).unwrap();
+    let book = generate(&repo, "xlsx");
+    let filled = repo.join("rempli.xlsx");
+    fill(&book, &[("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(27.0))], &filled);
+    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    assert!(out.status.success(), "{}", stderr(&out));
 }
