@@ -142,11 +142,11 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Vérifie tout le dépôt : valeurs, références, dates, avec fichier et ligne
-    #[command(visible_alias = "verifier", help_template = TEMPLATE)]
+    #[command(visible_alias = "verifier", help_template = TEMPLATE, disable_help_flag = true)]
     Check(CheckArgs),
 
     /// Aperçu du site dans le navigateur, mis à jour à chaque enregistrement
-    #[command(visible_alias = "apercu", help_template = TEMPLATE)]
+    #[command(visible_alias = "apercu", help_template = TEMPLATE, disable_help_flag = true)]
     Serve(ServeArgs),
 
     /// Une construction de l'aperçu, pour `clsm serve` seulement
@@ -154,59 +154,59 @@ pub enum Command {
     Apercu(ApercuArgs),
 
     /// Construit le site HTML et les PDF du contrat dans `_site/`
-    #[command(visible_alias = "construire", help_template = TEMPLATE)]
+    #[command(visible_alias = "construire", help_template = TEMPLATE, disable_help_flag = true)]
     Build(BuildArgs),
 
     /// Où en est le contrat : actions en retard ou sans nouvelles, indicateurs, réunions
-    #[command(visible_alias = "rapport", help_template = TEMPLATE)]
+    #[command(visible_alias = "rapport", help_template = TEMPLATE, disable_help_flag = true)]
     Report(ReportArgs),
 
     /// Le bilan annuel, pour les financeurs (HTML, PDF ou JSON)
-    #[command(help_template = TEMPLATE)]
+    #[command(help_template = TEMPLATE, disable_help_flag = true)]
     Bilan(BilanArgs),
 
     /// L'affiche « Avancée des projets » : une page A3 (PDF ou HTML) à une date
-    #[command(visible_alias = "poster", help_template = TEMPLATE)]
+    #[command(visible_alias = "poster", help_template = TEMPLATE, disable_help_flag = true)]
     Affiche(AfficheArgs),
 
     /// Exporte les indicateurs, les actions, les partenaires ou les événements en CSV (Excel) ou JSON
-    #[command(visible_alias = "exporter", help_template = TEMPLATE)]
+    #[command(visible_alias = "exporter", help_template = TEMPLATE, disable_help_flag = true)]
     Export(ExportArgs),
 
     /// Crée une fiche (action, partenaire, indicateur ou événement) à partir d'un modèle commenté
-    #[command(visible_alias = "nouveau", help_template = TEMPLATE)]
+    #[command(visible_alias = "nouveau", help_template = TEMPLATE, disable_help_flag = true)]
     New(NewArgs),
 
     /// Crée un nouveau dépôt de contrat, prêt à être vérifié
-    #[command(help_template = TEMPLATE)]
+    #[command(help_template = TEMPLATE, disable_help_flag = true)]
     Init(InitArgs),
 
     /// Schéma JSON des clés de chaque type de fiche, pour l'éditeur
-    #[command(help_template = TEMPLATE)]
+    #[command(help_template = TEMPLATE, disable_help_flag = true)]
     Schema(SchemaArgs),
 
     /// Crée des fiches-actions et leurs indicateurs à partir d'un cadre logique enregistré en CSV
-    #[command(visible_alias = "importer", help_template = TEMPLATE)]
+    #[command(visible_alias = "importer", help_template = TEMPLATE, disable_help_flag = true)]
     Import(ImportArgs),
 
     /// L'évaluation annuelle : un classeur à remplir par porteur, puis leurs valeurs dans les fiches
-    #[command(help_template = TEMPLATE)]
+    #[command(help_template = TEMPLATE, disable_help_flag = true)]
     Collecte(CollecteArgs),
 
     /// Ce qui a changé entre deux révisions git, fiche par fiche et champ par champ
-    #[command(help_template = TEMPLATE)]
+    #[command(help_template = TEMPLATE, disable_help_flag = true)]
     Diff(DiffArgs),
 
     /// L'aide de clsm, ou celle d'une commande : `clsm help check`
-    #[command(visible_alias = "aide", help_template = TEMPLATE)]
+    #[command(visible_alias = "aide", help_template = TEMPLATE, disable_help_flag = true)]
     Help(HelpArgs),
 
     /// La complétion des commandes et des options pour le terminal (bash, zsh, fish, powershell)
-    #[command(help_template = TEMPLATE)]
+    #[command(help_template = TEMPLATE, disable_help_flag = true)]
     Completions(CompletionsArgs),
 
     /// La page de manuel de clsm (`man clsm`), au format roff
-    #[command(help_template = TEMPLATE)]
+    #[command(help_template = TEMPLATE, disable_help_flag = true)]
     Man(ManArgs),
 }
 

@@ -13,6 +13,9 @@ use crate::cmd::Outcome;
 /// `clsm help`: the help of clsm, or of one command (named or by its alias).
 pub fn run(args: &HelpArgs) -> Result<Outcome> {
     let mut root = Cli::command();
+    // The general options (`--repo`, `-h`…) reach each command's help only once
+    // the whole command line is built.
+    root.build();
     let mut command = match &args.commande {
         None => root,
         Some(name) => {

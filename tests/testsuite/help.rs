@@ -15,6 +15,8 @@ fn help_of_a_command_by_its_name_or_its_alias() {
     assert!(help.starts_with("Vérifie tout le dépôt"), "{help}");
     assert!(help.contains("Utilisation : clsm check [OPTIONS]"), "{help}");
     assert!(help.contains("Options\u{a0}:"), "{help}");
+    assert!(help.contains("-h, --help              Affiche l'aide") && !help.contains("Print help"), "{help}");
+    assert_eq!(stdout(&["check", "--help"]), help, "the same help, asked for either way");
     assert_eq!(stdout(&["aide", "verifier"]), help, "the alias names the same command");
     let all = stdout(&["help"]);
     assert!(all.contains("Commandes\u{a0}:") && all.contains("Options générales\u{a0}:"), "{all}");
