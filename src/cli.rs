@@ -212,7 +212,7 @@ pub enum Command {
 
 /// The workbook formats of `clsm collecte`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Classeur {
+pub enum WorkbookFormat {
     /// Excel.
     Xlsx,
     /// LibreOffice (OpenDocument).
@@ -227,17 +227,17 @@ pub struct CollecteArgs {
     pub annee: Option<i32>,
 
     /// `xlsx` (par défaut, Excel) ou `ods` (LibreOffice)
-    #[arg(long, value_enum, default_value = "xlsx", value_name = "FORMAT")]
-    #[arg(hide_possible_values = true, hide_default_value = true)]
-    pub format: Classeur,
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "importer")]
+    #[arg(hide_possible_values = true)]
+    pub format: Option<WorkbookFormat>,
 
     /// Le dossier des classeurs (par défaut `collecte-ANNÉE` dans le dépôt)
-    #[arg(long, value_name = "DOSSIER")]
+    #[arg(long, value_name = "DOSSIER", conflicts_with = "importer")]
     pub out: Option<PathBuf>,
 
     /// La date de retour écrite dans les classeurs, `2026-01-31` (par défaut le
     /// 31 janvier qui suit l'année)
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", conflicts_with = "importer")]
     pub retour: Option<String>,
 
     /// Importe les classeurs renvoyés (xlsx, ods, ou une feuille enregistrée en CSV)

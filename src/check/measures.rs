@@ -248,7 +248,7 @@ impl Breakdown<'_> {
             }
         }
         let (low, high) = values.iter().fold((f64::MAX, f64::MIN), |(l, h), (_, v)| (l.min(*v), h.max(*v)));
-        if missing.is_empty() && !values.is_empty() && (rate < low - 0.5 || rate > high + 0.5) {
+        if missing.is_empty() && !values.is_empty() && !crate::model::ventilation::framed(rate, low, high) {
             let message = format!(
                 "le taux {} % de la mesure n'est pas entre ceux de ses catégories par `{}` ({} % à {} %)",
                 number(rate),
@@ -401,7 +401,7 @@ impl Breakdown<'_> {
         }
         let Some(total) = self.ind.valeur(measure) else { return };
         let sum: f64 = values.iter().map(|(_, v)| v).sum();
-        if (sum - total).abs() > 0.005 + total.abs() * 1e-9 {
+        if !crate::model::ventilation::adds_up(sum, total) {
             let message = format!(
                 "la ventilation par `{}` fait {}, pas {} comme la mesure",
                 self.name,

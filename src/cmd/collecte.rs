@@ -4,23 +4,22 @@
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-use crate::cli::{Classeur, CollecteArgs};
+use crate::cli::{CollecteArgs, WorkbookFormat};
 use crate::cmd::{Outcome, load_checked, today};
-use crate::collecte::edit;
-use crate::collecte::form;
 use crate::collecte::import::{self, Entry, Problem};
-use crate::collecte::read;
-use crate::collecte::workbook;
+use crate::collecte::{edit, form, plan, read, workbook};
 use crate::diag::Severity;
 use crate::files::write::{create_output, replace_edited};
-use crate::history;
-use crate::load;
+use crate::format::count;
+use crate::history::{self, Snapshot};
+use crate::load::{self, Loaded};
 use crate::model::PartialDate;
 
+/// Writes the workbooks of a round, or imports the returned ones.
 pub fn run(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
     if args.importer.is_empty() { generate(repo, args) } else { import(repo, args) }
 }
@@ -43,11 +42,7 @@ fn generate(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
     };
     let retour = return_date(args, annee)?;
     let Some(checked) = load_checked(repo, today())? else { return Ok(Outcome::Problems) };
-    let repo = &checked.repo;
-    let extension = match args.format {
-        Classeur::Xlsx => "xlsx",
-        Classeur::Ods => "ods",
-    };
+    let format = args.format.unwrap_or(WorkbookFormat::Xlsx);
     let out = args.out.clone().unwrap_or_else(|| checked.root.join(format!("collecte-{annee}")));
     if std::fs::symlink_metadata(&out).is_ok_and(|m| !m.is_dir()) {
         bail!(
@@ -55,20 +50,14 @@ fn generate(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
             out.display()
         );
     }
-    let mut books = Vec::new();
-    for (ix, partner) in repo.partenaires_indexed() {
-        let actions = form::actions_of(repo, ix, annee);
-        if actions.is_empty() {
-            continue;
-        }
-        let indicators = form::indicators_of(repo, &actions);
-        let book = form::workbook(repo, ix, annee, &retour);
-        let bytes = match args.format {
-            Classeur::Xlsx => workbook::to_xlsx(&book)?,
-            Classeur::Ods => workbook::to_ods(&book)?,
+    let mut books: Vec<(PathBuf, Vec<u8>, form::Prepared)> = Vec::new();
+    for (ix, partner) in checked.repo.partenaires_indexed() {
+        let Some(prepared) = form::workbook(&checked.repo, ix, annee, &retour) else { continue };
+        let (bytes, extension) = match format {
+            WorkbookFormat::Xlsx => (workbook::to_xlsx(&prepared.book)?, "xlsx"),
+            WorkbookFormat::Ods => (workbook::to_ods(&prepared.book)?, "ods"),
         };
-        let path = out.join(format!("{}.{extension}", partner.id));
-        books.push((path, bytes, actions.len(), indicators.len()));
+        books.push((out.join(format!("{}.{extension}", partner.id)), bytes, prepared));
     }
     if books.is_empty() {
         bail!(
@@ -86,28 +75,41 @@ fn generate(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
             existing.join(", ")
         );
     }
-    for (path, bytes, actions, indicators) in &books {
+    for (path, bytes, prepared) in &books {
         create_output(path, bytes, &checked.root)?;
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n > 1 { "s" } else { "" });
-        crate::note!("{} : {}, {}", path.display(), plural(*actions, "action"), plural(*indicators, "indicateur"));
+        let (actions, indicators) = (prepared.actions as f64, prepared.indicators as f64);
+        crate::note!(
+            "{} : {}, {}",
+            path.display(),
+            count(actions, "action", "actions"),
+            count(indicators, "indicateur", "indicateurs")
+        );
     }
     crate::note!(
-        "{} classeur{} pour {annee} dans {} : envoyez à chaque porteur le sien, à renvoyer avant le {retour}",
-        books.len(),
-        if books.len() > 1 { "s" } else { "" },
+        "{} pour {annee} dans {} : envoyez à chaque porteur le sien, à renvoyer avant le {retour}",
+        count(books.len() as f64, "classeur", "classeurs"),
         out.display()
     );
     Ok(Outcome::Clean)
 }
 
-/// Prints a problem of a workbook as `check` prints a diagnostic.
+/// Prints a problem of a workbook as `check` prints a diagnostic, each line on one
+/// line whatever the cells hold.
 fn print_problem(p: &Problem) {
-    let clean = crate::terminal::clean;
-    eprintln!("erreur : {}", clean(&p.message));
-    eprintln!("  --> {}", clean(&p.at.to_string()));
+    let line = crate::terminal::one_line;
+    eprintln!("erreur : {}", line(&p.message));
+    eprintln!("  --> {}", line(&p.at.to_string()));
     if let Some(help) = &p.help {
-        eprintln!("  aide : {}", clean(help));
+        eprintln!("  aide : {}", line(help));
     }
+}
+
+/// What the returned workbooks say, once read and checked against each other.
+struct Collected {
+    entries: Vec<Entry>,
+    /// The year of each workbook read, with its file.
+    years: Vec<(i32, String)>,
+    problems: usize,
 }
 
 fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
@@ -125,96 +127,41 @@ fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
     let Some(checked) = crate::check::proven(&loaded, &diagnostics) else {
         bail!("erreur interne : le dépôt vérifié sans erreur est incomplet");
     };
-    let mut entries: Vec<Entry> = Vec::new();
-    let mut problems = 0usize;
-    let mut years: Vec<i32> = Vec::new();
-    for path in &args.importer {
-        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-        let grids = match read::read(path) {
-            Ok(grids) => grids,
-            Err(e) => {
-                eprintln!("erreur : {name} : {e:#}");
-                problems += 1;
-                continue;
-            }
-        };
-        let parsed = import::parse(&name, &grids, &checked, args.annee);
-        let mut kept = parsed.entries;
-        // One value for each thing to fill, whichever workbook gives it.
-        let mut conflicts = Vec::new();
-        kept.retain(|e| match same_target(e, &entries) {
-            None => true,
-            Some(Ok(())) => false,
-            Some(Err(other)) => {
-                conflicts.push(Problem {
-                    at: e.at().clone(),
-                    message: format!("valeur différente de celle de {other}, pour la même ligne"),
-                    help: Some("gardez une seule valeur : videz l'une des deux cellules".into()),
-                });
-                false
-            }
-        });
-        let all: Vec<&Problem> = parsed.problems.iter().chain(&conflicts).collect();
-        for p in &all {
-            print_problem(p);
-        }
-        problems += all.len();
-        if !all.is_empty() && !args.partiel {
-            eprintln!(
-                "{name} : rien n'est importé de ce classeur ({} erreur{}) ; `--partiel` importerait ses autres lignes",
-                all.len(),
-                if all.len() > 1 { "s" } else { "" }
-            );
-            continue;
-        }
-        if let Some(round) = parsed.round {
-            years.push(round.annee);
-        }
-        entries.extend(kept);
-    }
+    let collected = collect(args, &checked);
+    let outcome = if collected.problems > 0 { Outcome::Problems } else { Outcome::Clean };
+    let mut years: Vec<i32> = collected.years.iter().map(|(y, _)| *y).collect();
     years.sort_unstable();
     years.dedup();
     let annee = match years.as_slice() {
-        [] if problems > 0 => {
+        [] if collected.problems > 0 => {
             eprintln!("rien n'est importé");
-            return Ok(Outcome::Problems);
+            return Ok(outcome);
         }
         [] => {
             println!("aucune valeur nouvelle à importer");
-            return Ok(Outcome::Clean);
+            return Ok(outcome);
         }
         [one] => *one,
         _ => {
-            bail!("ces classeurs viennent de collectes de plusieurs années : importez-les année par année (`--annee`)")
+            let each: Vec<String> = collected.years.iter().map(|(y, file)| format!("{file} : {y}")).collect();
+            bail!(
+                "ces classeurs viennent de collectes de plusieurs années ({})\naide : importez-les année par année, avec `--annee`",
+                each.join(", ")
+            );
         }
     };
-    let plan = import::plan(&entries, &loaded.repo, annee);
-    let mut fiches: BTreeMap<String, Vec<u8>> = snapshot.fiches.iter().cloned().collect();
-    let mut edited: Vec<Edited> = Vec::new();
-    for (file, changes) in &plan {
-        let Some(before) = fiches.get(file).cloned() else { continue };
-        match edit::apply(&before, &changes.changes) {
-            Ok(after) if after != before => {
-                fiches.insert(file.clone(), after.clone());
-                edited.push(Edited { file: file.clone(), before, after, summary: changes.summary.clone() });
-            }
-            Ok(_) => {}
-            Err(e) => {
-                eprintln!("erreur : {file} : {e}");
-                eprintln!("  aide : ajoutez ces valeurs à la main : {}", changes.summary.join(", "));
-                eprintln!("rien n'est importé");
-                return Ok(Outcome::Problems);
-            }
-        }
-    }
-    if edited.is_empty() && problems > 0 {
-        eprintln!("rien n'est importé");
-        return Ok(Outcome::Problems);
-    }
+    let plan = plan::plan(&collected.entries, &loaded.repo, annee);
+    let Some(edited) = edit_fiches(&snapshot, &plan) else { return Ok(Outcome::Problems) };
     if edited.is_empty() {
-        println!("aucune valeur nouvelle à importer : les fiches ont déjà tout ce que disent les classeurs");
-        return Ok(Outcome::Clean);
+        if collected.problems > 0 {
+            eprintln!("rien n'est importé");
+        } else {
+            println!("aucune valeur nouvelle à importer : les fiches ont déjà tout ce que disent les classeurs");
+        }
+        return Ok(outcome);
     }
+    let fiches: BTreeMap<String, Vec<u8>> =
+        snapshot.fiches.iter().cloned().chain(edited.iter().map(|e| (e.file.clone(), e.after.clone()))).collect();
     let after: Vec<(String, Vec<u8>)> = fiches.into_iter().collect();
     let new = load::load_from_memory(&snapshot.config, &after);
     let found = crate::check::check(&new, day);
@@ -225,29 +172,78 @@ fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
         return Ok(Outcome::Problems);
     }
     if args.essai {
-        let changes = crate::views::changes::compare(&loaded.repo, &new.repo, false);
-        crate::cmd::print(crate::render::changes::to_text(&changes).as_bytes())?;
-        eprintln!("essai : aucune fiche n'est modifiée");
+        show_changes(&loaded, &new)?;
     } else {
-        // Every fiche is still as it was read, or none is written.
-        for Edited { file, before, .. } in &edited {
-            let limit = u64::try_from(before.len()).unwrap_or(u64::MAX).saturating_add(1);
-            if crate::files::read_regular(&root.join(file), limit).ok().as_ref() != Some(before) {
-                bail!("`{file}` a changé pendant l'import : aucune fiche n'est modifiée\naide : relancez la commande");
+        write_fiches(&root, &edited)?;
+    }
+    Ok(outcome)
+}
+
+/// Reads every workbook: its entries, unless it has a problem (or all but its rows
+/// with a problem, with `--partiel`). Two workbooks that give different values for
+/// the same line both have a problem: neither value is written.
+fn collect(args: &CollecteArgs, repo: &crate::model::checked::Repository) -> Collected {
+    let mut collected = Collected { entries: Vec::new(), years: Vec::new(), problems: 0 };
+    let mut read_books: Vec<(String, import::Parsed)> = Vec::new();
+    for path in &args.importer {
+        let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        match read::read(path) {
+            Ok(grids) => {
+                let parsed = import::parse(&name, &grids, repo, args.annee);
+                read_books.push((name, parsed));
+            }
+            Err(e) => {
+                eprintln!("erreur : {} : {e:#}", crate::terminal::clean(&name));
+                collected.problems += 1;
             }
         }
-        for Edited { file, before, after, summary } in &edited {
-            replace_edited(&root.join(file), before, after, &root)?;
-            crate::note!("{file} : {}", summary.join(", "));
-        }
-        crate::note!(
-            "{} fiche{} mise{} à jour : relisez avec `clsm diff`",
-            edited.len(),
-            if edited.len() > 1 { "s" } else { "" },
-            if edited.len() > 1 { "s" } else { "" }
-        );
     }
-    Ok(if problems > 0 { Outcome::Problems } else { Outcome::Clean })
+    let all: Vec<&Entry> = read_books.iter().flat_map(|(_, p)| &p.entries).collect();
+    let conflicts: Vec<Problem> = all
+        .iter()
+        .filter_map(|e| {
+            let other = all.iter().find(|o| o.target == e.target && o.fill != e.fill)?;
+            Some(Problem {
+                message: format!("valeur différente de celle de {}, pour la même ligne", other.at),
+                at: e.at.clone(),
+                help: Some("gardez une seule valeur : videz l'une des deux cellules".into()),
+            })
+        })
+        .collect();
+    for (name, parsed) in read_books {
+        let mut problems = parsed.problems;
+        let conflicting = |e: &Entry| conflicts.iter().any(|c| c.at == e.at);
+        problems.extend(conflicts.iter().filter(|c| c.at.file == name).cloned());
+        report(&problems);
+        collected.problems += problems.len();
+        if !problems.is_empty() && !args.partiel {
+            eprintln!(
+                "{name} : rien n'est importé de ce classeur ({}) ; `--partiel` importerait ses autres lignes",
+                count(problems.len() as f64, "erreur", "erreurs")
+            );
+            continue;
+        }
+        if let Some(round) = parsed.round {
+            collected.years.push((round.annee, name));
+        }
+        for entry in parsed.entries.into_iter().filter(|e| !conflicting(e)) {
+            // The same value twice (a workbook sent twice) is written once.
+            if !collected.entries.iter().any(|e| e.target == entry.target) {
+                collected.entries.push(entry);
+            }
+        }
+    }
+    collected
+}
+
+/// The most problems of one workbook printed: beyond, they are counted.
+const SHOWN_PROBLEMS: usize = 50;
+
+fn report(problems: &[Problem]) {
+    problems.iter().take(SHOWN_PROBLEMS).for_each(print_problem);
+    if problems.len() > SHOWN_PROBLEMS {
+        eprintln!("… et {} de plus", count((problems.len() - SHOWN_PROBLEMS) as f64, "erreur", "erreurs"));
+    }
 }
 
 /// A fiche as it was and as the import leaves it.
@@ -259,34 +255,51 @@ struct Edited {
     summary: Vec<String>,
 }
 
-/// Whether `entries` already has a value for what `entry` fills (the same
-/// indicator and period, the same action's year, the same objective): `Ok` when it
-/// is the same value, `Err` naming its cell when it differs.
-fn same_target(entry: &Entry, entries: &[Entry]) -> Option<Result<(), String>> {
-    let target = |e: &Entry| match e {
-        Entry::Measure { indicator, date, .. } => format!("m {indicator} {date}"),
-        Entry::Progress { action, .. } => format!("p {action}"),
-        Entry::Objective { action, index, .. } => format!("o {action} {index}"),
-    };
-    let other = entries.iter().find(|e| target(e) == target(entry))?;
-    let value = |e: &Entry| match e {
-        Entry::Measure {
-            at: _,
-            indicator,
-            date,
-            valeur,
-            numerateur,
-            denominateur,
-            ventilation,
-            commentaire,
-            source,
-        } => {
-            format!("{indicator}{date}{valeur:?}{numerateur:?}{denominateur:?}{ventilation:?}{commentaire:?}{source:?}")
+/// The fiches as the plan leaves them; `None` when one cannot be edited without
+/// touching its other lines (said, with what to add by hand).
+fn edit_fiches(snapshot: &Snapshot, plan: &BTreeMap<String, plan::FicheChanges>) -> Option<Vec<Edited>> {
+    let mut edited = Vec::new();
+    for (file, changes) in plan {
+        let Some((_, before)) = snapshot.fiches.iter().find(|(f, _)| f == file) else { continue };
+        match edit::apply(before, &changes.changes) {
+            Ok(after) if after != *before => edited.push(Edited {
+                file: file.clone(),
+                before: before.clone(),
+                after,
+                summary: changes.summary.clone(),
+            }),
+            Ok(_) => {}
+            Err(e) => {
+                eprintln!("erreur : {file} : {e}");
+                eprintln!("  aide : ajoutez ces valeurs à la main : {}", changes.summary.join(", "));
+                eprintln!("rien n'est importé");
+                return None;
+            }
         }
-        Entry::Progress { at: _, action, texte, participants, statut } => {
-            format!("{action}{texte}{participants:?}{statut:?}")
+    }
+    Some(edited)
+}
+
+/// What the import would change, as `clsm diff` says it.
+fn show_changes(old: &Loaded, new: &Loaded) -> Result<()> {
+    let changes = crate::views::changes::compare(&old.repo, &new.repo, false);
+    crate::cmd::print(crate::render::changes::to_text(&changes).as_bytes())?;
+    eprintln!("essai : aucune fiche n'est modifiée");
+    Ok(())
+}
+
+/// Writes the edited fiches, once every one is checked to be still as it was read.
+fn write_fiches(root: &Path, edited: &[Edited]) -> Result<()> {
+    for Edited { file, before, .. } in edited {
+        let limit = u64::try_from(before.len()).unwrap_or(u64::MAX).saturating_add(1);
+        if crate::files::read_regular(&root.join(file), limit).ok().as_ref() != Some(before) {
+            bail!("`{file}` a changé pendant l'import : aucune fiche n'est modifiée\naide : relancez la commande");
         }
-        Entry::Objective { at: _, action, index, statut } => format!("{action}{index}{statut}"),
-    };
-    Some(if value(entry) == value(other) { Ok(()) } else { Err(other.at().to_string()) })
+    }
+    for Edited { file, before, after, summary } in edited {
+        replace_edited(&root.join(file), before, after, root)?;
+        crate::note!("{file} : {}", summary.join(", "));
+    }
+    crate::note!("{} à jour : relisez avec `clsm diff`", count(edited.len() as f64, "fiche mise", "fiches mises"));
+    Ok(())
 }

@@ -186,18 +186,14 @@ impl Node {
 }
 
 /// A text edit: lines inserted before a line, or characters replaced on a line.
+/// Lines are 0-based lines of the file; since the YAML starts on the file's second
+/// line, the 1-based line `L` of the YAML is the file's line `L` counted from 0.
 #[derive(Debug, Clone)]
 enum TextEdit {
     /// Before the 0-based line `before` of the file.
     Lines { before: usize, lines: Vec<String> },
     /// On the 0-based line `line`, characters `from..to` replaced.
     Within { line: usize, from: usize, to: usize, text: String },
-}
-
-/// The file line (0-based index) of YAML line `line` (1-based): the YAML starts on
-/// the file's second line.
-fn file_index(yaml_line: usize) -> usize {
-    yaml_line
 }
 
 /// Applies `changes` to the fiche `bytes`, returning the new bytes; every byte not
@@ -226,7 +222,12 @@ fn front_matter(bytes: &[u8]) -> Result<(String, Value), EditError> {
 fn apply_one(bytes: &[u8], change: &Change) -> Result<Vec<u8>, EditError> {
     let (yaml, before) = front_matter(bytes)?;
     let root = if yaml.trim().is_empty() { None } else { tree(&yaml) };
-    let root = root.ok_or_else(|| EditError("front matter vide ou illisible".into()))?;
+    let root = root.ok_or_else(|| {
+        EditError(
+            "l'import ne sait pas relire cette fiche pour y ajouter une ligne (une tabulation après « : », peut-être)"
+                .into(),
+        )
+    })?;
     let edit = plan(&root, &yaml, change)?;
     let out = splice(bytes, &edit);
     let (_, after) = front_matter(&out)?;
@@ -376,9 +377,9 @@ fn plan(root: &Node, yaml: &str, change: &Change) -> Result<TextEdit, EditError>
                             while line > floor && is_comment(yaml, line - 1) {
                                 line -= 1;
                             }
-                            file_index(line)
+                            line
                         }
-                        None => file_index(node.last_line + 1),
+                        None => node.last_line + 1,
                     };
                     Ok(TextEdit::Lines { before, lines })
                 }
@@ -391,7 +392,7 @@ fn plan(root: &Node, yaml: &str, change: &Change) -> Result<TextEdit, EditError>
                         }
                         None => (close.line, close.col, format!(", {text}")),
                     };
-                    Ok(TextEdit::Within { line: file_index(line), from: col, to: col, text })
+                    Ok(TextEdit::Within { line, from: col, to: col, text })
                 }
                 Some(node) if node.is_null() => Err(EditError(format!(
                     "la clé `{key}` n'a pas de valeur : écrivez `{key}: []` ou retirez la ligne"
@@ -409,12 +410,7 @@ fn plan(root: &Node, yaml: &str, change: &Change) -> Result<TextEdit, EditError>
                 {
                     let line = yaml.lines().nth(start.line - 1).unwrap_or("");
                     let end = scalar_end(line, start.col, style);
-                    Ok(TextEdit::Within {
-                        line: file_index(start.line),
-                        from: start.col,
-                        to: end,
-                        text: value.inline(false),
-                    })
+                    Ok(TextEdit::Within { line: start.line, from: start.col, to: end, text: value.inline(false) })
                 }
                 Some(_) => Err(EditError(format!("`{key}` s'étend sur plusieurs lignes : modifiez-le à la main"))),
                 None => new_key(parent, yaml, key, value, None)
@@ -515,7 +511,7 @@ fn new_key(parent: &Node, yaml: &str, key: &str, value: &New, item: Option<&New>
             while col > 0 && chars.get(col - 1).is_some_and(|c| c.is_whitespace()) {
                 col -= 1;
             }
-            Some(TextEdit::Within { line: file_index(close.line), from: col, to: col, text })
+            Some(TextEdit::Within { line: close.line, from: col, to: col, text })
         }
         Kind::Map { flow: false, entries } => {
             let indent = entries.first().map_or(parent.start.col, |(_, key, _)| key.col);
@@ -527,7 +523,7 @@ fn new_key(parent: &Node, yaml: &str, key: &str, value: &New, item: Option<&New>
                 }
                 None => value.block_entry(key, indent),
             };
-            Some(TextEdit::Lines { before: file_index(parent.last_line + 1), lines })
+            Some(TextEdit::Lines { before: parent.last_line + 1, lines })
         }
         _ => None,
     }

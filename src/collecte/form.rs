@@ -10,10 +10,15 @@ use crate::model::vocab::{STATUT, UNITE};
 use crate::model::{PartialDate, Statut, Unite};
 use crate::views::indicators;
 
-/// The sheet of actions, and its headers after the key column.
+/// The names of the three sheets: the actions, the indicators, the notice.
 pub const ACTIONS: &str = "Actions";
+/// See [`ACTIONS`].
 pub const INDICATEURS: &str = "Indicateurs";
+/// See [`ACTIONS`].
 pub const NOTICE: &str = "À lire";
+
+// The headers of the actions' sheet, after its key column; the reader of returned
+// workbooks finds each column by them.
 
 pub const H_NUMERO: &str = "Numéro";
 pub const H_ACTION: &str = "Action ou objectif opérationnel";
@@ -22,6 +27,8 @@ pub const H_NOUVEAU: &str = "Nouveau statut";
 pub const H_TEXTE: &str = "Ce qui s'est passé dans l'année";
 pub const H_PARTICIPANTS: &str = "Participants dans l'année";
 
+// The headers of the indicators' sheet, after its key column; then one column
+// per category of the dimensions its indicators are broken down by.
 pub const H_ACTIONS: &str = "Action";
 pub const H_INDICATEUR: &str = "Indicateur";
 pub const H_UNITE: &str = "Unité";
@@ -75,29 +82,70 @@ pub fn measure_key(indicator: &str, date: &PartialDate) -> String {
     format!("{indicator}@{date}")
 }
 
-/// A period to report: the date its measure takes, and how it is named.
+/// A period to report: the first date it covers, the date its measure takes (its
+/// end), and how it is named.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Period {
+    pub debut: PartialDate,
     pub date: PartialDate,
     pub label: String,
 }
 
-/// The periods of year `annee` an indicator is measured for, from its `frequence`
-/// (free text): months, quarters or halves of the year, the year otherwise.
+impl Period {
+    /// Whether a measure dated `date` falls in this period.
+    pub fn holds(&self, date: &PartialDate) -> bool {
+        self.debut.first_day() <= date.first_day() && date.last_day() <= self.date.last_day()
+    }
+}
+
+/// How many months apart an indicator is measured, from its `frequence` (free
+/// text): `mensuelle`, `trimestrielle`, `tous les 6 mois`…; a year otherwise.
+fn months_between(frequence: &str) -> u32 {
+    let f = frequence.to_lowercase();
+    let every = f.split_once("tous les").and_then(|(_, rest)| {
+        let mut words = rest.split_whitespace();
+        let n: u32 = words.next()?.parse().ok()?;
+        words.next().filter(|w| w.starts_with("mois")).map(|_| n)
+    });
+    match every {
+        Some(n) if n > 0 && 12 % n == 0 => n,
+        Some(_) => 12,
+        None if f.contains("semest") => 6,
+        None if f.contains("trimest") => 3,
+        None if f.contains("bimest") => 2,
+        None if f.contains("mensuel") => 1,
+        None => 12,
+    }
+}
+
+/// The periods of year `annee` an indicator is measured for, from its `frequence`.
 pub fn periods(frequence: Option<&str>, annee: i32) -> Vec<Period> {
-    let f = frequence.unwrap_or("").to_lowercase();
-    let month = |m: u32, label: String| Period { date: PartialDate { year: annee, month: Some(m), day: None }, label };
-    if f.contains("mensuel") || f.contains("mois") {
-        (1..=12)
-            .map(|m| month(m, crate::format::date(&PartialDate { year: annee, month: Some(m), day: None })))
-            .collect()
-    } else if f.contains("trimest") {
-        let names = ["1er trimestre", "2e trimestre", "3e trimestre", "4e trimestre"];
-        names.iter().zip([3, 6, 9, 12]).map(|(n, m)| month(m, format!("{n} {annee}"))).collect()
-    } else if f.contains("semest") {
-        vec![month(6, format!("1er semestre {annee}")), month(12, format!("2e semestre {annee}"))]
-    } else {
-        vec![Period { date: PartialDate::year(annee), label: annee.to_string() }]
+    let step = months_between(frequence.unwrap_or(""));
+    let month = |m: u32| PartialDate { year: annee, month: Some(m), day: None };
+    if step == 12 {
+        let year = PartialDate::year(annee);
+        return vec![Period { debut: year, date: year, label: annee.to_string() }];
+    }
+    (1..=12 / step)
+        .map(|k| {
+            let (first, last) = (month((k - 1) * step + 1), month(k * step));
+            let label = match step {
+                1 => crate::format::date(&last),
+                6 => format!("{} semestre {annee}", if k == 1 { "1er" } else { "2e" }),
+                3 => format!("{} trimestre {annee}", if k == 1 { "1er".to_string() } else { format!("{k}e") }),
+                _ => format!("{} à {}", crate::format::date(&first), crate::format::date(&last)),
+            };
+            Period { debut: first, date: last, label }
+        })
+        .collect()
+}
+
+/// How an objective's row names it: the issue's own words, so that an import can
+/// tell when the fiche's objectives changed since the workbook was made.
+pub fn objective_title(titre: &str, comment: Option<&str>) -> String {
+    match comment {
+        Some(c) => format!("↳ Objectif : {titre} — {c}"),
+        None => format!("↳ Objectif : {titre}"),
     }
 }
 
@@ -144,20 +192,31 @@ fn dimensions_of<'a>(repo: &'a Repository, indicators: &[Ix<Indicateur>]) -> Vec
         .collect()
 }
 
+/// A porteur's workbook, and how many actions and indicators it asks about.
+pub struct Prepared {
+    pub book: Workbook,
+    pub actions: usize,
+    pub indicators: usize,
+}
+
 /// The workbook of porteur `porteur` for year `annee`, to be returned by `retour`
-/// (a date in words).
-pub fn workbook(repo: &Repository, porteur: Ix<Partenaire>, annee: i32, retour: &str) -> Workbook {
+/// (a date in words); `None` when it carries no action to report on.
+pub fn workbook(repo: &Repository, porteur: Ix<Partenaire>, annee: i32, retour: &str) -> Option<Prepared> {
     let partner = repo.partenaire(porteur);
     let round = Round { annee, porteur: partner.id.to_string(), contrat: repo.titre.to_string() };
     let actions = actions_of(repo, porteur, annee);
+    if actions.is_empty() {
+        return None;
+    }
     let indicators = indicators_of(repo, &actions);
-    Workbook {
+    let book = Workbook {
         sheets: vec![
             notice(repo, partner, annee, retour),
             actions_sheet(repo, &round, &actions),
             indicators_sheet(repo, &round, &actions, &indicators),
         ],
-    }
+    };
+    Some(Prepared { book, actions: actions.len(), indicators: indicators.len() })
 }
 
 fn notice(repo: &Repository, partner: &Partenaire, annee: i32, retour: &str) -> Sheet {
@@ -208,10 +267,7 @@ fn actions_sheet(repo: &Repository, round: &Round, actions: &[Ix<Action>]) -> Sh
             Cell::input(Some(Rule::Whole)),
         ]);
         for (k, o) in a.objectifs.iter().enumerate() {
-            let title = match &o.comment {
-                Some(c) => format!("↳ Objectif : {} — {}", o.titre, c),
-                None => format!("↳ Objectif : {}", o.titre),
-            };
+            let title = objective_title(&o.titre, o.comment.as_deref());
             rows.push(vec![
                 Cell::text(objective_key(&a.id, k), Style::Shown),
                 Cell::text(numero, Style::Shown),
@@ -338,11 +394,22 @@ mod tests {
 
     #[test]
     fn periods_follow_the_frequency() {
+        let dates = |f: &str| periods(Some(f), 2025).iter().map(|p| p.date.to_string()).collect::<Vec<_>>();
         assert_eq!(periods(None, 2025).iter().map(|p| p.date.to_string()).collect::<Vec<_>>(), ["2025"]);
-        let halves = periods(Some("Semestrielle"), 2025);
-        assert_eq!(halves.iter().map(|p| p.date.to_string()).collect::<Vec<_>>(), ["2025-06", "2025-12"]);
+        assert_eq!(dates("annuelle"), ["2025"]);
+        assert_eq!(dates("Semestrielle"), ["2025-06", "2025-12"]);
+        assert_eq!(dates("tous les 6 mois"), ["2025-06", "2025-12"]);
+        assert_eq!(dates("trimestrielle (tous les 3 mois)"), ["2025-03", "2025-06", "2025-09", "2025-12"]);
+        assert_eq!(dates("bimestrielle").len(), 6);
+        assert_eq!(dates("tous les 5 mois"), ["2025"]);
+        let halves = periods(Some("semestrielle"), 2025);
         assert_eq!(halves[0].label, "1er semestre 2025");
-        assert_eq!(periods(Some("trimestrielle"), 2025).len(), 4);
+        assert!(
+            halves[1].holds(&PartialDate::parse("2025-09-15").unwrap())
+                && !halves[1].holds(&PartialDate::parse("2025-03").unwrap())
+        );
+        assert_eq!(periods(Some("trimestrielle"), 2025)[1].label, "2e trimestre 2025");
         assert_eq!(periods(Some("mensuelle"), 2025)[0].label, "janvier 2025");
+        assert!(periods(None, 2025)[0].holds(&PartialDate::parse("2025-12").unwrap()));
     }
 }

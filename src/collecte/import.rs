@@ -1,15 +1,15 @@
 //! What a returned workbook says: each filled row read into an entry (a measure, a
 //! progress entry, an objective's statut), each mistake into a problem naming the
-//! file, the sheet and the cell. Nothing here writes; see [`plan`] for the edits.
+//! file, the sheet and the cell. Nothing here writes; [`crate::collecte::plan`]
+//! turns the entries into edits.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::collecte::edit::{Change, New};
-use crate::collecte::form::{self, Round};
+use crate::collecte::form::{self, Period, Round};
 use crate::collecte::read::{Grid, NotNumber, Read, cell_name, number};
-use crate::diag::YamlPath;
-use crate::model::checked::{Indicateur, Repository};
+use crate::model::checked::{Action, Indicateur, Ix, Partenaire, Repository};
+use crate::model::ventilation::{adds_up, framed};
 use crate::model::vocab::STATUT;
 use crate::model::{PartialDate, Unite};
 
@@ -38,34 +38,52 @@ pub struct Problem {
     pub help: Option<String>,
 }
 
-/// A value to bring into the fiches.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Entry {
-    /// A measure of an indicator for one period.
-    Measure {
-        indicator: String,
-        date: PartialDate,
-        valeur: Option<f64>,
-        numerateur: Option<f64>,
-        denominateur: Option<f64>,
-        /// By dimension id, each category id with its figure.
-        ventilation: Vec<(String, Vec<(String, f64)>)>,
-        commentaire: Option<String>,
-        source: Option<String>,
-        at: Located,
-    },
-    /// A progress entry of an action, with its change of statut.
-    Progress { action: String, texte: String, participants: Option<u64>, statut: Option<String>, at: Located },
-    /// A new statut for an operational objective (0-based index).
-    Objective { action: String, index: usize, statut: String, at: Located },
+/// What a row gives a value for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An indicator's measure for one period (the period's end date).
+    Measure { indicator: String, date: PartialDate },
+    /// An action's progress entry for the year.
+    Progress { action: String },
+    /// An operational objective's statut (0-based index).
+    Objective { action: String, index: usize },
 }
 
-impl Entry {
-    pub fn at(&self) -> &Located {
-        match self {
-            Entry::Measure { at, .. } | Entry::Progress { at, .. } | Entry::Objective { at, .. } => at,
-        }
-    }
+/// A measure's breakdown: by dimension id, each category id with its figure.
+pub type Breakdown = Vec<(String, Vec<(String, f64)>)>;
+
+/// The figures and words of a measure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureValues {
+    pub valeur: Option<f64>,
+    pub numerateur: Option<f64>,
+    pub denominateur: Option<f64>,
+    pub ventilation: Breakdown,
+    pub commentaire: Option<String>,
+    pub source: Option<String>,
+}
+
+/// The value a row gives.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fill {
+    Measure(MeasureValues),
+    /// With the change of statut, when one was chosen.
+    Progress {
+        texte: String,
+        participants: Option<u64>,
+        statut: Option<String>,
+    },
+    Objective {
+        statut: String,
+    },
+}
+
+/// A value to bring into the fiches, and the cell it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub target: Target,
+    pub fill: Fill,
+    pub at: Located,
 }
 
 /// What one workbook says.
@@ -76,11 +94,25 @@ pub struct Parsed {
     pub problems: Vec<Problem>,
 }
 
-/// One sheet being read.
+/// What a row of a data sheet is, once its key is read.
+enum RowKey {
+    /// Nothing filled in it.
+    Empty,
+    /// Its key, when it has one and is not a second copy of another row.
+    Key(String),
+    /// A problem was reported for it.
+    Refused,
+}
+
 struct SheetReader<'a> {
     file: &'a str,
     grid: &'a Grid,
+    /// Each header of the first row, with its column.
     columns: BTreeMap<String, usize>,
+    /// Each row's key, with the row that gave it first.
+    seen: BTreeMap<String, usize>,
+    /// The cells whose number was written as a percentage (`12 %`).
+    percents: Vec<(usize, usize)>,
     problems: Vec<Problem>,
 }
 
@@ -101,6 +133,45 @@ impl<'a> SheetReader<'a> {
         }
     }
 
+    /// Row `r`'s key, or why it has none: a filled row without a key (added to the
+    /// form) or a second copy of a row is reported.
+    fn row_key(&mut self, r: usize, filled: bool) -> RowKey {
+        let Some(key) = self.key(r) else {
+            if filled {
+                let help = "les lignes ajoutées ne sont pas importées : écrivez dans les lignes prévues";
+                self.problem(r, 0, "ligne sans clé : ajoutée au formulaire ?", Some(help.to_string()));
+                return RowKey::Refused;
+            }
+            return RowKey::Empty;
+        };
+        if !filled {
+            return RowKey::Empty;
+        }
+        if let Some(first) = self.seen.get(&key).copied() {
+            let message = format!("ligne `{key}` en double (déjà ligne {})", first + 1);
+            self.problem(r, 0, message, Some("gardez une seule de ces lignes".to_string()));
+            return RowKey::Refused;
+        }
+        self.seen.insert(key.clone(), r);
+        RowKey::Key(key)
+    }
+
+    /// Reports, once per column, a value written in a column the import does not
+    /// read (added, or a category renamed in `clsm.toml` since the form was made).
+    fn stray_columns(&mut self, read: &[usize]) {
+        let width = self.grid.rows.iter().map(Vec::len).max().unwrap_or(0);
+        for c in (1..width).filter(|c| !read.contains(c)) {
+            let Some(r) = (1..self.grid.rows.len()).find(|r| *self.grid.get(*r, c) != Read::Empty) else { continue };
+            let header = match self.grid.get(0, c) {
+                Read::Text(t) => format!("« {} »", t.trim()),
+                _ => "sans titre".to_string(),
+            };
+            let message = format!("valeur dans une colonne que l'import ne lit pas ({header})");
+            let help = "une colonne ajoutée, ou une catégorie renommée dans clsm.toml depuis l'envoi : reportez la valeur à la main";
+            self.problem(r, c, message, Some(help.to_string()));
+        }
+    }
+
     fn col(&self, header: &str) -> Option<usize> {
         self.columns.get(header).copied()
     }
@@ -114,12 +185,17 @@ impl<'a> SheetReader<'a> {
             Read::Text(t) | Read::Date(t) => t.trim().replace("\r\n", "\n").replace('\r', "\n"),
             Read::Number(n) => crate::format::plain(*n),
             Read::Percent(p) => format!("{} %", crate::format::plain(percent(*p))),
+            Read::Error(e) => {
+                let message = format!("la cellule affiche une erreur de formule ({e})");
+                self.problem(row, col, message, Some("écrivez le texte lui-même, sans formule".to_string()));
+                return Err(());
+            }
         };
         if text.is_empty() {
             return Ok(None);
         }
         if let Some(c) = text.chars().find(|c| unwanted(*c)) {
-            let message = format!("caractère invisible ou de contrôle U+{:04X} dans le texte", c as u32);
+            let message = format!("caractère invisible, de contrôle ou illisible U+{:04X} dans le texte", c as u32);
             self.problem(
                 row,
                 col,
@@ -147,8 +223,20 @@ impl<'a> SheetReader<'a> {
         let value = match self.grid.get(row, col).clone() {
             Read::Empty => return Ok(None),
             Read::Number(n) => n,
-            Read::Percent(p) => percent(p),
+            Read::Percent(p) => {
+                self.percents.push((row, col));
+                percent(p)
+            }
+            Read::Error(e) => {
+                let message = format!("la cellule affiche une erreur de formule ({e})");
+                self.problem(row, col, message, Some("écrivez le nombre lui-même, sans formule".to_string()));
+                return Err(());
+            }
             Read::Text(t) if t.trim().is_empty() => return Ok(None),
+            Read::Text(t) if t.trim_end().ends_with('%') && number(&t).is_ok() => {
+                self.percents.push((row, col));
+                number(&t).unwrap_or_default()
+            }
             Read::Date(d) => {
                 let help =
                     "le tableur a pris ce qui a été tapé pour une date : écrivez un nombre, par exemple `12` ou `12,5`";
@@ -164,7 +252,12 @@ impl<'a> SheetReader<'a> {
                         }
                         NotNumber::Text => "écrivez un nombre, par exemple `12` ou `12,5`",
                     };
-                    self.problem(row, col, format!("« {} » n'est pas un nombre", t.trim()), Some(help.to_string()));
+                    self.problem(
+                        row,
+                        col,
+                        format!("« {} » n'est pas un nombre", crate::terminal::one_line(t.trim())),
+                        Some(help.to_string()),
+                    );
                     return Err(());
                 }
             },
@@ -200,7 +293,25 @@ fn percent(p: f64) -> f64 {
 fn unwanted(c: char) -> bool {
     (c.is_control() && !matches!(c, '\n' | '\t'))
         || crate::model::yaml::is_invisible(c)
-        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{034f}'
+                | '\u{061c}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{180b}'..='\u{180f}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2061}'..='\u{206f}'
+                | '\u{3164}'
+                | '\u{e000}'..='\u{f8ff}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{ffa0}'
+                | '\u{fff0}'..='\u{ffff}'
+                | '\u{e0000}'..='\u{e0fff}'
+                | '\u{f0000}'..='\u{10ffff}'
+        )
 }
 
 /// Reads the grids of one workbook, `file` being the name to show.
@@ -213,7 +324,14 @@ pub fn parse(file: &str, grids: &[Grid], repo: &Repository, annee: Option<i32>) 
             Read::Text(t) => Round::parse(t),
             _ => None,
         };
-        let mut reader = SheetReader { file, grid, columns: BTreeMap::new(), problems: Vec::new() };
+        let mut reader = SheetReader {
+            file,
+            grid,
+            columns: BTreeMap::new(),
+            seen: BTreeMap::new(),
+            percents: Vec::new(),
+            problems: Vec::new(),
+        };
         let Some(round) = tag else {
             // A sheet of the form whose key column lost its header (edited, moved
             // by an inserted row or column): its values must not vanish unnoticed.
@@ -233,10 +351,10 @@ pub fn parse(file: &str, grids: &[Grid], repo: &Repository, annee: Option<i32>) 
                 reader.columns.entry(t.trim().to_string()).or_insert(c);
             }
         }
-        if !check_round(&mut reader, &round, parsed.round.as_ref(), repo, annee) {
+        let Some(porteur) = check_round(&mut reader, &round, parsed.round.as_ref(), repo, annee) else {
             parsed.problems.append(&mut reader.problems);
             continue;
-        }
+        };
         parsed.round = Some(round.clone());
         let kind = if reader.col(form::H_VALEUR).is_some() {
             form::INDICATEURS
@@ -256,10 +374,11 @@ pub fn parse(file: &str, grids: &[Grid], repo: &Repository, annee: Option<i32>) 
             continue;
         }
         kinds.push(kind);
+        let form = Form { repo, round: &round, porteur };
         if kind == form::INDICATEURS {
-            indicators(&mut reader, &round, repo, &mut parsed.entries);
+            form.indicators(&mut reader, &mut parsed.entries);
         } else {
-            actions(&mut reader, &round, repo, &mut parsed.entries);
+            form.actions(&mut reader, &mut parsed.entries);
         }
         parsed.problems.append(&mut reader.problems);
     }
@@ -294,284 +413,319 @@ fn check_round(
     seen: Option<&Round>,
     repo: &Repository,
     annee: Option<i32>,
-) -> bool {
+) -> Option<Ix<Partenaire>> {
     if round.contrat.trim() != repo.titre.trim() {
         let message = format!("classeur d'un autre contrat : « {} »", round.contrat);
         let help = format!("ce dépôt est « {} » : importez les classeurs de sa collecte", repo.titre);
         reader.problem(0, 0, message, Some(help));
-        return false;
+        return None;
     }
     if let Some(annee) = annee.filter(|a| *a != round.annee) {
         let message = format!("classeur de la collecte {}, pas de {annee}", round.annee);
         reader.problem(0, 0, message, Some(format!("importez-le avec `--annee {}`, ou sans `--annee`", round.annee)));
-        return false;
+        return None;
     }
     if seen.is_some_and(|s| s != round) {
         reader.problem(0, 0, "les feuilles de ce classeur viennent de deux formulaires différents", None);
-        return false;
+        return None;
     }
-    if !repo.partenaires.iter().any(|p| *p.id == *round.porteur) {
+    let porteur = repo.partenaires_indexed().find(|(_, p)| *p.id == *round.porteur).map(|(ix, _)| ix);
+    if porteur.is_none() {
         reader.problem(0, 0, format!("porteur inconnu `{}`", round.porteur), None);
-        return false;
     }
-    true
+    porteur
 }
 
-/// The statut word a cell names, by its label (`Réalisée`) or its word.
-fn statut_word(repo: &Repository, text: &str) -> Option<String> {
-    let wanted = text.trim().to_lowercase();
-    repo.vocab
-        .words(&STATUT)
-        .into_iter()
-        .find(|w| *w == wanted || repo.vocab.label(&STATUT, w).to_lowercase() == wanted)
+/// The form of one porteur for one round, being read back.
+struct Form<'a> {
+    repo: &'a Repository,
+    round: &'a Round,
+    porteur: Ix<Partenaire>,
 }
 
-fn actions(reader: &mut SheetReader, round: &Round, repo: &Repository, out: &mut Vec<Entry>) {
-    let needed = [form::H_NOUVEAU, form::H_TEXTE, form::H_PARTICIPANTS];
-    if let Some(missing) = needed.iter().find(|h| reader.col(h).is_none()) {
-        reader.problem(
-            0,
-            1,
-            format!("colonne « {missing} » introuvable"),
-            Some("importez le classeur renvoyé, sans supprimer ni renommer ses colonnes".to_string()),
-        );
-        return;
-    }
-    let Some(porteur) = repo.partenaires_indexed().find(|(_, p)| *p.id == *round.porteur).map(|(ix, _)| ix) else {
-        return;
-    };
-    let mine = form::actions_of(repo, porteur, round.annee);
-    let labels = form::statut_labels(repo).join(", ");
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for r in 1..reader.grid.rows.len() {
-        let key = reader.key(r);
-        let (Ok(statut_text), Ok(texte)) = (reader.text(r, form::H_NOUVEAU), reader.text(r, form::H_TEXTE)) else {
-            continue;
-        };
-        let participants_col = reader.col(form::H_PARTICIPANTS).unwrap_or(0);
-        let participants = reader.number(r, form::H_PARTICIPANTS);
-        let filled = statut_text.is_some() || texte.is_some() || !matches!(participants, Ok(None));
-        let Some(key) = key else {
-            if filled {
-                reader.problem(
-                    r,
-                    0,
-                    "ligne sans clé : ajoutée au formulaire ?",
-                    Some("les lignes ajoutées ne sont pas importées : écrivez dans les lignes prévues".to_string()),
-                );
-            }
-            continue;
-        };
-        if !filled {
-            continue;
+/// The cells of a row of the actions' sheet.
+struct ActionCells {
+    statut: Option<String>,
+    texte: Option<String>,
+    participants: Option<f64>,
+}
+
+impl Form<'_> {
+    fn actions(&self, reader: &mut SheetReader, out: &mut Vec<Entry>) {
+        let needed = [form::H_ACTION, form::H_NOUVEAU, form::H_TEXTE, form::H_PARTICIPANTS];
+        if let Some(missing) = needed.iter().find(|h| reader.col(h).is_none()) {
+            let help = "importez le classeur renvoyé, sans supprimer ni renommer ses colonnes";
+            reader.problem(0, 1, format!("colonne « {missing} » introuvable"), Some(help.to_string()));
+            return;
         }
-        if let Some(first) = seen.insert(key.clone(), r) {
-            reader.problem(
-                r,
-                0,
-                format!("ligne `{key}` en double (déjà ligne {})", first + 1),
-                Some("gardez une seule ligne par action".to_string()),
-            );
-            continue;
-        }
-        let (action_id, objective) = match key.split_once('#') {
-            Some((a, n)) => (a.to_string(), Some(n.parse::<usize>().ok().filter(|n| *n > 0))),
-            None => (key.clone(), None),
-        };
-        let Some(action) =
-            repo.actions_indexed().find(|(ix, a)| *a.id == *action_id && mine.contains(ix)).map(|(_, a)| a)
-        else {
-            let message = format!("action inconnue `{action_id}` dans le formulaire de `{}`", round.porteur);
-            reader.problem(
-                r,
-                0,
-                message,
-                Some("la fiche a été renommée ou a changé de porteur : reportez cette ligne à la main".to_string()),
-            );
-            continue;
-        };
-        let statut = match &statut_text {
-            None => None,
-            Some(t) => match statut_word(repo, t) {
-                Some(w) => Some(w),
-                None => {
-                    let col = reader.col(form::H_NOUVEAU).unwrap_or(0);
-                    reader.problem(
-                        r,
-                        col,
-                        format!("statut inconnu « {t} »"),
-                        Some(format!("choisissez dans la liste : {labels}")),
-                    );
-                    continue;
-                }
-            },
-        };
-        let at = reader.at(r, 0);
-        if let Some(objective) = objective {
-            let Some(index) = objective.map(|n| n - 1).filter(|i| *i < action.objectifs.len()) else {
-                reader.problem(
-                    r,
-                    0,
-                    format!("objectif inconnu `{key}`"),
-                    Some("la fiche a changé depuis le formulaire : reportez cette ligne à la main".to_string()),
-                );
+        let read: Vec<usize> =
+            [form::H_NUMERO, form::H_ACTION, form::H_STATUT, form::H_NOUVEAU, form::H_TEXTE, form::H_PARTICIPANTS]
+                .iter()
+                .filter_map(|h| reader.col(h))
+                .collect();
+        reader.stray_columns(&read);
+        let mine = form::actions_of(self.repo, self.porteur, self.round.annee);
+        for r in 1..reader.grid.rows.len() {
+            let (Ok(statut), Ok(texte), Ok(participants)) = (
+                reader.text(r, form::H_NOUVEAU),
+                reader.text(r, form::H_TEXTE),
+                reader.number(r, form::H_PARTICIPANTS),
+            ) else {
                 continue;
             };
-            if texte.is_some() || matches!(participants, Ok(Some(_)) | Err(())) {
-                let col = reader.col(form::H_TEXTE).unwrap_or(0);
-                let help = "écrivez ce qui s'est passé sur la ligne de l'action, au-dessus de ses objectifs";
-                reader.problem(r, col, "une ligne d'objectif ne prend que son nouveau statut", Some(help.to_string()));
+            let cells = ActionCells { statut, texte, participants };
+            let filled = cells.statut.is_some() || cells.texte.is_some() || cells.participants.is_some();
+            let RowKey::Key(key) = reader.row_key(r, filled) else { continue };
+            let (action_id, objective) = match key.split_once('#') {
+                Some((a, n)) => (a, Some(n.parse::<usize>().ok().filter(|n| *n > 0))),
+                None => (key.as_str(), None),
+            };
+            let Some(action) =
+                self.repo.actions_indexed().find(|(ix, a)| *a.id == *action_id && mine.contains(ix)).map(|(_, a)| a)
+            else {
+                let message = format!("action inconnue `{action_id}` dans le formulaire de `{}`", self.round.porteur);
+                let help = "la fiche a été renommée ou a changé de porteur : reportez cette ligne à la main";
+                reader.problem(r, 0, message, Some(help.to_string()));
                 continue;
-            }
-            let current = action.objectifs[index].statut.as_ref().map(|s| s.mot().to_string());
-            if let Some(statut) = statut.filter(|s| Some(s) != current.as_ref()) {
-                out.push(Entry::Objective { action: action_id, index, statut, at });
-            }
-            continue;
+            };
+            let Some(statut) = self.statut(reader, r, cells.statut.as_deref()) else { continue };
+            let entry = match objective {
+                Some(n) => self.objective_row(reader, r, action, n, &cells, statut),
+                None => self.action_row(reader, r, action, &cells, statut),
+            };
+            out.extend(entry);
         }
-        let Ok(participants) = participants else { continue };
-        let participants = match participants {
-            Some(n) if n < 0.0 || n.fract() != 0.0 || n > 1e12 => {
-                reader.problem(
-                    r,
-                    participants_col,
-                    format!("{} participants : un nombre entier positif est attendu", crate::format::plain(n)),
-                    None,
-                );
-                continue;
+    }
+
+    /// The statut word chosen in row `r` (`Some(None)` when none is), or `None`
+    /// once a problem was reported.
+    fn statut(&self, reader: &mut SheetReader, r: usize, text: Option<&str>) -> Option<Option<String>> {
+        let Some(text) = text else { return Some(None) };
+        let wanted = text.trim().to_lowercase();
+        let vocab = &self.repo.vocab;
+        let word =
+            vocab.words(&STATUT).into_iter().find(|w| *w == wanted || vocab.label(&STATUT, w).to_lowercase() == wanted);
+        if word.is_none() {
+            let col = reader.col(form::H_NOUVEAU).unwrap_or(0);
+            let labels = form::statut_labels(self.repo).join(", ");
+            let message = format!("statut inconnu « {} »", crate::terminal::one_line(text));
+            reader.problem(r, col, message, Some(format!("choisissez dans la liste : {labels}")));
+            return None;
+        }
+        Some(word)
+    }
+
+    /// An objective's row: only its new statut, and only if the objective at its
+    /// place in the fiche is still the one the form showed.
+    fn objective_row(
+        &self,
+        reader: &mut SheetReader,
+        r: usize,
+        action: &Action,
+        number: Option<usize>,
+        cells: &ActionCells,
+        statut: Option<String>,
+    ) -> Option<Entry> {
+        let key = format!("{}#{}", action.id, number.map_or(String::new(), |n| n.to_string()));
+        let Some((index, objective)) = number.map(|n| n - 1).and_then(|i| Some((i, action.objectifs.get(i)?))) else {
+            let help = "la fiche a changé depuis l'envoi du classeur : reportez cette ligne à la main";
+            reader.problem(r, 0, format!("objectif inconnu `{key}`"), Some(help.to_string()));
+            return None;
+        };
+        let title_col = reader.col(form::H_ACTION).unwrap_or(0);
+        let expected = form::objective_title(&objective.titre, objective.comment.as_deref());
+        if !matches!(reader.grid.get(r, title_col), Read::Text(t) if t.trim() == expected.trim()) {
+            let message = format!(
+                "l'objectif n° {} de `{}` n'est plus celui du classeur : la fiche a changé depuis son envoi",
+                index + 1,
+                action.id
+            );
+            reader.problem(
+                r,
+                title_col,
+                message,
+                Some("reportez ce statut à la main, sur le bon objectif".to_string()),
+            );
+            return None;
+        }
+        if cells.texte.is_some() || cells.participants.is_some() {
+            let col = reader.col(form::H_TEXTE).unwrap_or(0);
+            let help = "écrivez ce qui s'est passé sur la ligne de l'action, au-dessus de ses objectifs";
+            reader.problem(r, col, "une ligne d'objectif ne prend que son nouveau statut", Some(help.to_string()));
+            return None;
+        }
+        let current = objective.statut.as_ref().map(|s| s.mot());
+        let statut = statut.filter(|s| Some(s.as_str()) != current)?;
+        Some(Entry {
+            target: Target::Objective { action: action.id.to_string(), index },
+            fill: Fill::Objective { statut },
+            at: reader.at(r, title_col),
+        })
+    }
+
+    /// An action's row: the year's progress entry, with its change of statut.
+    fn action_row(
+        &self,
+        reader: &mut SheetReader,
+        r: usize,
+        action: &Action,
+        cells: &ActionCells,
+        chosen: Option<String>,
+    ) -> Option<Entry> {
+        let participants = match cells.participants {
+            Some(n) if n < 0.0 || n.fract() != 0.0 => {
+                let col = reader.col(form::H_PARTICIPANTS).unwrap_or(0);
+                let message =
+                    format!("{} participants : un nombre entier positif est attendu", crate::format::plain(n));
+                reader.problem(r, col, message, None);
+                return None;
             }
             Some(n) => Some(n as u64),
             None => None,
         };
-        let current = action.statut.as_ref().map(|s| s.mot().to_string());
-        let statut = statut.filter(|s| Some(s) != current.as_ref());
-        if texte.is_none() && participants.is_none() && statut.is_none() {
-            continue;
-        }
-        let texte = texte.unwrap_or_else(|| match &statut {
-            Some(s) => format!("Nouveau statut : {}.", repo.vocab.label(&STATUT, s)),
-            None => format!("Bilan {} transmis par le porteur.", round.annee),
+        // The text a statut alone gets is made from the choice as written, so that
+        // the same workbook imported again finds the entry it made.
+        let texte = cells.texte.clone().unwrap_or_else(|| match &chosen {
+            Some(s) => format!("Nouveau statut : {}.", self.repo.vocab.label(&STATUT, s)),
+            None => format!("Bilan {} transmis par le porteur.", self.round.annee),
         });
-        // The year's entry is there already: the same workbook imported again, or
-        // an entry written by hand that this one would duplicate.
-        let year = PartialDate::year(round.annee);
-        if let Some(known) = action.avancement.iter().find(|e| e.date == year) {
-            if known.texte == texte && known.participants == participants {
-                continue;
-            }
-            let col = reader.col(form::H_TEXTE).unwrap_or(0);
-            let message = format!("l'action a déjà une entrée d'avancement pour {year} : « {} »", known.texte);
-            let help = "si elle doit changer, corrigez la fiche à la main ; sinon, videz les cellules de cette ligne";
-            reader.problem(r, col, message, Some(help.to_string()));
-            continue;
+        let current = action.statut.as_ref().map(|s| s.mot());
+        let statut = chosen.filter(|s| Some(s.as_str()) != current);
+        if cells.texte.is_none() && participants.is_none() && statut.is_none() {
+            return None;
         }
-        out.push(Entry::Progress { action: action_id, texte, participants, statut, at });
+        // The year's entry is there already: the same workbook imported again (no
+        // news), or an entry this one would contradict or duplicate.
+        let year = PartialDate::year(self.round.annee);
+        if let Some(known) = action.avancement.iter().find(|e| e.date == year) {
+            let known_statut = known.statut.as_ref().map(|s| s.mot());
+            let differs = [
+                (form::H_NOUVEAU, statut.as_deref().is_some_and(|s| Some(s) != known_statut)),
+                (form::H_PARTICIPANTS, known.participants != participants),
+                (form::H_TEXTE, known.texte != texte),
+            ];
+            if let Some((header, _)) = differs.iter().find(|(_, d)| *d) {
+                let col = reader.col(header).unwrap_or(0);
+                let message = format!(
+                    "l'action a déjà une entrée d'avancement pour {year} : « {} »",
+                    crate::terminal::one_line(&known.texte)
+                );
+                let help =
+                    "si elle doit changer, corrigez la fiche à la main ; sinon, videz les cellules de cette ligne";
+                reader.problem(r, col, message, Some(help.to_string()));
+            }
+            return None;
+        }
+        Some(Entry {
+            target: Target::Progress { action: action.id.to_string() },
+            fill: Fill::Progress { texte, participants, statut },
+            at: reader.at(r, reader.col(form::H_ACTION).unwrap_or(0)),
+        })
+    }
+
+    fn indicators(&self, reader: &mut SheetReader, out: &mut Vec<Entry>) {
+        let mine = form::indicators_of(self.repo, &form::actions_of(self.repo, self.porteur, self.round.annee));
+        // Category columns: `Sexe : Femmes` → (dimension, category, column).
+        let categories: Vec<(String, String, usize)> = self
+            .repo
+            .dimensions
+            .iter()
+            .flat_map(|d| d.categories.iter().map(move |(id, label)| (d, id, form::category_header(&d.titre, label))))
+            .filter_map(|(d, id, h)| Some((d.id.to_string(), id.to_string(), reader.col(&h)?)))
+            .collect();
+        let headers = [
+            form::H_ACTIONS,
+            form::H_INDICATEUR,
+            form::H_UNITE,
+            form::H_PERIODE,
+            form::H_CIBLE,
+            form::H_DERNIERE,
+            form::H_VALEUR,
+            form::H_NUMERATEUR,
+            form::H_DENOMINATEUR,
+            form::H_COMMENTAIRE,
+            form::H_SOURCE,
+        ];
+        let mut read: Vec<usize> = headers.iter().filter_map(|h| reader.col(h)).collect();
+        read.extend(categories.iter().map(|(.., c)| *c));
+        reader.stray_columns(&read);
+        for r in 1..reader.grid.rows.len() {
+            let Some(values) = row_values(reader, r, &categories) else { continue };
+            let RowKey::Key(key) = reader.row_key(r, values.filled()) else { continue };
+            let Some((id, date)) = key.rsplit_once('@') else {
+                reader.problem(r, 0, format!("clé illisible `{key}`"), None);
+                continue;
+            };
+            let Some(ind) =
+                self.repo.indicateurs_indexed().find(|(ix, i)| *i.id == *id && mine.contains(ix)).map(|(_, i)| i)
+            else {
+                let message = format!("indicateur inconnu `{id}` dans le formulaire de `{}`", self.round.porteur);
+                let help =
+                    "la fiche a été renommée ou n'est plus citée par ses actions : reportez cette ligne à la main";
+                reader.problem(r, 0, message, Some(help.to_string()));
+                continue;
+            };
+            let periods = form::periods(ind.frequence.as_deref(), self.round.annee);
+            let Some(period) = PartialDate::parse(date).ok().and_then(|d| periods.into_iter().find(|p| p.date == d))
+            else {
+                let help = "la fréquence de l'indicateur a changé depuis l'envoi : reportez cette ligne à la main";
+                reader.problem(r, 0, format!("période inattendue `{date}` pour `{id}`"), Some(help.to_string()));
+                continue;
+            };
+            let row = MeasureRow { reader: &mut *reader, r, ind, repo: self.repo };
+            out.extend(row.entry(&period, values));
+        }
     }
 }
 
-fn indicators(reader: &mut SheetReader, round: &Round, repo: &Repository, out: &mut Vec<Entry>) {
-    if reader.col(form::H_VALEUR).is_none() {
-        return;
+/// The cells of a row of the indicators' sheet, as read.
+struct RowValues {
+    valeur: Option<f64>,
+    numerateur: Option<f64>,
+    denominateur: Option<f64>,
+    commentaire: Option<String>,
+    source: Option<String>,
+    /// Each category given: dimension, category, column, figure.
+    parts: Vec<(String, String, usize, f64)>,
+}
+
+impl RowValues {
+    fn filled(&self) -> bool {
+        self.valeur.is_some()
+            || self.numerateur.is_some()
+            || self.denominateur.is_some()
+            || self.commentaire.is_some()
+            || self.source.is_some()
+            || !self.parts.is_empty()
     }
-    let Some(porteur) = repo.partenaires_indexed().find(|(_, p)| *p.id == *round.porteur).map(|(ix, _)| ix) else {
-        return;
-    };
-    let mine = form::indicators_of(repo, &form::actions_of(repo, porteur, round.annee));
-    // Category columns: `Sexe : Femmes` → (dimension, category).
-    let categories: Vec<(String, String, String)> = repo
-        .dimensions
-        .iter()
-        .flat_map(|d| {
-            d.categories
-                .iter()
-                .map(move |(id, label)| (d.id.to_string(), id.to_string(), form::category_header(&d.titre, label)))
+}
+
+/// The cells of row `r`, or `None` once a problem was reported for one of them.
+fn row_values(reader: &mut SheetReader, r: usize, categories: &[(String, String, usize)]) -> Option<RowValues> {
+    let mut ok = true;
+    let mut number = |reader: &mut SheetReader, header: &str| {
+        reader.number(r, header).unwrap_or_else(|()| {
+            ok = false;
+            None
         })
-        .filter(|(_, _, h)| reader.col(h).is_some())
-        .collect();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for r in 1..reader.grid.rows.len() {
-        let key = reader.key(r);
-        let valeur = reader.number(r, form::H_VALEUR);
-        let numerateur = reader.number(r, form::H_NUMERATEUR);
-        let denominateur = reader.number(r, form::H_DENOMINATEUR);
-        let (Ok(commentaire), Ok(source)) = (reader.text(r, form::H_COMMENTAIRE), reader.text(r, form::H_SOURCE))
-        else {
-            continue;
+    };
+    let valeur = number(reader, form::H_VALEUR);
+    let numerateur = number(reader, form::H_NUMERATEUR);
+    let denominateur = number(reader, form::H_DENOMINATEUR);
+    let commentaire = reader.text(r, form::H_COMMENTAIRE);
+    let source = reader.text(r, form::H_SOURCE);
+    let mut parts = Vec::new();
+    for (dimension, category, col) in categories {
+        let header = match reader.grid.get(0, *col) {
+            Read::Text(t) => t.trim().to_string(),
+            _ => continue,
         };
-        let mut parts: Vec<(String, String, usize, f64)> = Vec::new();
-        let mut unreadable = valeur.is_err() || numerateur.is_err() || denominateur.is_err();
-        for (dimension, category, header) in &categories {
-            match reader.number(r, header) {
-                Ok(Some(n)) => parts.push((dimension.clone(), category.clone(), reader.col(header).unwrap_or(0), n)),
-                Ok(None) => {}
-                Err(()) => unreadable = true,
-            }
-        }
-        let (Ok(valeur), Ok(numerateur), Ok(denominateur)) = (valeur, numerateur, denominateur) else { continue };
-        let filled = valeur.is_some()
-            || numerateur.is_some()
-            || denominateur.is_some()
-            || commentaire.is_some()
-            || source.is_some()
-            || !parts.is_empty();
-        let Some(key) = key else {
-            if filled {
-                reader.problem(
-                    r,
-                    0,
-                    "ligne sans clé : ajoutée au formulaire ?",
-                    Some("les lignes ajoutées ne sont pas importées : écrivez dans les lignes prévues".to_string()),
-                );
-            }
-            continue;
-        };
-        if !filled || unreadable {
-            continue;
-        }
-        if let Some(first) = seen.insert(key.clone(), r) {
-            reader.problem(
-                r,
-                0,
-                format!("ligne `{key}` en double (déjà ligne {})", first + 1),
-                Some("gardez une seule ligne par indicateur et par période".to_string()),
-            );
-            continue;
-        }
-        let Some((id, date)) = key.rsplit_once('@') else {
-            reader.problem(r, 0, format!("clé illisible `{key}`"), None);
-            continue;
-        };
-        let Some(ind) = repo.indicateurs_indexed().find(|(ix, i)| *i.id == *id && mine.contains(ix)).map(|(_, i)| i)
-        else {
-            let message = format!("indicateur inconnu `{id}` dans le formulaire de `{}`", round.porteur);
-            reader.problem(
-                r,
-                0,
-                message,
-                Some(
-                    "la fiche a été renommée ou n'est plus citée par ses actions : reportez cette ligne à la main"
-                        .to_string(),
-                ),
-            );
-            continue;
-        };
-        let Some(date) = PartialDate::parse(date)
-            .ok()
-            .filter(|d| form::periods(ind.frequence.as_deref(), round.annee).iter().any(|p| p.date == *d))
-        else {
-            reader.problem(
-                r,
-                0,
-                format!("période inattendue `{date}` pour `{id}`"),
-                Some("produisez un nouveau formulaire avec `clsm collecte`".to_string()),
-            );
-            continue;
-        };
-        let row = MeasureRow { reader: &mut *reader, r, ind, repo };
-        if let Some(entry) = row.entry(date, valeur, numerateur, denominateur, parts, commentaire, source) {
-            out.push(entry);
+        if let Some(n) = number(reader, &header) {
+            parts.push((dimension.clone(), category.clone(), *col, n));
         }
     }
+    let (Ok(commentaire), Ok(source), true) = (commentaire, source, ok) else { return None };
+    Some(RowValues { valeur, numerateur, denominateur, commentaire, source, parts })
 }
 
 /// One filled row of the indicators' sheet, being checked.
@@ -582,125 +736,30 @@ struct MeasureRow<'r, 'a> {
     repo: &'r Repository,
 }
 
+/// A number as the messages show it.
+fn n(x: f64) -> String {
+    crate::format::number(x, 4)
+}
+
 impl MeasureRow<'_, '_> {
     fn problem(&mut self, header: &str, message: String, help: &str) {
         let col = self.reader.col(header).unwrap_or(0);
         self.reader.problem(self.r, col, message, Some(help.to_string()));
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn entry(
-        mut self,
-        date: PartialDate,
-        valeur: Option<f64>,
-        numerateur: Option<f64>,
-        denominateur: Option<f64>,
-        parts: Vec<(String, String, usize, f64)>,
-        commentaire: Option<String>,
-        source: Option<String>,
-    ) -> Option<Entry> {
-        let percent = self.ind.unite == Some(Unite::Pourcentage);
-        let n = |x: f64| crate::format::number(x, 4);
-        let mut bad = false;
-        for (header, value) in
-            [(form::H_VALEUR, valeur), (form::H_NUMERATEUR, numerateur), (form::H_DENOMINATEUR, denominateur)]
-        {
-            if let Some(v) = value.filter(|v| *v < 0.0) {
-                self.problem(
-                    header,
-                    format!("nombre négatif : {}", n(v)),
-                    "un indicateur compte des personnes, des actes ou des euros : un nombre positif ou nul",
-                );
-                bad = true;
-            }
-        }
-        if let Some(v) = valeur.filter(|v| percent && *v > 100.0) {
-            self.problem(
-                form::H_VALEUR,
-                format!("pourcentage hors bornes : {} (attendu entre 0 et 100)", n(v)),
-                "un pourcentage s'écrit sans « % », entre 0 et 100 : `42,5`",
-            );
-            bad = true;
-        }
-        for (_, category, col, v) in &parts {
-            if *v < 0.0 || (percent && *v > 100.0) {
-                let expected = if percent { "entre 0 et 100" } else { "positif ou nul" };
-                self.reader.problem(
-                    self.r,
-                    *col,
-                    format!("valeur hors bornes pour `{category}` : {} (attendu {expected})", n(*v)),
-                    None,
-                );
-                bad = true;
-            }
-        }
-        match (numerateur, denominateur) {
-            (Some(_), None) => {
-                self.problem(
-                    form::H_DENOMINATEUR,
-                    "numérateur sans dénominateur".into(),
-                    "écrivez les deux, ou seulement la valeur",
-                );
-                bad = true;
-            }
-            (None, Some(_)) => {
-                self.problem(
-                    form::H_NUMERATEUR,
-                    "dénominateur sans numérateur".into(),
-                    "écrivez les deux, ou seulement la valeur",
-                );
-                bad = true;
-            }
-            (Some(_), Some(0.0)) => {
-                self.problem(
-                    form::H_DENOMINATEUR,
-                    "dénominateur nul".into(),
-                    "le dénominateur compte une population : il ne peut pas valoir 0",
-                );
-                bad = true;
-            }
-            _ => {}
-        }
-        if bad {
+    fn percent(&self) -> bool {
+        self.ind.unite == Some(Unite::Pourcentage)
+    }
+
+    /// The entry of the row, or `None` when it adds nothing or has a problem (then
+    /// reported).
+    fn entry(mut self, period: &Period, values: RowValues) -> Option<Entry> {
+        if !self.in_bounds(&values) {
             return None;
         }
-        let ratio = match (numerateur, denominateur) {
-            (Some(a), Some(b)) => Some(self.ind_ratio(a, b)),
-            _ => None,
-        };
-        if let (Some(v), Some(computed)) = (valeur, ratio)
-            && !crate::check::agrees(v, computed, percent)
-        {
-            self.problem(
-                form::H_VALEUR,
-                format!(
-                    "la valeur {} ne correspond pas à {} / {} = {}",
-                    n(v),
-                    n(numerateur?),
-                    n(denominateur?),
-                    n(computed)
-                ),
-                "corrigez la valeur, le numérateur ou le dénominateur, ou laissez la valeur vide",
-            );
-            return None;
-        }
-        if let Some(r) = ratio.filter(|r| percent && *r > 100.0 + 1e-9) {
-            let message = format!(
-                "le numérateur dépasse le dénominateur : {} / {} = {} %",
-                n(numerateur?),
-                n(denominateur?),
-                n(r)
-            );
-            self.problem(
-                form::H_NUMERATEUR,
-                message,
-                "le numérateur compte une partie de la population du dénominateur",
-            );
-            return None;
-        }
-        let total = valeur.or(ratio);
-        let Some(total) = total else {
-            let help = if parts.is_empty() {
+        let ratio = self.ratio(&values)?;
+        let Some(total) = values.valeur.or(ratio) else {
+            let help = if values.parts.is_empty() {
                 "écrivez la valeur, ou videz le commentaire et la source"
             } else {
                 "écrivez aussi la valeur totale, que la répartition détaille"
@@ -708,8 +767,116 @@ impl MeasureRow<'_, '_> {
             self.problem(form::H_VALEUR, "valeur manquante".into(), help);
             return None;
         };
-        let mut ventilation: Vec<(String, Vec<(String, f64)>)> = Vec::new();
-        for (dimension, category, col, v) in &parts {
+        let ventilation = self.breakdown(&values.parts, total)?;
+        let measure = MeasureValues {
+            valeur: values.valeur,
+            numerateur: values.numerateur,
+            denominateur: values.denominateur,
+            ventilation,
+            commentaire: values.commentaire,
+            source: values.source,
+        };
+        if !self.unknown_in(period, &measure, total) {
+            return None;
+        }
+        Some(Entry {
+            target: Target::Measure { indicator: self.ind.id.to_string(), date: period.date },
+            fill: Fill::Measure(measure),
+            at: self.reader.at(self.r, self.reader.col(form::H_VALEUR).unwrap_or(0)),
+        })
+    }
+
+    /// No negative figure, no percentage above 100, a numerator with its
+    /// denominator.
+    fn in_bounds(&mut self, values: &RowValues) -> bool {
+        let mut ok = true;
+        for (header, value) in [
+            (form::H_VALEUR, values.valeur),
+            (form::H_NUMERATEUR, values.numerateur),
+            (form::H_DENOMINATEUR, values.denominateur),
+        ] {
+            if let Some(v) = value.filter(|v| *v < 0.0) {
+                let help = "un indicateur compte des personnes, des actes ou des euros : un nombre positif ou nul";
+                self.problem(header, format!("nombre négatif : {}", n(v)), help);
+                ok = false;
+            }
+        }
+        if let Some(v) = values.valeur.filter(|v| self.percent() && *v > 100.0) {
+            let help = "un pourcentage s'écrit sans « % », entre 0 et 100 : `42,5`";
+            self.problem(form::H_VALEUR, format!("pourcentage hors bornes : {} (attendu entre 0 et 100)", n(v)), help);
+            ok = false;
+        }
+        for (_, category, col, v) in &values.parts {
+            if *v < 0.0 || (self.percent() && *v > 100.0) {
+                let expected = if self.percent() { "entre 0 et 100" } else { "positif ou nul" };
+                let message = format!("valeur hors bornes pour `{category}` : {} (attendu {expected})", n(*v));
+                self.reader.problem(self.r, *col, message, None);
+                ok = false;
+            }
+        }
+        let percent_written =
+            |header: &str, reader: &SheetReader| reader.col(header).filter(|c| reader.percents.contains(&(self.r, *c)));
+        let mut scaled: Vec<usize> =
+            [form::H_NUMERATEUR, form::H_DENOMINATEUR].iter().filter_map(|h| percent_written(h, self.reader)).collect();
+        if !self.percent() {
+            scaled.extend(percent_written(form::H_VALEUR, self.reader));
+            scaled.extend(values.parts.iter().map(|p| p.2).filter(|c| self.reader.percents.contains(&(self.r, *c))));
+        }
+        for col in scaled {
+            let message = "nombre écrit en pourcentage, là où il n'en faut pas".to_string();
+            let help = "un numérateur, un dénominateur ou un indicateur en nombre s'écrit sans « % » : `12`";
+            self.reader.problem(self.r, col, message, Some(help.to_string()));
+            ok = false;
+        }
+        let (numerateur, denominateur) = (values.numerateur, values.denominateur);
+        let incomplete = match (numerateur, denominateur) {
+            (Some(_), None) => Some((form::H_DENOMINATEUR, "numérateur sans dénominateur")),
+            (None, Some(_)) => Some((form::H_NUMERATEUR, "dénominateur sans numérateur")),
+            _ => None,
+        };
+        if let Some((header, message)) = incomplete {
+            self.problem(header, message.into(), "écrivez les deux, ou seulement la valeur");
+            ok = false;
+        }
+        if denominateur == Some(0.0) && numerateur.is_some() {
+            self.problem(
+                form::H_DENOMINATEUR,
+                "dénominateur nul".into(),
+                "le dénominateur compte une population : il ne peut pas valoir 0",
+            );
+            ok = false;
+        }
+        ok
+    }
+
+    /// What the numerator and denominator give (`Some(None)` without them), checked
+    /// against the value; `None` once a problem was reported.
+    fn ratio(&mut self, values: &RowValues) -> Option<Option<f64>> {
+        let (Some(num), Some(den)) = (values.numerateur, values.denominateur) else { return Some(None) };
+        let ratio = crate::model::ratio(self.ind.unite.as_ref(), num, den);
+        if self.percent() && ratio > 100.0 + 1e-9 {
+            let message = format!("le numérateur dépasse le dénominateur : {} / {} = {} %", n(num), n(den), n(ratio));
+            self.problem(
+                form::H_NUMERATEUR,
+                message,
+                "le numérateur compte une partie de la population du dénominateur",
+            );
+            return None;
+        }
+        if let Some(v) = values.valeur.filter(|v| !crate::check::agrees(*v, ratio, self.percent())) {
+            let message = format!("la valeur {} ne correspond pas à {} / {} = {}", n(v), n(num), n(den), n(ratio));
+            let help = "corrigez la valeur, le numérateur ou le dénominateur, ou laissez la valeur vide";
+            self.problem(form::H_VALEUR, message, help);
+            return None;
+        }
+        Some(Some(ratio))
+    }
+
+    /// The categories by dimension, checked against the whole: their sum for a
+    /// count, their rates around it for a percentage.
+    fn breakdown(&mut self, parts: &[(String, String, usize, f64)], total: f64) -> Option<Breakdown> {
+        let mut ventilation: Breakdown = Vec::new();
+        for (dimension, category, col, v) in parts {
             if !self.ind.ventilation.iter().any(|d| **d == **dimension) {
                 self.reader.problem(
                     self.r,
@@ -724,52 +891,61 @@ impl MeasureRow<'_, '_> {
                 None => ventilation.push((dimension.clone(), vec![(category.clone(), *v)])),
             }
         }
-        if percent {
-            // Each category gives its own rate: the whole lies between them.
-            for (dimension, cats) in &ventilation {
-                let known =
-                    self.repo.dimensions.iter().find(|d| *d.id == **dimension).map_or(0, |d| d.categories.len());
-                let (low, high) = cats.iter().fold((f64::MAX, f64::MIN), |(l, h), (_, v)| (l.min(*v), h.max(*v)));
-                if cats.len() == known && (total < low - 0.5 || total > high + 0.5) {
-                    let col = parts.iter().find(|(d, ..)| d == dimension).map_or(0, |p| p.2);
-                    let title = self.reader_dimension_title(dimension);
-                    let message = format!(
-                        "le taux {} % n'est pas entre ceux des catégories de « {title} » ({} % à {} %)",
+        for (dimension, cats) in &ventilation {
+            let Some(d) = self.repo.dimension(dimension) else { continue };
+            let col = parts.iter().find(|(p, ..)| p == dimension).map_or(0, |p| p.2);
+            let (low, high) = cats.iter().fold((f64::MAX, f64::MIN), |(l, h), (_, v)| (l.min(*v), h.max(*v)));
+            let sum: f64 = cats.iter().map(|(_, v)| v).sum();
+            let problem = if self.percent() {
+                (cats.len() == d.categories.len() && !framed(total, low, high)).then(|| {
+                    format!(
+                        "le taux {} % n'est pas entre ceux des catégories de « {} » ({} % à {} %)",
                         n(total),
+                        d.titre,
                         n(low),
                         n(high)
-                    );
-                    let help = "pour un pourcentage, chaque catégorie donne son propre taux (de 0 à 100), pas un nombre de personnes";
-                    self.reader.problem(self.r, col, message, Some(help.to_string()));
-                    return None;
-                }
-            }
-        } else {
-            for (dimension, cats) in &ventilation {
-                let sum: f64 = cats.iter().map(|(_, v)| v).sum();
-                if (sum - total).abs() > 0.005 + total.abs() * 1e-9 {
-                    let col = parts.iter().find(|(d, ..)| d == dimension).map_or(0, |p| p.2);
-                    let title = self.reader_dimension_title(dimension);
-                    self.reader.problem(
-                        self.r,
-                        col,
-                        format!("la répartition par « {title} » fait {}, pas {} comme la valeur", n(sum), n(total)),
-                        Some(
-                            "corrigez une catégorie, ou complétez celles qui manquent (« Non renseigné » s'il le faut)"
-                                .to_string(),
-                        ),
-                    );
-                    return None;
-                }
-            }
-        }
-        if let Some(existing) = self.ind.mesures.iter().find(|m| m.date == date) {
-            if (existing.valeur - total).abs() <= 1e-9 {
+                    )
+                })
+            } else {
+                (!adds_up(sum, total)).then(|| {
+                    format!("la répartition par « {} » fait {}, pas {} comme la valeur", d.titre, n(sum), n(total))
+                })
+            };
+            if let Some(message) = problem {
+                let help = if self.percent() {
+                    "pour un pourcentage, chaque catégorie donne son propre taux (de 0 à 100), pas un nombre de personnes"
+                } else {
+                    "corrigez une catégorie, ou complétez celles qui manquent (« Non renseigné » s'il le faut)"
+                };
+                self.reader.problem(self.r, col, message, Some(help.to_string()));
                 return None;
             }
+        }
+        Some(ventilation)
+    }
+
+    /// Whether the period has no measure yet; a measure already known with the same
+    /// value and nothing more to say is no news, and anything else is a problem.
+    fn unknown_in(&mut self, period: &Period, measure: &MeasureValues, total: f64) -> bool {
+        let known: Vec<_> = self.ind.mesures.iter().filter(|m| period.holds(&m.date)).collect();
+        let [existing] = known.as_slice() else {
+            if let Some(m) = known.first() {
+                let message = format!(
+                    "l'indicateur a déjà {} mesures pour {} (dont {} en {})",
+                    known.len(),
+                    period.label,
+                    n(m.valeur),
+                    m.date
+                );
+                self.problem(form::H_VALEUR, message, "corrigez la fiche de l'indicateur à la main");
+            }
+            return known.is_empty();
+        };
+        if (existing.valeur - total).abs() > 1e-9 {
             let message = format!(
-                "l'indicateur a déjà la valeur {} pour {date} ; le formulaire dit {}",
+                "l'indicateur a déjà la valeur {} pour {} ; le formulaire dit {}",
                 n(existing.valeur),
+                existing.date,
                 n(total)
             );
             self.problem(
@@ -777,156 +953,35 @@ impl MeasureRow<'_, '_> {
                 message,
                 "si la valeur a changé, corrigez la fiche de l'indicateur à la main ; sinon, videz la cellule",
             );
-            return None;
+            return false;
         }
-        let at = self.reader.at(self.r, self.reader.col(form::H_VALEUR).unwrap_or(0));
-        Some(Entry::Measure {
-            indicator: self.ind.id.to_string(),
-            date,
-            valeur,
-            numerateur,
-            denominateur,
-            ventilation,
-            commentaire,
-            source,
-            at,
-        })
-    }
-
-    fn ind_ratio(&self, n: f64, d: f64) -> f64 {
-        let ratio = n / d;
-        if self.ind.unite == Some(Unite::Pourcentage) { ratio * 100.0 } else { ratio }
-    }
-
-    fn reader_dimension_title(&self, dimension: &str) -> String {
-        self.repo.dimensions.iter().find(|d| *d.id == *dimension).map_or(dimension.to_string(), |d| d.titre.to_string())
-    }
-}
-
-/// The changes to one fiche, and what they add, in words.
-#[derive(Debug, Default)]
-pub struct FicheChanges {
-    pub changes: Vec<Change>,
-    pub summary: Vec<String>,
-}
-
-/// Where a new dated item goes in a list of dates: after every item not entirely
-/// after it, so that the list stays oldest first.
-fn position(dates: &[Option<PartialDate>], date: PartialDate) -> usize {
-    dates.iter().position(|d| d.is_some_and(|d| date.entirely_before(&d))).unwrap_or(dates.len())
-}
-
-fn plain_number(x: f64) -> New {
-    New::Plain(crate::format::plain(x))
-}
-
-/// The edits that bring `entries` into the fiches, by file. `raw` is the repository
-/// as read, whose lists give the positions; `annee` dates the progress entries.
-pub fn plan(entries: &[Entry], raw: &crate::model::Repository, annee: i32) -> BTreeMap<String, FicheChanges> {
-    let mut out: BTreeMap<String, FicheChanges> = BTreeMap::new();
-    let vocab = raw.config.vocabularies();
-    let label = |word: &str| vocab.label(&STATUT, word).to_string();
-    let mut lists: BTreeMap<(String, &'static str), Vec<Option<PartialDate>>> = BTreeMap::new();
-    let mut sorted: Vec<&Entry> = entries.iter().collect();
-    sorted.sort_by_key(|e| match e {
-        Entry::Measure { date, .. } => date.first_day(),
-        _ => chrono::NaiveDate::MIN,
-    });
-    for entry in sorted {
-        match entry {
-            Entry::Measure {
-                indicator,
-                date,
-                valeur,
-                numerateur,
-                denominateur,
-                ventilation,
-                commentaire,
-                source,
-                ..
-            } => {
-                let Some(record) = raw.indicateurs.iter().find(|r| r.id == *indicator) else { continue };
-                let dates = lists
-                    .entry((record.file.clone(), "mesures"))
-                    .or_insert_with(|| record.data.mesures.iter().flatten().map(|m| m.date).collect());
-                let at = position(dates, *date);
-                dates.insert(at, Some(*date));
-                let mut item = vec![("date".to_string(), New::Plain(date.to_string()))];
-                for (key, value) in [("valeur", valeur), ("numerateur", numerateur), ("denominateur", denominateur)] {
-                    if let Some(v) = value {
-                        item.push((key.into(), plain_number(*v)));
-                    }
-                }
-                if !ventilation.is_empty() {
-                    let dims = ventilation
-                        .iter()
-                        .map(|(d, cats)| {
-                            (d.clone(), New::Map(cats.iter().map(|(c, v)| (c.clone(), plain_number(*v))).collect()))
-                        })
-                        .collect();
-                    item.push(("ventilation".into(), New::Map(dims)));
-                }
-                for (key, value) in [("commentaire", commentaire), ("source", source)] {
-                    if let Some(v) = value {
-                        item.push((key.into(), New::Text(v.clone())));
-                    }
-                }
-                let fiche = out.entry(record.file.clone()).or_default();
-                fiche.changes.push(Change::Insert { list: YamlPath::key("mesures"), at, item: New::Map(item) });
-                let shown = valeur.map_or_else(|| "un ratio".to_string(), |v| crate::format::number(v, 4));
-                fiche.summary.push(format!("mesure {date} : {shown}"));
-            }
-            Entry::Progress { action, texte, participants, statut, .. } => {
-                let Some(record) = raw.actions.iter().find(|r| r.id == *action) else { continue };
-                let date = PartialDate::year(annee);
-                // The same workbook imported twice: its entry is there already (its
-                // change of statut too, which is then no change any more).
-                let existing = record.data.avancement.iter().flatten().any(|e| {
-                    e.date == Some(date)
-                        && e.texte.as_deref() == Some(texte.as_str())
-                        && e.participants == *participants
-                });
-                if existing {
-                    continue;
-                }
-                let dates = lists
-                    .entry((record.file.clone(), "avancement"))
-                    .or_insert_with(|| record.data.avancement.iter().flatten().map(|e| e.date).collect());
-                let at = position(dates, date);
-                dates.insert(at, Some(date));
-                let mut item = vec![
-                    ("date".to_string(), New::Plain(date.to_string())),
-                    ("texte".into(), New::Text(texte.clone())),
-                ];
-                if let Some(s) = statut {
-                    item.push(("statut".into(), New::Plain(s.clone())));
-                }
-                if let Some(p) = participants {
-                    item.push(("participants".into(), New::Plain(p.to_string())));
-                }
-                let fiche = out.entry(record.file.clone()).or_default();
-                fiche.changes.push(Change::Insert { list: YamlPath::key("avancement"), at, item: New::Map(item) });
-                fiche.summary.push(format!("avancement {date}"));
-                if let Some(s) = statut {
-                    fiche.changes.push(Change::Set {
-                        map: YamlPath::default(),
-                        key: "statut".into(),
-                        value: New::Plain(s.clone()),
-                    });
-                    fiche.summary.push(format!("statut : {}", label(s)));
-                }
-            }
-            Entry::Objective { action, index, statut, .. } => {
-                let Some(record) = raw.actions.iter().find(|r| r.id == *action) else { continue };
-                let fiche = out.entry(record.file.clone()).or_default();
-                fiche.changes.push(Change::Set {
-                    map: YamlPath::key("objectifs_operationnels").with_index(*index),
-                    key: "statut".into(),
-                    value: New::Plain(statut.clone()),
-                });
-                fiche.summary.push(format!("objectif {} : {}", index + 1, label(statut)));
-            }
+        let known_parts = |dimension: &str, category: &str| {
+            existing
+                .ventilation
+                .iter()
+                .find(|r| *r.dimension == *dimension)?
+                .parts
+                .iter()
+                .find(|p| *p.categorie == *category)
+                .map(|p| p.valeur)
+        };
+        let same_words = [(&measure.commentaire, &existing.commentaire), (&measure.source, &existing.source)]
+            .iter()
+            .all(|(new, old)| new.is_none() || new == old);
+        let same_parts =
+            measure.ventilation.iter().all(|(d, cats)| cats.iter().all(|(c, v)| known_parts(d, c) == Some(*v)));
+        if !(same_words && same_parts) {
+            let message = format!(
+                "la valeur {} est déjà dans la fiche pour {}, avec d'autres précisions",
+                n(total),
+                existing.date
+            );
+            self.problem(
+                form::H_VALEUR,
+                message,
+                "complétez la fiche de l'indicateur à la main (commentaire, source ou répartition)",
+            );
         }
+        false
     }
-    out
 }

@@ -4,5 +4,6 @@
 pub mod edit;
 pub mod form;
 pub mod import;
+pub mod plan;
 pub mod read;
 pub mod workbook;

@@ -23,6 +23,51 @@ const UNPACKED_LIMIT: u64 = 64 << 20;
 const MAX_ROWS: usize = 20_000;
 const MAX_COLUMNS: usize = 200;
 
+/// The most values and characters a workbook may hold, all sheets together: a
+/// form has a few thousand cells of short texts.
+const MAX_CELLS: usize = 200_000;
+const MAX_CHARACTERS: usize = 20_000_000;
+
+/// Counts what a workbook holds as it is read, and stops at the bounds above.
+#[derive(Default)]
+struct Budget {
+    cells: usize,
+    characters: usize,
+}
+
+impl Budget {
+    fn spend(&mut self, cells: usize, characters: usize) -> Result<()> {
+        self.cells = self.cells.saturating_add(cells);
+        self.characters = self.characters.saturating_add(characters);
+        if self.cells > MAX_CELLS || self.characters > MAX_CHARACTERS {
+            bail!(
+                "classeur trop rempli pour un formulaire de collecte ({} cellules, {} caractères au plus)\naide : renvoyez le classeur tel qu'il a été reçu, rempli dans ses cellules jaunes",
+                MAX_CELLS,
+                MAX_CHARACTERS
+            );
+        }
+        Ok(())
+    }
+}
+
+/// Whether a number format shows its value as a percentage: a `%` outside quoted
+/// text, escapes and brackets (`0 %`, not `0" %"` nor `0\%`).
+fn is_percent_format(code: &str) -> bool {
+    let mut chars = code.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => while chars.next().is_some_and(|c| c != '"') {},
+            '[' => while chars.next().is_some_and(|c| c != ']') {},
+            '\\' => {
+                chars.next();
+            }
+            '%' => return true,
+            _ => {}
+        }
+    }
+    false
+}
+
 /// What a cell holds, as read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Read {
@@ -33,6 +78,8 @@ pub enum Read {
     Percent(f64),
     /// A date or a time, written `2026-03-12`.
     Date(String),
+    /// A formula's error, as the spreadsheet shows it (`#DIV/0!`).
+    Error(String),
 }
 
 /// One sheet: its name (`None` for a CSV file), and its cells by row and column
@@ -107,21 +154,11 @@ fn excel_date(d: &calamine::ExcelDateTime) -> String {
     let serial = d.as_f64();
     let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30).unwrap_or_default();
     let days = serial.floor();
-    let Some(date) = chrono::Days::new(days.max(0.0) as u64).checked_add_to(base) else {
+    let Some(date) = base.checked_add_days(chrono::Days::new(days.max(0.0) as u64)) else {
         return crate::format::plain(serial);
     };
     let minutes = ((serial - days) * 24.0 * 60.0).round() as u32;
     if minutes == 0 { date.to_string() } else { format!("{date} {:02}:{:02}", minutes / 60 % 24, minutes % 60) }
-}
-
-trait Days {
-    fn checked_add_to(self, base: chrono::NaiveDate) -> Option<chrono::NaiveDate>;
-}
-
-impl Days for chrono::Days {
-    fn checked_add_to(self, base: chrono::NaiveDate) -> Option<chrono::NaiveDate> {
-        base.checked_add_days(self)
-    }
 }
 
 /// An xlsx workbook, cell by cell: no sheet is laid out whole before its size is
@@ -130,17 +167,24 @@ fn xlsx(bytes: Vec<u8>) -> Result<Vec<Grid>> {
     check_unpacked_size(&bytes)?;
     let mut book: calamine::Xlsx<_> = calamine::Reader::new(Cursor::new(bytes)).map_err(|_| anyhow!(UNREADABLE))?;
     let mut grids = Vec::new();
+    let mut budget = Budget::default();
     for name in book.sheet_names() {
         let mut reader = book.worksheet_cells_reader(&name).map_err(|_| anyhow!(UNREADABLE))?;
         let percent: Vec<bool> = reader
             .styles()
             .iter()
-            .map(|s| s.number_format.as_ref().is_some_and(|f| f.format_code.contains('%')))
+            .map(|s| s.number_format.as_ref().is_some_and(|f| is_percent_format(&f.format_code)))
             .collect();
         let mut grid = Grid { sheet: Some(name.clone()), rows: Vec::new() };
         while let Some((cell, style)) = reader.next_cell_with_style_id().map_err(|_| anyhow!(UNREADABLE))? {
             let (r, c) = cell.get_position();
             let (r, c) = (r as usize, c as usize);
+            let length = match cell.get_value() {
+                DataRef::String(s) => s.len(),
+                DataRef::SharedString(s) => s.len(),
+                _ => 8,
+            };
+            budget.spend(1, length)?;
             let value = match cell.get_value() {
                 DataRef::Int(i) => Read::Number(*i as f64),
                 DataRef::Float(f) if percent.get(style).copied().unwrap_or(false) => Read::Percent(*f),
@@ -150,7 +194,7 @@ fn xlsx(bytes: Vec<u8>) -> Result<Vec<Grid>> {
                 DataRef::Bool(b) => Read::Text(if *b { "VRAI" } else { "FAUX" }.into()),
                 DataRef::DateTime(d) => Read::Date(excel_date(d)),
                 DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Read::Date(s.clone()),
-                DataRef::Error(e) => Read::Text(format!("#{e:?}")),
+                DataRef::Error(e) => Read::Error(e.to_string()),
                 DataRef::Empty => continue,
             };
             if r >= MAX_ROWS || c >= MAX_COLUMNS {
@@ -189,7 +233,7 @@ fn ods(bytes: Vec<u8>) -> Result<Vec<Grid>> {
                 Data::Bool(b) => Read::Text(if *b { "VRAI" } else { "FAUX" }.into()),
                 Data::DateTime(d) => Read::Date(excel_date(d)),
                 Data::DateTimeIso(s) | Data::DurationIso(s) => Read::Date(s.clone()),
-                Data::Error(e) => Read::Text(format!("#{e:?}")),
+                Data::Error(e) => Read::Error(e.to_string()),
                 Data::Empty => continue,
             };
             grid.set(r, c, value);
@@ -204,7 +248,9 @@ fn zip_part(bytes: &[u8], name: &str) -> Result<Vec<u8>> {
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| anyhow!(UNREADABLE))?;
     let mut part = archive.by_name(name).map_err(|_| anyhow!(UNREADABLE))?;
     let mut out = Vec::new();
-    std::io::Read::read_to_end(&mut part, &mut out).map_err(|_| anyhow!(UNREADABLE))?;
+    // The declared sizes were bounded; a forged one is bounded here.
+    std::io::Read::read_to_end(&mut std::io::Read::take(&mut part, UNPACKED_LIMIT), &mut out)
+        .map_err(|_| anyhow!(UNREADABLE))?;
     Ok(out)
 }
 
@@ -222,9 +268,15 @@ fn scan_ods(xml: &[u8]) -> Result<Vec<OdsTable>> {
     let mut reader = quick_xml::Reader::from_reader(xml);
     let mut buf = Vec::new();
     let mut tables: Vec<OdsTable> = Vec::new();
+    let mut budget = Budget::default();
     let (mut row, mut col, mut row_repeat) = (0usize, 0usize, 1usize);
+    // The cell being read: how many times it repeats, and the characters of its text.
+    let mut cell: Option<(usize, usize)> = None;
     let attr = |e: &quick_xml::events::BytesStart, name: &str| -> Option<String> {
         e.attributes().flatten().find(|a| a.key.as_ref() == name).map(|a| a.value.to_string())
+    };
+    let count = |e: &quick_xml::events::BytesStart, name: &str| -> usize {
+        attr(e, name).and_then(|n| n.parse().ok()).unwrap_or(1).max(1)
     };
     loop {
         let event = reader.read_event_into(&mut buf).map_err(|_| anyhow!(UNREADABLE))?;
@@ -236,38 +288,53 @@ fn scan_ods(xml: &[u8]) -> Result<Vec<OdsTable>> {
                     row = 0;
                 }
                 "table:table-row" => {
-                    row_repeat = attr(e, "table:number-rows-repeated").and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
+                    row_repeat = count(e, "table:number-rows-repeated");
                     col = 0;
                     if matches!(event, Event::Empty(_)) {
                         row = row.saturating_add(row_repeat);
                     }
                 }
                 "table:table-cell" | "table:covered-table-cell" => {
-                    let repeat: usize =
-                        attr(e, "table:number-columns-repeated").and_then(|n| n.parse().ok()).unwrap_or(1).max(1);
-                    let kind = attr(e, "office:value-type");
-                    if kind.is_some() {
+                    let repeat = count(e, "table:number-columns-repeated");
+                    if attr(e, "office:value-type").is_some() {
+                        let name = tables.last().map_or("", |t| t.name.as_str()).to_string();
                         let (last_row, last_col) = (row.saturating_add(row_repeat - 1), col.saturating_add(repeat - 1));
                         if last_row >= MAX_ROWS || last_col >= MAX_COLUMNS {
-                            let name = tables.last().map_or("", |t| t.name.as_str());
                             return Err(too_large(
-                                name,
+                                &name,
                                 last_row.min(row.max(MAX_ROWS)),
                                 last_col.min(col.max(MAX_COLUMNS)),
                             ));
                         }
-                        if kind.as_deref() == Some("percentage")
+                        let copies = row_repeat.saturating_mul(repeat);
+                        budget.spend(copies, 0)?;
+                        if attr(e, "office:value-type").as_deref() == Some("percentage")
                             && let Some(table) = tables.last_mut()
                         {
                             for r in row..=last_row {
                                 table.percent.extend((col..=last_col).map(|c| (r, c)));
                             }
                         }
+                        if matches!(event, Event::Start(_)) {
+                            cell = Some((copies, 0));
+                        }
                     }
                     col = col.saturating_add(repeat);
                 }
+                // `<text:s text:c="5"/>`: five spaces, counted as such.
+                "text:s" => {
+                    if let Some((copies, _)) = cell {
+                        budget.spend(0, count(e, "text:c").saturating_mul(copies))?;
+                    }
+                }
                 _ => {}
             },
+            Event::Text(t) => {
+                if let Some((copies, _)) = cell {
+                    budget.spend(0, t.len().saturating_mul(copies))?;
+                }
+            }
+            Event::End(e) if e.name().as_ref() == "table:table-cell" => cell = None,
             Event::End(e) if e.name().as_ref() == "table:table-row" => {
                 row = row.saturating_add(row_repeat);
             }
@@ -353,16 +420,21 @@ pub fn number(text: &str) -> Result<f64, NotNumber> {
     let cleaned: String = text.trim().chars().filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}')).collect();
     let cleaned = cleaned.strip_suffix('%').unwrap_or(&cleaned);
     let (int, frac) = cleaned.split_once('.').unwrap_or((cleaned, ""));
-    let grouped =
-        !cleaned.contains(',') && frac.len() == 3 && !int.is_empty() && frac.chars().all(|c| c.is_ascii_digit());
-    if grouped && int.trim_start_matches(['-', '+']).chars().all(|c| c.is_ascii_digit()) {
+    let leading = int.trim_start_matches(['-', '+']);
+    let grouped = !cleaned.contains(',')
+        && frac.len() == 3
+        && !leading.is_empty()
+        && leading != "0"
+        && frac.chars().all(|c| c.is_ascii_digit());
+    if grouped && leading.chars().all(|c| c.is_ascii_digit()) {
         return Err(NotNumber::Ambiguous);
     }
     let cleaned = cleaned.replace(',', ".");
     if cleaned.is_empty() || !cleaned.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+')) {
         return Err(NotNumber::Text);
     }
-    cleaned.parse::<f64>().ok().filter(|n| n.is_finite()).ok_or(NotNumber::Text)
+    // `-0` is 0.
+    cleaned.parse::<f64>().ok().filter(|n| n.is_finite()).map(|n| n + 0.0).ok_or(NotNumber::Text)
 }
 
 #[cfg(test)]
@@ -385,9 +457,32 @@ mod tests {
         assert_eq!(number("12.5"), Ok(12.5));
         assert_eq!(number("45 %"), Ok(45.0));
         assert_eq!(number("1.500"), Err(NotNumber::Ambiguous));
+        assert_eq!(number("0.125"), Ok(0.125));
         assert_eq!(number("douze"), Err(NotNumber::Text));
         assert_eq!(number("inf"), Err(NotNumber::Text));
         assert_eq!(number("1e308"), Err(NotNumber::Text));
+    }
+
+    #[test]
+    fn only_a_real_percent_format_scales_the_value() {
+        assert!(is_percent_format("0%") && is_percent_format("0.0 %") && is_percent_format("[Red]0%"));
+        assert!(!is_percent_format("0\" %\"") && !is_percent_format("0\\%") && !is_percent_format("General"));
+    }
+
+    #[test]
+    fn an_ods_workbook_is_bounded_before_it_is_read() {
+        let table = |rows: &str| {
+            format!(
+                r#"<office:document-content><office:body><office:spreadsheet><table:table table:name="Indicateurs">{rows}</table:table></office:spreadsheet></office:body></office:document-content>"#
+            )
+        };
+        let long = "y".repeat(4000);
+        let cells = format!(
+            r#"<table:table-row table:number-rows-repeated="19000"><table:table-cell office:value-type="string" table:number-columns-repeated="190"><text:p>{long}</text:p></table:table-cell></table:table-row>"#
+        );
+        assert!(scan_ods(table(&cells).as_bytes()).err().expect("too full").to_string().contains("trop rempli"));
+        let spaces = r#"<table:table-row><table:table-cell office:value-type="string"><text:p>a<text:s text:c="2000000000"/>b</text:p></table:table-cell></table:table-row>"#;
+        assert!(scan_ods(table(spaces).as_bytes()).is_err());
     }
 
     #[test]

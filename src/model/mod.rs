@@ -392,6 +392,12 @@ record! {
     }
 }
 
+/// What a numerator and a denominator give: their ratio, × 100 for a percentage.
+pub fn ratio(unite: Option<&Unite>, numerateur: f64, denominateur: f64) -> f64 {
+    let ratio = numerateur / denominateur;
+    if unite == Some(&Unite::Pourcentage) { ratio * 100.0 } else { ratio }
+}
+
 record! {
     /// An indicator (`fiches/indicateurs/*.md`).
     pub struct Indicateur required [libelle, r#type] {
@@ -417,10 +423,9 @@ record! {
 }
 
 impl Indicateur {
-    /// What a numerator and a denominator give: their ratio, × 100 for a percentage.
+    /// What a numerator and a denominator give (see [`ratio`]).
     pub fn ratio(&self, numerateur: f64, denominateur: f64) -> f64 {
-        let ratio = numerateur / denominateur;
-        if self.unite == Some(Unite::Pourcentage) { ratio * 100.0 } else { ratio }
+        ratio(self.unite.as_ref(), numerateur, denominateur)
     }
 
     /// A measure's value: the one written, or the one its ratio gives.

@@ -43,6 +43,18 @@ titre = "Public"
 categories = { professionnels = "Professionnels", elus = "Élus", benevoles = "Bénévoles", aidants = "Aidants", usagers = "Usagers", grand_public = "Grand public" }
 "#;
 
+/// Whether the categories' figures, summing to `sum`, make the measure's `total`:
+/// the one rule of `check` and of `clsm collecte`.
+pub fn adds_up(sum: f64, total: f64) -> bool {
+    (sum - total).abs() <= 0.005 + total.abs() * 1e-9
+}
+
+/// Whether a rate lies between the lowest and the highest rate of its categories
+/// (it is an average of theirs), to half a point.
+pub fn framed(rate: f64, low: f64, high: f64) -> bool {
+    low - 0.5 <= rate && rate <= high + 0.5
+}
+
 record! {
     /// A dimension results are broken down by (`[dimensions.sexe]`).
     pub struct Dimension required [titre, categories] {
