@@ -168,7 +168,9 @@ fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
     if found.iter().any(|d| d.severity == Severity::Error) {
         let color = crate::cmd::color(std::io::stderr().is_terminal());
         eprint!("{}", crate::check::render(crate::check::Format::Texte, found, &new, None, color));
-        eprintln!("rien n'est importé : avec ces valeurs, le dépôt ne passerait plus `clsm check`");
+        eprintln!(
+            "rien n'est importé : avec ces valeurs, le dépôt ne passerait plus `clsm check` (les lignes citées sont celles des fiches après l'import)"
+        );
         return Ok(Outcome::Problems);
     }
     if args.essai {

@@ -54,10 +54,12 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// A text shown with `style`.
     pub fn text(text: impl Into<String>, style: Style) -> Self {
         Cell { value: Value::Text(text.into()), style, rule: None }
     }
 
+    /// A number shown with `style`, or an empty cell.
     pub fn number(n: Option<f64>, style: Style) -> Self {
         Cell { value: n.map_or(Value::Empty, Value::Number), style, rule: None }
     }
@@ -67,6 +69,7 @@ impl Cell {
         Cell { value: Value::Empty, style: Style::Input, rule }
     }
 
+    /// A cell that does not apply to its row.
     pub fn unused() -> Self {
         Cell { value: Value::Empty, style: Style::Unused, rule: None }
     }
@@ -129,6 +132,7 @@ pub fn to_xlsx(book: &Workbook) -> Result<Vec<u8>> {
             .set_align(rust_xlsxwriter::FormatAlign::Top),
         Style::Unused => border(Format::new().set_background_color(Color::RGB(0xEEEEEE))),
     };
+    let lists: Vec<&Vec<String>> = long_lists(book);
     let mut workbook = rust_xlsxwriter::Workbook::new();
     let properties = rust_xlsxwriter::DocProperties::new().set_author("clsm");
     workbook.set_properties(&properties);
@@ -156,18 +160,26 @@ pub fn to_xlsx(book: &Workbook) -> Result<Vec<u8>> {
                     Value::Number(n) => ws.write_number_with_format(r, col(c), *n, &f)?,
                 };
                 let Some(rule) = &cell.rule else { continue };
-                let validation = match rule {
-                    Rule::List(items) => DataValidation::new().allow_list_strings(items)?,
-                    Rule::Decimal { min, max: Some(max) } => {
-                        DataValidation::new().allow_decimal_number(DataValidationRule::Between(*min, *max))
-                    }
-                    Rule::Decimal { min, max: None } => {
-                        DataValidation::new().allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(*min))
-                    }
-                    Rule::Whole => {
-                        DataValidation::new().allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
-                    }
-                };
+                let validation =
+                    match rule {
+                        Rule::List(items) => match lists.iter().position(|l| *l == items) {
+                            // Too long for Excel's inline list (255 characters, no comma):
+                            // the hidden sheet of lists holds it.
+                            Some(k) => DataValidation::new().allow_list_formula(rust_xlsxwriter::Formula::new(
+                                format!("=Listes!${col}$1:${col}${}", items.len(), col = column_letter(k)),
+                            )),
+                            None => DataValidation::new().allow_list_strings(items)?,
+                        },
+                        Rule::Decimal { min, max: Some(max) } => {
+                            DataValidation::new().allow_decimal_number(DataValidationRule::Between(*min, *max))
+                        }
+                        Rule::Decimal { min, max: None } => {
+                            DataValidation::new().allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(*min))
+                        }
+                        Rule::Whole => {
+                            DataValidation::new().allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
+                        }
+                    };
                 let mut validation =
                     validation.set_error_title("Valeur refusée")?.set_error_message(rule_message(rule))?;
                 if let Some((title, message)) = input_message(rule) {
@@ -178,7 +190,40 @@ pub fn to_xlsx(book: &Workbook) -> Result<Vec<u8>> {
         }
         ws.protect();
     }
+    if !lists.is_empty() {
+        let ws = workbook.add_worksheet();
+        ws.set_name("Listes")?;
+        for (k, items) in lists.iter().enumerate() {
+            for (r, item) in items.iter().enumerate() {
+                ws.write_string(u32::try_from(r).context("liste trop longue")?, col(k), item)?;
+            }
+        }
+        ws.set_hidden(true);
+        ws.protect();
+    }
     Ok(workbook.save_to_buffer()?)
+}
+
+/// The drop-down lists Excel cannot hold inline: over 255 characters in all, or
+/// with a comma in an item.
+fn long_lists(book: &Workbook) -> Vec<&Vec<String>> {
+    let mut out: Vec<&Vec<String>> = Vec::new();
+    for cell in book.sheets.iter().flat_map(|s| s.rows.iter().flatten()) {
+        if let Some(Rule::List(items)) = &cell.rule {
+            let long = items.iter().map(|i| i.chars().count() + 1).sum::<usize>() > 255
+                || items.iter().any(|i| i.contains(','));
+            if long && !out.contains(&items) {
+                out.push(items);
+            }
+        }
+    }
+    out
+}
+
+/// The letters of column `c` (0-based): `A`, `B`… `AA`.
+fn column_letter(c: usize) -> String {
+    let name = crate::collecte::read::cell_name(0, c);
+    name.trim_end_matches('1').to_string()
 }
 
 fn col(c: usize) -> u16 {

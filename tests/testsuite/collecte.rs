@@ -901,3 +901,20 @@ fn a_title_with_surrounding_spaces_still_matches_its_workbooks() {
     let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn a_statut_list_too_long_for_excel_lives_in_a_hidden_sheet() {
+    let repo = example("collecte-liste-longue");
+    let config = std::fs::read_to_string(repo.join("clsm.toml")).unwrap();
+    let config = format!("{config}\n[vocabulaire.statut]\nen_pause = \"En pause, faute de moyens\"\n");
+    std::fs::write(repo.join("clsm.toml"), config).unwrap();
+    let book = generate(&repo, "xlsx");
+    let workbook = part(&book, "xl/workbook.xml");
+    assert!(workbook.contains(r#"name="Listes""#) && workbook.contains(r#"state="hidden""#), "{workbook}");
+    assert!(part(&book, "xl/worksheets/sheet2.xml").contains("<formula1>Listes!$A$1:$A$7</formula1>"));
+    let filled = repo.join("rempli.xlsx");
+    fill(&book, &[("Actions", "groupe-aidants", "Nouveau statut", Typed::Text("En pause, faute de moyens"))], &filled);
+    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(read(&repo, "fiches/actions/groupe-aidants.md").contains("statut: en_pause\nporteur"));
+}
