@@ -10,7 +10,7 @@ use anyhow::{Result, bail};
 
 use crate::cli::{CollecteArgs, WorkbookFormat};
 use crate::cmd::{Outcome, load_checked, today};
-use crate::collecte::import::{self, Entry, Problem};
+use crate::collecte::import::{self, Entry, Located, Problem};
 use crate::collecte::{edit, form, plan, read, workbook};
 use crate::diag::Severity;
 use crate::files::write::{create_output, replace_edited};
@@ -151,7 +151,7 @@ fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
         }
     };
     let plan = plan::plan(&collected.entries, &loaded.repo, annee);
-    let Some(edited) = edit_fiches(&snapshot, &plan) else { return Ok(Outcome::Problems) };
+    let Some(edited) = edit_fiches(&snapshot, &plan, args.partiel) else { return Ok(Outcome::Problems) };
     if edited.is_empty() {
         if collected.problems > 0 {
             eprintln!("rien n'est importé");
@@ -178,6 +178,17 @@ fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
     } else {
         write_fiches(&root, &edited)?;
     }
+    // A statut that leaves the pistes may call for indicators: said, as `check` would.
+    let (before, after) = (diagnostics.len(), found.len());
+    if after > before {
+        crate::note!(
+            "{} de plus après l'import : `clsm check` les détaille",
+            count((after - before) as f64, "avertissement", "avertissements")
+        );
+    }
+    if args.partiel && collected.problems > 0 {
+        eprintln!("les lignes en erreur ci-dessus ne sont pas importées");
+    }
     Ok(outcome)
 }
 
@@ -201,26 +212,38 @@ fn collect(args: &CollecteArgs, repo: &crate::model::checked::Repository) -> Col
         }
     }
     let all: Vec<&Entry> = read_books.iter().flat_map(|(_, p)| &p.entries).collect();
-    let conflicts: Vec<Problem> = all
+    // Each conflict is said at the cell that differs, in both workbooks.
+    let conflicts: Vec<(Located, Problem)> = all
         .iter()
         .filter_map(|e| {
             let other = all.iter().find(|o| o.target == e.target && o.fill != e.fill)?;
-            Some(Problem {
-                message: format!("valeur différente de celle de {}, pour la même ligne", other.at),
-                at: e.at.clone(),
-                help: Some("gardez une seule valeur : videz l'une des deux cellules".into()),
-            })
+            let header = e.fill.differs(&other.fill)?;
+            let problem = Problem {
+                message: format!("valeur différente de celle de {}, pour la même ligne", other.cell(header)),
+                at: e.cell(header).clone(),
+                help: Some("gardez une seule des deux valeurs, dans un seul des classeurs".into()),
+            };
+            Some((e.at.clone(), problem))
         })
         .collect();
     for (name, parsed) in read_books {
         let mut problems = parsed.problems;
-        let conflicting = |e: &Entry| conflicts.iter().any(|c| c.at == e.at);
-        problems.extend(conflicts.iter().filter(|c| c.at.file == name).cloned());
+        let conflicting = |e: &Entry| conflicts.iter().any(|(at, _)| *at == e.at);
+        problems.extend(conflicts.iter().filter(|(at, _)| at.file == name).map(|(_, p)| p.clone()));
         report(&problems);
         collected.problems += problems.len();
+        let others = parsed.entries.iter().filter(|e| !conflicting(e)).count();
         if !problems.is_empty() && !args.partiel {
+            let hint = if others > 0 {
+                format!(
+                    " ; `--partiel` importerait ses {} sans erreur",
+                    count(others as f64, "autre ligne", "autres lignes")
+                )
+            } else {
+                String::new()
+            };
             eprintln!(
-                "{name} : rien n'est importé de ce classeur ({}) ; `--partiel` importerait ses autres lignes",
+                "{name} : rien n'est importé de ce classeur ({}){hint}",
                 count(problems.len() as f64, "erreur", "erreurs")
             );
             continue;
@@ -257,27 +280,40 @@ struct Edited {
     summary: Vec<String>,
 }
 
-/// The fiches as the plan leaves them; `None` when one cannot be edited without
-/// touching its other lines (said, with what to add by hand).
-fn edit_fiches(snapshot: &Snapshot, plan: &BTreeMap<String, plan::FicheChanges>) -> Option<Vec<Edited>> {
+/// The fiches as the plan leaves them, each change made on its own. A change that
+/// cannot be made without touching the fiche's other lines is a problem at the
+/// cell it comes from: with `--partiel` it is left out, otherwise nothing is
+/// imported (`None`).
+fn edit_fiches(snapshot: &Snapshot, plan: &BTreeMap<String, plan::FicheChanges>, partiel: bool) -> Option<Vec<Edited>> {
     let mut edited = Vec::new();
+    let mut failed = false;
     for (file, changes) in plan {
         let Some((_, before)) = snapshot.fiches.iter().find(|(f, _)| f == file) else { continue };
-        match edit::apply(before, &changes.changes) {
-            Ok(after) if after != *before => edited.push(Edited {
-                file: file.clone(),
-                before: before.clone(),
-                after,
-                summary: changes.summary.clone(),
-            }),
-            Ok(_) => {}
-            Err(e) => {
-                eprintln!("erreur : {file} : {e}");
-                eprintln!("  aide : ajoutez ces valeurs à la main : {}", changes.summary.join(", "));
-                eprintln!("rien n'est importé");
-                return None;
+        let mut current = before.clone();
+        let mut summary = Vec::new();
+        for (change, at, what) in &changes.changes {
+            match edit::apply(&current, std::slice::from_ref(change)) {
+                Ok(after) => {
+                    current = after;
+                    summary.push(what.clone());
+                }
+                Err(e) => {
+                    print_problem(&Problem {
+                        message: format!("`{file}` : {e}"),
+                        at: at.clone(),
+                        help: Some(format!("ajoutez-la à la main : {what}")),
+                    });
+                    failed = true;
+                }
             }
         }
+        if current != *before {
+            edited.push(Edited { file: file.clone(), before: before.clone(), after: current, summary });
+        }
+    }
+    if failed && !partiel {
+        eprintln!("rien n'est importé ; `--partiel` importerait les autres valeurs");
+        return None;
     }
     Some(edited)
 }

@@ -105,7 +105,13 @@ fn tree(yaml: &str) -> Option<Node> {
                     last -= 1;
                 }
                 if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
-                    while last > start.line && blank(last) {
+                    // A block scalar ends at the next token, which may be on the line
+                    // of the next item (`  - titre:`): its own lines are the ones
+                    // indented as far as its first.
+                    let indent = |line: usize| {
+                        lines.get(line.wrapping_sub(1)).map_or(0, |l| l.chars().take_while(|c| *c == ' ').count())
+                    };
+                    while last > start.line && (blank(last) || indent(last) < start.col) {
                         last -= 1;
                     }
                 }
@@ -350,7 +356,9 @@ pub fn quoted(text: &str, flow: bool) -> String {
             .ok()
             .and_then(|v| v.get("k").cloned())
             .is_some_and(|v| v == Value::String(text.to_string()));
-    if plain_safe && text.trim() == text {
+    // YAML 1.1 readers take these for booleans.
+    let boolean_like = matches!(text.to_lowercase().as_str(), "yes" | "no" | "on" | "off" | "y" | "n");
+    if plain_safe && text.trim() == text && !boolean_like {
         text.to_string()
     } else {
         // A JSON string is a YAML double-quoted scalar.
@@ -657,10 +665,26 @@ mod tests {
     }
 
     #[test]
+    fn sets_a_key_after_a_folded_text_that_ends_an_item() {
+        let text = "---\nobjectifs_operationnels:\n  - titre: A\n    comment: >-\n      Long\n      texte.\n  - titre: B\n---\n";
+        let change = Change::Set {
+            map: YamlPath::key("objectifs_operationnels").with_index(0),
+            key: "statut".into(),
+            value: New::Plain("realisee".into()),
+        };
+        let out = edited(text, change);
+        assert_eq!(
+            out,
+            "---\nobjectifs_operationnels:\n  - titre: A\n    comment: >-\n      Long\n      texte.\n    statut: realisee\n  - titre: B\n---\n"
+        );
+    }
+
+    #[test]
     fn quotes_only_texts_yaml_would_misread() {
         assert_eq!(quoted("Trois rencontres.", false), "Trois rencontres.");
         assert_eq!(quoted("2025", false), "\"2025\"");
         assert_eq!(quoted("oui", false), "oui");
+        assert_eq!(quoted("yes", false), "\"yes\"");
         assert_eq!(quoted("true", false), "\"true\"");
         assert_eq!(quoted("Note : à voir # plus tard", false), "\"Note : à voir # plus tard\"");
         assert_eq!(quoted("a, b", true), "\"a, b\"");

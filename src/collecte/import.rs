@@ -78,12 +78,49 @@ pub enum Fill {
     },
 }
 
-/// A value to bring into the fiches, and the cell it comes from.
+/// A value to bring into the fiches, and the cells it comes from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     pub target: Target,
     pub fill: Fill,
+    /// The cell that names the row's value as a whole.
     pub at: Located,
+    /// The cell of each of its parts, by column header.
+    pub cells: Vec<(&'static str, Located)>,
+}
+
+impl Entry {
+    /// The cell under `header`, or the row's own.
+    pub fn cell(&self, header: &str) -> &Located {
+        self.cells.iter().find(|(h, _)| *h == header).map_or(&self.at, |(_, at)| at)
+    }
+}
+
+impl Fill {
+    /// The header of the first column where `self` and `other` differ.
+    pub fn differs(&self, other: &Fill) -> Option<&'static str> {
+        match (self, other) {
+            (Fill::Measure(a), Fill::Measure(b)) => [
+                (form::H_VALEUR, a.valeur != b.valeur || a.ventilation != b.ventilation),
+                (form::H_NUMERATEUR, a.numerateur != b.numerateur),
+                (form::H_DENOMINATEUR, a.denominateur != b.denominateur),
+                (form::H_COMMENTAIRE, a.commentaire != b.commentaire),
+                (form::H_SOURCE, a.source != b.source),
+            ]
+            .into_iter()
+            .find_map(|(h, d)| d.then_some(h)),
+            (
+                Fill::Progress { texte, participants, statut },
+                Fill::Progress { texte: t, participants: p, statut: s },
+            ) => {
+                [(form::H_NOUVEAU, statut != s), (form::H_PARTICIPANTS, participants != p), (form::H_TEXTE, texte != t)]
+                    .into_iter()
+                    .find_map(|(h, d)| d.then_some(h))
+            }
+            (Fill::Objective { statut }, Fill::Objective { statut: s }) => (statut != s).then_some(form::H_NOUVEAU),
+            _ => Some(form::H_VALEUR),
+        }
+    }
 }
 
 /// What one workbook says.
@@ -172,6 +209,21 @@ impl<'a> SheetReader<'a> {
         }
     }
 
+    fn uncomputed(&mut self, row: usize, col: usize) {
+        let help = "ouvrez le classeur dans votre tableur et enregistrez-le (la formule sera calculée), ou écrivez la valeur elle-même";
+        self.problem(
+            row,
+            col,
+            "la cellule contient une formule dont le résultat n'a pas été enregistré",
+            Some(help.to_string()),
+        );
+    }
+
+    /// The cells of row `r` under `headers`, where the sheet has them.
+    fn cells(&self, r: usize, headers: &[&'static str]) -> Vec<(&'static str, Located)> {
+        headers.iter().filter_map(|h| Some((*h, self.at(r, self.col(h)?)))).collect()
+    }
+
     fn col(&self, header: &str) -> Option<usize> {
         self.columns.get(header).copied()
     }
@@ -188,6 +240,10 @@ impl<'a> SheetReader<'a> {
             Read::Error(e) => {
                 let message = format!("la cellule affiche une erreur de formule ({e})");
                 self.problem(row, col, message, Some("écrivez le texte lui-même, sans formule".to_string()));
+                return Err(());
+            }
+            Read::Uncomputed => {
+                self.uncomputed(row, col);
                 return Err(());
             }
         };
@@ -230,6 +286,10 @@ impl<'a> SheetReader<'a> {
             Read::Error(e) => {
                 let message = format!("la cellule affiche une erreur de formule ({e})");
                 self.problem(row, col, message, Some("écrivez le nombre lui-même, sans formule".to_string()));
+                return Err(());
+            }
+            Read::Uncomputed => {
+                self.uncomputed(row, col);
                 return Err(());
             }
             Read::Text(t) if t.trim().is_empty() => return Ok(None),
@@ -560,6 +620,7 @@ impl Form<'_> {
             target: Target::Objective { action: action.id.to_string(), index },
             fill: Fill::Objective { statut },
             at: reader.at(r, title_col),
+            cells: reader.cells(r, &[form::H_NOUVEAU]),
         })
     }
 
@@ -573,31 +634,33 @@ impl Form<'_> {
         chosen: Option<String>,
     ) -> Option<Entry> {
         let participants = match cells.participants {
-            Some(n) if n < 0.0 || n.fract() != 0.0 => {
+            Some(x) if x < 0.0 || x.fract() != 0.0 => {
                 let col = reader.col(form::H_PARTICIPANTS).unwrap_or(0);
-                let message =
-                    format!("{} participants : un nombre entier positif est attendu", crate::format::plain(n));
-                reader.problem(r, col, message, None);
+                let message = format!("{} participants : un nombre entier positif est attendu", n(x));
+                reader.problem(r, col, message, Some("écrivez le nombre de personnes, par exemple `12`".to_string()));
                 return None;
             }
             Some(n) => Some(n as u64),
             None => None,
         };
-        // The text a statut alone gets is made from the choice as written, so that
-        // the same workbook imported again finds the entry it made.
-        let texte = cells.texte.clone().unwrap_or_else(|| match &chosen {
-            Some(s) => format!("Nouveau statut : {}.", self.repo.vocab.label(&STATUT, s)),
-            None => format!("Bilan {} transmis par le porteur.", self.round.annee),
-        });
+        let year = PartialDate::year(self.round.annee);
+        let known = action.avancement.iter().find(|e| e.date == year);
+        // A statut chosen again once the import made it the action's (the same
+        // workbook imported twice) is still the change that entry records.
         let current = action.statut.as_ref().map(|s| s.mot());
-        let statut = chosen.filter(|s| Some(s.as_str()) != current);
+        let recorded = |s: &String| known.is_some_and(|k| k.statut.as_ref().map(|k| k.mot()) == Some(s.as_str()));
+        let statut = chosen.filter(|s| Some(s.as_str()) != current || recorded(s));
         if cells.texte.is_none() && participants.is_none() && statut.is_none() {
             return None;
         }
+        let texte = cells.texte.clone().unwrap_or_else(|| match (&statut, participants) {
+            (Some(s), _) => format!("Nouveau statut : {}.", self.repo.vocab.label(&STATUT, s)),
+            (None, Some(p)) => format!("{p} participant{} en {}.", if p > 1 { "s" } else { "" }, self.round.annee),
+            (None, None) => format!("Bilan {} transmis par le porteur.", self.round.annee),
+        });
         // The year's entry is there already: the same workbook imported again (no
         // news), or an entry this one would contradict or duplicate.
-        let year = PartialDate::year(self.round.annee);
-        if let Some(known) = action.avancement.iter().find(|e| e.date == year) {
+        if let Some(known) = known {
             let known_statut = known.statut.as_ref().map(|s| s.mot());
             let differs = [
                 (form::H_NOUVEAU, statut.as_deref().is_some_and(|s| Some(s) != known_statut)),
@@ -620,6 +683,7 @@ impl Form<'_> {
             target: Target::Progress { action: action.id.to_string() },
             fill: Fill::Progress { texte, participants, statut },
             at: reader.at(r, reader.col(form::H_ACTION).unwrap_or(0)),
+            cells: reader.cells(r, &[form::H_NOUVEAU, form::H_TEXTE, form::H_PARTICIPANTS]),
         })
     }
 
@@ -783,6 +847,10 @@ impl MeasureRow<'_, '_> {
             target: Target::Measure { indicator: self.ind.id.to_string(), date: period.date },
             fill: Fill::Measure(measure),
             at: self.reader.at(self.r, self.reader.col(form::H_VALEUR).unwrap_or(0)),
+            cells: self.reader.cells(
+                self.r,
+                &[form::H_VALEUR, form::H_NUMERATEUR, form::H_DENOMINATEUR, form::H_COMMENTAIRE, form::H_SOURCE],
+            ),
         })
     }
 
@@ -965,19 +1033,23 @@ impl MeasureRow<'_, '_> {
                 .find(|p| *p.categorie == *category)
                 .map(|p| p.valeur)
         };
-        let same_words = [(&measure.commentaire, &existing.commentaire), (&measure.source, &existing.source)]
-            .iter()
-            .all(|(new, old)| new.is_none() || new == old);
-        let same_parts =
-            measure.ventilation.iter().all(|(d, cats)| cats.iter().all(|(c, v)| known_parts(d, c) == Some(*v)));
-        if !(same_words && same_parts) {
+        let other = |new: &Option<String>, old: &Option<String>| new.is_some() && new != old;
+        let differs = [
+            (form::H_COMMENTAIRE, other(&measure.commentaire, &existing.commentaire)),
+            (form::H_SOURCE, other(&measure.source, &existing.source)),
+            (
+                form::H_VALEUR,
+                !measure.ventilation.iter().all(|(d, cats)| cats.iter().all(|(c, v)| known_parts(d, c) == Some(*v))),
+            ),
+        ];
+        if let Some((header, _)) = differs.iter().find(|(_, d)| *d) {
             let message = format!(
                 "la valeur {} est déjà dans la fiche pour {}, avec d'autres précisions",
                 n(total),
                 existing.date
             );
             self.problem(
-                form::H_VALEUR,
+                header,
                 message,
                 "complétez la fiche de l'indicateur à la main (commentaire, source ou répartition)",
             );

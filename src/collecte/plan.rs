@@ -4,16 +4,22 @@
 use std::collections::BTreeMap;
 
 use crate::collecte::edit::{Change, New};
-use crate::collecte::import::{Entry, Fill, MeasureValues, Target};
+use crate::collecte::import::{Entry, Fill, Located, MeasureValues, Target};
 use crate::diag::YamlPath;
 use crate::model::vocab::{STATUT, Vocabularies};
 use crate::model::{PartialDate, Repository};
 
-/// The changes to one fiche, and what they add, in words.
+/// The changes to one fiche, each with the cell it comes from and what it adds,
+/// in words.
 #[derive(Debug, Default)]
 pub struct FicheChanges {
-    pub changes: Vec<Change>,
-    pub summary: Vec<String>,
+    pub changes: Vec<(Change, Located, String)>,
+}
+
+impl FicheChanges {
+    fn push(&mut self, change: Change, at: &Located, summary: String) {
+        self.changes.push((change, at.clone(), summary));
+    }
 }
 
 /// Where a new dated item goes in a list of dates: after every item not entirely
@@ -37,12 +43,15 @@ pub fn plan(entries: &[Entry], raw: &Repository, annee: i32) -> BTreeMap<String,
     });
     for entry in sorted {
         match (&entry.target, &entry.fill) {
-            (Target::Measure { indicator, date }, Fill::Measure(values)) => planner.measure(indicator, *date, values),
+            (Target::Measure { indicator, date }, Fill::Measure(values)) => {
+                planner.measure(indicator, *date, values, &entry.at)
+            }
             (Target::Progress { action }, Fill::Progress { texte, participants, statut }) => {
-                planner.progress(action, PartialDate::year(annee), texte, *participants, statut.as_deref())
+                let date = PartialDate::year(annee);
+                planner.progress(action, date, texte, *participants, statut.as_deref(), &entry.at)
             }
             (Target::Objective { action, index }, Fill::Objective { statut }) => {
-                planner.objective(action, *index, statut)
+                planner.objective(action, *index, statut, &entry.at)
             }
             _ => {}
         }
@@ -71,7 +80,7 @@ impl Planner<'_> {
         at
     }
 
-    fn measure(&mut self, indicator: &str, date: PartialDate, values: &MeasureValues) {
+    fn measure(&mut self, indicator: &str, date: PartialDate, values: &MeasureValues, from: &Located) {
         let Some(record) = self.raw.indicateurs.iter().find(|r| r.id == indicator) else { return };
         let existing = record.data.mesures.iter().flatten().map(|m| m.date).collect();
         let at = self.place(&record.file, "mesures", existing, date);
@@ -98,14 +107,14 @@ impl Planner<'_> {
                 item.push((key.into(), New::Text(v.clone())));
             }
         }
-        let fiche = self.out.entry(record.file.clone()).or_default();
-        fiche.changes.push(Change::Insert { list: YamlPath::key("mesures"), at, item: New::Map(item) });
         let shown = match (values.valeur, values.numerateur, values.denominateur) {
             (Some(v), ..) => crate::format::number(v, 4),
             (None, Some(n), Some(d)) => format!("{} / {}", crate::format::number(n, 4), crate::format::number(d, 4)),
             _ => String::new(),
         };
-        fiche.summary.push(format!("mesure {date} : {shown}"));
+        let fiche = self.out.entry(record.file.clone()).or_default();
+        let change = Change::Insert { list: YamlPath::key("mesures"), at, item: New::Map(item) };
+        fiche.push(change, from, format!("mesure {date} : {shown}"));
     }
 
     fn progress(
@@ -115,6 +124,7 @@ impl Planner<'_> {
         texte: &str,
         participants: Option<u64>,
         statut: Option<&str>,
+        from: &Located,
     ) {
         let Some(record) = self.raw.actions.iter().find(|r| r.id == action) else { return };
         let entries = record.data.avancement.iter().flatten();
@@ -133,27 +143,23 @@ impl Planner<'_> {
             entries.filter(|e| e.statut.is_some()).any(|e| e.date.is_some_and(|d| date.entirely_before(&d)));
         let label = statut.map(|s| self.label(s));
         let fiche = self.out.entry(record.file.clone()).or_default();
-        fiche.changes.push(Change::Insert { list: YamlPath::key("avancement"), at, item: New::Map(item) });
-        fiche.summary.push(format!("avancement {date}"));
+        let change = Change::Insert { list: YamlPath::key("avancement"), at, item: New::Map(item) };
+        fiche.push(change, from, format!("avancement {date}"));
         if let (Some(s), Some(label), false) = (statut, label, later_change) {
-            fiche.changes.push(Change::Set {
-                map: YamlPath::default(),
-                key: "statut".into(),
-                value: New::Plain(s.into()),
-            });
-            fiche.summary.push(format!("statut : {label}"));
+            let change = Change::Set { map: YamlPath::default(), key: "statut".into(), value: New::Plain(s.into()) };
+            fiche.push(change, from, format!("statut : {label}"));
         }
     }
 
-    fn objective(&mut self, action: &str, index: usize, statut: &str) {
+    fn objective(&mut self, action: &str, index: usize, statut: &str, from: &Located) {
         let Some(record) = self.raw.actions.iter().find(|r| r.id == action) else { return };
         let label = self.label(statut);
         let fiche = self.out.entry(record.file.clone()).or_default();
-        fiche.changes.push(Change::Set {
+        let change = Change::Set {
             map: YamlPath::key("objectifs_operationnels").with_index(index),
             key: "statut".into(),
             value: New::Plain(statut.into()),
-        });
-        fiche.summary.push(format!("objectif {} : {label}", index + 1));
+        };
+        fiche.push(change, from, format!("objectif {} : {label}", index + 1));
     }
 }

@@ -80,6 +80,8 @@ pub enum Read {
     Date(String),
     /// A formula's error, as the spreadsheet shows it (`#DIV/0!`).
     Error(String),
+    /// A formula saved without its result (some tools never compute them).
+    Uncomputed,
 }
 
 /// One sheet: its name (`None` for a CSV file), and its cells by row and column
@@ -128,6 +130,9 @@ pub fn read(path: &Path) -> Result<Vec<Grid>> {
         "csv" | "txt" => Ok(vec![csv_grid(&bytes)?]),
         "xlsx" | "xlsm" => xlsx(bytes),
         "ods" => ods(bytes),
+        "xls" => bail!(
+            "classeur au format Excel 97-2003 (.xls)\naide : ouvrez-le dans votre tableur et enregistrez-le au format .xlsx ou .ods, puis importez ce fichier"
+        ),
         "" => bail!(
             "fichier sans extension\naide : importez le classeur tel qu'il a été renvoyé (.xlsx ou .ods), ou une feuille enregistrée en CSV (.csv)"
         ),
@@ -201,6 +206,18 @@ fn xlsx(bytes: Vec<u8>) -> Result<Vec<Grid>> {
                 return Err(too_large(&name, r, c));
             }
             grid.set(r, c, value);
+        }
+        drop(reader);
+        // A formula saved without its result reads as an empty cell: it must not
+        // pass for one left blank.
+        let mut formulas = book.worksheet_cells_reader(&name).map_err(|_| anyhow!(UNREADABLE))?;
+        while let Some(cell) = formulas.next_formula().map_err(|_| anyhow!(UNREADABLE))? {
+            let (r, c) = cell.get_position();
+            let (r, c) = (r as usize, c as usize);
+            budget.spend(1, cell.get_value().len())?;
+            if r < MAX_ROWS && c < MAX_COLUMNS && *grid.get(r, c) == Read::Empty && !cell.get_value().is_empty() {
+                grid.set(r, c, Read::Uncomputed);
+            }
         }
         grids.push(grid);
     }

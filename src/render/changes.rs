@@ -56,7 +56,17 @@ fn show(key: &str, value: &Value) -> String {
         Value::Null => "—".into(),
         Value::Array(items) => items.iter().map(|v| show(key, v)).collect::<Vec<_>>().join(", "),
         Value::Object(_) => match key {
-            "avancement" => format!("{} {}", text(field(value, "date")), text(field(value, "texte"))),
+            "avancement" => {
+                let mut details = Vec::new();
+                if let Some(s) = field(value, "statut") {
+                    details.push(format!("statut {}", show("", s)));
+                }
+                if let Some(p) = field(value, "participants") {
+                    details.push(format!("{} participants", show("", p)));
+                }
+                let details = if details.is_empty() { String::new() } else { format!(" ({})", details.join(", ")) };
+                format!("{} {}{details}", text(field(value, "date")), text(field(value, "texte")))
+            }
             "mesures" => match (field(value, "valeur"), field(value, "numerateur"), field(value, "denominateur")) {
                 (None, Some(n), Some(d)) => {
                     format!("{} = {} / {}", text(field(value, "date")), text(Some(n)), text(Some(d)))

@@ -71,7 +71,7 @@ fn diff_between_two_revisions_per_record_and_field() {
     assert_eq!(
         lines,
         [
-            "fiche 1.1 : + avancement 2026-09 « Dernière réunion du groupe. » ; statut mise_en_oeuvre → realisee ; texte : {+Le groupe a terminé son travail.+}",
+            "fiche 1.1 : + avancement 2026-09 « Dernière réunion du groupe. » (statut realisee) ; statut mise_en_oeuvre → realisee ; texte : {+Le groupe a terminé son travail.+}",
             "partenaire ccas (nouveau)",
             "indicateur ind-hausse : + mesure 2026-10 = 72",
         ]

@@ -846,8 +846,19 @@ fn the_same_workbook_twice_imports_once_and_two_answers_conflict() {
     let out = clsm(&["collecte", "--importer", one.to_str().unwrap(), other.to_str().unwrap()], &repo);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("valeur différente de celle de un.xlsx, Actions, C2, pour la même ligne"), "{err}");
-    assert!(err.contains("valeur différente de celle de autre.xlsx, Actions, C2, pour la même ligne"), "{err}");
+    // Said at the cell that differs, the new statut, in both workbooks.
+    assert!(
+        err.contains(
+            "valeur différente de celle de un.xlsx, Actions, E2, pour la même ligne\n  --> autre.xlsx, Actions, E2"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "valeur différente de celle de autre.xlsx, Actions, E2, pour la même ligne\n  --> un.xlsx, Actions, E2"
+        ),
+        "{err}"
+    );
     // Neither answer wins: nothing is written.
     assert_eq!(fiches(&repo), before);
     let repo2 = example("collecte-deux-fois-bis");
@@ -917,4 +928,66 @@ fn a_statut_list_too_long_for_excel_lives_in_a_hidden_sheet() {
     let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(read(&repo, "fiches/actions/groupe-aidants.md").contains("statut: en_pause\nporteur"));
+}
+
+#[test]
+fn the_current_statut_chosen_again_is_no_change_of_statut() {
+    let repo = example("collecte-meme-statut");
+    let book = generate(&repo, "xlsx");
+    let filled = repo.join("rempli.xlsx");
+    let fills = [
+        ("Actions", "groupe-aidants", "Nouveau statut", Typed::Text("Mise en œuvre")),
+        ("Actions", "groupe-aidants", "Participants dans l'année", Typed::Number(12.0)),
+    ];
+    fill(&book, &fills, &filled);
+    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let fiche = read(&repo, "fiches/actions/groupe-aidants.md");
+    assert!(
+        fiche.contains("  - date: 2026\n    texte: 12 participants en 2026.\n    participants: 12\n---"),
+        "{fiche}"
+    );
+    assert!(fiche.contains("statut: mise_en_oeuvre\nporteur"), "{fiche}");
+}
+
+/// `book` with the cell `cell` of the sheet part `sheet` replaced by a formula
+/// saved without its result, as some tools write them.
+fn with_uncomputed_formula(book: &Path, sheet: &str, cell: &str, out: &Path) {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(book).unwrap()).unwrap();
+    let mut writer = zip::ZipWriter::new(std::fs::File::create(out).unwrap());
+    for i in 0..archive.len() {
+        let mut part = archive.by_index(i).unwrap();
+        let name = part.name().expect("a part name").to_string();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut part, &mut bytes).unwrap();
+        if name == sheet {
+            let xml = String::from_utf8(bytes).unwrap();
+            let start = xml.find(&format!(r#"<c r="{cell}""#)).expect("the cell");
+            let end = start + xml[start..].find("</c>").expect("its end") + 4;
+            bytes = format!("{}<c r=\"{cell}\"><f>10+17</f></c>{}", &xml[..start], &xml[end..]).into_bytes();
+        }
+        writer.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut writer, &bytes).unwrap();
+    }
+    writer.finish().unwrap();
+}
+
+#[test]
+fn rejects_a_formula_saved_without_its_result() {
+    let repo = example("collecte-formule");
+    let book = generate(&repo, "xlsx");
+    let before = fiches(&repo);
+    let filled = repo.join("rempli.xlsx");
+    fill(&book, &[("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(27.0))], &filled);
+    let formula = repo.join("fiche-unafam.xlsx");
+    with_uncomputed_formula(&filled, "xl/worksheets/sheet3.xml", "H2", &formula);
+    let out = clsm(&["collecte", "--importer", formula.to_str().unwrap()], &repo);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("la cellule contient une formule dont le résultat n'a pas été enregistré"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("--> fiche-unafam.xlsx, Indicateurs, H2"), "{}", stderr(&out));
+    assert_eq!(fiches(&repo), before);
 }
