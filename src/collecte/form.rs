@@ -72,9 +72,22 @@ impl Round {
     }
 }
 
-/// The key of an objective's row: `fiche-15#2` for its second objective.
-pub fn objective_key(action: &str, index: usize) -> String {
-    format!("{action}#{}", index + 1)
+/// The key of an objective's row: `fiche-15#2.5e1a0c` for its second objective,
+/// followed by a digest of its title and comment, by which the import finds it
+/// again even if objectives were added or moved in the fiche since.
+pub fn objective_key(action: &str, index: usize, titre: &str, comment: Option<&str>) -> String {
+    format!("{action}#{}.{}", index + 1, objective_digest(titre, comment))
+}
+
+/// Six hexadecimal digits that change with an objective's title or comment
+/// (FNV-1a): what identifies it in a workbook.
+pub fn objective_digest(titre: &str, comment: Option<&str>) -> String {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in titre.bytes().chain([0x1f]).chain(comment.unwrap_or("").bytes()) {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    format!("{:06x}", hash & 0xff_ffff)
 }
 
 /// The key of an indicator's row for one period: `participants@2025-06`.
@@ -269,7 +282,7 @@ fn actions_sheet(repo: &Repository, round: &Round, actions: &[Ix<Action>]) -> Sh
         for (k, o) in a.objectifs.iter().enumerate() {
             let title = objective_title(&o.titre, o.comment.as_deref());
             rows.push(vec![
-                Cell::text(objective_key(&a.id, k), Style::Shown),
+                Cell::text(objective_key(&a.id, k, &o.titre, o.comment.as_deref()), Style::Shown),
                 Cell::text(numero, Style::Shown),
                 Cell::text(title, Style::Shown),
                 Cell::text(label(o.statut.as_ref()), Style::Shown),

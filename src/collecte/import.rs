@@ -537,7 +537,7 @@ impl Form<'_> {
             let filled = cells.statut.is_some() || cells.texte.is_some() || cells.participants.is_some();
             let RowKey::Key(key) = reader.row_key(r, filled) else { continue };
             let (action_id, objective) = match key.split_once('#') {
-                Some((a, n)) => (a, Some(n.parse::<usize>().ok().filter(|n| *n > 0))),
+                Some((a, rest)) => (a, Some(rest)),
                 None => (key.as_str(), None),
             };
             let Some(action) =
@@ -550,7 +550,7 @@ impl Form<'_> {
             };
             let Some(statut) = self.statut(reader, r, cells.statut.as_deref()) else { continue };
             let entry = match objective {
-                Some(n) => self.objective_row(reader, r, action, n, &cells, statut),
+                Some(rest) => self.objective_row(reader, r, action, rest, &cells, statut),
                 None => self.action_row(reader, r, action, &cells, statut),
             };
             out.extend(entry);
@@ -582,23 +582,24 @@ impl Form<'_> {
         reader: &mut SheetReader,
         r: usize,
         action: &Action,
-        number: Option<usize>,
+        key: &str,
         cells: &ActionCells,
         statut: Option<String>,
     ) -> Option<Entry> {
-        let key = format!("{}#{}", action.id, number.map_or(String::new(), |n| n.to_string()));
-        let Some((index, objective)) = number.map(|n| n - 1).and_then(|i| Some((i, action.objectifs.get(i)?))) else {
-            let help = "la fiche a changé depuis l'envoi du classeur : reportez cette ligne à la main";
-            reader.problem(r, 0, format!("objectif inconnu `{key}`"), Some(help.to_string()));
-            return None;
-        };
-        let title_col = reader.col(form::H_ACTION).unwrap_or(0);
-        let expected = form::objective_title(&objective.titre, objective.comment.as_deref());
-        if !matches!(reader.grid.get(r, title_col), Read::Text(t) if t.trim() == expected.trim()) {
+        // `2.5e1a0c`: its place when the form was made, and its digest, which finds
+        // it wherever it is now.
+        let (number, digest) = key.split_once('.').unwrap_or((key, ""));
+        let digest_of = |o: &crate::model::checked::Objectif| form::objective_digest(&o.titre, o.comment.as_deref());
+        // Twin objectives (same title, same comment) keep their places.
+        let at_place = number.parse::<usize>().ok().and_then(|n| n.checked_sub(1));
+        let found = at_place
+            .filter(|i| action.objectifs.get(*i).is_some_and(|o| digest_of(o) == digest))
+            .or_else(|| action.objectifs.iter().position(|o| digest_of(o) == digest));
+        let Some((index, objective)) = found.map(|i| (i, &action.objectifs[i])) else {
+            let title_col = reader.col(form::H_ACTION).unwrap_or(0);
             let message = format!(
-                "l'objectif n° {} de `{}` n'est plus celui du classeur : la fiche a changé depuis son envoi",
-                index + 1,
-                action.id
+                "l'objectif n° {} de `{}` n'est plus dans la fiche tel que le classeur le montre (changé ou retiré depuis son envoi)",
+                number, action.id
             );
             reader.problem(
                 r,
@@ -607,7 +608,8 @@ impl Form<'_> {
                 Some("reportez ce statut à la main, sur le bon objectif".to_string()),
             );
             return None;
-        }
+        };
+        let title_col = reader.col(form::H_ACTION).unwrap_or(0);
         if cells.texte.is_some() || cells.participants.is_some() {
             let col = reader.col(form::H_TEXTE).unwrap_or(0);
             let help = "écrivez ce qui s'est passé sur la ligne de l'action, au-dessus de ses objectifs";
