@@ -151,9 +151,10 @@ fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
         }
     };
     let plan = plan::plan(&collected.entries, &loaded.repo, annee);
-    let Some(edited) = edit_fiches(&snapshot, &plan, args.partiel) else { return Ok(Outcome::Problems) };
+    let Some((edited, failed)) = edit_fiches(&snapshot, &plan, args.partiel) else { return Ok(Outcome::Problems) };
+    let outcome = if failed { Outcome::Problems } else { outcome };
     if edited.is_empty() {
-        if collected.problems > 0 {
+        if collected.problems > 0 || failed {
             eprintln!("rien n'est importé");
         } else {
             println!("aucune valeur nouvelle à importer : les fiches ont déjà tout ce que disent les classeurs");
@@ -234,13 +235,10 @@ fn collect(args: &CollecteArgs, repo: &crate::model::checked::Repository) -> Col
         collected.problems += problems.len();
         let others = parsed.entries.iter().filter(|e| !conflicting(e)).count();
         if !problems.is_empty() && !args.partiel {
-            let hint = if others > 0 {
-                format!(
-                    " ; `--partiel` importerait ses {} sans erreur",
-                    count(others as f64, "autre ligne", "autres lignes")
-                )
-            } else {
-                String::new()
+            let hint = match others {
+                0 => String::new(),
+                1 => " ; `--partiel` importerait son autre ligne, sans erreur".to_string(),
+                n => format!(" ; `--partiel` importerait ses {n} autres lignes, sans erreur"),
             };
             eprintln!(
                 "{name} : rien n'est importé de ce classeur ({}){hint}",
@@ -284,7 +282,11 @@ struct Edited {
 /// cannot be made without touching the fiche's other lines is a problem at the
 /// cell it comes from: with `--partiel` it is left out, otherwise nothing is
 /// imported (`None`).
-fn edit_fiches(snapshot: &Snapshot, plan: &BTreeMap<String, plan::FicheChanges>, partiel: bool) -> Option<Vec<Edited>> {
+fn edit_fiches(
+    snapshot: &Snapshot,
+    plan: &BTreeMap<String, plan::FicheChanges>,
+    partiel: bool,
+) -> Option<(Vec<Edited>, bool)> {
     let mut edited = Vec::new();
     let mut failed = false;
     for (file, changes) in plan {
@@ -301,7 +303,7 @@ fn edit_fiches(snapshot: &Snapshot, plan: &BTreeMap<String, plan::FicheChanges>,
                     print_problem(&Problem {
                         message: format!("`{file}` : {e}"),
                         at: at.clone(),
-                        help: Some(format!("ajoutez-la à la main : {what}")),
+                        help: Some(format!("reportez-la à la main ({what}) : {}", change.by_hand())),
                     });
                     failed = true;
                 }
@@ -315,7 +317,7 @@ fn edit_fiches(snapshot: &Snapshot, plan: &BTreeMap<String, plan::FicheChanges>,
         eprintln!("rien n'est importé ; `--partiel` importerait les autres valeurs");
         return None;
     }
-    Some(edited)
+    Some((edited, failed))
 }
 
 /// What the import would change, as `clsm diff` says it.

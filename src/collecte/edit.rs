@@ -38,6 +38,18 @@ pub enum Change {
     Set { map: YamlPath, key: String, value: New },
 }
 
+impl Change {
+    /// What the change writes, as a person would copy it into the fiche by hand:
+    /// `avancement : { date: 2026, texte: … }`, `statut: realisee`.
+    pub fn by_hand(&self) -> String {
+        match self {
+            Change::Insert { list, item, .. } => format!("ajoutez à `{list}` : {}", item.inline(true)),
+            Change::Set { map, key, value } if map.0.is_empty() => format!("écrivez `{key}: {}`", value.inline(false)),
+            Change::Set { map, key, value } => format!("écrivez `{key}: {}` dans `{map}`", value.inline(false)),
+        }
+    }
+}
+
 /// Why an edit could not be made, in French.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EditError(pub String);
@@ -83,6 +95,24 @@ struct Node {
     last_line: usize,
     /// For a flow collection: where its closing bracket is.
     close: Option<At>,
+}
+
+/// Whether a front matter names an anchor or uses an alias: a value written once
+/// and read in several places, which an edit could change everywhere.
+fn has_anchors(yaml: &str) -> bool {
+    let mut parser = Parser::new_from_str(yaml);
+    while let Some(Ok((event, _))) = parser.next_event() {
+        match event {
+            Event::Alias(_) => return true,
+            Event::Scalar(_, _, anchor, _) | Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _)
+                if anchor > 0 =>
+            {
+                return true;
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 /// Reads the node tree of a front matter, or `None` when it does not parse.
@@ -227,6 +257,11 @@ fn front_matter(bytes: &[u8]) -> Result<(String, Value), EditError> {
 
 fn apply_one(bytes: &[u8], change: &Change) -> Result<Vec<u8>, EditError> {
     let (yaml, before) = front_matter(bytes)?;
+    if has_anchors(&yaml) {
+        return Err(EditError(
+            "la fiche utilise une ancre ou un alias YAML (`&nom`, `*nom`) : l'import ne la modifie pas".into(),
+        ));
+    }
     let root = if yaml.trim().is_empty() { None } else { tree(&yaml) };
     let root = root.ok_or_else(|| {
         EditError(
@@ -304,7 +339,8 @@ impl New {
             New::Plain(s) => s.clone(),
             New::Text(s) => quoted(s, flow),
             New::Map(entries) => {
-                let parts: Vec<String> = entries.iter().map(|(k, v)| format!("{k}: {}", v.inline(true))).collect();
+                let parts: Vec<String> =
+                    entries.iter().map(|(k, v)| format!("{}: {}", quoted(k, true), v.inline(true))).collect();
                 format!("{{ {} }}", parts.join(", "))
             }
         }
@@ -313,6 +349,7 @@ impl New {
     /// `key: value` written in block style at `indent`, as lines.
     fn block_entry(&self, key: &str, indent: usize) -> Vec<String> {
         let pad = " ".repeat(indent);
+        let key = quoted(key, false);
         match self {
             New::Text(s) if s.contains('\n') => {
                 let mut lines = vec![format!("{pad}{key}: |-")];
@@ -356,9 +393,11 @@ pub fn quoted(text: &str, flow: bool) -> String {
             .ok()
             .and_then(|v| v.get("k").cloned())
             .is_some_and(|v| v == Value::String(text.to_string()));
-    // YAML 1.1 readers take these for booleans.
+    // YAML 1.1 readers take these for booleans, numbers, times or dates, or a merge.
     let boolean_like = matches!(text.to_lowercase().as_str(), "yes" | "no" | "on" | "off" | "y" | "n");
-    if plain_safe && text.trim() == text && !boolean_like {
+    let number_like = text.starts_with(|c: char| c.is_ascii_digit() || matches!(c, '+' | '-' | '.'))
+        && text.chars().all(|c| c.is_ascii_digit() || matches!(c, '_' | ':' | '.' | '+' | '-' | 'e' | 'E' | ' '));
+    if plain_safe && text.trim() == text && !boolean_like && !number_like && text != "<<" {
         text.to_string()
     } else {
         // A JSON string is a YAML double-quoted scalar.
@@ -685,6 +724,10 @@ mod tests {
         assert_eq!(quoted("2025", false), "\"2025\"");
         assert_eq!(quoted("oui", false), "oui");
         assert_eq!(quoted("yes", false), "\"yes\"");
+        for ambiguous in ["0123", "1_000", "12:30", "2026-01-01", "<<", "26-65"] {
+            assert_eq!(quoted(ambiguous, false), format!("\"{ambiguous}\""));
+        }
+        assert_eq!(quoted("2 sessions à distance", false), "2 sessions à distance");
         assert_eq!(quoted("true", false), "\"true\"");
         assert_eq!(quoted("Note : à voir # plus tard", false), "\"Note : à voir # plus tard\"");
         assert_eq!(quoted("a, b", true), "\"a, b\"");
@@ -708,6 +751,10 @@ mod tests {
     fn refuses_rather_than_guessing() {
         let text = "---\nmesures: 3\n---\n";
         assert!(apply(text.as_bytes(), &[insert("mesures", 0, measure("2025", "1"))]).is_err());
+        let text = "---\nstatut: &s piste\nsuivi: *s\n---\n";
+        let change =
+            Change::Set { map: YamlPath::default(), key: "statut".into(), value: New::Plain("realisee".into()) };
+        assert!(apply(text.as_bytes(), &[change]).unwrap_err().0.contains("ancre"));
         let text = "---\nstatut: >-\n  piste\n---\n";
         let change =
             Change::Set { map: YamlPath::default(), key: "statut".into(), value: New::Plain("realisee".into()) };

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::collecte::edit::{Change, New};
+use crate::collecte::form;
 use crate::collecte::import::{Entry, Fill, Located, MeasureValues, Target};
 use crate::diag::YamlPath;
 use crate::model::vocab::{STATUT, Vocabularies};
@@ -48,10 +49,10 @@ pub fn plan(entries: &[Entry], raw: &Repository, annee: i32) -> BTreeMap<String,
             }
             (Target::Progress { action }, Fill::Progress { texte, participants, statut }) => {
                 let date = PartialDate::year(annee);
-                planner.progress(action, date, texte, *participants, statut.as_deref(), &entry.at)
+                planner.progress(action, date, texte, *participants, statut.as_deref(), entry)
             }
             (Target::Objective { action, index }, Fill::Objective { statut }) => {
-                planner.objective(action, *index, statut, &entry.at)
+                planner.objective(action, *index, statut, entry.cell(form::H_NOUVEAU))
             }
             _ => {}
         }
@@ -124,7 +125,7 @@ impl Planner<'_> {
         texte: &str,
         participants: Option<u64>,
         statut: Option<&str>,
-        from: &Located,
+        from: &Entry,
     ) {
         let Some(record) = self.raw.actions.iter().find(|r| r.id == action) else { return };
         let entries = record.data.avancement.iter().flatten();
@@ -144,10 +145,10 @@ impl Planner<'_> {
         let label = statut.map(|s| self.label(s));
         let fiche = self.out.entry(record.file.clone()).or_default();
         let change = Change::Insert { list: YamlPath::key("avancement"), at, item: New::Map(item) };
-        fiche.push(change, from, format!("avancement {date}"));
+        fiche.push(change, from.cell(form::H_TEXTE), format!("avancement {date}"));
         if let (Some(s), Some(label), false) = (statut, label, later_change) {
             let change = Change::Set { map: YamlPath::default(), key: "statut".into(), value: New::Plain(s.into()) };
-            fiche.push(change, from, format!("statut : {label}"));
+            fiche.push(change, from.cell(form::H_NOUVEAU), format!("statut : {label}"));
         }
     }
 

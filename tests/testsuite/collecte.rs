@@ -1053,3 +1053,35 @@ fn rejects_a_formula_saved_without_its_result() {
     assert!(stderr(&out).contains("--> fiche-unafam.xlsx, Indicateurs, H2"), "{}", stderr(&out));
     assert_eq!(fiches(&repo), before);
 }
+
+#[test]
+fn a_fiche_the_import_cannot_extend_is_said_at_the_cell_with_what_to_copy() {
+    let repo = example("collecte-ancre");
+    let path = repo.join("fiches/actions/groupe-aidants.md");
+    let text = std::fs::read_to_string(&path).unwrap().replacen("avancement:\n", "avancement: &journal\n", 1);
+    std::fs::write(&path, text).unwrap();
+    let book = generate(&repo, "xlsx");
+    let filled = repo.join("fiche-unafam.xlsx");
+    let fills = [
+        ("Actions", "groupe-aidants", "Ce qui s'est passé dans l'année", Typed::Text("Dix rencontres.")),
+        ("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(27.0)),
+    ];
+    fill(&book, &fills, &filled);
+    let before = fiches(&repo);
+    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("la fiche utilise une ancre ou un alias YAML"), "{err}");
+    assert!(err.contains("--> fiche-unafam.xlsx, Actions, F2"), "{err}");
+    assert!(err.contains("ajoutez à `avancement` : { date: 2026, texte: Dix rencontres. }"), "{err}");
+    assert_eq!(fiches(&repo), before);
+    // With --partiel, the measure goes in; the entry is left to copy by hand.
+    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap(), "--partiel"], &repo);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(read(&repo, "fiches/indicateurs/aidants-accueillis.md").contains("  - date: 2026\n    valeur: 27\n"));
+    assert_eq!(
+        read(&repo, "fiches/actions/groupe-aidants.md"),
+        String::from_utf8(before.iter().find(|(f, _)| f == "fiches/actions/groupe-aidants.md").unwrap().1.clone())
+            .unwrap()
+    );
+}
