@@ -27,6 +27,21 @@ fn stderr(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// Imports `book` into `repo`, with `extra` options.
+fn import(repo: &Path, book: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["collecte", "--importer", book.to_str().expect("a path")];
+    args.extend(extra);
+    clsm(&args, repo)
+}
+
+/// Replaces, once, `from` by `to` in the file `rel` of `repo`.
+fn rewrite(repo: &Path, rel: &str, from: &str, to: &str) {
+    let path = repo.join(rel);
+    let text = std::fs::read_to_string(&path).expect("a fiche");
+    assert!(text.contains(from), "{rel}: `{from}`");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("the fiche written");
+}
+
 /// Writes the 2026 workbooks of `repo` (format `format`) and returns unafam-57's.
 fn generate(repo: &Path, format: &str) -> PathBuf {
     let out = clsm(&["collecte", "--annee", "2026", "--format", format], repo);
@@ -215,7 +230,7 @@ fn a_filled_workbook_adds_exactly_its_lines_to_the_fiches() {
     let before = fiches(&repo);
     let filled = repo.join("unafam-57-rempli.xlsx");
     fill(&book, &typical(), &filled);
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let after = fiches(&repo);
     let expected = expected_fiches(&before);
@@ -227,7 +242,7 @@ fn a_filled_workbook_adds_exactly_its_lines_to_the_fiches() {
     // The repository still passes, and importing the same workbook again changes nothing.
     let check = clsm(&["check"], &repo);
     assert!(check.status.success(), "{}", stderr(&check));
-    let again = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let again = import(&repo, &filled, &[]);
     assert!(again.status.success(), "{}", stderr(&again));
     assert!(stdout(&again).contains("aucune valeur nouvelle"), "{}", stdout(&again));
     assert_eq!(fiches(&repo), expected);
@@ -239,7 +254,7 @@ fn an_untouched_workbook_imports_to_no_change() {
         let repo = example(&format!("collecte-intact-{format}"));
         let book = generate(&repo, format);
         let before = fiches(&repo);
-        let out = clsm(&["collecte", "--importer", book.to_str().unwrap()], &repo);
+        let out = import(&repo, &book, &[]);
         assert!(out.status.success(), "{format}: {}", stderr(&out));
         assert!(stdout(&out).contains("aucune valeur nouvelle"), "{format}: {}", stdout(&out));
         assert_eq!(fiches(&repo), before, "{format}");
@@ -253,7 +268,7 @@ fn the_essai_shows_the_changes_and_writes_nothing() {
     let before = fiches(&repo);
     let filled = repo.join("rempli.xlsx");
     fill(&book, &typical(), &filled);
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap(), "--essai"], &repo);
+    let out = import(&repo, &filled, &["--essai"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let shown = stdout(&out);
     assert!(shown.contains("aidants-accueillis"), "{shown}");
@@ -336,7 +351,7 @@ fn rejects_a_measure_that_contradicts_a_known_one() {
     let filled = repo.join("fiche-unafam.xlsx");
     let fills = [("Indicateurs", "aidants-accueillis@2025", "Valeur", Typed::Number(22.0))];
     fill(&repo.join("collecte-2025/unafam-57.xlsx"), &fills, &filled);
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("l'indicateur a déjà la valeur 21 pour 2025 ; le formulaire dit 22"), "{err}");
@@ -372,11 +387,9 @@ fn rejects_a_workbook_of_another_contract() {
     let book = generate(&repo, "xlsx");
     let filled = repo.join("fiche-unafam.xlsx");
     fill(&book, &[("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(27.0))], &filled);
-    let config = std::fs::read_to_string(repo.join("clsm.toml")).unwrap();
-    let config = config.replacen("Contrat local de santé d'Exemple-sur-Moselle", "Contrat local de santé de Voisin", 1);
-    std::fs::write(repo.join("clsm.toml"), config).unwrap();
+    rewrite(&repo, "clsm.toml", "Contrat local de santé d'Exemple-sur-Moselle", "Contrat local de santé de Voisin");
     let before = fiches(&repo);
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("classeur d'un autre contrat : « Contrat local de santé d'Exemple-sur-Moselle »"), "{err}");
@@ -394,7 +407,7 @@ fn partiel_imports_the_rows_without_errors() {
         ("Indicateurs", "satisfaction-aidants@2026", "Valeur", Typed::Number(120.0)),
     ];
     fill(&book, &fills, &filled);
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap(), "--partiel"], &repo);
+    let out = import(&repo, &filled, &["--partiel"]);
     assert_eq!(out.status.code(), Some(1), "the error is still reported: {}", stderr(&out));
     assert!(read(&repo, "fiches/indicateurs/aidants-accueillis.md").contains("  - date: 2026\n    valeur: 27\n"));
     assert!(!read(&repo, "fiches/indicateurs/satisfaction-aidants.md").contains("2026"));
@@ -404,14 +417,12 @@ fn partiel_imports_the_rows_without_errors() {
 fn an_import_that_would_break_the_repository_writes_nothing() {
     let repo = example("collecte-incoherent");
     // A running total cannot go down: 15 after 21 would fail `check`.
-    let path = repo.join("fiches/indicateurs/aidants-accueillis.md");
-    let text = std::fs::read_to_string(&path).unwrap().replacen("sens: hausse\n", "sens: hausse\ncumul: true\n", 1);
-    std::fs::write(&path, text).unwrap();
+    rewrite(&repo, "fiches/indicateurs/aidants-accueillis.md", "sens: hausse\n", "sens: hausse\ncumul: true\n");
     let book = generate(&repo, "xlsx");
     let filled = repo.join("fiche-unafam.xlsx");
     fill(&book, &[("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(15.0))], &filled);
     let before = fiches(&repo);
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("cumul-decroissant"), "{}", stderr(&out));
     assert!(stderr(&out).contains("le dépôt ne passerait plus `clsm check`"), "{}", stderr(&out));
@@ -423,16 +434,14 @@ fn a_change_of_statut_before_a_later_one_leaves_the_current_statut() {
     let repo = example("collecte-statut-ulterieur");
     let book = generate(&repo, "xlsx");
     // A later change of statut is already written: it keeps the last word.
-    let path = repo.join("fiches/actions/groupe-aidants.md");
-    let text = std::fs::read_to_string(&path).unwrap().replacen(
-        "    participants: 14\n",
-        "    participants: 14\n  - date: 2027-01\n    texte: Le groupe fait une pause.\n    statut: suspendue\n",
-        1,
-    );
-    std::fs::write(&path, text.replacen("statut: mise_en_oeuvre\nporteur", "statut: suspendue\nporteur", 1)).unwrap();
+    let fiche = "fiches/actions/groupe-aidants.md";
+    let pause =
+        "    participants: 14\n  - date: 2027-01\n    texte: Le groupe fait une pause.\n    statut: suspendue\n";
+    rewrite(&repo, fiche, "    participants: 14\n", pause);
+    rewrite(&repo, fiche, "statut: mise_en_oeuvre\nporteur", "statut: suspendue\nporteur");
     let filled = repo.join("fiche-unafam.xlsx");
     fill(&book, &[("Actions", "groupe-aidants", "Nouveau statut", Typed::Text("Réalisée"))], &filled);
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let fiche = read(&repo, "fiches/actions/groupe-aidants.md");
     assert!(fiche.contains("statut: suspendue\nporteur"), "{fiche}");
@@ -449,16 +458,15 @@ fn an_objective_moved_in_the_fiche_since_the_workbook_is_still_found() {
     let repo = example("collecte-objectif-deplace");
     let book = generate(&repo, "xlsx");
     // A new objective is written first in the fiche after the workbook was sent.
-    let path = repo.join("fiches/actions/groupe-aidants.md");
-    let text = std::fs::read_to_string(&path).unwrap().replacen(
+    rewrite(
+        &repo,
+        "fiches/actions/groupe-aidants.md",
         "objectifs_operationnels:\n",
         "objectifs_operationnels:\n  - titre: Former les bénévoles\n",
-        1,
     );
-    std::fs::write(&path, text).unwrap();
     let filled = repo.join("fiche-unafam.xlsx");
     fill(&book, &[("Actions", "groupe-aidants#2", "Nouveau statut", Typed::Text("Réalisée"))], &filled);
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let fiche = read(&repo, "fiches/actions/groupe-aidants.md");
     assert!(
@@ -472,17 +480,16 @@ fn an_objective_moved_in_the_fiche_since_the_workbook_is_still_found() {
 fn an_objective_rewritten_in_the_fiche_since_the_workbook_is_not_touched() {
     let repo = example("collecte-objectif-change");
     let book = generate(&repo, "xlsx");
-    let path = repo.join("fiches/actions/groupe-aidants.md");
-    let text = std::fs::read_to_string(&path).unwrap().replacen(
+    rewrite(
+        &repo,
+        "fiches/actions/groupe-aidants.md",
         "Affiches au CCAS et dans les cabinets médicaux.",
         "Affiches et radio locale.",
-        1,
     );
-    std::fs::write(&path, text).unwrap();
     let filled = repo.join("fiche-unafam.xlsx");
     fill(&book, &[("Actions", "groupe-aidants#2", "Nouveau statut", Typed::Text("Réalisée"))], &filled);
     let before = fiches(&repo);
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out)
@@ -519,7 +526,7 @@ fn rows_sorted_otherwise_still_import() {
         }
     }
     workbook.save(&sorted).expect("the sorted workbook");
-    let out = clsm(&["collecte", "--importer", sorted.to_str().unwrap()], &repo);
+    let out = import(&repo, &sorted, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(fiches(&repo), expected_fiches(&before));
 }
@@ -534,20 +541,20 @@ fn a_statut_alone_imported_twice_changes_nothing_the_second_time() {
         ("Actions", "groupe-aidants", "Participants dans l'année", Typed::Number(23.0)),
     ];
     fill(&book, &fills, &filled);
-    let first = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let first = import(&repo, &filled, &[]);
     assert!(first.status.success(), "{}", stderr(&first));
     let after = fiches(&repo);
     assert!(
         read(&repo, "fiches/actions/groupe-aidants.md")
             .contains("    texte: \"Nouveau statut : Réalisée.\"\n    statut: realisee\n    participants: 23\n")
     );
-    let again = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let again = import(&repo, &filled, &[]);
     assert!(again.status.success(), "{}", stderr(&again));
     assert_eq!(fiches(&repo), after);
     // Another statut on the same entry is a contradiction, said at its cell.
     let other = repo.join("autre.xlsx");
     fill(&book, &[("Actions", "groupe-aidants", "Nouveau statut", Typed::Text("Abandonnée")), fills[1]], &other);
-    let out = clsm(&["collecte", "--importer", other.to_str().unwrap()], &repo);
+    let out = import(&repo, &other, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("--> autre.xlsx, Actions, E2"), "{}", stderr(&out));
     assert_eq!(fiches(&repo), after);
@@ -565,7 +572,7 @@ fn a_known_value_with_other_details_is_said_not_dropped() {
         ("Indicateurs", "aidants-accueillis@2025", "Commentaire", Typed::Text("Un autre commentaire.")),
     ];
     fill(&repo.join("collecte-2025/unafam-57.xlsx"), &fills, &filled);
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("la valeur 21 est déjà dans la fiche pour 2025, avec d'autres précisions"),
@@ -587,7 +594,7 @@ fn rejects_a_value_in_a_column_the_import_does_not_read() {
         ws.write_string(0, 40, "Sexe : Autres").expect("a header");
         ws.write_number(1, 40, 2.0).expect("a value");
     });
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("valeur dans une colonne que l'import ne lit pas (« Sexe : Autres »)"),
@@ -680,7 +687,7 @@ fn workbooks_resaved_by_libreoffice_import_the_same() {
         let dir = repo.parent().unwrap().join("libreoffice");
         std::fs::create_dir_all(&dir).unwrap();
         let Some(saved) = resaved(&filled, format, &dir) else { return };
-        let out = clsm(&["collecte", "--importer", saved.to_str().unwrap()], &repo);
+        let out = import(&repo, &saved, &[]);
         assert!(out.status.success(), "{format}: {}", stderr(&out));
         assert_eq!(fiches(&repo), expected_fiches(&before), "{format}");
     }
@@ -698,7 +705,7 @@ fn the_ods_form_imports_once_libreoffice_filled_it() {
     let filled = repo.join("rempli.xlsx");
     fill(&book, &typical(), &filled);
     let Some(saved) = resaved(&filled, "ods", &dir) else { return };
-    let out = clsm(&["collecte", "--importer", saved.to_str().unwrap()], &repo);
+    let out = import(&repo, &saved, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(fiches(&repo), expected_fiches(&before));
 }
@@ -773,7 +780,7 @@ fn libreoffice_reads_the_ods_form_as_written() {
     assert!(content.contains(r#"style:cell-protect="none""#), "cells to fill stay unlocked");
     assert!(content.contains("of:cell-content-is-in-list("), "the drop-down list is kept");
     assert!(content.contains(r#"table:visibility="collapse""#), "the key column stays hidden");
-    let out = clsm(&["collecte", "--importer", saved.to_str().unwrap()], &repo);
+    let out = import(&repo, &saved, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("aucune valeur nouvelle"), "{}", stdout(&out));
     assert_eq!(fiches(&repo), before);
@@ -790,7 +797,7 @@ fn refuses_a_sheet_written_far_beyond_the_form_without_taking_the_memory() {
         let ws = wb.worksheet_from_name("Indicateurs").expect("the sheet");
         ws.write_string(1_048_575, 16_383, "x").expect("the far cell");
     });
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out)
@@ -840,7 +847,7 @@ fn a_value_shown_as_a_percentage_is_read_on_the_scale_of_the_fiches() {
     let book = generate(&repo, "xlsx");
     let filled = repo.join("fiche-unafam.xlsx");
     fill(&book, &[("Indicateurs", "satisfaction-aidants@2026", "Valeur", Typed::Percent(0.45))], &filled);
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(read(&repo, "fiches/indicateurs/satisfaction-aidants.md").contains("  - date: 2026\n    valeur: 45\n"));
 }
@@ -872,7 +879,7 @@ fn rejects_a_copied_sheet() {
         copy_sheet(ws, &indicators);
         ws.write_number(1, 7, 99.0).expect("the other value");
     });
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("deuxième onglet « Indicateurs » dans ce classeur"), "{}", stderr(&out));
     assert!(stderr(&out).contains("--> fiche-unafam.xlsx, Indicateurs (2), A1"), "{}", stderr(&out));
@@ -939,14 +946,14 @@ fn a_corrected_workbook_sent_again_does_not_add_a_second_entry() {
     let book = generate(&repo, "xlsx");
     let first = repo.join("premier.xlsx");
     fill(&book, &typical(), &first);
-    let out = clsm(&["collecte", "--importer", first.to_str().unwrap()], &repo);
+    let out = import(&repo, &first, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let after_first = fiches(&repo);
     let mut corrected = typical();
     corrected[1] = ("Actions", "groupe-aidants", "Ce qui s'est passé dans l'année", Typed::Text("Onze rencontres."));
     let second = repo.join("second.xlsx");
     fill(&book, &corrected, &second);
-    let out = clsm(&["collecte", "--importer", second.to_str().unwrap()], &repo);
+    let out = import(&repo, &second, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains(
@@ -961,33 +968,27 @@ fn a_corrected_workbook_sent_again_does_not_add_a_second_entry() {
 #[test]
 fn a_title_with_surrounding_spaces_still_matches_its_workbooks() {
     let repo = example("collecte-titre-espaces");
-    let config = std::fs::read_to_string(repo.join("clsm.toml")).unwrap();
-    let config = config.replacen(
-        "titre = \"Contrat local de santé d'Exemple-sur-Moselle\"",
-        "titre = \"Contrat local de santé d'Exemple-sur-Moselle \\u00a0\"",
-        1,
-    );
-    std::fs::write(repo.join("clsm.toml"), config).unwrap();
+    let (titre, spaced) = ("d'Exemple-sur-Moselle\"", "d'Exemple-sur-Moselle \\u00a0\"");
+    rewrite(&repo, "clsm.toml", titre, spaced);
     let book = generate(&repo, "xlsx");
     let filled = repo.join("rempli.xlsx");
     fill(&book, &[("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(27.0))], &filled);
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[test]
 fn a_statut_list_too_long_for_excel_lives_in_a_hidden_sheet() {
     let repo = example("collecte-liste-longue");
-    let config = std::fs::read_to_string(repo.join("clsm.toml")).unwrap();
-    let config = format!("{config}\n[vocabulaire.statut]\nen_pause = \"En pause, faute de moyens\"\n");
-    std::fs::write(repo.join("clsm.toml"), config).unwrap();
+    let extended = "\n[vocabulaire.statut]\nen_pause = \"En pause, faute de moyens\"\n\n[[axes]]";
+    rewrite(&repo, "clsm.toml", "\n[[axes]]", extended);
     let book = generate(&repo, "xlsx");
     let workbook = part(&book, "xl/workbook.xml");
     assert!(workbook.contains(r#"name="Listes""#) && workbook.contains(r#"state="hidden""#), "{workbook}");
     assert!(part(&book, "xl/worksheets/sheet2.xml").contains("<formula1>Listes!$A$1:$A$7</formula1>"));
     let filled = repo.join("rempli.xlsx");
     fill(&book, &[("Actions", "groupe-aidants", "Nouveau statut", Typed::Text("En pause, faute de moyens"))], &filled);
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(read(&repo, "fiches/actions/groupe-aidants.md").contains("statut: en_pause\nporteur"));
 }
@@ -1002,7 +1003,7 @@ fn the_current_statut_chosen_again_is_no_change_of_statut() {
         ("Actions", "groupe-aidants", "Participants dans l'année", Typed::Number(12.0)),
     ];
     fill(&book, &fills, &filled);
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert!(out.status.success(), "{}", stderr(&out));
     let fiche = read(&repo, "fiches/actions/groupe-aidants.md");
     assert!(
@@ -1043,7 +1044,7 @@ fn rejects_a_formula_saved_without_its_result() {
     fill(&book, &[("Indicateurs", "aidants-accueillis@2026", "Valeur", Typed::Number(27.0))], &filled);
     let formula = repo.join("fiche-unafam.xlsx");
     with_uncomputed_formula(&filled, "xl/worksheets/sheet3.xml", "H2", &formula);
-    let out = clsm(&["collecte", "--importer", formula.to_str().unwrap()], &repo);
+    let out = import(&repo, &formula, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("la cellule contient une formule dont le résultat n'a pas été enregistré"),
@@ -1057,9 +1058,7 @@ fn rejects_a_formula_saved_without_its_result() {
 #[test]
 fn a_fiche_the_import_cannot_extend_is_said_at_the_cell_with_what_to_copy() {
     let repo = example("collecte-ancre");
-    let path = repo.join("fiches/actions/groupe-aidants.md");
-    let text = std::fs::read_to_string(&path).unwrap().replacen("avancement:\n", "avancement: &journal\n", 1);
-    std::fs::write(&path, text).unwrap();
+    rewrite(&repo, "fiches/actions/groupe-aidants.md", "avancement:\n", "avancement: &journal\n");
     let book = generate(&repo, "xlsx");
     let filled = repo.join("fiche-unafam.xlsx");
     let fills = [
@@ -1068,7 +1067,7 @@ fn a_fiche_the_import_cannot_extend_is_said_at_the_cell_with_what_to_copy() {
     ];
     fill(&book, &fills, &filled);
     let before = fiches(&repo);
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap()], &repo);
+    let out = import(&repo, &filled, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("la fiche utilise une ancre ou un alias YAML"), "{err}");
@@ -1076,7 +1075,7 @@ fn a_fiche_the_import_cannot_extend_is_said_at_the_cell_with_what_to_copy() {
     assert!(err.contains("ajoutez à `avancement` : { date: 2026, texte: Dix rencontres. }"), "{err}");
     assert_eq!(fiches(&repo), before);
     // With --partiel, the measure goes in; the entry is left to copy by hand.
-    let out = clsm(&["collecte", "--importer", filled.to_str().unwrap(), "--partiel"], &repo);
+    let out = import(&repo, &filled, &["--partiel"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(read(&repo, "fiches/indicateurs/aidants-accueillis.md").contains("  - date: 2026\n    valeur: 27\n"));
     assert_eq!(
