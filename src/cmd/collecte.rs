@@ -2,7 +2,7 @@
 //! porteur; `--importer FILES…` brings the returned values into the fiches,
 //! editing them in place, and only when the repository still passes `check`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -10,7 +10,7 @@ use anyhow::{Result, bail};
 
 use crate::cli::{CollecteArgs, WorkbookFormat};
 use crate::cmd::{Outcome, load_checked, today};
-use crate::collecte::import::{self, Entry, Located, Problem};
+use crate::collecte::import::{self, Entry, Located, Problem, Target};
 use crate::collecte::{edit, form, plan, read, workbook};
 use crate::diag::Severity;
 use crate::files::write::{create_output, replace_edited};
@@ -212,12 +212,16 @@ fn collect(args: &CollecteArgs, repo: &crate::model::checked::Repository) -> Col
             }
         }
     }
-    let all: Vec<&Entry> = read_books.iter().flat_map(|(_, p)| &p.entries).collect();
+    let mut by_target: HashMap<&Target, Vec<&Entry>> = HashMap::new();
+    for entry in read_books.iter().flat_map(|(_, p)| &p.entries) {
+        by_target.entry(&entry.target).or_default().push(entry);
+    }
     // Each conflict is said at the cell that differs, in both workbooks.
-    let conflicts: Vec<(Located, Problem)> = all
+    let conflicts: Vec<(Located, Problem)> = read_books
         .iter()
+        .flat_map(|(_, p)| &p.entries)
         .filter_map(|e| {
-            let other = all.iter().find(|o| o.target == e.target && o.fill != e.fill)?;
+            let other = by_target.get(&e.target)?.iter().find(|o| o.fill != e.fill)?;
             let header = e.fill.differs(&other.fill)?;
             let problem = Problem {
                 message: format!("valeur différente de celle de {}, pour la même ligne", other.cell(header)),
@@ -227,6 +231,7 @@ fn collect(args: &CollecteArgs, repo: &crate::model::checked::Repository) -> Col
             Some((e.at.clone(), problem))
         })
         .collect();
+    let mut written: HashSet<Target> = HashSet::new();
     for (name, parsed) in read_books {
         let mut problems = parsed.problems;
         let conflicting = |e: &Entry| conflicts.iter().any(|(at, _)| *at == e.at);
@@ -251,7 +256,7 @@ fn collect(args: &CollecteArgs, repo: &crate::model::checked::Repository) -> Col
         }
         for entry in parsed.entries.into_iter().filter(|e| !conflicting(e)) {
             // The same value twice (a workbook sent twice) is written once.
-            if !collected.entries.iter().any(|e| e.target == entry.target) {
+            if written.insert(entry.target.clone()) {
                 collected.entries.push(entry);
             }
         }

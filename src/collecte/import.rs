@@ -39,7 +39,7 @@ pub struct Problem {
 }
 
 /// What a row gives a value for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Target {
     /// An indicator's measure for one period (the period's end date).
     Measure { indicator: String, date: PartialDate },
