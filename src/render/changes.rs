@@ -67,12 +67,18 @@ fn show(key: &str, value: &Value) -> String {
                 let details = if details.is_empty() { String::new() } else { format!(" ({})", details.join(", ")) };
                 format!("{} {}{details}", text(field(value, "date")), text(field(value, "texte")))
             }
-            "mesures" => match (field(value, "valeur"), field(value, "numerateur"), field(value, "denominateur")) {
-                (None, Some(n), Some(d)) => {
-                    format!("{} = {} / {}", text(field(value, "date")), text(Some(n)), text(Some(d)))
-                }
-                (v, ..) => format!("{} = {}", text(field(value, "date")), text(v)),
-            },
+            "mesures" => {
+                let figure = match (field(value, "valeur"), field(value, "numerateur"), field(value, "denominateur")) {
+                    (None, Some(n), Some(d)) => format!("{} / {}", text(Some(n)), text(Some(d))),
+                    (v, ..) => text(v),
+                };
+                let details: Vec<String> = [("commentaire", ""), ("source", "source ")]
+                    .iter()
+                    .filter_map(|(key, prefix)| field(value, key).map(|v| format!("{prefix}{}", show("", v))))
+                    .collect();
+                let details = if details.is_empty() { String::new() } else { format!(" ({})", details.join(", ")) };
+                format!("{} = {figure}{details}", text(field(value, "date")))
+            }
             "budget" => format!("{} : {} €", text(field(value, "poste")), text(field(value, "montant"))),
             "financements" => format!("{} ({})", text(field(value, "financeur")), text(field(value, "statut"))),
             "objectifs_operationnels" | "axes" | "thematiques" => text(field(value, "titre")),

@@ -271,8 +271,16 @@ fn the_essai_shows_the_changes_and_writes_nothing() {
     let out = import(&repo, &filled, &["--essai"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let shown = stdout(&out);
-    assert!(shown.contains("aidants-accueillis"), "{shown}");
-    assert!(shown.contains("27"), "{shown}");
+    assert!(
+        shown.contains("indicateur aidants-accueillis : + mesure 2026 = 27 (source « Feuilles d'émargement »)"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(
+            "+ avancement 2026 « Dix rencontres : le groupe tourne seul. » (statut realisee, 23 participants)"
+        ),
+        "{shown}"
+    );
     assert!(stderr(&out).contains("aucune fiche n'est modifiée"));
     assert_eq!(fiches(&repo), before);
 }
