@@ -138,7 +138,7 @@ fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
             return Ok(outcome);
         }
         [] => {
-            println!("aucune valeur nouvelle à importer");
+            println!("aucune valeur à importer");
             return Ok(outcome);
         }
         [one] => *one,
@@ -157,7 +157,13 @@ fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
         if collected.problems > 0 || failed {
             eprintln!("rien n'est importé");
         } else {
-            println!("aucune valeur nouvelle à importer : les fiches ont déjà tout ce que disent les classeurs");
+            if collected.entries.is_empty() {
+                println!(
+                    "aucune valeur nouvelle à importer : ces classeurs n'ont pas de cellule remplie qui change une fiche"
+                );
+            } else {
+                println!("aucune valeur nouvelle à importer : les fiches ont déjà tout ce que disent les classeurs");
+            }
         }
         return Ok(outcome);
     }
@@ -183,8 +189,9 @@ fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
     let (before, after) = (diagnostics.len(), found.len());
     if after > before {
         crate::note!(
-            "{} de plus après l'import : `clsm check` les détaille",
-            count((after - before) as f64, "avertissement", "avertissements")
+            "{} de plus après l'import : `clsm check` {}",
+            count((after - before) as f64, "avertissement", "avertissements"),
+            if after - before > 1 { "les détaille" } else { "le détaille" }
         );
     }
     if args.partiel && collected.problems > 0 {
@@ -199,7 +206,8 @@ fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
 fn collect(args: &CollecteArgs, repo: &crate::model::checked::Repository) -> Collected {
     let mut collected = Collected { entries: Vec::new(), years: Vec::new(), problems: 0 };
     let mut read_books: Vec<(String, import::Parsed)> = Vec::new();
-    for path in &args.importer {
+    for path in workbooks(&args.importer, &mut collected.problems) {
+        let path = &path;
         let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
         match read::read(path) {
             Ok(grids) => {
@@ -262,6 +270,40 @@ fn collect(args: &CollecteArgs, repo: &crate::model::checked::Repository) -> Col
         }
     }
     collected
+}
+
+/// The files named on the command line, each folder giving its workbooks
+/// (`.xlsx`, `.ods`, `.csv`, in name order; neither links nor hidden files).
+fn workbooks(named: &[PathBuf], problems: &mut usize) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in named {
+        if !std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+            out.push(path.clone());
+            continue;
+        }
+        let Ok(entries) = std::fs::read_dir(path) else {
+            eprintln!("erreur : {} : dossier illisible", path.display());
+            *problems += 1;
+            continue;
+        };
+        let mut found: Vec<PathBuf> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+            .map(|e| e.path())
+            .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+            .filter(|p| {
+                let extension = p.extension().map(|e| e.to_string_lossy().to_lowercase());
+                matches!(extension.as_deref(), Some("xlsx" | "ods" | "csv"))
+            })
+            .collect();
+        if found.is_empty() {
+            eprintln!("erreur : {} : aucun classeur (.xlsx, .ods ou .csv) dans ce dossier", path.display());
+            *problems += 1;
+        }
+        found.sort();
+        out.extend(found);
+    }
+    out
 }
 
 /// The most problems of one workbook printed: beyond, they are counted.

@@ -239,10 +239,10 @@ fn notice(repo: &Repository, partner: &Partenaire, annee: i32, retour: &str) -> 
     };
     let lines = [
         format!(
-            "1. Onglet « {ACTIONS} » : pour chacune de vos actions, choisissez le nouveau statut s'il a changé en {annee}, décrivez ce qui s'est passé et le nombre de participants ; pour chaque objectif opérationnel atteint, choisissez son nouveau statut."
+            "1. Onglet « {ACTIONS} » : pour chacune de vos actions, choisissez le nouveau statut s'il a changé en {annee}, décrivez ce qui s'est passé et indiquez le nombre de participants ; pour chaque objectif opérationnel atteint, choisissez « Réalisée » sur sa ligne."
         ),
         format!(
-            "2. Onglet « {INDICATEURS} » : écrivez la valeur {annee} de chaque indicateur que vous connaissez (un pourcentage entre 0 et 100, sans « % »), sa source, et sa répartition là où des colonnes de catégories sont ouvertes (le nombre de chaque catégorie, ou son taux pour un pourcentage)."
+            "2. Onglet « {INDICATEURS} » : écrivez la valeur {annee} (ou celle de chaque période, une ligne chacune) de chaque indicateur que vous connaissez (un pourcentage entre 0 et 100, sans « % »), sa source, et sa répartition là où des colonnes de catégories sont ouvertes (le nombre de chaque catégorie, ou son taux pour un pourcentage)."
         ),
         format!(
             "3. Seules les cellules jaunes se remplissent ; laissez vide ce que vous ne savez pas. Renvoyez ce fichier {who} avant le {retour}, sans le renommer ni changer ses onglets."
@@ -265,7 +265,8 @@ fn header(round: &Round, names: &[&str]) -> Vec<Cell> {
 
 fn actions_sheet(repo: &Repository, round: &Round, actions: &[Ix<Action>]) -> Sheet {
     let statuts = statut_labels(repo);
-    let label = |s: Option<&Statut>| s.map_or(String::new(), |s| repo.vocab.label(&STATUT, s.mot()).to_string());
+    let label =
+        |s: Option<&Statut>| s.map_or("non renseigné".to_string(), |s| repo.vocab.label(&STATUT, s.mot()).to_string());
     let mut rows = vec![header(round, &[H_NUMERO, H_ACTION, H_STATUT, H_NOUVEAU, H_TEXTE, H_PARTICIPANTS])];
     for ix in actions {
         let a = repo.action(*ix);
@@ -340,18 +341,23 @@ fn indicators_sheet(repo: &Repository, round: &Round, actions: &[Ix<Action>], in
         let ratio = percent || ind.numerateur.is_some() || ind.denominateur.is_some();
         let value_rule = Rule::Decimal { min: 0.0, max: percent.then_some(100.0) };
         for period in periods(ind.frequence.as_deref(), round.annee) {
+            // A target says its deadline: a yearly target is not one per quarter.
             let target = if ind.cibles.is_empty() {
-                ind.cible.map(|c| c.valeur)
+                ind.cible
             } else {
-                indicators::period_of(ind, start, period.date).map(|k| ind.cibles[k].valeur)
+                indicators::period_of(ind, start, period.date).map(|k| ind.cibles[k])
             };
+            let target = target.map_or(String::new(), |c| match c.echeance {
+                Some(e) => format!("{} d'ici {}", crate::format::number(c.valeur, 2), crate::format::date(&e)),
+                None => crate::format::number(c.valeur, 2),
+            });
             let mut row = vec![
                 Cell::text(measure_key(&ind.id, &period.date), Style::Shown),
                 Cell::text(cited.join("\n"), Style::Shown),
                 Cell::text(ind.libelle.to_string(), Style::Shown),
                 Cell::text(ind.unite.as_ref().map_or("", |u| repo.vocab.label(&UNITE, u.mot())), Style::Shown),
                 Cell::text(period.label, Style::Shown),
-                Cell::number(target, Style::Shown),
+                Cell::text(target, Style::Shown),
                 Cell::text(last_value(ind, &period.date), Style::Shown),
                 Cell::input(Some(value_rule.clone())),
             ];
@@ -379,7 +385,11 @@ fn indicators_sheet(repo: &Repository, round: &Round, actions: &[Ix<Action>], in
 fn last_value(ind: &Indicateur, date: &PartialDate) -> String {
     let same = ind.mesures.iter().find(|m| m.date == *date);
     if let Some(m) = same {
-        return format!("{} ({}, déjà connue)", crate::format::number(m.valeur, 2), crate::format::date(&m.date));
+        return format!(
+            "{} ({}) : déjà dans la fiche, inutile de la redonner",
+            crate::format::number(m.valeur, 2),
+            crate::format::date(&m.date)
+        );
     }
     ind.mesures
         .iter()

@@ -310,6 +310,9 @@ impl<'a> SheetReader<'a> {
                         NotNumber::Ambiguous => {
                             "écrivez le nombre sans séparateur de milliers (`1500`), ou avec une virgule décimale (`1,5`)"
                         }
+                        NotNumber::Text if header == form::H_PARTICIPANTS => {
+                            "écrivez un nombre entier, par exemple `12`"
+                        }
                         NotNumber::Text => "écrivez un nombre, par exemple `12` ou `12,5`",
                     };
                     self.problem(
@@ -526,11 +529,19 @@ impl Form<'_> {
         reader.stray_columns(&read);
         let mine = form::actions_of(self.repo, self.porteur, self.round.annee);
         for r in 1..reader.grid.rows.len() {
-            let (Ok(statut), Ok(texte), Ok(participants)) = (
+            // Every cell of the row is read and judged, so that all its mistakes are
+            // said at once.
+            let (statut_text, texte, participants) = (
                 reader.text(r, form::H_NOUVEAU),
                 reader.text(r, form::H_TEXTE),
                 reader.number(r, form::H_PARTICIPANTS),
-            ) else {
+            );
+            let chosen = match &statut_text {
+                Ok(text) => self.statut(reader, r, text.as_deref()),
+                Err(()) => None,
+            };
+            let (Ok(statut), Ok(texte), Ok(participants), Some(chosen)) = (statut_text, texte, participants, chosen)
+            else {
                 continue;
             };
             let cells = ActionCells { statut, texte, participants };
@@ -548,7 +559,7 @@ impl Form<'_> {
                 reader.problem(r, 0, message, Some(help.to_string()));
                 continue;
             };
-            let Some(statut) = self.statut(reader, r, cells.statut.as_deref()) else { continue };
+            let statut = chosen;
             let entry = match objective {
                 Some(rest) => self.objective_row(reader, r, action, rest, &cells, statut),
                 None => self.action_row(reader, r, action, &cells, statut),
@@ -802,6 +813,13 @@ struct MeasureRow<'r, 'a> {
     repo: &'r Repository,
 }
 
+/// A period as the messages name it, with the date its measure bears when that
+/// says something more: `1er semestre 2025 (2025-06)`.
+fn when(period: &Period, date: &PartialDate) -> String {
+    let date = date.to_string();
+    if date == period.label { date } else { format!("{} ({date})", period.label) }
+}
+
 /// A number as the messages show it.
 fn n(x: f64) -> String {
     crate::format::number(x, 4)
@@ -1013,9 +1031,9 @@ impl MeasureRow<'_, '_> {
         };
         if (existing.valeur - total).abs() > 1e-9 {
             let message = format!(
-                "l'indicateur a déjà la valeur {} pour {} ; le formulaire dit {}",
+                "l'indicateur a déjà la valeur {} pour {} ; le classeur dit {}",
                 n(existing.valeur),
-                existing.date,
+                when(period, &existing.date),
                 n(total)
             );
             self.problem(

@@ -124,7 +124,13 @@ pub fn cell_name(row: usize, col: usize) -> String {
 
 /// The sheets of the workbook at `path`: by its extension, xlsx, ods or csv.
 pub fn read(path: &Path) -> Result<Vec<Grid>> {
-    let bytes = read_regular(path, FILE_LIMIT).map_err(|e| anyhow!("{e}"))?;
+    let bytes = match read_regular(path, FILE_LIMIT) {
+        Ok(bytes) => bytes,
+        Err(crate::files::ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
+            bail!("fichier introuvable\naide : vérifiez son nom et son dossier")
+        }
+        Err(e) => bail!("{e}"),
+    };
     let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_lowercase();
     match extension.as_str() {
         "csv" | "txt" => Ok(vec![csv_grid(&bytes)?]),

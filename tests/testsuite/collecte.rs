@@ -362,7 +362,7 @@ fn rejects_a_measure_that_contradicts_a_known_one() {
     let out = import(&repo, &filled, &[]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("l'indicateur a déjà la valeur 21 pour 2025 ; le formulaire dit 22"), "{err}");
+    assert!(err.contains("l'indicateur a déjà la valeur 21 pour 2025 ; le classeur dit 22"), "{err}");
     assert!(err.contains("--> fiche-unafam.xlsx, Indicateurs, H2"), "{err}");
     assert_eq!(fiches(&repo), before);
 }
@@ -1091,4 +1091,37 @@ fn a_fiche_the_import_cannot_extend_is_said_at_the_cell_with_what_to_copy() {
         String::from_utf8(before.iter().find(|(f, _)| f == "fiches/actions/groupe-aidants.md").unwrap().1.clone())
             .unwrap()
     );
+}
+
+#[test]
+fn a_folder_of_returned_workbooks_imports_them_all() {
+    let repo = example("collecte-dossier");
+    let book = generate(&repo, "xlsx");
+    let before = fiches(&repo);
+    let folder = repo.join("retours");
+    std::fs::create_dir_all(&folder).unwrap();
+    fill(&book, &typical(), &folder.join("unafam.xlsx"));
+    std::fs::write(folder.join(".~lock.unafam.xlsx#"), b"verrou").unwrap();
+    std::fs::write(folder.join("lisez-moi.txt"), b"notes").unwrap();
+    let out = import(&repo, &folder, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(fiches(&repo), expected_fiches(&before));
+    let missing = import(&repo, &repo.join("absent.xlsx"), &[]);
+    assert_eq!(missing.status.code(), Some(1), "{}", stderr(&missing));
+    assert!(stderr(&missing).contains("absent.xlsx : fichier introuvable"), "{}", stderr(&missing));
+}
+
+#[test]
+fn every_mistake_of_a_row_is_said_at_once() {
+    let fills = [
+        ("Actions", "groupe-aidants", "Nouveau statut", Typed::Text("Fini")),
+        ("Actions", "groupe-aidants", "Participants dans l'année", Typed::Text("douze")),
+    ];
+    let err = refused("collecte-deux-erreurs", &fills, &[]);
+    assert!(err.contains("statut inconnu « Fini »") && err.contains("--> fiche-unafam.xlsx, Actions, E2"), "{err}");
+    assert!(
+        err.contains("« douze » n'est pas un nombre") && err.contains("--> fiche-unafam.xlsx, Actions, G2"),
+        "{err}"
+    );
+    assert!(err.contains("écrivez un nombre entier, par exemple `12`"), "{err}");
 }
