@@ -209,14 +209,22 @@ impl<'a> SheetReader<'a> {
         }
     }
 
-    fn uncomputed(&mut self, row: usize, col: usize) {
-        let help = "ouvrez le classeur dans votre tableur et enregistrez-le (la formule sera calculée), ou écrivez la valeur elle-même";
-        self.problem(
-            row,
-            col,
-            "la cellule contient une formule dont le résultat n'a pas été enregistré",
-            Some(help.to_string()),
-        );
+    /// A formula where a value is expected: its error (`#DIV/0!`), or a result
+    /// never saved; `what` names what to write instead.
+    fn formula(&mut self, row: usize, col: usize, what: &str) {
+        let (message, help) = match self.grid.get(row, col) {
+            Read::Error(e) => (
+                format!("la cellule affiche une erreur de formule ({e})"),
+                format!("écrivez {what} lui-même, sans formule"),
+            ),
+            _ => (
+                "la cellule contient une formule dont le résultat n'a pas été enregistré".to_string(),
+                format!(
+                    "ouvrez le classeur dans votre tableur et enregistrez-le (la formule sera calculée), ou écrivez {what} lui-même"
+                ),
+            ),
+        };
+        self.problem(row, col, message, Some(help));
     }
 
     /// The cells of row `r` under `headers`, where the sheet has them.
@@ -237,13 +245,8 @@ impl<'a> SheetReader<'a> {
             Read::Text(t) | Read::Date(t) => t.trim().replace("\r\n", "\n").replace('\r', "\n"),
             Read::Number(n) => crate::format::plain(*n),
             Read::Percent(p) => format!("{} %", crate::format::plain(percent(*p))),
-            Read::Error(e) => {
-                let message = format!("la cellule affiche une erreur de formule ({e})");
-                self.problem(row, col, message, Some("écrivez le texte lui-même, sans formule".to_string()));
-                return Err(());
-            }
-            Read::Uncomputed => {
-                self.uncomputed(row, col);
+            Read::Error(_) | Read::Uncomputed => {
+                self.formula(row, col, "le texte");
                 return Err(());
             }
         };
@@ -283,13 +286,8 @@ impl<'a> SheetReader<'a> {
                 self.percents.push((row, col));
                 percent(p)
             }
-            Read::Error(e) => {
-                let message = format!("la cellule affiche une erreur de formule ({e})");
-                self.problem(row, col, message, Some("écrivez le nombre lui-même, sans formule".to_string()));
-                return Err(());
-            }
-            Read::Uncomputed => {
-                self.uncomputed(row, col);
+            Read::Error(_) | Read::Uncomputed => {
+                self.formula(row, col, "le nombre");
                 return Err(());
             }
             Read::Text(t) if t.trim().is_empty() => return Ok(None),

@@ -112,14 +112,7 @@ impl Grid {
 
 /// The name of a cell: `F7` for row 6, column 5 (0-based).
 pub fn cell_name(row: usize, col: usize) -> String {
-    let mut letters = String::new();
-    let mut n = col + 1;
-    while n > 0 {
-        let rem = (n - 1) % 26;
-        letters.insert(0, char::from(b'A' + rem as u8));
-        n = (n - 1) / 26;
-    }
-    format!("{letters}{}", row + 1)
+    format!("{}{}", crate::import::layout::column_letter(col), row + 1)
 }
 
 /// The sheets of the workbook at `path`: by its extension, xlsx, ods or csv.
@@ -397,18 +390,19 @@ fn csv_grid(bytes: &[u8]) -> Result<Grid> {
             "fichier CSV en UTF-16\naide : dans le tableur, enregistrez l'onglet au format « CSV UTF-8 » ou « CSV (séparateur : point-virgule) »"
         );
     }
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
-        Err(_) => windows_1252(bytes),
-    };
-    let first = text.lines().next().unwrap_or("");
-    let delimiter =
-        [b';', b'\t', b','].into_iter().max_by_key(|d| first.matches(char::from(*d)).count()).unwrap_or(b';');
+    // As for a cadre logique: the encoding and the delimiter Excel chose.
+    let (text, _) = crate::import::decode(bytes);
+    let delimiter = crate::import::detect_delimiter(&text);
     let mut reader =
         csv::ReaderBuilder::new().delimiter(delimiter).has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| anyhow!("CSV illisible : {e}"))?;
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(String::new(), |p| format!(" à la ligne {}", p.line()));
+            anyhow!(
+                "fichier CSV illisible{line}\naide : enregistrez l'onglet à nouveau depuis le tableur, au format CSV"
+            )
+        })?;
         if rows.len() >= MAX_ROWS || record.len() > MAX_COLUMNS {
             bail!("fichier CSV trop grand pour un formulaire de collecte");
         }
@@ -417,15 +411,6 @@ fn csv_grid(bytes: &[u8]) -> Result<Grid> {
         );
     }
     Ok(Grid { sheet: None, rows })
-}
-
-/// Windows-1252 text decoded: Latin-1, with the printable characters of 0x80–0x9F.
-fn windows_1252(bytes: &[u8]) -> String {
-    const HIGH: [char; 32] = [
-        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘',
-        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
-    ];
-    bytes.iter().map(|&b| if (0x80..0xA0).contains(&b) { HIGH[usize::from(b - 0x80)] } else { char::from(b) }).collect()
 }
 
 /// Why a text is not read as a number.

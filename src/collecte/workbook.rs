@@ -160,26 +160,27 @@ pub fn to_xlsx(book: &Workbook) -> Result<Vec<u8>> {
                     Value::Number(n) => ws.write_number_with_format(r, col(c), *n, &f)?,
                 };
                 let Some(rule) = &cell.rule else { continue };
-                let validation =
-                    match rule {
-                        Rule::List(items) => match lists.iter().position(|l| *l == items) {
-                            // Too long for Excel's inline list (255 characters, no comma):
-                            // the hidden sheet of lists holds it.
-                            Some(k) => DataValidation::new().allow_list_formula(rust_xlsxwriter::Formula::new(
-                                format!("=Listes!${col}$1:${col}${}", items.len(), col = column_letter(k)),
-                            )),
-                            None => DataValidation::new().allow_list_strings(items)?,
-                        },
-                        Rule::Decimal { min, max: Some(max) } => {
-                            DataValidation::new().allow_decimal_number(DataValidationRule::Between(*min, *max))
-                        }
-                        Rule::Decimal { min, max: None } => {
-                            DataValidation::new().allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(*min))
-                        }
-                        Rule::Whole => {
-                            DataValidation::new().allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
-                        }
-                    };
+                let validation = match rule {
+                    Rule::List(items) => match lists.iter().position(|l| *l == items) {
+                        // Too long for Excel's inline list (255 characters, no comma):
+                        // the hidden sheet of lists holds it.
+                        Some(k) => DataValidation::new().allow_list_formula(rust_xlsxwriter::Formula::new(format!(
+                            "=Listes!${col}$1:${col}${}",
+                            items.len(),
+                            col = crate::import::layout::column_letter(k)
+                        ))),
+                        None => DataValidation::new().allow_list_strings(items)?,
+                    },
+                    Rule::Decimal { min, max: Some(max) } => {
+                        DataValidation::new().allow_decimal_number(DataValidationRule::Between(*min, *max))
+                    }
+                    Rule::Decimal { min, max: None } => {
+                        DataValidation::new().allow_decimal_number(DataValidationRule::GreaterThanOrEqualTo(*min))
+                    }
+                    Rule::Whole => {
+                        DataValidation::new().allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
+                    }
+                };
                 let mut validation =
                     validation.set_error_title("Valeur refusée")?.set_error_message(rule_message(rule))?;
                 if let Some((title, message)) = input_message(rule) {
@@ -218,12 +219,6 @@ fn long_lists(book: &Workbook) -> Vec<&Vec<String>> {
         }
     }
     out
-}
-
-/// The letters of column `c` (0-based): `A`, `B`… `AA`.
-fn column_letter(c: usize) -> String {
-    let name = crate::collecte::read::cell_name(0, c);
-    name.trim_end_matches('1').to_string()
 }
 
 fn col(c: usize) -> u16 {
