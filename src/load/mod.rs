@@ -10,6 +10,7 @@ pub mod documents;
 pub mod frontmatter;
 mod spans;
 pub mod text;
+pub mod yaml_subset;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -706,7 +707,8 @@ fn parse_fiche(fiche: &FicheFile, bytes: &[u8]) -> FileResult {
         diagnostics.push(d.help("une fiche n'a besoin que de quelques niveaux : vérifiez les `[` et `{`"));
         return unreadable(source, diagnostics);
     }
-    let value = match serde_yaml::from_str::<Value>(&source.text[yaml_range.clone()]) {
+    let yaml = &source.text[yaml_range.clone()];
+    let value = match yaml_subset::read(yaml).map_or_else(|| serde_yaml::from_str::<Value>(yaml), Ok) {
         Ok(Value::Null) => Value::Mapping(Default::default()),
         // `titre:Écoute` alone reads as one text, not as a key.
         Ok(Value::String(_)) if let Some(d) = missing_space(&fiche.rel, &source, first_line, 1..=usize::MAX) => {
