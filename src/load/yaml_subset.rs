@@ -349,51 +349,47 @@ fn flow_node(text: &str, depth: usize) -> Option<(Value, usize)> {
         b'\'' => single_quoted(text),
         b'[' => {
             let mut items = Vec::new();
-            let mut at = skip_spaces(text, 1);
-            if text[at..].starts_with(']') {
-                return Some((Value::Sequence(items), at + 1));
-            }
-            loop {
-                let (value, used) = flow_scalar_or_node(&text[at..], depth)?;
+            let used = flow_entries(text, b']', |rest| {
+                let (value, used) = flow_scalar_or_node(rest, depth)?;
                 items.push(value);
-                at = skip_spaces(text, at + used);
-                match text.as_bytes().get(at)? {
-                    b',' => at = skip_spaces(text, at + 1),
-                    b']' => return Some((Value::Sequence(items), at + 1)),
-                    _ => return None,
-                }
-                // `[a, b,]`: left to serde_yaml.
-                if text[at..].starts_with(']') {
-                    return None;
-                }
-            }
+                Some(used)
+            })?;
+            Some((Value::Sequence(items), used))
         }
         b'{' => {
             let mut map = Mapping::new();
-            let mut at = skip_spaces(text, 1);
-            if text[at..].starts_with('}') {
-                return Some((Value::Mapping(map), at + 1));
-            }
-            loop {
-                let (key, after) = key(&text[at..])?;
+            let used = flow_entries(text, b'}', |rest| {
+                let (key, after) = key(rest)?;
                 let after = after.strip_prefix(' ')?;
-                at = skip_spaces(text, text.len() - after.len());
-                let (value, used) = flow_scalar_or_node(&text[at..], depth)?;
-                if map.insert(Value::String(key.to_string()), value).is_some() {
-                    return None;
-                }
-                at = skip_spaces(text, at + used);
-                match text.as_bytes().get(at)? {
-                    b',' => at = skip_spaces(text, at + 1),
-                    b'}' => return Some((Value::Mapping(map), at + 1)),
-                    _ => return None,
-                }
-                if text[at..].starts_with('}') {
-                    return None;
-                }
-            }
+                let start = skip_spaces(rest, rest.len() - after.len());
+                let (value, used) = flow_scalar_or_node(&rest[start..], depth)?;
+                map.insert(Value::String(key.to_string()), value).is_none().then_some(start + used)
+            })?;
+            Some((Value::Mapping(map), used))
         }
         _ => None,
+    }
+}
+
+/// The entries of the bracket opening `text`, separated by `,` and closed by
+/// `close`, each read by `entry` (which returns the bytes it took): the bytes the
+/// whole collection took.
+fn flow_entries(text: &str, close: u8, mut entry: impl FnMut(&str) -> Option<usize>) -> Option<usize> {
+    let mut at = skip_spaces(text, 1);
+    if text.as_bytes().get(at) == Some(&close) {
+        return Some(at + 1);
+    }
+    loop {
+        at = skip_spaces(text, at + entry(&text[at..])?);
+        match *text.as_bytes().get(at)? {
+            b',' => at = skip_spaces(text, at + 1),
+            b if b == close => return Some(at + 1),
+            _ => return None,
+        }
+        // `[a, b,]`: left to serde_yaml.
+        if text.as_bytes().get(at) == Some(&close) {
+            return None;
+        }
     }
 }
 
