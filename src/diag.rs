@@ -76,6 +76,7 @@ codes! {
     IndicateurOrphelin = "indicateur-orphelin", Warning;
     PartenaireInactif = "partenaire-inactif", Warning;
     ActionEnRetard = "action-en-retard", Warning;
+    CaractereSansPolice = "caractere-sans-police", Warning;
 }
 
 impl fmt::Display for Code {

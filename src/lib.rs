@@ -13,6 +13,8 @@ pub mod collecte;
 pub mod diag;
 pub mod export;
 pub mod files;
+#[cfg(feature = "pdf")]
+pub mod fonts;
 pub mod format;
 pub mod history;
 pub mod import;

@@ -8,6 +8,8 @@
 mod body;
 pub mod documents;
 pub mod frontmatter;
+#[cfg(feature = "pdf")]
+mod glyphs;
 mod spans;
 pub mod text;
 pub mod yaml_subset;
@@ -741,6 +743,12 @@ fn parse_fiche(fiche: &FicheFile, bytes: &[u8]) -> FileResult {
     }
     .unwrap_or(AnyRecord::Unreadable(fiche.kind));
     diagnostics.extend(cx.diagnostics);
+    #[cfg(feature = "pdf")]
+    diagnostics.extend(glyphs::missing(
+        &fiche.rel,
+        &source.text,
+        source.text[..yaml_range.end].matches('\n').count() + 1,
+    ));
     let source = (!diagnostics.is_empty()).then_some(source);
     FileResult { file: fiche.rel.clone(), id: fiche.id.clone(), record, source, diagnostics }
 }

@@ -7,7 +7,6 @@
 //! `World` given to Typst holds the templates and the embedded fonts, nothing else.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use anyhow::{Result, anyhow};
 use chrono::{Datelike, NaiveDate};
@@ -32,15 +31,6 @@ use crate::views::site::{ActionView, Site};
 /// a contract of hundreds of fiches goes deeper than a default thread allows.
 pub const STACK: usize = 64 << 20;
 
-/// The embedded fonts, loaded once.
-fn fonts() -> &'static (LazyHash<FontBook>, Vec<Font>) {
-    static FONTS: OnceLock<(LazyHash<FontBook>, Vec<Font>)> = OnceLock::new();
-    FONTS.get_or_init(|| {
-        let fonts: Vec<Font> = typst_assets::fonts().flat_map(|data| Font::iter(Bytes::new(data))).collect();
-        (LazyHash::new(FontBook::from_fonts(&fonts)), fonts)
-    })
-}
-
 /// What Typst may see: the templates, the data, the fonts.
 struct ClsmWorld {
     library: LazyHash<Library>,
@@ -57,7 +47,7 @@ impl World for ClsmWorld {
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
-        &fonts().0
+        &crate::fonts::embedded().0
     }
 
     fn main(&self) -> FileId {
@@ -73,7 +63,7 @@ impl World for ClsmWorld {
     }
 
     fn font(&self, index: usize) -> Option<Font> {
-        fonts().1.get(index).cloned()
+        crate::fonts::embedded().1.get(index).cloned()
     }
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {

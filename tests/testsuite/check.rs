@@ -136,10 +136,27 @@ fixtures! {
     points_at_a_list_table_written_with_one_bracket => "config-crochets",
 }
 
+/// The fixtures of the codes that only a build with the PDFs gives.
+const PDF_FIXTURES: &[&str] = &["caractere-sans-police"];
+
+#[cfg(feature = "pdf")]
+#[test]
+fn warns_about_characters_no_pdf_font_has() {
+    assert_fixture("caractere-sans-police");
+}
+
+/// Without the PDFs, no font is embedded and no character is out of place.
+#[cfg(not(feature = "pdf"))]
+#[test]
+fn without_the_pdfs_no_character_lacks_a_font() {
+    let (code, report) = check_json(&fixture("caractere-sans-police"));
+    assert_eq!((code, &report["warnings"]), (0, &serde_json::json!(0)), "{report:#}");
+}
+
 #[test]
 fn every_code_has_its_broken_fixture() {
     for code in Code::ALL {
-        assert!(FIXTURES.contains(&code.name()), "no fixture for `{code}`");
+        assert!(FIXTURES.contains(&code.name()) || PDF_FIXTURES.contains(&code.name()), "no fixture for `{code}`");
         assert!(fixture(code.name()).join("attendu.txt").is_file());
         let expected = std::fs::read_to_string(fixture(code.name()).join("attendu.txt")).unwrap();
         assert!(expected.contains(&format!(" {code} ")), "fixture `{code}` does not produce its code");
