@@ -592,7 +592,8 @@ pub struct BuildArgs {
     /// Au-delà de ce nombre d'entrées (de 1 à 1000 ; par défaut : 1000, et 250 pour
     /// l'annuaire), les longues parties des PDF vont en annexes : l'annuaire et les
     /// indicateurs de contrat.pdf dans contrat-annexe-1.pdf… ; les actions, les
-    /// indicateurs et le budget du bilan dans bilan-N-annexe-1.pdf…
+    /// indicateurs et le budget du bilan dans bilan-N-annexe-1.pdf…, et sur le site
+    /// dans bilan-N-annexe-1.html…
     #[arg(long, value_name = "N", default_value_t = crate::views::bilan::ENTREES_PAR_ANNEXE)]
     #[arg(hide_default_value = true, value_parser = entrees_par_annexe)]
     pub entrees_par_annexe: usize,

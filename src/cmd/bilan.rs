@@ -130,7 +130,7 @@ fn pdf_documents(
     match document {
         Document::Annuel(b) => {
             let stem = file.strip_suffix(".pdf").unwrap_or(file);
-            let annexes = bilan::annexes(b, per_annex, stem);
+            let annexes = bilan::annexes(b, per_annex, stem, "pdf");
             for job in render::pdf::bilan_documents(renderer, b, &annexes, file, today)? {
                 job(sink)?;
             }

@@ -27,8 +27,13 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     // The views hold everything the pages need: the records' memory can serve the
     // rendering instead.
     drop(loaded);
-    let stage = Stage::start("pages", "pages HTML", render::site::page_count(&site, bilan.as_ref()) as u64);
-    let written = render::site::write(&site, bilan.as_ref(), &renderer, &folder, &|| stage.step())?;
+    let stage = Stage::start(
+        "pages",
+        "pages HTML",
+        render::site::page_count(&site, bilan.as_ref(), args.entrees_par_annexe) as u64,
+    );
+    let written =
+        render::site::write(&site, bilan.as_ref(), args.entrees_par_annexe, &renderer, &folder, &|| stage.step())?;
     stage.finish();
     let mut pdfs = 0;
     if !args.sans_pdf {
@@ -84,8 +89,9 @@ fn write_pdfs(
     let volumes = views::site::volumes::volumes(&site.axes, limits.fiches_par_volume);
     let annexes = views::site::volumes::annexes(site, limits.entrees_par_annexe);
     let name = bilan.map(|b| format!("bilan-{}.pdf", b.annee)).unwrap_or_default();
-    let bilan_annexes = bilan
-        .map_or_else(Vec::new, |b| views::bilan::annexes(b, limits.entrees_par_annexe, &format!("bilan-{}", b.annee)));
+    let bilan_annexes = bilan.map_or_else(Vec::new, |b| {
+        views::bilan::annexes(b, limits.entrees_par_annexe, &format!("bilan-{}", b.annee), "pdf")
+    });
     let bilan_documents = match bilan {
         Some(b) => render::pdf::bilan_documents(renderer, b, &bilan_annexes, &name, today)?,
         None => Vec::new(),

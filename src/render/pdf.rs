@@ -651,7 +651,7 @@ pub fn one_document(
     } else if let Some(b) = bilan {
         let stem = format!("bilan-{}", b.annee);
         let file = format!("{stem}.pdf");
-        let annexes = crate::views::bilan::annexes(b, entrees_par_annexe, &stem);
+        let annexes = crate::views::bilan::annexes(b, entrees_par_annexe, &stem, "pdf");
         let index = if name == file { Some(0) } else { annexes.iter().position(|a| a.fichier == name).map(|i| i + 1) };
         if let Some(index) = index {
             let mut jobs = bilan_documents(renderer, b, &annexes, &file, made_on)?;
@@ -988,17 +988,7 @@ fn bilan_annexe(
     });
     let pieces = &annexe.pieces;
     match annexe.contenu {
-        Contenu::Actions => {
-            let axes: Vec<_> = pieces
-                .iter()
-                .map(|p| {
-                    let axe = &bilan.axes[p.group];
-                    json!({ "id": &axe.id, "titre": &axe.titre, "suite": p.suite, "a_suivre": p.a_suivre,
-                            "actions": &axe.actions[p.range.clone()] })
-                })
-                .collect();
-            data["axes"] = json!(axes);
-        }
+        Contenu::Actions => data["axes"] = json!(crate::views::bilan::annex_axes(bilan, annexe)),
         Contenu::Indicateurs => {
             let of = |group| pieces.iter().find(|p| p.group == group);
             let measured = of(0).map_or(&[][..], |p| &bilan.indicateurs[p.range.clone()]);

@@ -15,7 +15,7 @@ use tera::Context;
 use crate::files::write::Destination;
 use crate::limits;
 use crate::render::Renderer;
-use crate::views::bilan::Bilan;
+use crate::views::bilan::{Annexe, Bilan};
 use crate::views::site::{ActionView, AxeView, Site, map_points};
 
 /// What was written.
@@ -49,17 +49,23 @@ enum Page<'a> {
     Accessibility,
     Axis(&'a AxeView),
     Action(&'a ActionView),
-    /// The bilan of the year, a standalone page.
-    Bilan(&'a Bilan),
+    /// The bilan of the year, a standalone page, and its annexes, if any.
+    Bilan(&'a Bilan, &'a [Annexe]),
+    /// One annex of the bilan's page.
+    BilanAnnexe(&'a Bilan, &'a [Annexe], &'a Annexe),
 }
 
 impl Page<'_> {
     /// Where the page goes, which template renders it, and with what.
     fn render(&self, site: &Site, renderer: &Renderer) -> Result<(String, String)> {
         let (path, template, cx) = match self {
-            Page::Bilan(bilan) => {
+            Page::Bilan(bilan, annexes) => {
                 let path = format!("bilan-{}.html", bilan.annee);
-                return Ok((path, crate::render::documents::bilan_html(renderer, bilan)?));
+                return Ok((path, crate::render::documents::bilan_page(renderer, bilan, annexes)?));
+            }
+            Page::BilanAnnexe(bilan, annexes, annexe) => {
+                let html = crate::render::documents::bilan_annexe_page(renderer, bilan, annexes, annexe)?;
+                return Ok((annexe.fichier.clone(), html));
             }
             Page::Home => {
                 let mut cx = context(site, "", "accueil", "axes", &site.axes);
@@ -113,17 +119,27 @@ impl Page<'_> {
     }
 }
 
-/// The pages [`write`] makes: one per action and per axis, the six lists, and the
-/// bilan if there is one.
-pub fn page_count(site: &Site, bilan: Option<&Bilan>) -> usize {
-    LISTS + site.axes.len() + site.actions.len() + usize::from(bilan.is_some())
+/// The pages [`write`] makes: one per action and per axis, the lists, and the
+/// bilan with its annexes if there is one.
+pub fn page_count(site: &Site, bilan: Option<&Bilan>, per_annex: usize) -> usize {
+    let bilan = bilan.map_or(0, |b| 1 + bilan_annexes(b, per_annex).len());
+    LISTS + site.axes.len() + site.actions.len() + bilan
+}
+
+/// The annex pages of the bilan's page: its sections of more than `per_annex`
+/// entries (the actions, the indicators, the lines of budget), cut as its PDF's.
+/// A page of thousands of entries weighs tens of megabytes: no browser shows it
+/// well, and it takes as much memory to make.
+fn bilan_annexes(bilan: &Bilan, per_annex: usize) -> Vec<Annexe> {
+    crate::views::bilan::annexes(bilan, per_annex, &format!("bilan-{}", bilan.annee), "html")
 }
 
 /// The home page, the directory, the indicators, the cadre logique, the pistes, the
 /// calendar and the accessibility statement.
 const LISTS: usize = 7;
 
-/// Renders every page of `site`, and `bilan`'s, into `out`, calling `step` after each.
+/// Renders every page of `site`, and `bilan`'s (with its annexes beyond
+/// `per_annex` entries a section), into `out`, calling `step` after each.
 ///
 /// Pages are rendered on every core; one thread writes them as they come, since
 /// creating files in one folder does not go faster with more threads (they only
@@ -131,6 +147,7 @@ const LISTS: usize = 7;
 pub fn write(
     site: &Site,
     bilan: Option<&Bilan>,
+    per_annex: usize,
     renderer: &Renderer,
     out: &dyn Destination,
     step: &(dyn Fn() + Sync),
@@ -145,7 +162,11 @@ pub fn write(
         Page::Calendar,
         Page::Accessibility,
     ];
-    let mut pages: Vec<Page> = bilan.map(Page::Bilan).into_iter().collect();
+    let annexes = bilan.map_or_else(Vec::new, |b| bilan_annexes(b, per_annex));
+    let mut pages: Vec<Page> = bilan.map(|b| Page::Bilan(b, &annexes)).into_iter().collect();
+    if let Some(b) = bilan {
+        pages.extend(annexes.iter().map(|a| Page::BilanAnnexe(b, &annexes, a)));
+    }
     pages.extend(lists);
     pages.extend(site.axes.iter().map(Page::Axis));
     pages.extend(site.actions.iter().map(Page::Action));

@@ -279,8 +279,9 @@ pub enum Contenu {
 pub type Annexe = parts::Annexe<Contenu>;
 
 /// The annexes of `bilan` when one of its sections holds more than `max` entries
-/// (none otherwise), named after `stem`, the bilan's file name without `.pdf`.
-pub fn annexes(bilan: &Bilan, max: usize, stem: &str) -> Vec<Annexe> {
+/// (none otherwise), named after `stem`, the bilan's file name without `.pdf` or
+/// `.html`, with `extension`: the PDF's and the site's page are cut alike.
+pub fn annexes(bilan: &Bilan, max: usize, stem: &str, extension: &str) -> Vec<Annexe> {
     let section = |contenu, groupes| parts::Section { contenu, max, groupes };
     let sections = vec![
         section(Contenu::Actions, bilan.axes.iter().map(|a| (a.id.clone(), a.actions.len())).collect()),
@@ -290,7 +291,37 @@ pub fn annexes(bilan: &Bilan, max: usize, stem: &str) -> Vec<Annexe> {
         ),
         section(Contenu::Budget, vec![("lignes".into(), bilan.budget.par_action.len())]),
     ];
-    parts::annexes(sections, stem)
+    parts::annexes(sections, stem, extension)
+}
+
+/// The actions of one axis that an annex holds.
+#[derive(Debug, Serialize)]
+pub struct AxeEnAnnexe<'a> {
+    pub id: &'a Text,
+    pub titre: &'a Text,
+    /// The axis began in the annex before.
+    pub suite: bool,
+    /// The axis goes on in the annex after.
+    pub a_suivre: bool,
+    pub actions: &'a [ActionBilan],
+}
+
+/// What `annexe` (of [`Contenu::Actions`]) holds of `bilan`'s actions, axis by axis.
+pub fn annex_axes<'a>(bilan: &'a Bilan, annexe: &Annexe) -> Vec<AxeEnAnnexe<'a>> {
+    annexe
+        .pieces
+        .iter()
+        .map(|p| {
+            let axe = &bilan.axes[p.group];
+            AxeEnAnnexe {
+                id: &axe.id,
+                titre: &axe.titre,
+                suite: p.suite,
+                a_suivre: p.a_suivre,
+                actions: &axe.actions[p.range.clone()],
+            }
+        })
+        .collect()
 }
 
 /// An indicator over the years of a period.

@@ -87,10 +87,11 @@ pub struct Section<C> {
     pub groupes: Vec<(Text, usize)>,
 }
 
-/// The annexes of a document named `stem` (its file name without `.pdf`) whose
-/// `sections` hold more entries than their `max`: the long sections in the order
-/// given, each packed as [`pack`] says; the sections that fit stay in the document.
-pub fn annexes<C: Copy>(sections: Vec<Section<C>>, stem: &str) -> Vec<Annexe<C>> {
+/// The annexes of a document named `stem` (its file name without `.pdf` or
+/// `.html`) whose `sections` hold more entries than their `max`: the long sections
+/// in the order given, each packed as [`pack`] says; the sections that fit stay in
+/// the document. Their files end with `extension` (`pdf`, `html`).
+pub fn annexes<C: Copy>(sections: Vec<Section<C>>, stem: &str, extension: &str) -> Vec<Annexe<C>> {
     let mut annexes: Vec<Annexe<C>> = Vec::new();
     for Section { contenu, max, groupes: groups } in sections {
         let max = max.max(1);
@@ -116,7 +117,7 @@ pub fn annexes<C: Copy>(sections: Vec<Section<C>>, stem: &str) -> Vec<Annexe<C>>
     let total = annexes.len();
     for a in &mut annexes {
         a.total = total;
-        a.fichier = format!("{stem}-annexe-{}.pdf", a.numero);
+        a.fichier = format!("{stem}-annexe-{}.{extension}", a.numero);
     }
     annexes
 }
@@ -169,7 +170,7 @@ mod tests {
             section("indicateurs", &[("mesures", 2)]),
             section("budget", &[("lignes", 6)]),
         ];
-        let annexes = annexes(sections, "bilan-2024");
+        let annexes = annexes(sections, "bilan-2024", "pdf");
         let seen: Vec<_> = annexes
             .iter()
             .map(|a| (a.numero, a.total, a.fichier.as_str(), a.contenu, a.entrees, a.groupes.len()))

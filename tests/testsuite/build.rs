@@ -175,6 +175,86 @@ fn links_stay_inside_the_site() {
     }
 }
 
+/// The titles of the actions (`<h4>`) and of the indicators (`<figcaption>`'s
+/// `<strong>`) a bilan page shows.
+fn bilan_entries(html: &str) -> (Vec<String>, Vec<String>) {
+    let between = |tag: &str, end: &str| -> Vec<String> {
+        html.split(tag).skip(1).map(|rest| rest[..rest.find(end).unwrap()].to_string()).collect()
+    };
+    (between("<h4>", "</h4>"), between("<figcaption><strong>", "</strong>"))
+}
+
+#[test]
+fn a_long_bilan_page_sends_its_sections_to_annex_pages_that_hold_every_entry() {
+    let whole = temp_dir("bilan-entier").join("_site");
+    assert_eq!(build(&project_root(), &whole, &["--sans-pdf"]).status.code(), Some(0));
+    let (actions, indicators) = bilan_entries(&read(whole.join("bilan-2020.html")));
+    assert_eq!((actions.len(), indicators.len()), (4, 1), "{actions:?} {indicators:?}");
+
+    let cut = temp_dir("bilan-annexes").join("_site");
+    assert_eq!(build(&project_root(), &cut, &["--sans-pdf", "--entrees-par-annexe", "3"]).status.code(), Some(0));
+    let main = read(cut.join("bilan-2020.html"));
+    assert_eq!(bilan_entries(&main), (vec![], vec![]), "the bilan itself keeps none of the entries");
+    assert!(main.contains(
+        r#"Les avancements de l'année sont présentés action par action dans <a href="bilan-2020-annexe-1.html">l'annexe 1</a> et <a href="bilan-2020-annexe-2.html">l'annexe 2</a>."#
+    ));
+    assert!(
+        main.contains("2\u{a0}actions engagées, présentées dans <a href=\"bilan-2020-annexe-1.html\">l'annexe 1</a>.")
+    );
+    // 4 actions by 3 (an axis stays whole when it fits), then 8 indicators by 3.
+    let annexes: Vec<String> = (1..=6).map(|n| read(cut.join(format!("bilan-2020-annexe-{n}.html")))).collect();
+    assert!(!cut.join("bilan-2020-annexe-7.html").exists());
+    let (mut found_actions, mut found_indicators) = (Vec::new(), Vec::new());
+    for (n, page) in annexes.iter().enumerate() {
+        assert!(page.contains(&format!("Bilan annuel 2020 : annexe {} sur 6", n + 1)), "annexe {}", n + 1);
+        assert!(page.contains(r#"<a href="bilan-2020.html">Bilan annuel 2020</a>"#));
+        let (a, i) = bilan_entries(page);
+        found_actions.extend(a);
+        found_indicators.extend(i);
+    }
+    assert_eq!(found_actions, actions, "every action once, in the order of the bilan");
+    assert_eq!(found_indicators, indicators);
+    assert!(annexes[1].contains(r#"<a href="bilan-2020-annexe-1.html">annexe précédente</a>"#));
+    assert!(annexes[2].contains("Indicateurs</h2>") && annexes[3].contains("Indicateurs (suite)</h2>"));
+    // The 7 indicators without a measure in 2020 follow the measured one.
+    let unmeasured = annexes[2..].iter().map(|p| p.matches("<li>").count()).sum::<usize>();
+    assert_eq!(unmeasured, 7);
+    assert!(!main.contains("<li>Nombre et typologie des réunions"));
+}
+
+#[test]
+fn the_budget_of_a_long_bilan_goes_to_annexes_with_its_total_in_the_last() {
+    let repo = temp_dir("bilan-budget");
+    fs::create_dir_all(repo.join("fiches/actions")).unwrap();
+    fs::create_dir_all(repo.join("fiches/partenaires")).unwrap();
+    fs::copy(fixture("valide").join("clsm.toml"), repo.join("clsm.toml")).unwrap();
+    fs::write(repo.join("fiches/partenaires/porteur.md"), "---\nnom: Porteur\n---\n").unwrap();
+    for n in 1..=3 {
+        let fiche = format!(
+            "---\ntitre: Action {n}\naxe: \"1\"\nstatut: mise_en_oeuvre\nporteur: porteur\nbudget:\n  - poste: Salle\n    montant: {n}00\navancement:\n  - date: 2025-03\n    texte: Réunion {n}.\n---\n"
+        );
+        fs::write(repo.join(format!("fiches/actions/a{n}.md")), fiche).unwrap();
+    }
+    let out = repo.join("_site");
+    let result = build(&repo, &out, &["--sans-pdf", "--entrees-par-annexe", "2"]);
+    assert_eq!(result.status.code(), Some(0), "{}", String::from_utf8_lossy(&result.stderr));
+    // Annexes 1 and 2: the actions (2, then 1); 3 and 4: the lines of budget.
+    let page = |n: usize| read(out.join(format!("bilan-2025-annexe-{n}.html")));
+    assert!(!out.join("bilan-2025-annexe-5.html").exists());
+    let main = read(out.join("bilan-2025.html"));
+    assert!(main.contains(r#"Le détail par action est dans <a href="bilan-2025-annexe-3.html">l'annexe 3</a> et <a href="bilan-2025-annexe-4.html">l'annexe 4</a>."#));
+    assert!(main.contains("<tfoot><tr><th scope=\"row\">Total</th><td class=\"nombre\">600\u{a0}€"), "{main}");
+    assert!(!main.contains("<tbody><tr><th scope=\"row\">Action 1"));
+    let (third, fourth) = (page(3), page(4));
+    assert!(third.contains("Action 1") && third.contains("Action 2") && !third.contains("Action 3"));
+    assert!(
+        !third.contains("<tfoot>")
+            && third.contains(r#"Le détail se poursuit dans <a href="bilan-2025-annexe-4.html">l'annexe 4</a>."#)
+    );
+    assert!(fourth.contains("Action 3") && fourth.contains("<tfoot>") && !fourth.contains("se poursuit"));
+    assert!(page(2).contains("Action 3") && page(1).contains("Réunion 1.") && !page(1).contains("Action 3"));
+}
+
 #[test]
 fn partners_with_coordinates_are_on_the_map() {
     let out = temp_dir("geojson").join("_site");

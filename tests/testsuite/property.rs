@@ -149,7 +149,7 @@ proptest! {
         let renderer = clsm::render::Renderer::new(&dir.join("pas-de-modeles")).unwrap();
         let out = clsm::files::write::SiteWriter::new(&dir.join("_site"), &dir).unwrap();
         let bilan = clsm::views::bilan::bilan(&checked, clsm::views::report::Scope::year(2025, today), today, None);
-        let written = clsm::render::site::write(&site, Some(&bilan), &renderer, &out, &|| ()).unwrap();
+        let written = clsm::render::site::write(&site, Some(&bilan), clsm::views::bilan::ENTREES_PAR_ANNEXE, &renderer, &out, &|| ()).unwrap();
         out.finish().unwrap();
         // The seven lists (the accessibility statement among them) and the bilan.
         prop_assert_eq!(written.pages, 8 + r.axes + r.actions.len());

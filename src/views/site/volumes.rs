@@ -52,7 +52,7 @@ pub fn annexes(site: &Site, max: usize) -> Vec<Annexe> {
             groupes: vec![("indicateurs".into(), site.indicateurs.len())],
         },
     ];
-    parts::annexes(sections, "contrat")
+    parts::annexes(sections, "contrat", "pdf")
 }
 
 /// One volume of the contract.
