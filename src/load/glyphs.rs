@@ -7,16 +7,16 @@ use crate::diag::{At, Code, Diagnostic};
 const MAX_NAMED: usize = 3;
 
 /// A warning for each character of `text` (a fiche's whole text) that no embedded
-/// font has, at its first place, leaving out the comment lines of the front matter
-/// (its first `yaml_lines` lines).
-pub fn missing(file: &str, text: &str, yaml_lines: usize) -> Vec<Diagnostic> {
+/// font has, at its first place. Comments are scanned too: telling them apart
+/// from text (a `#` line inside a `|` text is text) is not worth a missed warning.
+pub fn missing(file: &str, text: &str) -> Vec<Diagnostic> {
     let mut found: Vec<Diagnostic> = Vec::new();
     let mut seen: Vec<char> = Vec::new();
     if text.is_ascii() {
         return found;
     }
     for (n, line) in text.lines().enumerate() {
-        if line.is_ascii() || (n < yaml_lines && line.trim_start().starts_with('#')) {
+        if line.is_ascii() {
             continue;
         }
         for (column, c) in line.chars().enumerate() {
@@ -25,7 +25,7 @@ pub fn missing(file: &str, text: &str, yaml_lines: usize) -> Vec<Diagnostic> {
             }
             seen.push(c);
             let message = format!(
-                "caractère « {c} » (U+{:04X}) absent des polices des PDF : il y sera une case vide, \
+                "caractère « {c} » (U+{:04X}) absent des polices des PDF : il y apparaîtra en case vide, \
                  et le PDF ne sera ni accessible (PDF/UA-1) ni archivable (PDF/A-2a)",
                 c as u32
             );
@@ -46,14 +46,16 @@ mod tests {
 
     #[test]
     fn names_each_character_no_font_has_once_at_its_first_place() {
-        let text = "---\ntitre: Écoute 🙂\n# commentaire 😀\n---\nTexte 中 et 🙂 encore.\n";
-        let found = missing("a.md", text, 4);
+        let text = "---\ntitre: Écoute 🙂\nsuivi: |\n  # Titre ⚠\u{fe0f}\n---\nTexte 中 et 🙂 encore.\n";
+        let found = missing("a.md", text);
         let places: Vec<(At, bool)> = found.iter().map(|d| (d.at.clone(), d.message.contains("U+1F642"))).collect();
         assert_eq!(
             places,
-            [(At::Pos { line: 2, column: 15, width: 1 }, true), (At::Pos { line: 5, column: 7, width: 1 }, false)]
+            [(At::Pos { line: 2, column: 15, width: 1 }, true), (At::Pos { line: 6, column: 7, width: 1 }, false)]
         );
         assert!(found[1].message.contains("« 中 » (U+4E2D)"));
-        assert!(missing("a.md", "---\ntitre: Écoute – « bien » l’été, 10 €\n---\n", 3).is_empty());
+        assert!(missing("a.md", "---\ntitre: Écoute – « bien » l’été, 10 € ⚠\u{fe0f}\n---\n").is_empty());
+        let commented = missing("a.md", "---\nsuivi: |\n  # Objectifs 😀\n---\n");
+        assert_eq!(commented.len(), 1, "a `#` line of a text is text");
     }
 }

@@ -744,11 +744,7 @@ fn parse_fiche(fiche: &FicheFile, bytes: &[u8]) -> FileResult {
     .unwrap_or(AnyRecord::Unreadable(fiche.kind));
     diagnostics.extend(cx.diagnostics);
     #[cfg(feature = "pdf")]
-    diagnostics.extend(glyphs::missing(
-        &fiche.rel,
-        &source.text,
-        source.text[..yaml_range.end].matches('\n').count() + 1,
-    ));
+    diagnostics.extend(glyphs::missing(&fiche.rel, &source.text));
     let source = (!diagnostics.is_empty()).then_some(source);
     FileResult { file: fiche.rel.clone(), id: fiche.id.clone(), record, source, diagnostics }
 }

@@ -1,5 +1,6 @@
-//! A reader for the YAML that fiches are written in, several times faster than
-//! libyaml: block mappings and sequences, plain and quoted scalars on one line,
+//! A reader for the YAML that fiches are written in, much faster than libyaml
+//! (`clsm check`'s processor time on 10,000 fiches fell from 0.85 s to 0.37 s with
+//! it): block mappings and sequences, plain and quoted scalars on one line,
 //! flow lists and mappings on one line, and `|` and `>` texts.
 //!
 //! It returns exactly the [`Value`] that `serde_yaml` would, or `None` as soon as

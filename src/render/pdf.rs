@@ -940,25 +940,8 @@ fn bilan_main(
     name: &str,
     today: NaiveDate,
 ) -> Result<Vec<u8>> {
-    use serde_json::json;
-    let annexed = |contenu| annexes.iter().any(|a| a.contenu == contenu);
-    let mut view = serde_json::to_value(bilan)?;
-    if annexed(Contenu::Actions) {
-        view["faits_marquants"] = json!([]);
-        for axe in view["axes"].as_array_mut().into_iter().flatten() {
-            axe["actions"] = json!([]);
-        }
-    }
-    let charts = if annexed(Contenu::Indicateurs) {
-        view["indicateurs"] = json!([]);
-        view["sans_mesure"] = json!([]);
-        Vec::new()
-    } else {
-        charts(&bilan.indicateurs)
-    };
-    if annexed(Contenu::Budget) {
-        view["budget"]["par_action"] = json!([]);
-    }
+    let view = crate::views::bilan::without_annexed(bilan, annexes);
+    let charts = charts(view.indicateurs);
     let mut data = report_data(renderer, "bilan", &view, charts)?;
     data["annexes"] = serde_json::to_value(annexes)?;
     let ident = format!("clsm-bilan-{}-{}", bilan.contrat.titre, bilan.annee);
@@ -978,31 +961,24 @@ fn bilan_annexe(
 ) -> Result<Vec<u8>> {
     use serde_json::json;
     let logo_names: Vec<&str> = logos.iter().map(|(n, _)| n.as_str()).collect();
+    let part = crate::views::bilan::annex_part(bilan, annexes, annexe);
     let mut data = json!({
         "bilan": { "contrat": &bilan.contrat, "annee": bilan.annee },
         "annexe": annexe,
         "bilan_fichier": name,
         "logos": logo_names,
-        // Not the first annex of its section: its heading says « (suite) ».
-        "suite": annexes.iter().any(|a| a.contenu == annexe.contenu && a.numero < annexe.numero),
+        "suite": part.suite,
     });
-    let pieces = &annexe.pieces;
     match annexe.contenu {
-        Contenu::Actions => data["axes"] = json!(crate::views::bilan::annex_axes(bilan, annexe)),
+        Contenu::Actions => data["axes"] = json!(part.axes),
         Contenu::Indicateurs => {
-            let of = |group| pieces.iter().find(|p| p.group == group);
-            let measured = of(0).map_or(&[][..], |p| &bilan.indicateurs[p.range.clone()]);
-            data["graphiques"] = json!(charts(measured));
-            data["sans_mesure"] = json!(of(1).map_or(&[][..], |p| &bilan.sans_mesure[p.range.clone()]));
-            data["sans_mesure_suite"] = json!(of(1).is_some_and(|p| p.suite));
+            data["graphiques"] = json!(charts(part.indicateurs));
+            data["sans_mesure"] = json!(part.sans_mesure);
+            data["sans_mesure_suite"] = json!(part.sans_mesure_suite);
         }
         Contenu::Budget => {
-            let piece = pieces.first();
-            let lines = piece.map_or(&[][..], |p| &bilan.budget.par_action[p.range.clone()]);
-            let b = &bilan.budget;
-            data["budget"] = json!({ "par_action": lines, "prevu": b.prevu, "acquis": b.acquis,
-                                     "pressenti": b.pressenti, "reste_a_financer": b.reste_a_financer });
-            data["a_suivre"] = json!(piece.is_some_and(|p| p.a_suivre));
+            data["budget"] = json!(part.budget);
+            data["a_suivre"] = json!(part.a_suivre);
         }
     }
     crate::format::add_spellings(&mut data);
@@ -1035,6 +1011,27 @@ pub fn evaluation(renderer: &Renderer, evaluation: &Evaluation, today: NaiveDate
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Whether Typst makes a PDF/UA-1 document of `text` in the body font.
+    fn conforms(text: &str) -> bool {
+        let source = format!(
+            "#set document(title: \"t\")\n#set text(lang: \"fr\", font: \"Libertinus Serif\")\nAvant {text} après\n"
+        );
+        let templates = [("t.typ".to_string(), source)];
+        let day = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let pdf = compile(&templates, &[], "t.typ", &serde_json::json!({}), "t", "t.pdf", day).unwrap();
+        String::from_utf8_lossy(&pdf).contains("pdfuaid")
+    }
+
+    #[test]
+    fn check_and_typst_agree_on_the_characters_a_pdf_can_show() {
+        // Not `℡`, `✨`, `✖` or `⁃`: New Computer Modern has them, but Typst does not
+        // write them in a PDF/UA, and only the build reports them.
+        for c in ['é', '’', '→', '✓', '℃', '½', '•', '≤', '★', 'Ω', '⚠', '\u{fe0f}', '\u{202a}', '🙂', '中']
+        {
+            assert_eq!(crate::fonts::shows(c), conforms(&c.to_string()), "U+{:04X} {c}", c as u32);
+        }
+    }
 
     #[test]
     fn big_documents_are_made_one_at_a_time_and_every_document_once() {

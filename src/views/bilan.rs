@@ -13,10 +13,12 @@ use serde::Serialize;
 use crate::model::checked::{Action, Evenement, Indicateur, Ix, Repository};
 use crate::model::vocab;
 use crate::model::{PartialDate, Statut, slugify};
+use crate::views::Reste;
 use crate::views::indicators::{self, Point};
 use crate::views::parts;
 use crate::views::report::{
-    self, Budget, Entree, EvenementResume, EvenementsAnnee, IndicateurEtat, Scope, entry, indicator_state,
+    self, Budget, BudgetAction, Entree, EvenementResume, EvenementsAnnee, IndicateurEtat, Scope, Somme, entry,
+    indicator_state,
 };
 use crate::views::site::sections::{self, Section};
 use crate::views::site::{self, Contrat};
@@ -294,6 +296,139 @@ pub fn annexes(bilan: &Bilan, max: usize, stem: &str, extension: &str) -> Vec<An
     parts::annexes(sections, stem, extension)
 }
 
+/// An annex, named by its number and its file, where a section of the bilan went.
+#[derive(Debug, Serialize)]
+pub struct Renvoi<'a> {
+    pub numero: usize,
+    pub fichier: &'a str,
+}
+
+/// The annexes among `annexes` that hold `contenu` (and, for the actions, some of
+/// axis `group`).
+pub fn renvois(annexes: &[Annexe], contenu: Contenu, group: Option<usize>) -> Vec<Renvoi<'_>> {
+    annexes
+        .iter()
+        .filter(|a| a.contenu == contenu && group.is_none_or(|g| a.pieces.iter().any(|p| p.group == g)))
+        .map(|a| Renvoi { numero: a.numero, fichier: &a.fichier })
+        .collect()
+}
+
+/// The bilan without the entries its `annexes` hold, for its PDF and its page: the
+/// fields of [`Bilan`], the annexed lists empty, and each axis with the number of
+/// its actions and the annexes that hold them.
+#[derive(Debug, Serialize)]
+pub struct BilanSansAnnexes<'a> {
+    pub produit_par: &'static str,
+    pub contrat: &'a Contrat,
+    pub annee: i32,
+    pub date: PartialDate,
+    pub etabli_le: PartialDate,
+    pub textes: &'a Textes,
+    pub synthese: &'a Synthese,
+    pub faits_marquants: &'a [FaitMarquant],
+    pub axes: Vec<AxeSansAnnexes<'a>>,
+    pub instances: &'a [EvenementsAnnee],
+    pub sism: &'a [EvenementResume],
+    pub indicateurs: &'a [IndicateurEtat],
+    pub sans_mesure: &'a [SansMesure],
+    pub budget: BudgetEnPartie<'a>,
+    /// Where each section went: empty lists for the sections the bilan keeps.
+    pub renvois: Renvois<'a>,
+}
+
+/// An axis of [`BilanSansAnnexes`].
+#[derive(Debug, Serialize)]
+pub struct AxeSansAnnexes<'a> {
+    pub id: &'a Text,
+    pub titre: &'a Text,
+    pub actions: &'a [ActionBilan],
+    pub pistes: usize,
+    pub nombre_actions: usize,
+    pub annexes: Vec<Renvoi<'a>>,
+}
+
+/// The annexes each section of the bilan went to.
+#[derive(Debug, Serialize)]
+pub struct Renvois<'a> {
+    pub actions: Vec<Renvoi<'a>>,
+    pub indicateurs: Vec<Renvoi<'a>>,
+    pub budget: Vec<Renvoi<'a>>,
+}
+
+/// Lines of the budget, with the totals of the whole budget.
+#[derive(Debug, Serialize)]
+pub struct BudgetEnPartie<'a> {
+    pub prevu: &'a Somme,
+    pub acquis: &'a Somme,
+    pub pressenti: &'a Somme,
+    pub reste_a_financer: &'a Reste,
+    pub par_action: &'a [BudgetAction],
+}
+
+impl<'a> BudgetEnPartie<'a> {
+    fn of(budget: &'a Budget, lines: &'a [BudgetAction]) -> Self {
+        let Budget { prevu, acquis, pressenti, reste_a_financer, par_action: _ } = budget;
+        BudgetEnPartie { prevu, acquis, pressenti, reste_a_financer, par_action: lines }
+    }
+}
+
+/// `bilan` without what its `annexes` hold (see [`BilanSansAnnexes`]).
+pub fn without_annexed<'a>(bilan: &'a Bilan, annexes: &'a [Annexe]) -> BilanSansAnnexes<'a> {
+    let annexed = |contenu| annexes.iter().any(|a| a.contenu == contenu);
+    let (actions, indicators) = (annexed(Contenu::Actions), annexed(Contenu::Indicateurs));
+    // Every field named: one added to `Bilan` must be placed here too.
+    let Bilan {
+        produit_par,
+        contrat,
+        annee,
+        date,
+        etabli_le,
+        textes,
+        synthese,
+        faits_marquants,
+        axes,
+        instances,
+        sism,
+        indicateurs,
+        sans_mesure,
+        budget,
+    } = bilan;
+    let axes = axes
+        .iter()
+        .enumerate()
+        .map(|(g, axe)| AxeSansAnnexes {
+            id: &axe.id,
+            titre: &axe.titre,
+            actions: if actions { &[] } else { &axe.actions },
+            pistes: axe.pistes,
+            nombre_actions: axe.actions.len(),
+            annexes: renvois(annexes, Contenu::Actions, Some(g)),
+        })
+        .collect();
+    let lines: &[BudgetAction] = if annexed(Contenu::Budget) { &[] } else { &budget.par_action };
+    BilanSansAnnexes {
+        produit_par,
+        contrat,
+        annee: *annee,
+        date: *date,
+        etabli_le: *etabli_le,
+        textes,
+        synthese,
+        faits_marquants: if actions { &[] } else { faits_marquants },
+        axes,
+        instances,
+        sism,
+        indicateurs: if indicators { &[] } else { indicateurs },
+        sans_mesure: if indicators { &[] } else { sans_mesure },
+        budget: BudgetEnPartie::of(budget, lines),
+        renvois: Renvois {
+            actions: renvois(annexes, Contenu::Actions, None),
+            indicateurs: renvois(annexes, Contenu::Indicateurs, None),
+            budget: renvois(annexes, Contenu::Budget, None),
+        },
+    }
+}
+
 /// The actions of one axis that an annex holds.
 #[derive(Debug, Serialize)]
 pub struct AxeEnAnnexe<'a> {
@@ -306,22 +441,66 @@ pub struct AxeEnAnnexe<'a> {
     pub actions: &'a [ActionBilan],
 }
 
-/// What `annexe` (of [`Contenu::Actions`]) holds of `bilan`'s actions, axis by axis.
-pub fn annex_axes<'a>(bilan: &'a Bilan, annexe: &Annexe) -> Vec<AxeEnAnnexe<'a>> {
-    annexe
-        .pieces
-        .iter()
-        .map(|p| {
-            let axe = &bilan.axes[p.group];
-            AxeEnAnnexe {
-                id: &axe.id,
-                titre: &axe.titre,
-                suite: p.suite,
-                a_suivre: p.a_suivre,
-                actions: &axe.actions[p.range.clone()],
-            }
-        })
-        .collect()
+/// What one annex of the bilan holds, for its PDF and its page: the part of its
+/// section given by its pieces (the other fields stay empty).
+#[derive(Debug, Serialize)]
+pub struct PartieAnnexe<'a> {
+    /// Not the first annex of its section: its heading says « (suite) ».
+    pub suite: bool,
+    /// The actions, axis by axis.
+    pub axes: Vec<AxeEnAnnexe<'a>>,
+    /// The indicators measured in the year, then some of the others.
+    pub indicateurs: &'a [IndicateurEtat],
+    pub sans_mesure: &'a [SansMesure],
+    /// The list of the indicators without a measure began in the annex before.
+    pub sans_mesure_suite: bool,
+    /// The lines of budget, and the totals of the whole budget.
+    pub budget: Option<BudgetEnPartie<'a>>,
+    /// The lines of budget go on in the annex after.
+    pub a_suivre: bool,
+}
+
+/// What `annexe`, one of `annexes`, holds of `bilan`.
+pub fn annex_part<'a>(bilan: &'a Bilan, annexes: &[Annexe], annexe: &Annexe) -> PartieAnnexe<'a> {
+    let pieces = &annexe.pieces;
+    let of = |group| pieces.iter().find(|p| p.group == group);
+    let mut part = PartieAnnexe {
+        suite: annexes.iter().any(|a| a.contenu == annexe.contenu && a.numero < annexe.numero),
+        axes: Vec::new(),
+        indicateurs: &[],
+        sans_mesure: &[],
+        sans_mesure_suite: false,
+        budget: None,
+        a_suivre: false,
+    };
+    match annexe.contenu {
+        Contenu::Actions => {
+            part.axes = pieces
+                .iter()
+                .map(|p| {
+                    let axe = &bilan.axes[p.group];
+                    AxeEnAnnexe {
+                        id: &axe.id,
+                        titre: &axe.titre,
+                        suite: p.suite,
+                        a_suivre: p.a_suivre,
+                        actions: &axe.actions[p.range.clone()],
+                    }
+                })
+                .collect();
+        }
+        Contenu::Indicateurs => {
+            part.indicateurs = of(0).map_or(&[][..], |p| &bilan.indicateurs[p.range.clone()]);
+            part.sans_mesure = of(1).map_or(&[][..], |p| &bilan.sans_mesure[p.range.clone()]);
+            part.sans_mesure_suite = of(1).is_some_and(|p| p.suite);
+        }
+        Contenu::Budget => {
+            let lines = of(0).map_or(&[][..], |p| &bilan.budget.par_action[p.range.clone()]);
+            part.budget = Some(BudgetEnPartie::of(&bilan.budget, lines));
+            part.a_suivre = of(0).is_some_and(|p| p.a_suivre);
+        }
+    }
+    part
 }
 
 /// An indicator over the years of a period.

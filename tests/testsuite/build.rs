@@ -147,9 +147,18 @@ fn hostile_text_never_reaches_the_html_unescaped() {
 
 #[test]
 fn links_stay_inside_the_site() {
-    let out = temp_dir("links").join("_site");
-    assert_eq!(build(&project_root(), &out, &[]).status.code(), Some(0));
-    for (name, bytes) in files(&out).into_iter().filter(|(n, _)| n.ends_with(".html")) {
+    // The whole site, then a site whose bilan is cut into one annex page an entry.
+    for (case, extra) in [("links", &[][..]), ("links-annexes", &["--sans-pdf", "--entrees-par-annexe", "1"][..])] {
+        let out = temp_dir(case).join("_site");
+        assert_eq!(build(&project_root(), &out, extra).status.code(), Some(0));
+        assert_eq!(extra.is_empty(), !out.join("bilan-2020-annexe-12.html").exists());
+        links_inside(&out);
+    }
+}
+
+/// Asserts that every link of every page of the site `out` stays in it and leads somewhere.
+fn links_inside(out: &std::path::Path) {
+    for (name, bytes) in files(out).into_iter().filter(|(n, _)| n.ends_with(".html")) {
         let text = String::from_utf8_lossy(&bytes);
         for attr in ["href=\"", "src=\""] {
             for target in text.split(attr).skip(1) {
@@ -244,7 +253,7 @@ fn the_budget_of_a_long_bilan_goes_to_annexes_with_its_total_in_the_last() {
     let main = read(out.join("bilan-2025.html"));
     assert!(main.contains(r#"Le détail par action est dans <a href="bilan-2025-annexe-3.html">l'annexe 3</a> et <a href="bilan-2025-annexe-4.html">l'annexe 4</a>."#));
     assert!(main.contains("<tfoot><tr><th scope=\"row\">Total</th><td class=\"nombre\">600\u{a0}€"), "{main}");
-    assert!(!main.contains("<tbody><tr><th scope=\"row\">Action 1"));
+    assert!(!main.contains("Action 1"), "neither its progress nor its line of budget stays in the bilan");
     let (third, fourth) = (page(3), page(4));
     assert!(third.contains("Action 1") && third.contains("Action 2") && !third.contains("Action 3"));
     assert!(
@@ -252,6 +261,11 @@ fn the_budget_of_a_long_bilan_goes_to_annexes_with_its_total_in_the_last() {
             && third.contains(r#"Le détail se poursuit dans <a href="bilan-2025-annexe-4.html">l'annexe 4</a>."#)
     );
     assert!(fourth.contains("Action 3") && fourth.contains("<tfoot>") && !fourth.contains("se poursuit"));
+    assert!(fourth.contains("Budget et financements (suite)</h2>") && !third.contains("(suite)"));
+    assert!(
+        fourth
+            .contains("Total de toutes les lignes, annexes précédentes comprises</th><td class=\"nombre\">600\u{a0}€")
+    );
     assert!(page(2).contains("Action 3") && page(1).contains("Réunion 1.") && !page(1).contains("Action 3"));
 }
 
