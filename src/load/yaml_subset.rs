@@ -211,9 +211,7 @@ impl<'a> Reader<'a> {
             b'|' | b'>' => return self.block_text(text, indent),
             b'"' | b'\'' | b'[' | b'{' => {
                 let (value, used) = flow_node(text, 0)?;
-                let trailer = &text[used..];
-                let rest = trailer.trim_start_matches(' ');
-                if !(rest.is_empty() || (rest.starts_with('#') && rest.len() < trailer.len())) {
+                if !only_comment(&text[used..]) {
                     return None;
                 }
                 value
@@ -242,8 +240,7 @@ impl<'a> Reader<'a> {
             Some(t) => (true, t),
             None => (false, &header[1..]),
         };
-        let rest = trailer.trim_start_matches(' ');
-        if !(rest.is_empty() || (rest.starts_with('#') && rest.len() < trailer.len())) {
+        if !only_comment(trailer) {
             return None;
         }
         // Its lines: blank ones, and those indented like the first with content.
@@ -307,6 +304,22 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Whether what follows a value on its line is nothing, or spaces and a comment.
+fn only_comment(trailer: &str) -> bool {
+    let rest = trailer.trim_start_matches(' ');
+    rest.is_empty() || (rest.starts_with('#') && rest.len() < trailer.len())
+}
+
+/// The words YAML reads as null or as a boolean, with their value.
+fn special(plain: &str) -> Option<Value> {
+    match plain {
+        "~" | "null" | "Null" | "NULL" => Some(Value::Null),
+        "true" | "True" | "TRUE" => Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => Some(Value::Bool(false)),
+        _ => None,
+    }
+}
+
 /// `key:` at the start of `text`: the key, and what follows the `:`. Only keys
 /// written as plain ASCII words are read here.
 fn key(text: &str) -> Option<(&str, &str)> {
@@ -318,7 +331,7 @@ fn key(text: &str) -> Option<(&str, &str)> {
     let ok = (first.is_ascii_alphabetic() || first == b'_')
         && key.len() <= 1024
         && (after.is_empty() || after.starts_with(' '))
-        && !matches!(key, "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE");
+        && special(key).is_none();
     ok.then_some((key, after))
 }
 
@@ -466,11 +479,8 @@ fn single_quoted(text: &str) -> Option<(Value, usize)> {
 /// or a text. `None` for the forms read here no faster (hexadecimal, octal, binary,
 /// integers beyond 64 bits).
 fn resolve(plain: &str) -> Option<Value> {
-    match plain {
-        "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
-        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
-        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
-        _ => {}
+    if let Some(value) = special(plain) {
+        return Some(value);
     }
     if !matches!(plain.as_bytes()[0], b'0'..=b'9' | b'+' | b'-' | b'.') {
         return Some(Value::String(plain.to_string()));
