@@ -37,10 +37,12 @@ fn run() -> Result<()> {
         .ok_or_else(|| anyhow!("le dépôt `{}` a des problèmes : lancez `clsm check`", root.display()))?;
     let documents = views::site::Documents { pdf: true, bilan: None, carte: 0 };
     let (site, renderer) = clsm::cmd::build::site_and_renderer(&loaded, false, documents)?;
-    let action = match args.get(1) {
-        Some(id) => site.actions.iter().find(|a| &*a.id == id).ok_or_else(|| anyhow!("pas d'action `{id}`"))?,
-        None => site.actions.first().ok_or_else(|| anyhow!("le dépôt n'a aucune action"))?,
+    let position = match args.get(1) {
+        Some(id) => *site.action_positions().get(id.as_str()).ok_or_else(|| anyhow!("pas d'action `{id}`"))?,
+        None if site.action_count() > 0 => 0,
+        None => return Err(anyhow!("le dépôt n'a aucune action")),
     };
+    let action = &site.action(position);
     let data = pdf::fiche_data(&pdf::contract_data(&site)?, action)?;
 
     let first = Instant::now();

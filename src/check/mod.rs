@@ -112,11 +112,11 @@ impl<'a> Context<'a> {
 /// The repository as `check` proved it, when `diagnostics` (its own) hold no
 /// error: what every view and export reads. `None` when there are errors, or, were
 /// `check` to let something through, when a required value is missing after all.
-pub fn proven(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Option<checked::Repository> {
+pub fn proven(repo: crate::model::Repository, diagnostics: &[Diagnostic]) -> Option<checked::Repository> {
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return None;
     }
-    checked::Repository::from_loaded(&loaded.repo)
+    checked::Repository::from_loaded(repo)
 }
 
 /// One named rule.

@@ -124,7 +124,7 @@ pub fn salvage(loaded: &Loaded, diagnostics: &[Diagnostic]) -> Result<Salvaged, 
         unreadable: Vec::new(),
         config_unreadable: false,
     };
-    let repo = checked::Repository::from_loaded(&pruned).ok_or(Unsalvageable::Internal)?;
+    let repo = checked::Repository::from_loaded(pruned).ok_or(Unsalvageable::Internal)?;
     Ok(Salvaged { repo, omissions })
 }
 

@@ -24,9 +24,6 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     // Everything is written into a staging folder, put in place of `out` at the end:
     // a build that fails leaves the previous site as it was.
     let folder = SiteWriter::new(&out, &loaded.root)?;
-    // The views hold everything the pages need: the records' memory can serve the
-    // rendering instead.
-    drop(loaded);
     let stage = Stage::start(
         "pages",
         "pages HTML",
@@ -46,8 +43,10 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     if args.interne {
         eprintln!("attention : ce site contient les contacts des partenaires ; ne le publiez pas");
     }
-    // The process ends right after: freeing the views one by one would only delay it.
+    // The process ends right after: freeing the views and the records one by one
+    // would only delay it.
     std::mem::forget(site);
+    std::mem::forget(loaded);
     Ok(Outcome::Clean)
 }
 
@@ -68,7 +67,7 @@ pub fn site_and_renderer(
     loaded: &crate::cmd::Checked,
     interne: bool,
     documents: views::site::Documents,
-) -> Result<(views::site::Site, Renderer)> {
+) -> Result<(views::site::Site<'_>, Renderer)> {
     let logos: Vec<crate::load::documents::Image> = loaded.documents.logos().cloned().collect();
     let names = logos.iter().map(|i| i.name.clone()).collect();
     let options = views::site::Options { interne, textes: loaded.documents.texts.clone(), logos: names, documents };
@@ -96,7 +95,7 @@ fn write_pdfs(
         Some(b) => render::pdf::bilan_documents(renderer, b, &bilan_annexes, &name, today)?,
         None => Vec::new(),
     };
-    let total = 1 + volumes.len() + annexes.len() + site.actions.len() + bilan_documents.len();
+    let total = 1 + volumes.len() + annexes.len() + site.action_count() + bilan_documents.len();
     let stage = Stage::start("PDF", "documents", total as u64);
     let sink = |name: &str, pdf: Vec<u8>| {
         folder.write(name, &pdf)?;

@@ -124,7 +124,9 @@ fn import(repo: Option<&Path>, args: &CollecteArgs) -> Result<Outcome> {
         eprintln!("rien n'est importé : corrigez d'abord les erreurs ci-dessus (`clsm check`)");
         return Ok(Outcome::Problems);
     }
-    let Some(checked) = crate::check::proven(&loaded, &diagnostics) else {
+    // The import plans its edits on the records as they were read: the checked
+    // repository is made from a copy.
+    let Some(checked) = crate::check::proven(loaded.repo.clone(), &diagnostics) else {
         bail!("erreur interne : le dépôt vérifié sans erreur est incomplet");
     };
     let collected = collect(args, &checked);

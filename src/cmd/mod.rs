@@ -61,7 +61,7 @@ pub fn load_checked(repo: Option<&Path>, today: chrono::NaiveDate) -> Result<Opt
         eprintln!("aucun document produit : corrigez d'abord les erreurs ci-dessus");
         return Ok(None);
     }
-    proven(root, &loaded, &diagnostics).map(Some)
+    proven(root, loaded, &diagnostics).map(Some)
 }
 
 /// What loading and checking a repository found, nothing printed.
@@ -79,12 +79,13 @@ pub fn verdict(root: &Path, today: chrono::NaiveDate) -> Result<Verdict> {
     if diagnostics.iter().any(|d| d.severity == Severity::Error) {
         return Ok(Verdict::Errors(crate::check::shown(diagnostics, &loaded)));
     }
-    let checked = checked(root.to_path_buf(), &loaded, &diagnostics)?;
-    Ok(Verdict::Checked(Box::new(checked), crate::check::shown(diagnostics, &loaded)))
+    let warnings = crate::check::shown(diagnostics.clone(), &loaded);
+    let checked = checked(root.to_path_buf(), loaded, &diagnostics)?;
+    Ok(Verdict::Checked(Box::new(checked), warnings))
 }
 
 /// The checked repository of a loaded one whose diagnostics hold no error.
-fn proven(root: std::path::PathBuf, loaded: &load::Loaded, diagnostics: &[crate::diag::Diagnostic]) -> Result<Checked> {
+fn proven(root: std::path::PathBuf, loaded: load::Loaded, diagnostics: &[crate::diag::Diagnostic]) -> Result<Checked> {
     if !diagnostics.is_empty() {
         let n = diagnostics.len();
         crate::note!("{n} avertissement{} : `clsm check` les détaille", if n > 1 { "s" } else { "" });
@@ -93,17 +94,14 @@ fn proven(root: std::path::PathBuf, loaded: &load::Loaded, diagnostics: &[crate:
 }
 
 /// [`proven`], without a word.
-fn checked(
-    root: std::path::PathBuf,
-    loaded: &load::Loaded,
-    diagnostics: &[crate::diag::Diagnostic],
-) -> Result<Checked> {
-    let Some(repo) = crate::check::proven(loaded, diagnostics) else {
+fn checked(root: std::path::PathBuf, loaded: load::Loaded, diagnostics: &[crate::diag::Diagnostic]) -> Result<Checked> {
+    let load::Loaded { repo, documents, .. } = loaded;
+    let Some(repo) = crate::check::proven(repo, diagnostics) else {
         anyhow::bail!(
             "erreur interne : le dépôt vérifié sans erreur est incomplet\naide : signalez-le avec le dépôt en cause"
         );
     };
-    Ok(Checked { root, repo, documents: loaded.documents.clone() })
+    Ok(Checked { root, repo, documents })
 }
 
 /// Loads and checks the repository for `clsm report`, which still runs when some
@@ -119,7 +117,7 @@ pub fn load_for_report(
     let loaded = load::load(&root)?;
     let diagnostics = crate::check::check(&loaded, today);
     if !diagnostics.iter().any(|d| d.severity == Severity::Error) {
-        return Ok(Some((proven(root, &loaded, &diagnostics)?, Vec::new(), false)));
+        return Ok(Some((proven(root, loaded, &diagnostics)?, Vec::new(), false)));
     }
     let salvaged = crate::check::salvage(&loaded, &diagnostics);
     let color = color(std::io::stderr().is_terminal());

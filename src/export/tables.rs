@@ -183,7 +183,7 @@ pub fn actions(site: &Site) -> Table {
         "financements_acquis",
         "financements_pressentis",
     ];
-    Table { header, rows: site.actions.iter().map(action_row).collect() }
+    Table { header, rows: site.actions().map(|a| action_row(&a)).collect() }
 }
 
 fn partner_row(p: &PartenaireView, interne: bool) -> Vec<Cell> {

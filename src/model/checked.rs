@@ -17,6 +17,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::model::vocab::Vocabularies;
 use crate::model::{
@@ -501,9 +502,19 @@ impl Repository {
 
     /// Turns a repository `check` found no error in into a checked one; `None` if
     /// something it requires is missing after all.
-    pub fn from_loaded(repo: &raw::Repository) -> Option<Self> {
-        let ids = Ids::new(repo);
-        let config = &repo.config;
+    /// It takes the loaded records and moves their texts here rather than copy
+    /// them: a repository is never held twice.
+    pub fn from_loaded(repo: raw::Repository) -> Option<Self> {
+        let raw::Repository {
+            config,
+            actions,
+            partenaires: partenaires_raw,
+            indicateurs: indicateurs_raw,
+            evenements,
+            ..
+        } = repo;
+        let ids = Ids::new(&config, &partenaires_raw, &indicateurs_raw);
+        let config = &config;
         let axes: Vec<Axe> = config.axes.iter().flatten().map(axis).collect::<Option<_>>()?;
         let parent = match &config.contrat_parent {
             Some(p) => Some(contract(p)?),
@@ -532,18 +543,19 @@ impl Repository {
                 })
             })
             .collect::<Option<_>>()?;
-        let mut actions: Vec<&raw::Record<raw::Action>> = repo.actions.iter().collect();
+        let mut actions = actions;
         actions.sort_by(|a, b| official_order(a, b, &ids));
-        let action_ix: HashMap<&str, Ix<Action>> =
-            actions.iter().enumerate().map(|(i, r)| (r.id.as_str(), Ix::new(i))).collect();
-        let indicateurs_raw = &repo.indicateurs;
-        let mut actions: Vec<Action> =
-            actions.into_iter().map(|r| action(r, &ids, indicateurs_raw)).collect::<Option<_>>()?;
-        actions.shrink_to_fit();
-        let mut partenaires: Vec<Partenaire> = repo.partenaires.iter().map(partner).collect::<Option<_>>()?;
         let dimensions = dimensions(config)?;
-        let mut indicateurs: Vec<Indicateur> =
-            repo.indicateurs.iter().map(|r| indicator(r, &dimensions)).collect::<Option<_>>()?;
+        // The actions and the indicators, the bulk of a repository, on every core.
+        let (actions, indicateurs) = rayon::join(
+            || actions.into_par_iter().map(|r| action(r, &ids, &indicateurs_raw)).collect::<Option<Vec<_>>>(),
+            || indicateurs_raw.par_iter().map(|r| indicator(r, &dimensions)).collect::<Option<Vec<_>>>(),
+        );
+        let (mut actions, mut indicateurs) = (actions?, indicateurs?);
+        actions.shrink_to_fit();
+        let action_ix: HashMap<&str, Ix<Action>> =
+            actions.iter().enumerate().map(|(i, a)| (&*a.id, Ix::new(i))).collect();
+        let mut partenaires: Vec<Partenaire> = partenaires_raw.iter().map(partner).collect::<Option<_>>()?;
         for (i, a) in actions.iter().enumerate() {
             partenaires[a.porteur.0].porte.push(Ix::new(i));
             for p in &a.associes {
@@ -553,7 +565,7 @@ impl Repository {
                 indicateurs[ind.0].actions.push(Ix::new(i));
             }
         }
-        let evenements = repo.evenements.iter().map(|r| event(r, &ids, &action_ix)).collect::<Option<_>>()?;
+        let evenements = evenements.into_iter().map(|r| event(r, &ids, &action_ix)).collect::<Option<_>>()?;
         Some(Repository {
             titre: text(config.titre.as_deref()?),
             r#type: config.r#type.clone()?,
@@ -614,8 +626,11 @@ struct Ids<'a> {
 }
 
 impl<'a> Ids<'a> {
-    fn new(repo: &'a raw::Repository) -> Self {
-        let config = &repo.config;
+    fn new(
+        config: &'a raw::Config,
+        partners: &'a [raw::Record<raw::Partenaire>],
+        indicators: &'a [raw::Record<raw::Indicateur>],
+    ) -> Self {
         let rank = |ids: Vec<&'a str>| ids.into_iter().enumerate().map(|(i, id)| (id, i)).collect();
         Ids {
             axes: rank(config.axes.iter().flatten().filter_map(|a| a.id.as_deref()).collect()),
@@ -628,8 +643,8 @@ impl<'a> Ids<'a> {
                     .collect(),
             ),
             themes: rank(config.thematiques.iter().flatten().filter_map(|t| t.id.as_deref()).collect()),
-            partners: rank(repo.partenaires.iter().map(|r| r.id.as_str()).collect()),
-            indicators: rank(repo.indicateurs.iter().map(|r| r.id.as_str()).collect()),
+            partners: rank(partners.iter().map(|r| r.id.as_str()).collect()),
+            indicators: rank(indicators.iter().map(|r| r.id.as_str()).collect()),
         }
     }
 
@@ -678,15 +693,9 @@ fn resolve<T>(items: &Option<Vec<String>>, find: impl Fn(&str) -> Option<Ix<T>>)
     items.iter().flatten().map(|id| find(id)).collect()
 }
 
-fn action(r: &raw::Record<raw::Action>, ids: &Ids, indicators: &[raw::Record<raw::Indicateur>]) -> Option<Action> {
-    let a = &r.data;
+fn action(r: raw::Record<raw::Action>, ids: &Ids, indicators: &[raw::Record<raw::Indicateur>]) -> Option<Action> {
+    let raw::Record { id, data: a, body, .. } = r;
     let porteur = ids.partner(a.porteur.as_deref()?)?;
-    let budget: Vec<LigneBudget> = a
-        .budget
-        .iter()
-        .flatten()
-        .map(|l| Some(LigneBudget { poste: l.poste.clone()?, montant: l.montant? }))
-        .collect::<Option<_>>()?;
     let financements: Vec<Financement> = a
         .financements
         .iter()
@@ -699,6 +708,7 @@ fn action(r: &raw::Record<raw::Action>, ids: &Ids, indicators: &[raw::Record<raw
     let funding = |statut: StatutFinancement| {
         Montant::total(financements.iter().filter(|f| f.statut == statut).filter_map(|f| f.montant)).ok()
     };
+    let (acquis, pressenti) = (funding(StatutFinancement::Acquis)?, funding(StatutFinancement::Pressenti)?);
     let mut associes = Vec::new();
     for id in a.autres_partenaires() {
         if let Some(p) = ids.partner(id).filter(|p| *p != porteur && !associes.contains(p)) {
@@ -714,8 +724,16 @@ fn action(r: &raw::Record<raw::Action>, ids: &Ids, indicators: &[raw::Record<raw
             }
         }
     }
+    let objectifs =
+        a.objectifs_operationnels.into_iter().flatten().map(|o| objective(o, ids)).collect::<Option<_>>()?;
+    let budget: Vec<LigneBudget> = a
+        .budget
+        .into_iter()
+        .flatten()
+        .map(|l| Some(LigneBudget { poste: l.poste?, montant: l.montant? }))
+        .collect::<Option<_>>()?;
     Some(Action {
-        id: text(&r.id),
+        id: text(&id),
         numero: a.numero.as_deref().map(text),
         titre: text(a.titre.as_deref()?),
         axe: ids.axis(a.axe.as_deref()?)?,
@@ -723,77 +741,71 @@ fn action(r: &raw::Record<raw::Action>, ids: &Ids, indicators: &[raw::Record<raw
             Some(id) => Some(ids.parent_axis(id)?),
             None => None,
         },
-        statut: a.statut.clone(),
+        statut: a.statut,
         porteur,
-        objectif_strategique: a.objectif_strategique.clone(),
-        objectif_specifique: a.objectif_specifique.clone(),
-        objectifs: a.objectifs_operationnels.iter().flatten().map(|o| objective(o, ids)).collect::<Option<_>>()?,
-        pilote: a.pilote.clone(),
+        objectif_strategique: a.objectif_strategique,
+        objectif_specifique: a.objectif_specifique,
+        objectifs,
+        pilote: a.pilote,
         partenaires: resolve(&a.partenaires, |id| ids.partner(id))?,
         thematiques: resolve(&a.thematiques, |id| ids.theme(id))?,
-        typologie: a.typologie.clone(),
-        duree: list(&a.duree),
-        territoire: list(&a.territoire),
-        lieux: a.lieux.clone(),
-        public: list(&a.public),
-        public_precision: a.public_precision.clone(),
+        typologie: a.typologie,
+        duree: a.duree.unwrap_or_default(),
+        territoire: a.territoire.unwrap_or_default(),
+        lieux: a.lieux,
+        public: a.public.unwrap_or_default(),
+        public_precision: a.public_precision,
         calendrier: a.calendrier.as_ref().and_then(|c| c.periode()),
         budget_total: Montant::total(budget.iter().map(|l| l.montant)).ok()?,
-        acquis: funding(StatutFinancement::Acquis)?,
-        pressenti: funding(StatutFinancement::Pressenti)?,
+        acquis,
+        pressenti,
         budget,
         financements,
         indicateurs,
-        determinants: list(&a.determinants),
-        politiques_publiques: list(&a.politiques_publiques),
+        determinants: a.determinants.unwrap_or_default(),
+        politiques_publiques: a.politiques_publiques.unwrap_or_default(),
         inegalites_sociales: a.inegalites_sociales,
         demarche_participative: a.demarche_participative,
-        participation: a.participation.clone(),
-        champ: list(&a.champ),
-        prerequis: a.prerequis.clone(),
-        dispositifs_existants: a.dispositifs_existants.clone(),
-        resultats_attendus: a.resultats_attendus.clone(),
-        moyens_mobilisables: a.moyens_mobilisables.clone(),
-        moyens_a_rechercher: a.moyens_a_rechercher.clone(),
-        suivi: a.suivi.clone(),
-        evaluation: a.evaluation.clone(),
+        participation: a.participation,
+        champ: a.champ.unwrap_or_default(),
+        prerequis: a.prerequis,
+        dispositifs_existants: a.dispositifs_existants,
+        resultats_attendus: a.resultats_attendus,
+        moyens_mobilisables: a.moyens_mobilisables,
+        moyens_a_rechercher: a.moyens_a_rechercher,
+        suivi: a.suivi,
+        evaluation: a.evaluation,
         avancement: a
             .avancement
-            .iter()
+            .into_iter()
             .flatten()
             .map(|e| {
                 Some(Avancement {
                     date: e.date?,
                     fin: e.fin,
-                    texte: e.texte.clone()?,
-                    statut: e.statut.clone(),
+                    texte: e.texte?,
+                    statut: e.statut,
                     participants: e.participants,
                 })
             })
             .collect::<Option<_>>()?,
-        corps: r.body.clone(),
+        corps: body,
         associes,
         sources,
     })
 }
 
-fn objective(o: &raw::ObjectifOperationnel, ids: &Ids) -> Option<Objectif> {
+fn objective(o: raw::ObjectifOperationnel, ids: &Ids) -> Option<Objectif> {
     let qui = o
         .qui
-        .iter()
+        .into_iter()
         .flatten()
-        .map(|q| match ids.partner(q) {
+        .map(|q| match ids.partner(&q) {
             Some(p) => Qui::Partenaire(p),
-            None => Qui::Texte(q.clone()),
+            None => Qui::Texte(q),
         })
         .collect();
-    Some(Objectif {
-        titre: o.titre.clone()?,
-        comment: o.comment.clone(),
-        qui,
-        quand: o.quand.clone(),
-        statut: o.statut.clone(),
-    })
+    Some(Objectif { titre: o.titre?, comment: o.comment, qui, quand: o.quand, statut: o.statut })
 }
 
 fn partner(r: &raw::Record<raw::Partenaire>) -> Option<Partenaire> {
@@ -942,21 +954,21 @@ fn indicator(r: &raw::Record<raw::Indicateur>, dimensions: &[Dimension]) -> Opti
     })
 }
 
-fn event(r: &raw::Record<raw::Evenement>, ids: &Ids, actions: &HashMap<&str, Ix<Action>>) -> Option<Evenement> {
-    let e = &r.data;
+fn event(r: raw::Record<raw::Evenement>, ids: &Ids, actions: &HashMap<&str, Ix<Action>>) -> Option<Evenement> {
+    let raw::Record { id, data: e, body, .. } = r;
     Some(Evenement {
-        id: text(&r.id),
+        id: text(&id),
         date: e.date?,
         fin: e.fin,
-        r#type: e.r#type.clone(),
-        titre: e.titre.clone(),
-        theme: e.theme.clone(),
-        nombre_partenaires: e.nombre_partenaires,
-        nombre_evenements: e.nombre_evenements,
         actions: e.actions.iter().flatten().map(|id| actions.get(id.as_str()).copied()).collect::<Option<_>>()?,
         partenaires: resolve(&e.partenaires, |id| ids.partner(id))?,
+        r#type: e.r#type,
+        titre: e.titre,
+        theme: e.theme,
+        nombre_partenaires: e.nombre_partenaires,
+        nombre_evenements: e.nombre_evenements,
         participants: e.participants,
-        corps: r.body.clone(),
+        corps: body,
     })
 }
 
@@ -971,7 +983,7 @@ mod tests {
 
     #[test]
     fn a_valid_repository_becomes_checked_with_its_relations() {
-        let repo = Repository::from_loaded(&fixture("rapport")).expect("checked");
+        let repo = Repository::from_loaded(fixture("rapport")).expect("checked");
         let ids: Vec<&str> = repo.actions.iter().map(|a| &*a.id).collect();
         assert_eq!(ids, ["retard", "active", "faite", "piste"], "official order");
         let porteur = repo.partenaires.iter().find(|p| &*p.id == "p").unwrap();
@@ -985,7 +997,7 @@ mod tests {
 
     #[test]
     fn a_repository_with_a_dangling_reference_is_not_checked() {
-        assert!(Repository::from_loaded(&fixture("ref-inconnue")).is_none());
-        assert!(Repository::from_loaded(&fixture("cle-manquante")).is_none());
+        assert!(Repository::from_loaded(fixture("ref-inconnue")).is_none());
+        assert!(Repository::from_loaded(fixture("cle-manquante")).is_none());
     }
 }

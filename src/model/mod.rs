@@ -472,7 +472,7 @@ pub struct Record<T> {
 }
 
 /// Everything a repository holds, sorted by id within each kind.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Repository {
     pub config: Config,
     pub actions: Vec<Record<Action>>,

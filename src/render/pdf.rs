@@ -585,27 +585,29 @@ pub fn contract_and_fiches(
 ) -> Result<()> {
     let logos = logo_files(renderer)?;
     let today = data_day(site, today);
-    let actions: HashMap<&str, &ActionView> = site.actions.iter().map(|a| (&*a.id, a)).collect();
+    let positions = site.action_positions();
     let big: Vec<Big> = std::iter::once(Big::Contrat)
         .chain(volumes.iter().map(Big::Volume))
         .chain(annexes.iter().map(Big::Annexe))
         .chain(others.into_iter().map(Big::Other))
         .collect();
     let contract = contract_data(site)?;
+    let fiches: Vec<usize> = (0..site.action_count()).collect();
     on_every_core(
         &big,
         |part| match part {
             Big::Contrat => whole_contract(renderer, &logos, site, volumes, annexes, today, sink),
-            Big::Volume(v) => volume(renderer, &logos, site, &actions, v, today, sink),
+            Big::Volume(v) => volume(renderer, &logos, site, &positions, v, today, sink),
             Big::Annexe(a) => contract_annexe(renderer, &logos, site, annexes, a, today, sink),
             Big::Other(job) => job(sink),
         },
-        &site.actions,
-        |action| {
-            let data = fiche_data(&contract, action)?;
-            let pdf = fiche(renderer, &data, action, today)?;
+        &fiches,
+        |n| {
+            let action = site.action(*n);
+            let data = fiche_data(&contract, &action)?;
+            let pdf = fiche(renderer, &data, &action, today)?;
             drop(data);
-            sink(&fiche_path(action), pdf)
+            sink(&fiche_path(&action), pdf)
         },
     )
 }
@@ -641,13 +643,13 @@ pub fn one_document(
     if name == "contrat.pdf" {
         whole_contract(renderer, &logo_files(renderer)?, site, &volumes, &annexes, today, sink)?;
     } else if let Some(v) = volumes.iter().find(|v| v.fichier == name) {
-        let actions: HashMap<&str, &ActionView> = site.actions.iter().map(|a| (&*a.id, a)).collect();
-        volume(renderer, &logo_files(renderer)?, site, &actions, v, today, sink)?;
+        volume(renderer, &logo_files(renderer)?, site, &site.action_positions(), v, today, sink)?;
     } else if let Some(a) = annexes.iter().find(|a| a.fichier == name) {
         contract_annexe(renderer, &logo_files(renderer)?, site, &annexes, a, today, sink)?;
-    } else if let Some(action) = fiche_id.and_then(|id| site.actions.iter().find(|a| &*a.id == id)) {
-        let data = fiche_data(&contract_data(site)?, action)?;
-        sink(name, fiche(renderer, &data, action, today)?)?;
+    } else if let Some(n) = fiche_id.and_then(|id| site.action_positions().get(id).copied()) {
+        let action = site.action(n);
+        let data = fiche_data(&contract_data(site)?, &action)?;
+        sink(name, fiche(renderer, &data, &action, today)?)?;
     } else if let Some(b) = bilan {
         let stem = format!("bilan-{}", b.annee);
         let file = format!("{stem}.pdf");
@@ -666,7 +668,7 @@ pub fn one_document(
 /// event, so that a build on another day gives the same bytes; `today` when it
 /// records none.
 fn data_day(site: &Site, today: NaiveDate) -> NaiveDate {
-    let progress = site.actions.iter().flat_map(|a| a.avancement.iter().map(|e| e.date));
+    let progress = site.progress_dates();
     let measures = site.indicateurs.iter().flat_map(|i| i.mesures.iter().map(|m| m.mesure.date));
     let events = site.evenements().into_iter().map(|e| e.date);
     progress.chain(measures).chain(events).map(|d| d.first_day()).filter(|d| *d <= today).max().unwrap_or(today)
@@ -685,29 +687,28 @@ fn whole_contract(
 ) -> Result<()> {
     use serde_json::json;
     let annexed = |contenu| annexes.iter().any(|a| a.contenu == contenu);
-    let mut data = if volumes.is_empty() && annexes.is_empty() {
-        typst_data(site, 3)?
-    } else {
-        // The fiches and their cadre logique are in the volumes, the long annexes in
-        // annexes: the contract itself holds the rest, and says where they are.
-        let fiches_apart = !volumes.is_empty();
-        let main = json!({
-            "contrat": &site.contrat,
-            "chiffres": &site.chiffres,
-            "axes": &site.axes,
-            "actions": if fiches_apart { json!([]) } else { json!(&site.actions) },
-            "annuaire": if annexed(volumes::Contenu::Annuaire) { json!([]) } else { json!(&site.annuaire) },
-            "indicateurs": if annexed(volumes::Contenu::Indicateurs) { json!([]) } else { json!(&site.indicateurs) },
-            "cadre_logique": if fiches_apart { json!([]) } else { json!(&site.cadre_logique) },
-            "pistes": &site.pistes,
-            "calendrier": &site.calendrier,
-            "textes": &site.textes,
-            "logos": &site.logos,
-            "volumes": volumes,
-            "annexes": annexes,
-        });
-        typst_ready(main, 3)
-    };
+    // The fiches and their cadre logique in the volumes when there are some, the
+    // long annexes in annexes: the contract itself holds the rest, and says where
+    // they are.
+    let fiches_apart = !volumes.is_empty();
+    let actions: Vec<ActionView> = if fiches_apart { Vec::new() } else { site.actions().collect() };
+    let main = json!({
+        "contrat": &site.contrat,
+        "chiffres": &site.chiffres,
+        "axes": &site.axes,
+        "actions": actions,
+        "annuaire": if annexed(volumes::Contenu::Annuaire) { json!([]) } else { json!(&site.annuaire) },
+        "indicateurs": if annexed(volumes::Contenu::Indicateurs) { json!([]) } else { json!(&site.indicateurs) },
+        "cadre_logique": if fiches_apart { json!([]) } else { json!(&site.cadre_logique) },
+        "pistes": &site.pistes,
+        "calendrier": &site.calendrier,
+        "textes": &site.textes,
+        "logos": &site.logos,
+        "volumes": volumes,
+        "annexes": annexes,
+    });
+    drop(actions);
+    let mut data = typst_ready(main, 3);
     // The coordinator's texts are Markdown too, their headings under the contract's.
     for key in ["preambule", "signataires"] {
         if let Some(text) = site.textes_markdown(key) {
@@ -768,12 +769,13 @@ fn volume(
     renderer: &Renderer,
     logos: &[(String, Bytes)],
     site: &Site,
-    actions: &HashMap<&str, &ActionView>,
+    positions: &HashMap<&str, usize>,
     v: &Volume,
     today: NaiveDate,
     sink: Sink,
 ) -> Result<()> {
-    let fiches: Vec<_> = v.axes.iter().flat_map(|a| &a.actions).filter_map(|a| actions.get(&*a.id)).collect();
+    let fiches: Vec<ActionView> =
+        v.axes.iter().flat_map(|a| &a.actions).filter_map(|a| positions.get(&*a.id)).map(|n| site.action(*n)).collect();
     let data = serde_json::json!({
         "contrat": &site.contrat,
         "volume": v,

@@ -16,7 +16,7 @@ use crate::files::write::Destination;
 use crate::limits;
 use crate::render::Renderer;
 use crate::views::bilan::{Annexe, Bilan};
-use crate::views::site::{ActionView, AxeView, Site, map_points};
+use crate::views::site::{AxeView, Site, map_points};
 
 /// What was written.
 #[derive(Debug, Default)]
@@ -48,7 +48,8 @@ enum Page<'a> {
     /// The accessibility statement, which every footer links.
     Accessibility,
     Axis(&'a AxeView),
-    Action(&'a ActionView),
+    /// The fiche of the `n`th action, made when its turn comes.
+    Action(usize),
     /// The bilan of the year, a standalone page, and its annexes, if any.
     Bilan(&'a Bilan, &'a [Annexe]),
     /// One annex of the bilan's page.
@@ -108,11 +109,14 @@ impl Page<'_> {
                 context(site, "", "accessibilite", "accessibilite", &site.contrat.accessibilite),
             ),
             Page::Axis(axe) => (format!("axes/{}.html", axe.id), "axe.html", context(site, "../", "axe", "axe", *axe)),
-            Page::Action(action) => (
-                format!("actions/{}.html", action.id),
-                "action.html",
-                context(site, "../", "action", "action", *action),
-            ),
+            Page::Action(n) => {
+                let action = site.action(*n);
+                (
+                    format!("actions/{}.html", action.id),
+                    "action.html",
+                    context(site, "../", "action", "action", &action),
+                )
+            }
         };
         let _doing = limits::activity(format!("modèle `{template}` pour `{path}`"));
         Ok((path, renderer.render(template, &cx)?))
@@ -123,7 +127,7 @@ impl Page<'_> {
 /// bilan with its annexes if there is one.
 pub fn page_count(site: &Site, bilan: Option<&Bilan>, per_annex: usize) -> usize {
     let bilan = bilan.map_or(0, |b| 1 + bilan_annexes(b, per_annex).len());
-    LISTS + site.axes.len() + site.actions.len() + bilan
+    LISTS + site.axes.len() + site.action_count() + bilan
 }
 
 /// The annex pages of the bilan's page: its sections of more than `per_annex`
@@ -169,7 +173,7 @@ pub fn write(
     }
     pages.extend(lists);
     pages.extend(site.axes.iter().map(Page::Axis));
-    pages.extend(site.actions.iter().map(Page::Action));
+    pages.extend((0..site.action_count()).map(Page::Action));
     let count = pages.len();
     let (sender, receiver) = mpsc::sync_channel::<(String, String)>(64);
     let (rendered, written) = std::thread::scope(|scope| {

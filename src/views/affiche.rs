@@ -185,7 +185,7 @@ mod tests {
 
     fn metz() -> Repository {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        Repository::from_loaded(&crate::load::load(root).expect("Metz loads").repo).expect("checked")
+        Repository::from_loaded(crate::load::load(root).expect("Metz loads").repo).expect("checked")
     }
 
     fn day(text: &str) -> NaiveDate {

@@ -658,7 +658,7 @@ mod tests {
 
     fn fixture() -> Repository {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rapport");
-        Repository::from_loaded(&crate::load::load(&root).expect("the fixture loads").repo).expect("checked")
+        Repository::from_loaded(crate::load::load(&root).expect("the fixture loads").repo).expect("checked")
     }
 
     fn day(text: &str) -> NaiveDate {

@@ -141,7 +141,7 @@ proptest! {
         let diagnostics = clsm::check::check(&loaded, today);
         let errors: Vec<_> = diagnostics.iter().filter(|d| d.severity == clsm::diag::Severity::Error).collect();
         prop_assert!(errors.is_empty(), "{errors:#?}\n{config}\n{fiches:#?}");
-        let checked = clsm::model::checked::Repository::from_loaded(&loaded.repo);
+        let checked = clsm::model::checked::Repository::from_loaded(loaded.repo);
         prop_assert!(checked.is_some(), "a repository without error is checked");
         let checked = checked.unwrap();
         let site = clsm::views::site::build(&checked, clsm::views::site::Options::default());

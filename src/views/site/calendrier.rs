@@ -60,7 +60,7 @@ fn event_view(names: &Names, e: &Evenement) -> EvenementView {
     }
 }
 
-impl crate::views::site::Site {
+impl crate::views::site::Site<'_> {
     /// Every event of the calendar, by date (then id).
     pub fn evenements(&self) -> Vec<&EvenementView> {
         let mut all: Vec<&EvenementView> =

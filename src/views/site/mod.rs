@@ -42,12 +42,18 @@ pub struct Options {
 }
 
 /// The whole document set.
-#[derive(Debug, Serialize)]
-pub struct Site {
+///
+/// The fiche of each action is made when a page or a PDF asks for it
+/// ([`Site::action`]), from the checked repository the site borrows, instead of
+/// being held with the rest: 10,000 fiches held at once took about 100 Mo, more
+/// than everything else the site shows.
+#[derive(Serialize)]
+pub struct Site<'r> {
+    #[serde(skip)]
+    names: Names<'r>,
     pub contrat: Contrat,
     pub chiffres: Chiffres,
     pub axes: Vec<AxeView>,
-    pub actions: Vec<ActionView>,
     pub annuaire: Vec<GroupePartenaires>,
     pub indicateurs: Vec<IndicateurView>,
     /// The actions other than pistes, by strategic then specific objective.
@@ -152,27 +158,21 @@ pub struct Chiffres {
 }
 
 /// Builds the document set of a checked repository.
-pub fn build(repo: &Repository, options: Options) -> Site {
-    use rayon::prelude::*;
+pub fn build(repo: &Repository, options: Options) -> Site<'_> {
     let interne = options.interne;
     let names = Names::new(repo);
-    // The fiches on every core, and the long lists beside them.
-    let (actions, (annuaire, (indicateurs, cadre_logique))) = rayon::join(
-        || repo.actions.par_iter().map(|a| fiche::action_view(&names, a)).collect(),
+    // The long lists on every core.
+    let (annuaire, (indicateurs, cadre_logique)) = rayon::join(
+        || annuaire::directory(&names, interne),
         || {
             rayon::join(
-                || annuaire::directory(&names, interne),
+                || indicateurs::indicator_views(&names),
                 || {
-                    rayon::join(
-                        || indicateurs::indicator_views(&names),
-                        || {
-                            cadre::grouped(
-                                repo.actions_indexed()
-                                    .filter(|(_, a)| !a.est_piste())
-                                    .map(|(ix, _)| cadre::logframe_row(&names, ix))
-                                    .collect(),
-                            )
-                        },
+                    cadre::grouped(
+                        repo.actions_indexed()
+                            .filter(|(_, a)| !a.est_piste())
+                            .map(|(ix, _)| cadre::logframe_row(&names, ix))
+                            .collect(),
                     )
                 },
             )
@@ -182,7 +182,6 @@ pub fn build(repo: &Repository, options: Options) -> Site {
         contrat: contract(&names),
         chiffres: counts(&names),
         axes: fiche::axes(&names),
-        actions,
         annuaire,
         indicateurs,
         cadre_logique,
@@ -199,6 +198,7 @@ pub fn build(repo: &Repository, options: Options) -> Site {
             carte: repo.partenaires.iter().filter(|p| p.coordonnees.is_some()).count(),
             ..options.documents
         },
+        names,
     }
 }
 
@@ -231,7 +231,33 @@ fn counts(names: &Names) -> Chiffres {
     }
 }
 
-impl Site {
+impl Site<'_> {
+    /// How many actions the site has, pistes included: a fiche each.
+    pub fn action_count(&self) -> usize {
+        self.names.repo.actions.len()
+    }
+
+    /// The fiche of the `n`th action in official order (`n` below
+    /// [`Site::action_count`]), made now.
+    pub fn action(&self, n: usize) -> ActionView {
+        fiche::action_view(&self.names, &self.names.repo.actions[n])
+    }
+
+    /// The fiches of every action, in official order, each made as it comes.
+    pub fn actions(&self) -> impl Iterator<Item = ActionView> + '_ {
+        (0..self.action_count()).map(|n| self.action(n))
+    }
+
+    /// The position of each action in official order, by id.
+    pub fn action_positions(&self) -> std::collections::HashMap<&str, usize> {
+        self.names.repo.actions.iter().enumerate().map(|(n, a)| (&*a.id, n)).collect()
+    }
+
+    /// The dates of every action's progress entries.
+    pub fn progress_dates(&self) -> impl Iterator<Item = crate::model::PartialDate> + '_ {
+        self.names.repo.actions.iter().flat_map(|a| a.avancement.iter().map(|e| e.date))
+    }
+
     /// The coordinator's text `preambule` or `signataires`, when written.
     pub fn textes_markdown(&self, key: &str) -> Option<&str> {
         match key {
@@ -243,7 +269,7 @@ impl Site {
 }
 
 /// Partners with coordinates, for the map, by id.
-pub fn map_points(site: &Site) -> Vec<&PartenaireView> {
+pub fn map_points<'s>(site: &'s Site) -> Vec<&'s PartenaireView> {
     let mut points: Vec<&PartenaireView> =
         site.annuaire.iter().flat_map(|g| g.partenaires.iter()).filter(|p| p.coordonnees.is_some()).collect();
     points.sort_by(|a, b| a.id.cmp(&b.id));
