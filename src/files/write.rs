@@ -19,7 +19,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::ffi::OsString;
 use std::fs::{self, File};
-use std::io::Write as _;
+use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
 
@@ -246,16 +246,51 @@ fn write_new_file(path: &Path, content: &[u8]) -> Result<()> {
     file.write_all(content).with_context(|| format!("impossible d'écrire `{}`", path.display()))
 }
 
+/// A file being written, whose errors name it: they may come back through a
+/// template's rendering, which knows nothing of the file.
+struct Named<'a, W> {
+    inner: W,
+    path: &'a Path,
+}
+
+impl<W: Write> Named<'_, W> {
+    fn named(&self, e: std::io::Error) -> std::io::Error {
+        std::io::Error::new(e.kind(), format!("impossible d'écrire `{}` : {e}", self.path.display()))
+    }
+}
+
+impl<W: Write> Write for Named<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.named(e))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().map_err(|e| self.named(e))
+    }
+}
+
 /// Where a document set goes: a folder on disk ([`SiteWriter`], `clsm build`) or
 /// memory (`clsm serve`).
 pub trait Destination: Sync {
     /// Writes `content` at `relative` (with `/`).
     fn write(&self, relative: &str, content: &[u8]) -> Result<()>;
+
+    /// Writes at `relative` what `fill` writes, as it writes it where the
+    /// destination allows: a page of megabytes need not be held whole.
+    fn write_with(&self, relative: &str, fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
+        let mut content = Vec::new();
+        fill(&mut content)?;
+        self.write(relative, &content)
+    }
 }
 
 impl Destination for SiteWriter {
     fn write(&self, relative: &str, content: &[u8]) -> Result<()> {
         SiteWriter::write(self, relative, content)
+    }
+
+    fn write_with(&self, relative: &str, fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
+        SiteWriter::write_with(self, relative, fill)
     }
 }
 
@@ -312,6 +347,13 @@ impl SiteWriter {
 
     /// Writes `content` at `relative` (with `/`) in the new folder.
     pub fn write(&self, relative: &str, content: &[u8]) -> Result<()> {
+        self.write_with(relative, &mut |file| Ok(file.write_all(content)?))
+    }
+
+    /// Writes at `relative` (with `/`) in the new folder what `fill` writes, as it
+    /// goes. On an error the file stays half written in the staging folder, which
+    /// the failed build leaves behind with the rest.
+    pub fn write_with(&self, relative: &str, fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
         check_relative(relative)?;
         if relative == MARKER {
             bail!("`{MARKER}` est réservé à clsm");
@@ -324,7 +366,10 @@ impl SiteWriter {
                 folders.insert(parent.to_path_buf());
             }
         }
-        write_new_file(&path, content)?;
+        let file = File::create_new(&path).with_context(|| format!("impossible de créer `{}`", path.display()))?;
+        let mut out = Named { inner: std::io::BufWriter::with_capacity(1 << 16, file), path: &path };
+        fill(&mut out)?;
+        out.flush()?;
         self.written.lock().map_err(|_| anyhow!("écriture interrompue"))?.insert(relative.to_string());
         Ok(())
     }
@@ -641,6 +686,34 @@ mod tests {
         drop(second);
         assert_eq!(fs::read(out.join("index.html")).unwrap(), b"1");
         assert_eq!(names(&repo), ["_site"]);
+    }
+
+    #[test]
+    fn a_page_written_as_it_is_rendered_is_whole_and_named_in_the_marker() {
+        let repo = temp("streamed");
+        let out = repo.join("_site");
+        let writer = SiteWriter::new(&out, &repo).unwrap();
+        writer
+            .write_with("indicateurs.html", &mut |file| {
+                for n in 0..10_000 {
+                    write!(file, "<p>{n}</p>")?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        // A page whose rendering fails is an error, the page's own.
+        let failed = writer.write_with("cadre-logique.html", &mut |file| {
+            file.write_all(b"<p>le d\xc3\xa9but</p>")?;
+            Err(anyhow!("rendu du modèle `cadre-logique.html` impossible"))
+        });
+        assert_eq!(failed.unwrap_err().to_string(), "rendu du modèle `cadre-logique.html` impossible");
+        assert!(writer.write_with("../dehors.html", &mut |_| Ok(())).is_err());
+        writer.finish().unwrap();
+        let page = fs::read_to_string(out.join("indicateurs.html")).unwrap();
+        assert!(page.starts_with("<p>0</p><p>1</p>") && page.ends_with("<p>9999</p>"), "{}", page.len());
+        let marker = fs::read_to_string(out.join(MARKER)).unwrap();
+        assert!(marker.lines().any(|l| l == "indicateurs.html"), "{marker}");
+        assert!(!marker.lines().any(|l| l == "cadre-logique.html"), "a failed page is not counted as written");
     }
 
     #[test]

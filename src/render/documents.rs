@@ -75,6 +75,14 @@ pub fn bilan_html(renderer: &Renderer, bilan: &Bilan) -> Result<String> {
 /// `annexes` (see [`crate::views::bilan::annexes`]), the rest of it with a link
 /// to each annex where each section was.
 pub fn bilan_page(renderer: &Renderer, bilan: &Bilan, annexes: &[Annexe]) -> Result<String> {
+    renderer.render(BILAN_PAGE, &bilan_page_context(renderer, bilan, annexes))
+}
+
+/// The template of [`bilan_page`].
+pub const BILAN_PAGE: &str = "bilan.html";
+
+/// What the template of [`bilan_page`] receives.
+pub fn bilan_page_context(renderer: &Renderer, bilan: &Bilan, annexes: &[Annexe]) -> Context {
     let mut cx = context(renderer, &bilan.contrat.titre);
     let view = crate::views::bilan::without_annexed(bilan, annexes);
     let figures: Vec<Figure> = view.indicateurs.iter().map(Figure::of).collect();
@@ -82,13 +90,17 @@ pub fn bilan_page(renderer: &Renderer, bilan: &Bilan, annexes: &[Annexe]) -> Res
     cx.insert("bilan", &view);
     cx.insert("graphiques", &figures);
     cx.insert("logos", &inline_logos(renderer));
-    renderer.render("bilan.html", &cx)
+    cx
 }
 
-/// One annex page of the bilan page, `annexe.fichier`: its part of the actions,
-/// the indicators or the budget, with links to the bilan and to the annexes
-/// before and after it.
-pub fn bilan_annexe_page(renderer: &Renderer, bilan: &Bilan, annexes: &[Annexe], annexe: &Annexe) -> Result<String> {
+/// The template of one annex page of the bilan page, `annexe.fichier`: its part
+/// of the actions, the indicators or the budget, with links to the bilan and to
+/// the annexes before and after it.
+pub const BILAN_ANNEXE_PAGE: &str = "bilan-annexe.html";
+
+/// What the template of an annex page of the bilan receives (see
+/// [`BILAN_ANNEXE_PAGE`]).
+pub fn bilan_annexe_context(renderer: &Renderer, bilan: &Bilan, annexes: &[Annexe], annexe: &Annexe) -> Context {
     let part = crate::views::bilan::annex_part(bilan, annexes, annexe);
     let mut cx = context(renderer, &bilan.contrat.titre);
     cx.insert("bilan", &serde_json::json!({ "contrat": &bilan.contrat, "annee": bilan.annee }));
@@ -105,7 +117,7 @@ pub fn bilan_annexe_page(renderer: &Renderer, bilan: &Bilan, annexes: &[Annexe],
     cx.insert("sans_mesure_suite", &part.sans_mesure_suite);
     cx.insert("budget", &part.budget);
     cx.insert("a_suivre", &part.a_suivre);
-    renderer.render("bilan-annexe.html", &cx)
+    cx
 }
 
 /// The end-of-contract evaluation as a standalone HTML page with its charts.

@@ -11,6 +11,7 @@ pub mod chart;
 pub mod documents;
 pub mod ics;
 pub mod markdown;
+pub mod parallel;
 #[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod site;
@@ -136,6 +137,13 @@ impl Renderer {
     pub fn render(&self, name: &str, context: &tera::Context) -> Result<String> {
         self.tera
             .render(name, context)
+            .map_err(|e| anyhow!("rendu du modèle `{name}` impossible : {}", error_chain(&e)))
+    }
+
+    /// Renders the template `name` with `context` into `out`, as it goes.
+    pub fn render_to(&self, name: &str, context: &tera::Context, out: &mut dyn std::io::Write) -> Result<()> {
+        self.tera
+            .render_to(name, context, out)
             .map_err(|e| anyhow!("rendu du modèle `{name}` impossible : {}", error_chain(&e)))
     }
 }

@@ -593,7 +593,7 @@ pub fn contract_and_fiches(
         .collect();
     let contract = contract_data(site)?;
     let fiches: Vec<usize> = (0..site.action_count()).collect();
-    on_every_core(
+    crate::render::parallel::on_every_core(
         &big,
         |part| match part {
             Big::Contrat => whole_contract(renderer, &logos, site, volumes, annexes, today, sink),
@@ -847,58 +847,6 @@ fn fiche_path(action: &ActionView) -> String {
     format!("fiches/{}.pdf", action.id)
 }
 
-/// Runs `make_big` on every item of `big`, one at a time, and `make_small` on every
-/// item of `small`, on as many threads of their own as rayon's pool has: a thread
-/// takes the next big item when no other thread is on one, the next small one
-/// otherwise. Stops at the first error, which it returns.
-///
-/// Not on rayon's pool itself: Typst's layout and its PDF writer wait on that pool,
-/// and a worker that waits there takes up the next fiche, then the next, each one
-/// kept half made until the last is done. Memory grew by about 1 Mo per fiche; on
-/// threads of their own, one document per thread is in the making at a time.
-fn on_every_core<B: Sync, S: Sync>(
-    big: &[B],
-    make_big: impl Fn(&B) -> Result<()> + Sync,
-    small: &[S],
-    make_small: impl Fn(&S) -> Result<()> + Sync,
-) -> Result<()> {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    let (next_big, next_small) = (AtomicUsize::new(0), AtomicUsize::new(0));
-    let (big_busy, failed) = (AtomicBool::new(false), AtomicBool::new(false));
-    let work = || -> Result<()> {
-        let stop = |e| {
-            failed.store(true, Ordering::Relaxed);
-            e
-        };
-        while !failed.load(Ordering::Relaxed) {
-            // A thread that finds the big items taken by another goes on with the
-            // small ones; whoever holds them comes back for the next big one.
-            if !big_busy.swap(true, Ordering::Acquire) {
-                let item = big.get(next_big.fetch_add(1, Ordering::Relaxed));
-                let made = item.map(&make_big);
-                big_busy.store(false, Ordering::Release);
-                if let Some(made) = made {
-                    made.map_err(stop)?;
-                    continue;
-                }
-            }
-            let Some(item) = small.get(next_small.fetch_add(1, Ordering::Relaxed)) else { break };
-            make_small(item).map_err(stop)?;
-        }
-        Ok(())
-    };
-    let threads = rayon::current_num_threads().clamp(1, (big.len() + small.len()).max(1));
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-        // A panic here is clsm's own (Typst's are caught in `compile`): it goes on.
-        let results: Vec<Result<()>> = workers
-            .into_iter()
-            .map(|worker| worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-            .collect();
-        results.into_iter().collect()
-    })
-}
-
 /// The charts of `indicators`, each beside its indicator, for the templates.
 fn charts(indicators: &[IndicateurEtat]) -> Vec<serde_json::Value> {
     indicators
@@ -1033,58 +981,6 @@ mod tests {
         {
             assert_eq!(crate::fonts::shows(c), conforms(&c.to_string()), "U+{:04X} {c}", c as u32);
         }
-    }
-
-    #[test]
-    fn big_documents_are_made_one_at_a_time_and_every_document_once() {
-        use std::sync::Mutex;
-        use std::sync::atomic::{AtomicBool, Ordering};
-        let (big, small): (Vec<u32>, Vec<u32>) = ((0..20).collect(), (100..400).collect());
-        let made = Mutex::new(Vec::new());
-        let in_big = AtomicBool::new(false);
-        let overlapped = AtomicBool::new(false);
-        let result = on_every_core(
-            &big,
-            |n| {
-                if in_big.swap(true, Ordering::SeqCst) {
-                    overlapped.store(true, Ordering::SeqCst);
-                }
-                std::thread::yield_now();
-                made.lock().unwrap().push(*n);
-                in_big.store(false, Ordering::SeqCst);
-                Ok(())
-            },
-            &small,
-            |n| {
-                made.lock().unwrap().push(*n);
-                Ok(())
-            },
-        );
-        assert!(result.is_ok());
-        assert!(!overlapped.load(Ordering::SeqCst), "two big documents were laid out at once");
-        let mut made = made.into_inner().unwrap();
-        made.sort();
-        assert_eq!(made, big.iter().chain(&small).copied().collect::<Vec<_>>());
-    }
-
-    #[test]
-    fn the_first_failure_stops_the_documents_and_is_returned() {
-        use std::sync::atomic::{AtomicUsize, Ordering};
-        // Each fiche takes a millisecond: without the stop, they would take a second.
-        let small: Vec<u32> = (0..2_000).collect();
-        let made = AtomicUsize::new(0);
-        let result = on_every_core(
-            &[1u32],
-            |_| Err(anyhow!("volume 1 impossible")),
-            &small,
-            |_| {
-                std::thread::sleep(std::time::Duration::from_millis(1));
-                made.fetch_add(1, Ordering::SeqCst);
-                Ok(())
-            },
-        );
-        assert_eq!(result.unwrap_err().to_string(), "volume 1 impossible");
-        assert!(made.load(Ordering::SeqCst) < small.len(), "the fiches went on after the failure");
     }
 
     #[test]

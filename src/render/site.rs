@@ -7,14 +7,13 @@
 use std::sync::mpsc;
 
 use anyhow::Result;
-use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::json;
 use tera::Context;
 
 use crate::files::write::Destination;
 use crate::limits;
-use crate::render::Renderer;
+use crate::render::{Renderer, documents};
 use crate::views::bilan::{Annexe, Bilan};
 use crate::views::site::{AxeView, Site, map_points};
 
@@ -56,18 +55,43 @@ enum Page<'a> {
     BilanAnnexe(&'a Bilan, &'a [Annexe], &'a Annexe),
 }
 
+/// A page ready to render: where it goes, its template, and what the template
+/// receives.
+struct Ready {
+    path: String,
+    template: &'static str,
+    cx: Context,
+}
+
+impl Ready {
+    /// Renders the page into `out`, as it goes.
+    fn write(&self, renderer: &Renderer, out: &dyn Destination) -> Result<()> {
+        let _doing = limits::activity(format!("modèle `{}` pour `{}`", self.template, self.path));
+        out.write_with(&self.path, &mut |file| renderer.render_to(self.template, &self.cx, file))
+    }
+
+    /// Renders the page into memory.
+    fn render(self, renderer: &Renderer) -> Result<(String, String)> {
+        let _doing = limits::activity(format!("modèle `{}` pour `{}`", self.template, self.path));
+        let html = renderer.render(self.template, &self.cx)?;
+        Ok((self.path, html))
+    }
+}
+
 impl Page<'_> {
     /// Where the page goes, which template renders it, and with what.
-    fn render(&self, site: &Site, renderer: &Renderer) -> Result<(String, String)> {
+    fn prepare(&self, site: &Site, renderer: &Renderer) -> Ready {
         let (path, template, cx) = match self {
-            Page::Bilan(bilan, annexes) => {
-                let path = format!("bilan-{}.html", bilan.annee);
-                return Ok((path, crate::render::documents::bilan_page(renderer, bilan, annexes)?));
-            }
-            Page::BilanAnnexe(bilan, annexes, annexe) => {
-                let html = crate::render::documents::bilan_annexe_page(renderer, bilan, annexes, annexe)?;
-                return Ok((annexe.fichier.clone(), html));
-            }
+            Page::Bilan(bilan, annexes) => (
+                format!("bilan-{}.html", bilan.annee),
+                documents::BILAN_PAGE,
+                documents::bilan_page_context(renderer, bilan, annexes),
+            ),
+            Page::BilanAnnexe(bilan, annexes, annexe) => (
+                annexe.fichier.clone(),
+                documents::BILAN_ANNEXE_PAGE,
+                documents::bilan_annexe_context(renderer, bilan, annexes, annexe),
+            ),
             Page::Home => {
                 let mut cx = context(site, "", "accueil", "axes", &site.axes);
                 cx.insert("chiffres", &site.chiffres);
@@ -118,8 +142,24 @@ impl Page<'_> {
                 )
             }
         };
-        let _doing = limits::activity(format!("modèle `{template}` pour `{path}`"));
-        Ok((path, renderer.render(template, &cx)?))
+        Ready { path, template, cx }
+    }
+
+    /// Whether the page grows with the repository: a list of every action, every
+    /// indicator or every partner, the bilan and its annexes. At 10,000 actions
+    /// each weighs megabytes, and its context as much again.
+    fn is_long(&self) -> bool {
+        matches!(
+            self,
+            Page::Bilan(..)
+                | Page::BilanAnnexe(..)
+                | Page::Home
+                | Page::Directory
+                | Page::Indicators
+                | Page::Logframe
+                | Page::Calendar
+                | Page::Pistes
+        )
     }
 }
 
@@ -145,9 +185,11 @@ const LISTS: usize = 7;
 /// Renders every page of `site`, and `bilan`'s (with its annexes beyond
 /// `per_annex` entries a section), into `out`, calling `step` after each.
 ///
-/// Pages are rendered on every core; one thread writes them as they come, since
-/// creating files in one folder does not go faster with more threads (they only
-/// wait on each other's lock on the folder).
+/// Pages are rendered on every core, the long ones one at a time, each written as
+/// it is rendered (see [`crate::render::parallel`]): the memory of a build stays
+/// that of the longest page, however many there are. The short ones are written
+/// by one thread as they come, since creating files in one folder does not go
+/// faster with more threads (they only wait on each other's lock on the folder).
 pub fn write(
     site: &Site,
     bilan: Option<&Bilan>,
@@ -156,7 +198,6 @@ pub fn write(
     out: &dyn Destination,
     step: &(dyn Fn() + Sync),
 ) -> Result<Written> {
-    // The big pages first, so that they do not finish last on a single core.
     let lists = [
         Page::Logframe,
         Page::Indicators,
@@ -175,6 +216,7 @@ pub fn write(
     pages.extend(site.axes.iter().map(Page::Axis));
     pages.extend((0..site.action_count()).map(Page::Action));
     let count = pages.len();
+    let (long, short): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(Page::is_long);
     let (sender, receiver) = mpsc::sync_channel::<(String, String)>(64);
     let (rendered, written) = std::thread::scope(|scope| {
         let writer = scope.spawn(move || -> Result<()> {
@@ -184,11 +226,21 @@ pub fn write(
             }
             Ok(())
         });
-        let rendered = pages.par_iter().try_for_each_with(sender, |sender, page| {
-            let page = page.render(site, renderer)?;
-            // A closed channel means the writer failed: its error is reported below.
-            sender.send(page).map_err(|_| anyhow::anyhow!("écriture du site interrompue"))
-        });
+        let rendered = crate::render::parallel::on_the_pool(
+            &long,
+            |page| {
+                page.prepare(site, renderer).write(renderer, out)?;
+                step();
+                Ok(())
+            },
+            &short,
+            |page| {
+                let page = page.prepare(site, renderer).render(renderer)?;
+                // A closed channel means the writer failed: its error is reported below.
+                sender.send(page).map_err(|_| anyhow::anyhow!("écriture du site interrompue"))
+            },
+        );
+        drop(sender);
         (rendered, writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     written?;
