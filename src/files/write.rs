@@ -347,13 +347,29 @@ impl SiteWriter {
 
     /// Writes `content` at `relative` (with `/`) in the new folder.
     pub fn write(&self, relative: &str, content: &[u8]) -> Result<()> {
-        self.write_with(relative, &mut |file| Ok(file.write_all(content)?))
+        let path = self.place(relative)?;
+        write_new_file(&path, content)?;
+        self.done(relative)
     }
 
     /// Writes at `relative` (with `/`) in the new folder what `fill` writes, as it
-    /// goes. On an error the file stays half written in the staging folder, which
-    /// the failed build leaves behind with the rest.
+    /// goes. When `fill` fails, the file is removed: no page is left half written.
     pub fn write_with(&self, relative: &str, fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
+        let path = self.place(relative)?;
+        let file = File::create_new(&path).with_context(|| format!("impossible de créer `{}`", path.display()))?;
+        let mut out = Named { inner: std::io::BufWriter::with_capacity(1 << 16, file), path: &path };
+        let filled = fill(&mut out).and_then(|()| Ok(out.flush()?));
+        drop(out);
+        if let Err(e) = filled {
+            let _ = fs::remove_file(&path);
+            return Err(e);
+        }
+        self.done(relative)
+    }
+
+    /// Where `relative` goes in the new folder, its folder made: `relative` must
+    /// stay inside it and not be the marker.
+    fn place(&self, relative: &str) -> Result<PathBuf> {
         check_relative(relative)?;
         if relative == MARKER {
             bail!("`{MARKER}` est réservé à clsm");
@@ -366,10 +382,11 @@ impl SiteWriter {
                 folders.insert(parent.to_path_buf());
             }
         }
-        let file = File::create_new(&path).with_context(|| format!("impossible de créer `{}`", path.display()))?;
-        let mut out = Named { inner: std::io::BufWriter::with_capacity(1 << 16, file), path: &path };
-        fill(&mut out)?;
-        out.flush()?;
+        Ok(path)
+    }
+
+    /// Counts `relative` among the files written.
+    fn done(&self, relative: &str) -> Result<()> {
         self.written.lock().map_err(|_| anyhow!("écriture interrompue"))?.insert(relative.to_string());
         Ok(())
     }
@@ -714,6 +731,7 @@ mod tests {
         let marker = fs::read_to_string(out.join(MARKER)).unwrap();
         assert!(marker.lines().any(|l| l == "indicateurs.html"), "{marker}");
         assert!(!marker.lines().any(|l| l == "cadre-logique.html"), "a failed page is not counted as written");
+        assert!(!out.join("cadre-logique.html").exists(), "no page is left half written");
     }
 
     #[test]

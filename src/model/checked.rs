@@ -502,8 +502,9 @@ impl Repository {
 
     /// Turns a repository `check` found no error in into a checked one; `None` if
     /// something it requires is missing after all.
-    /// It takes the loaded records and moves their texts here rather than copy
-    /// them: a repository is never held twice.
+    /// It takes the loaded records and moves the texts of the actions and the
+    /// events here rather than copy them: the actions, most of a repository, are
+    /// never held twice. Partners and indicators are copied, then dropped.
     pub fn from_loaded(repo: raw::Repository) -> Option<Self> {
         let raw::Repository {
             config,

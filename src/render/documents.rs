@@ -68,20 +68,16 @@ fn inline_logos(renderer: &Renderer) -> Vec<String> {
 
 /// The annual report as a standalone HTML page with its charts.
 pub fn bilan_html(renderer: &Renderer, bilan: &Bilan) -> Result<String> {
-    bilan_page(renderer, bilan, &[])
+    renderer.render(BILAN_PAGE, &bilan_page_context(renderer, bilan, &[]))
 }
 
-/// The bilan page of the site: all of it, or, when its long sections are in
-/// `annexes` (see [`crate::views::bilan::annexes`]), the rest of it with a link
-/// to each annex where each section was.
-pub fn bilan_page(renderer: &Renderer, bilan: &Bilan, annexes: &[Annexe]) -> Result<String> {
-    renderer.render(BILAN_PAGE, &bilan_page_context(renderer, bilan, annexes))
-}
-
-/// The template of [`bilan_page`].
+/// The template of the bilan page: [`bilan_html`], and the site's page of the
+/// bilan, all of it or, when its long sections are in `annexes` (see
+/// [`crate::views::bilan::annexes`]), the rest of it with a link to each annex
+/// where each section was.
 pub const BILAN_PAGE: &str = "bilan.html";
 
-/// What the template of [`bilan_page`] receives.
+/// What the template of the bilan page receives.
 pub fn bilan_page_context(renderer: &Renderer, bilan: &Bilan, annexes: &[Annexe]) -> Context {
     let mut cx = context(renderer, &bilan.contrat.titre);
     let view = crate::views::bilan::without_annexed(bilan, annexes);

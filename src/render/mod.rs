@@ -140,11 +140,43 @@ impl Renderer {
             .map_err(|e| anyhow!("rendu du modèle `{name}` impossible : {}", error_chain(&e)))
     }
 
-    /// Renders the template `name` with `context` into `out`, as it goes.
+    /// Renders the template `name` with `context` into `out`, as it goes. When
+    /// writing fails, the error is the writer's (which names its file), not a
+    /// template error.
     pub fn render_to(&self, name: &str, context: &tera::Context, out: &mut dyn std::io::Write) -> Result<()> {
-        self.tera
-            .render_to(name, context, out)
-            .map_err(|e| anyhow!("rendu du modèle `{name}` impossible : {}", error_chain(&e)))
+        let mut out = Failing { inner: out, failure: None };
+        self.tera.render_to(name, context, &mut out).map_err(|e| match out.failure.take() {
+            Some(failure) => anyhow::Error::from(failure),
+            None => anyhow!("rendu du modèle `{name}` impossible : {}", error_chain(&e)),
+        })
+    }
+}
+
+/// A writer that keeps its first error: Tera reports it in its own words only.
+struct Failing<'a> {
+    inner: &'a mut dyn std::io::Write,
+    failure: Option<std::io::Error>,
+}
+
+impl Failing<'_> {
+    fn keep<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        result.map_err(|e| {
+            let again = std::io::Error::new(e.kind(), e.to_string());
+            self.failure.get_or_insert(e);
+            again
+        })
+    }
+}
+
+impl std::io::Write for Failing<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(buf);
+        self.keep(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let flushed = self.inner.flush();
+        self.keep(flushed)
     }
 }
 
@@ -276,4 +308,31 @@ fn register_filters(tera: &mut Tera) {
         let level: i64 = kwargs.get("niveau").ok().flatten().unwrap_or(2);
         Value::safe_string(&markdown::to_html(v, level.clamp(1, 6) as u8))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file that cannot be written, as a full disk makes it.
+    struct Full;
+
+    impl std::io::Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("impossible d'écrire `_site/indicateurs.html` : plus de place"))
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_page_that_cannot_be_written_says_so_rather_than_blame_its_template() {
+        let renderer = Renderer::new(Path::new("/nonexistent")).unwrap();
+        // The template's first words fail to be written, before any of its
+        // variables (absent here) is looked at.
+        let error = renderer.render_to("rapport.md", &tera::Context::new(), &mut Full).unwrap_err();
+        assert_eq!(error.to_string(), "impossible d'écrire `_site/indicateurs.html` : plus de place");
+    }
 }

@@ -704,6 +704,8 @@ fn whole_contract(
         "calendrier": &site.calendrier,
         "textes": &site.textes,
         "logos": &site.logos,
+        "interne": site.interne,
+        "documents": &site.documents,
         "volumes": volumes,
         "annexes": annexes,
     });

@@ -298,3 +298,53 @@ pub fn geojson(site: &Site) -> String {
     text.push('\n');
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+    use crate::model::checked::Repository;
+
+    /// A destination that fails from its `after`th page on, written in one go or
+    /// as it renders.
+    struct Failing {
+        after: usize,
+        written: Mutex<Vec<String>>,
+    }
+
+    impl Destination for Failing {
+        fn write(&self, relative: &str, _: &[u8]) -> Result<()> {
+            let mut written = self.written.lock().unwrap();
+            if written.len() >= self.after {
+                anyhow::bail!("disque plein : `{relative}`");
+            }
+            written.push(relative.to_string());
+            Ok(())
+        }
+    }
+
+    fn metz() -> Repository {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        Repository::from_loaded(crate::load::load(root).expect("Metz loads").repo).expect("checked")
+    }
+
+    #[test]
+    fn a_destination_that_fails_stops_the_pages_with_its_error() {
+        let repo = metz();
+        let site = crate::views::site::build(&repo, crate::views::site::Options::default());
+        let renderer = Renderer::new(std::path::Path::new("/nonexistent")).unwrap();
+        let all = page_count(&site, None, 1000);
+        for after in [0, 1, 5, all / 2, all - 1] {
+            let out = Failing { after, written: Mutex::new(Vec::new()) };
+            let error = write(&site, None, 1000, &renderer, &out, &|| ()).unwrap_err();
+            assert!(error.to_string().starts_with("disque plein : `"), "after {after}: {error:#}");
+            assert!(out.written.lock().unwrap().len() <= after);
+        }
+        let out = Failing { after: usize::MAX, written: Mutex::new(Vec::new()) };
+        let written = write(&site, None, 1000, &renderer, &out, &|| ()).unwrap();
+        assert_eq!(written.pages, all);
+        // The pages, the stylesheet, the map and the calendar.
+        assert_eq!(out.written.lock().unwrap().len(), all + 3);
+    }
+}

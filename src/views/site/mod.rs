@@ -47,9 +47,7 @@ pub struct Options {
 /// ([`Site::action`]), from the checked repository the site borrows, instead of
 /// being held with the rest: 10,000 fiches held at once took about 100 Mo, more
 /// than everything else the site shows.
-#[derive(Serialize)]
 pub struct Site<'r> {
-    #[serde(skip)]
     names: Names<'r>,
     pub contrat: Contrat,
     pub chiffres: Chiffres,
@@ -237,8 +235,8 @@ impl Site<'_> {
         self.names.repo.actions.len()
     }
 
-    /// The fiche of the `n`th action in official order (`n` below
-    /// [`Site::action_count`]), made now.
+    /// The fiche of the `n`th action in official order, made now. `n` comes from
+    /// `0..`[`Site::action_count`] or [`Site::action_positions`]: beyond, it panics.
     pub fn action(&self, n: usize) -> ActionView {
         fiche::action_view(&self.names, &self.names.repo.actions[n])
     }
