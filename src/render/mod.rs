@@ -94,6 +94,7 @@ impl Renderer {
         let mut tera = Tera::new();
         tera.set_fallback_prefixes([BUILTIN]).map_err(|e| anyhow!("{e}"))?;
         tera.autoescape_on([".html"]);
+        tera.set_escape_fn(escape_html);
         // Filters first: Tera checks, while parsing, that every filter used exists.
         register_filters(&mut tera);
         let mut stylesheet = None;
@@ -150,6 +151,29 @@ impl Renderer {
             None => anyhow!("rendu du modèle `{name}` impossible : {}", error_chain(&e)),
         })
     }
+}
+
+/// Tera's escaping of HTML: the same characters (`&`, `<`, `>`, `"`, `'`) become
+/// the same entities, but the text between them is written in one piece. Tera's
+/// own writes each byte on its own, which took a twentieth of a large site's
+/// build.
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, byte) in bytes.iter().enumerate() {
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
 }
 
 /// A writer that keeps its first error: Tera reports it in its own words only.
@@ -324,6 +348,29 @@ mod tests {
 
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
+        }
+    }
+
+    #[test]
+    fn html_is_escaped_as_tera_escapes_it() {
+        let escaped = |text: &str, escape: tera::EscapeFn| {
+            let mut out = Vec::new();
+            escape(text, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        let samples = ["", "L'atteinte", "<script>alert(\"x\")</script>", "a & b > c < d", "''\"\"&&", "é’🙂\u{0}"];
+        for text in samples {
+            assert_eq!(escaped(text, escape_html), escaped(text, tera::escape_html), "{text:?}");
+        }
+        // Every string of up to three characters from a set holding each special one.
+        let alphabet = ['a', '&', '<', '>', '"', '\'', 'é', ' '];
+        for a in alphabet {
+            for b in alphabet {
+                for c in alphabet {
+                    let text: String = [a, b, c].iter().collect();
+                    assert_eq!(escaped(&text, escape_html), escaped(&text, tera::escape_html), "{text:?}");
+                }
+            }
         }
     }
 
