@@ -71,9 +71,12 @@ impl Ready {
     }
 
     /// Renders the page into memory.
-    fn render(self, renderer: &Renderer) -> Result<(String, String)> {
+    fn render(self, renderer: &Renderer) -> Result<(String, Vec<u8>)> {
         let _doing = limits::activity(format!("modèle `{}` pour `{}`", self.template, self.path));
-        let html = renderer.render(self.template, &self.cx)?;
+        // Room for a fiche's page at once: grown from Tera's guess, the page was
+        // copied over and over.
+        let mut html = Vec::with_capacity(SHORT_PAGE);
+        renderer.render_to(self.template, &self.cx, &mut html)?;
         Ok((self.path, html))
     }
 }
@@ -178,6 +181,9 @@ fn bilan_annexes(bilan: &Bilan, per_annex: usize) -> Vec<Annexe> {
     crate::views::bilan::annexes(bilan, per_annex, &format!("bilan-{}", bilan.annee), "html")
 }
 
+/// What a short page weighs at most, most of the time: a fiche's page is 9 to 12 kB.
+const SHORT_PAGE: usize = 16 << 10;
+
 /// The home page, the directory, the indicators, the cadre logique, the pistes, the
 /// calendar and the accessibility statement.
 const LISTS: usize = 7;
@@ -217,11 +223,11 @@ pub fn write(
     pages.extend((0..site.action_count()).map(Page::Action));
     let count = pages.len();
     let (long, short): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(Page::is_long);
-    let (sender, receiver) = mpsc::sync_channel::<(String, String)>(64);
+    let (sender, receiver) = mpsc::sync_channel::<(String, Vec<u8>)>(64);
     let (rendered, written) = std::thread::scope(|scope| {
         let writer = scope.spawn(move || -> Result<()> {
             for (path, html) in receiver {
-                out.write(&path, html.as_bytes())?;
+                out.write(&path, &html)?;
                 step();
             }
             Ok(())
