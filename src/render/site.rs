@@ -224,10 +224,16 @@ pub fn write(
     let count = pages.len();
     let (long, short): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(Page::is_long);
     let (sender, receiver) = mpsc::sync_channel::<(String, Vec<u8>)>(64);
+    // Set when the writer stops on an error: the long pages left are not made.
+    let stopped = std::sync::atomic::AtomicBool::new(false);
+    let interrupted = || anyhow::anyhow!("écriture du site interrompue");
     let (rendered, written) = std::thread::scope(|scope| {
-        let writer = scope.spawn(move || -> Result<()> {
+        let writer = scope.spawn(|| -> Result<()> {
             for (path, html) in receiver {
-                out.write(&path, &html)?;
+                if let Err(e) = out.write(&path, &html) {
+                    stopped.store(true, std::sync::atomic::Ordering::Relaxed);
+                    return Err(e);
+                }
                 step();
             }
             Ok(())
@@ -235,6 +241,9 @@ pub fn write(
         let rendered = crate::render::parallel::on_the_pool(
             &long,
             |page| {
+                if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                    return Err(interrupted());
+                }
                 page.prepare(site, renderer).write(renderer, out)?;
                 step();
                 Ok(())
@@ -243,7 +252,7 @@ pub fn write(
             |page| {
                 let page = page.prepare(site, renderer).render(renderer)?;
                 // A closed channel means the writer failed: its error is reported below.
-                sender.send(page).map_err(|_| anyhow::anyhow!("écriture du site interrompue"))
+                sender.send(page).map_err(|_| interrupted())
             },
         );
         drop(sender);
