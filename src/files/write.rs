@@ -358,9 +358,9 @@ impl SiteWriter {
         let path = self.place(relative)?;
         let file = File::create_new(&path).with_context(|| format!("impossible de créer `{}`", path.display()))?;
         let mut out = Named { inner: std::io::BufWriter::with_capacity(1 << 16, file), path: &path };
-        let filled = fill(&mut out).and_then(|()| Ok(out.flush()?));
-        drop(out);
-        if let Err(e) = filled {
+        if let Err(e) = fill(&mut out).and_then(|()| Ok(out.flush()?)) {
+            // What is still in the buffer is not written: the file goes.
+            drop(out.inner.into_parts());
             let _ = fs::remove_file(&path);
             return Err(e);
         }

@@ -185,6 +185,10 @@ struct Failing<'a> {
 impl Failing<'_> {
     fn keep<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
         result.map_err(|e| {
+            // An interrupted write is tried again, by whoever called: not a failure.
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                return e;
+            }
             let again = std::io::Error::new(e.kind(), e.to_string());
             self.failure.get_or_insert(e);
             again
@@ -195,6 +199,11 @@ impl Failing<'_> {
 impl std::io::Write for Failing<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let written = self.inner.write(buf);
+        self.keep(written)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let written = self.inner.write_all(buf);
         self.keep(written)
     }
 

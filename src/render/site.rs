@@ -228,7 +228,10 @@ pub fn write(
     let stopped = std::sync::atomic::AtomicBool::new(false);
     let interrupted = || anyhow::anyhow!("écriture du site interrompue");
     let (rendered, written) = std::thread::scope(|scope| {
-        let writer = scope.spawn(|| -> Result<()> {
+        let stopped = &stopped;
+        // The receiver moves into the writer, and goes with it when it stops: a
+        // page waiting to be sent then fails instead of waiting for ever.
+        let writer = scope.spawn(move || -> Result<()> {
             for (path, html) in receiver {
                 if let Err(e) = out.write(&path, &html) {
                     stopped.store(true, std::sync::atomic::Ordering::Relaxed);
