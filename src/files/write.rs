@@ -246,11 +246,19 @@ fn write_new_file(path: &Path, content: &[u8]) -> Result<()> {
     file.write_all(content).with_context(|| format!("impossible d'écrire `{}`", path.display()))
 }
 
+/// The most one page written as it renders may weigh. A page of the site at
+/// 10,000 actions weighs 9 Mo at most; a template of the repository that loops
+/// would otherwise fill the disk until the command's time runs out, where a page
+/// held in memory stopped at the memory limit.
+const PAGE_LIMIT: u64 = 1 << 30;
+
 /// A file being written, whose errors name it: they may come back through a
-/// template's rendering, which knows nothing of the file.
+/// template's rendering, which knows nothing of the file. It refuses to grow
+/// beyond `left` more bytes.
 struct Named<'a, W> {
     inner: W,
     path: &'a Path,
+    left: u64,
 }
 
 impl<W: Write> Named<'_, W> {
@@ -261,7 +269,16 @@ impl<W: Write> Named<'_, W> {
 
 impl<W: Write> Write for Named<'_, W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.inner.write(buf).map_err(|e| self.named(e))
+        if buf.len() as u64 > self.left {
+            let too_big = std::io::Error::other(format!(
+                "la page dépasse {} Go\naide : un modèle du dépôt (dossier `templates/`) écrit-il sans fin ?",
+                PAGE_LIMIT >> 30
+            ));
+            return Err(self.named(too_big));
+        }
+        let written = self.inner.write(buf).map_err(|e| self.named(e))?;
+        self.left -= written as u64;
+        Ok(written)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
@@ -357,7 +374,7 @@ impl SiteWriter {
     pub fn write_with(&self, relative: &str, fill: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
         let path = self.place(relative)?;
         let file = File::create_new(&path).with_context(|| format!("impossible de créer `{}`", path.display()))?;
-        let mut out = Named { inner: std::io::BufWriter::with_capacity(1 << 16, file), path: &path };
+        let mut out = Named { inner: std::io::BufWriter::with_capacity(1 << 16, file), path: &path, left: PAGE_LIMIT };
         if let Err(e) = fill(&mut out).and_then(|()| Ok(out.flush()?)) {
             // What is still in the buffer is not written: the file goes.
             drop(out.inner.into_parts());
@@ -732,6 +749,17 @@ mod tests {
         assert!(marker.lines().any(|l| l == "indicateurs.html"), "{marker}");
         assert!(!marker.lines().any(|l| l == "cadre-logique.html"), "a failed page is not counted as written");
         assert!(!out.join("cadre-logique.html").exists(), "no page is left half written");
+    }
+
+    #[test]
+    fn a_page_stops_at_its_limit_with_an_error_naming_it() {
+        let path = Path::new("_site/indicateurs.html");
+        let mut out = Named { inner: Vec::new(), path, left: 10 };
+        out.write_all(b"0123456789").unwrap();
+        let error = out.write_all(b"x").unwrap_err().to_string();
+        assert!(error.starts_with("impossible d'écrire `_site/indicateurs.html` : la page dépasse 1 Go"), "{error}");
+        assert!(error.contains("aide : un modèle du dépôt"), "{error}");
+        assert_eq!(out.inner, b"0123456789");
     }
 
     #[test]
