@@ -18,9 +18,14 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     let today = crate::cmd::today();
     let Some(loaded) = load_checked(repo, today)? else { return Ok(Outcome::Problems) };
     let out = args.out.clone().unwrap_or_else(|| loaded.root.join("_site"));
-    let bilan = published_bilan(&loaded, today);
-    let documents = views::site::Documents { pdf: !args.sans_pdf, bilan: bilan.as_ref().map(|b| b.annee), carte: 0 };
-    let (site, renderer) = site_and_renderer(&loaded, args.interne, documents)?;
+    let annee = views::bilan::latest_active_year(&loaded.repo, today);
+    let documents = views::site::Documents { pdf: !args.sans_pdf, bilan: annee, carte: 0 };
+    // The bilan beside the site's lists: each takes one core for part of its time.
+    let (bilan, site) = rayon::join(
+        || annee.map(|annee| bilan_of(&loaded, annee, today)),
+        || site_and_renderer(&loaded, args.interne, documents),
+    );
+    let (site, renderer) = site?;
     // Everything is written into a staging folder, put in place of `out` at the end:
     // a build that fails leaves the previous site as it was.
     let folder = SiteWriter::new(&out, &loaded.root)?;

@@ -87,7 +87,7 @@ pub fn indicators(site: &Site) -> Table {
                     Cumul::Periode => Cell::Bool(false),
                 },
                 ids(&i.actions),
-                date(m.map(|m| m.mesure.date)),
+                date(m.map(|m| m.date)),
                 dimension,
                 categorie,
                 valeur,
@@ -104,10 +104,9 @@ pub fn indicators(site: &Site) -> Table {
             rows.push(row(None, Cell::Empty, Cell::Empty, [Cell::Empty, Cell::Empty, Cell::Empty], Cell::Empty));
         }
         for m in &i.mesures {
-            let mesure = &m.mesure;
-            let figures = [mesure.valeur.into(), mesure.numerateur.into(), mesure.denominateur.into()];
-            rows.push(row(Some(m), Cell::Empty, Cell::Empty, figures, text(&mesure.commentaire)));
-            for r in &mesure.ventilation {
+            let figures = [m.valeur.into(), m.numerateur.into(), m.denominateur.into()];
+            rows.push(row(Some(m), Cell::Empty, Cell::Empty, figures, text(&m.commentaire)));
+            for r in &m.ventilation {
                 for p in &r.parts {
                     let figures = [p.valeur.into(), p.numerateur.into(), p.denominateur.into()];
                     let categorie = Cell::Verbatim(p.categorie.to_string());

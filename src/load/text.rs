@@ -90,11 +90,23 @@ fn stray_name(c: char) -> Option<(&'static str, bool)> {
     })
 }
 
+/// Whether `yaml` holds a character [`stray_name`] names. Printable ASCII, most of
+/// a fiche, is passed over byte by byte; only the other characters are decoded.
+fn has_stray(yaml: &str) -> bool {
+    yaml.bytes().enumerate().any(|(i, b)| match b {
+        b'\t' | b'\n' | 0x20..=0x7E => false,
+        0..=0x1F | 0x7F => true,
+        // The inside of a character: its first byte decided.
+        0x80..=0xBF => false,
+        _ => yaml[i..].chars().next().is_some_and(|c| stray_name(c).is_some()),
+    })
+}
+
 /// The first character of `yaml` that [`stray_name`] refuses where it is, with its
 /// line (1-based in `yaml`) and column.
 pub fn stray_character(yaml: &str) -> Option<DecodeError> {
-    // Almost every fiche has none: one pass over the characters settles it.
-    if !yaml.chars().any(|c| stray_name(c).is_some()) {
+    // Almost every fiche has none: one pass over the bytes settles it.
+    if !has_stray(yaml) {
         return None;
     }
     for (n, line) in yaml.lines().enumerate() {
@@ -121,6 +133,19 @@ pub fn stray_character(yaml: &str) -> Option<DecodeError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byte_pass_finds_what_the_character_pass_finds() {
+        let specials = ['\u{2028}', '\u{2029}', '\u{85}', '\u{feff}', '\u{200b}', '\u{2060}', '\u{7f}', '\u{9f}'];
+        let every = (0..0x3000u32).filter_map(char::from_u32).chain(specials).chain(['\u{e0001}', '😀']);
+        for c in every {
+            let text = format!("titre: é{c}à\n");
+            let expected = text.chars().any(|c| stray_name(c).is_some());
+            assert_eq!(has_stray(&text), expected, "U+{:04X}", c as u32);
+        }
+        assert!(has_stray("\u{feff}titre: x"));
+        assert!(!has_stray("titre: « Été »\tà Metz\n"));
+    }
 
     #[test]
     fn strips_bom_and_crlf() {

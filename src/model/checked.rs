@@ -545,7 +545,7 @@ impl Repository {
             })
             .collect::<Option<_>>()?;
         let mut actions = actions;
-        actions.sort_by(|a, b| official_order(a, b, &ids));
+        actions.sort_by_cached_key(|a| official_order(a, &ids));
         let dimensions = dimensions(config)?;
         // The actions and the indicators, the bulk of a repository, on every core.
         let (actions, indicateurs) = rayon::join(
@@ -670,19 +670,20 @@ impl<'a> Ids<'a> {
     }
 }
 
+/// Where an action sorts: the rank of its axis, its official number (numbered ones
+/// first, then in natural order), its id.
+type OfficialKey = (Option<usize>, (bool, Vec<(u64, String)>, String), String);
+
 /// By axis (in the contract's order), then official number (natural order, numbered
-/// first), then id.
-fn official_order(a: &raw::Record<raw::Action>, b: &raw::Record<raw::Action>, ids: &Ids) -> std::cmp::Ordering {
-    let rank = |r: &raw::Record<raw::Action>| r.data.axe.as_deref().and_then(|x| ids.axes.get(x)).copied();
-    rank(a)
-        .cmp(&rank(b))
-        .then_with(|| match (&a.data.numero, &b.data.numero) {
-            (Some(x), Some(y)) => raw::natural_cmp(x, y),
-            (Some(_), None) => std::cmp::Ordering::Less,
-            (None, Some(_)) => std::cmp::Ordering::Greater,
-            (None, None) => std::cmp::Ordering::Equal,
-        })
-        .then_with(|| a.id.cmp(&b.id))
+/// first), then id: the key each action is sorted by, made once for each.
+fn official_order(a: &raw::Record<raw::Action>, ids: &Ids) -> OfficialKey {
+    let rank = a.data.axe.as_deref().and_then(|x| ids.axes.get(x)).copied();
+    // `false` sorts first: the numbered actions before the others.
+    let number = match a.data.numero.as_deref() {
+        Some(n) => (false, raw::natural_parts(n), n.to_string()),
+        None => (true, Vec::new(), String::new()),
+    };
+    (rank, number, a.id.clone())
 }
 
 fn list<T: Clone>(items: &Option<Vec<T>>) -> Vec<T> {

@@ -171,35 +171,39 @@ pub fn slugify(text: &str) -> String {
 
 /// Compares official numbers in natural order: `1.1.2` < `1.1.10` < `2`.
 pub fn natural_cmp(a: &str, b: &str) -> Ordering {
-    fn parts(s: &str) -> Vec<(u64, String)> {
-        let mut out = Vec::new();
-        let mut digits = String::new();
-        let mut text = String::new();
-        for c in s.chars() {
-            if c.is_ascii_digit() {
-                if !text.is_empty() {
-                    out.push((u64::MAX, std::mem::take(&mut text)));
-                }
-                digits.push(c);
-            } else {
-                if !digits.is_empty() {
-                    out.push((digits.parse().unwrap_or(u64::MAX), String::new()));
-                    digits.clear();
-                }
-                if c.is_alphanumeric() {
-                    text.push(c);
-                }
+    natural_parts(a).cmp(&natural_parts(b)).then_with(|| a.cmp(b))
+}
+
+/// What [`natural_cmp`] compares first: the runs of digits of `s` as numbers, and
+/// its letters between them. Kept beside a string, it sorts many without being
+/// made again at each comparison.
+pub fn natural_parts(s: &str) -> Vec<(u64, String)> {
+    let mut out = Vec::new();
+    let mut digits = String::new();
+    let mut text = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            if !text.is_empty() {
+                out.push((u64::MAX, std::mem::take(&mut text)));
+            }
+            digits.push(c);
+        } else {
+            if !digits.is_empty() {
+                out.push((digits.parse().unwrap_or(u64::MAX), String::new()));
+                digits.clear();
+            }
+            if c.is_alphanumeric() {
+                text.push(c);
             }
         }
-        if !digits.is_empty() {
-            out.push((digits.parse().unwrap_or(u64::MAX), String::new()));
-        }
-        if !text.is_empty() {
-            out.push((u64::MAX, text));
-        }
-        out
     }
-    parts(a).cmp(&parts(b)).then_with(|| a.cmp(b))
+    if !digits.is_empty() {
+        out.push((digits.parse().unwrap_or(u64::MAX), String::new()));
+    }
+    if !text.is_empty() {
+        out.push((u64::MAX, text));
+    }
+    out
 }
 
 record! {

@@ -669,7 +669,7 @@ pub fn one_document(
 /// records none.
 fn data_day(site: &Site, today: NaiveDate) -> NaiveDate {
     let progress = site.progress_dates();
-    let measures = site.indicateurs.iter().flat_map(|i| i.mesures.iter().map(|m| m.mesure.date));
+    let measures = site.indicateurs.iter().flat_map(|i| i.mesures.iter().map(|m| m.date));
     let events = site.evenements().into_iter().map(|e| e.date);
     progress.chain(measures).chain(events).map(|d| d.first_day()).filter(|d| *d <= today).max().unwrap_or(today)
 }

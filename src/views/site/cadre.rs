@@ -54,11 +54,7 @@ pub(super) fn logframe_row(names: &Names, ix: Ix<Action>) -> LigneCadre {
         objectif_strategique: a.objectif_strategique.clone(),
         objectif_specifique: a.objectif_specifique.clone(),
         action: names.action(ix),
-        // The Description section's first block, or else the body's, as written.
-        description: sections::split(&a.corps)
-            .description
-            .and_then(|d| sections::first_block(&d.corps))
-            .or_else(|| sections::first_block(&a.corps)),
+        description: sections::summary(&a.corps),
         prerequis: a.prerequis.clone(),
         public,
         dispositifs_existants: a.dispositifs_existants.clone(),

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::model::PartialDate;
-use crate::model::checked::{Cumul, Indicateur, Mesure};
+use crate::model::checked::{Cumul, Indicateur, Mesure, Repartition};
 use crate::model::vocab;
 use crate::views::indicators::{self, PeriodeCible, Point, VentilationVue};
 use crate::views::{Lien, Mot, Names, Text};
@@ -47,11 +47,18 @@ pub struct IndicateurView {
     pub actions: Vec<Lien>,
 }
 
-/// A measure, with the target of the period it falls in.
+/// A measure, with the target of the period it falls in: the fields of
+/// [`Mesure`], then those two. Written out rather than `#[serde(flatten)]`, which
+/// made each measure a map built key by key for the templates.
 #[derive(Debug, Serialize)]
 pub struct MesureView {
-    #[serde(flatten)]
-    pub mesure: Mesure,
+    pub date: PartialDate,
+    pub valeur: f64,
+    pub numerateur: Option<f64>,
+    pub denominateur: Option<f64>,
+    pub ventilation: Vec<Repartition>,
+    pub commentaire: Option<String>,
+    pub source: Option<String>,
     /// The target of its period, and that period's deadline.
     pub cible_periode: Option<f64>,
     pub echeance_periode: Option<PartialDate>,
@@ -59,8 +66,15 @@ pub struct MesureView {
 
 fn measure_view(i: &Indicateur, start: Option<PartialDate>, m: &Mesure) -> MesureView {
     let period = indicators::period_of(i, start, m.date).map(|k| i.cibles[k]);
+    let Mesure { date, valeur, numerateur, denominateur, ventilation, commentaire, source } = m.clone();
     MesureView {
-        mesure: m.clone(),
+        date,
+        valeur,
+        numerateur,
+        denominateur,
+        ventilation,
+        commentaire,
+        source,
         cible_periode: period.map(|c| c.valeur),
         echeance_periode: period.and_then(|c| c.echeance),
     }

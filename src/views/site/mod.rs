@@ -166,12 +166,11 @@ pub fn build(repo: &Repository, options: Options) -> Site<'_> {
             rayon::join(
                 || indicateurs::indicator_views(&names),
                 || {
-                    cadre::grouped(
-                        repo.actions_indexed()
-                            .filter(|(_, a)| !a.est_piste())
-                            .map(|(ix, _)| cadre::logframe_row(&names, ix))
-                            .collect(),
-                    )
+                    use rayon::prelude::*;
+                    let actions: Vec<_> =
+                        repo.actions_indexed().filter(|(_, a)| !a.est_piste()).map(|(ix, _)| ix).collect();
+                    let rows = actions.into_par_iter().map(|ix| cadre::logframe_row(&names, ix)).collect();
+                    cadre::grouped(rows)
                 },
             )
         },

@@ -49,35 +49,85 @@ pub fn split(body: &str) -> Corps {
 /// title.
 type Heading = (usize, usize, u8, String);
 
+/// The blocks of a Markdown text outside lists, quotes and code, as comrak reads
+/// them: where each starts and ends (1-based lines), and, for a heading, its level
+/// and title. One parse gives what [`cut`] and [`first_block`] both need.
+struct Outline {
+    blocks: Vec<Block>,
+}
+
+/// A block of an [`Outline`]: its first and last lines, and its level and title
+/// when it is a heading.
+struct Block {
+    start: usize,
+    end: usize,
+    heading: Option<(u8, String)>,
+}
+
+impl Outline {
+    fn of(body: &str) -> Self {
+        let arena = Arena::new();
+        let root = parse_document(&arena, body, &crate::load::markdown_options());
+        let blocks = root
+            .children()
+            .map(|n| {
+                let data = n.data();
+                let heading = match &data.value {
+                    NodeValue::Heading(h) => Some((h.level, title(n))),
+                    _ => None,
+                };
+                Block { start: data.sourcepos.start.line, end: data.sourcepos.end.line, heading }
+            })
+            .collect();
+        Outline { blocks }
+    }
+
+    /// The headings, in order.
+    fn headings(&self) -> Vec<Heading> {
+        self.blocks
+            .iter()
+            .filter_map(|b| b.heading.as_ref().map(|(level, title)| (b.start, b.end, *level, title.clone())))
+            .collect()
+    }
+
+    /// The first block that is not a heading and starts after line `after` and
+    /// before line `before`, as the Markdown of `body` written.
+    fn first_block(&self, body: &str, after: usize, before: usize) -> Option<String> {
+        let block = self.blocks.iter().find(|b| b.heading.is_none() && b.start > after && b.start < before)?;
+        let lines: Vec<&str> = body.lines().collect();
+        non_blank(lines.get(block.start.saturating_sub(1)..block.end.min(lines.len()))?.join("\n"))
+    }
+}
+
+/// The text of a heading, its inline code and line breaks included.
+fn title<'a>(heading: &'a comrak::nodes::AstNode<'a>) -> String {
+    let title: String = heading
+        .descendants()
+        .filter_map(|d| match &d.data().value {
+            NodeValue::Text(t) => Some(t.to_string()),
+            NodeValue::Code(c) => Some(c.literal.clone()),
+            NodeValue::SoftBreak | NodeValue::LineBreak => Some(" ".into()),
+            _ => None,
+        })
+        .collect();
+    title.trim().to_string()
+}
+
 /// The headings of `body` outside lists, quotes and code.
 fn headings(body: &str) -> Vec<Heading> {
-    let arena = Arena::new();
-    let root = parse_document(&arena, body, &crate::load::markdown_options());
-    root.children()
-        .filter_map(|n| {
-            let data = n.data();
-            let NodeValue::Heading(h) = &data.value else { return None };
-            let title: String = n
-                .descendants()
-                .filter_map(|d| match &d.data().value {
-                    NodeValue::Text(t) => Some(t.to_string()),
-                    NodeValue::Code(c) => Some(c.literal.clone()),
-                    NodeValue::SoftBreak | NodeValue::LineBreak => Some(" ".into()),
-                    _ => None,
-                })
-                .collect();
-            Some((data.sourcepos.start.line, data.sourcepos.end.line, h.level, title.trim().to_string()))
-        })
-        .collect()
+    Outline::of(body).headings()
 }
 
 /// The text before the first of the highest headings of `body` (outside lists,
 /// quotes and code), then each section they open, in order.
 pub fn cut(body: &str) -> (Option<String>, Vec<Section>) {
     let found = headings(body);
-    let Some(mut top) = found.iter().map(|h| h.2).min() else {
-        return (non_blank(body.to_string()), Vec::new());
-    };
+    sections(body, top_cuts(&found))
+}
+
+/// The highest headings of `found`, where [`cut`] cuts.
+fn top_cuts(found: &[Heading]) -> Vec<&Heading> {
+    let Some(mut top) = found.iter().map(|h| h.2).min() else { return Vec::new() };
     // A lone title above the sections (`# Ma fiche`, then `## Contexte`…) is not a
     // section: the cut is at the level below, the title stays in the introduction.
     let below = found.iter().map(|h| h.2).filter(|l| *l > top).min();
@@ -86,7 +136,21 @@ pub fn cut(body: &str) -> (Option<String>, Vec<Section>) {
     {
         top = below;
     }
-    sections(body, found.iter().filter(|h| h.2 == top).collect())
+    found.iter().filter(|h| h.2 == top).collect()
+}
+
+/// What a table cell shows of a fiche's body: the first block of its Description
+/// section, else of the whole body ([`first_block`]), as written.
+pub fn summary(body: &str) -> Option<String> {
+    let outline = Outline::of(body);
+    let found = outline.headings();
+    let cuts = top_cuts(&found);
+    let description =
+        cuts.iter().enumerate().find(|(_, h)| slugify(&h.3).starts_with("description")).map(|(i, (_, end, _, _))| {
+            let before = cuts.get(i + 1).map_or(usize::MAX, |c| c.0);
+            outline.first_block(body, *end, before)
+        });
+    description.flatten().or_else(|| outline.first_block(body, 0, usize::MAX))
 }
 
 /// The same, cut at every heading of level 1 or 2 (a lone title at the very top
@@ -119,12 +183,7 @@ fn sections(body: &str, cuts: Vec<&Heading>) -> (Option<String>, Vec<Section>) {
 /// The first block of `body` that is not a heading (a paragraph, a list, a
 /// quote…), as the Markdown written: what a table cell shows of a longer text.
 pub fn first_block(body: &str) -> Option<String> {
-    let arena = Arena::new();
-    let root = parse_document(&arena, body, &crate::load::markdown_options());
-    let block = root.children().find(|n| !matches!(n.data().value, NodeValue::Heading(_)))?;
-    let pos = block.data().sourcepos;
-    let lines: Vec<&str> = body.lines().collect();
-    non_blank(lines.get(pos.start.line.saturating_sub(1)..pos.end.line.min(lines.len()))?.join("\n"))
+    Outline::of(body).first_block(body, 0, usize::MAX)
 }
 
 fn non_blank(text: String) -> Option<String> {
@@ -170,6 +229,29 @@ mod tests {
         );
         assert_eq!(first_block("- un\n- deux\n\nfin").as_deref(), Some("- un\n- deux"));
         assert_eq!(first_block("## Seul\n"), None);
+    }
+
+    #[test]
+    fn the_summary_is_the_description_s_first_block_or_the_body_s() {
+        let bodies = [
+            "Avant.\n\n## Contexte\n\nLe CLSM.\n\n## Description\n\n### Détail\n\n- Une.\n- Deux.\n\n## Calendrier\n\nEn 2024.\n",
+            "## Description\n\n## Autre\n\nTexte.\n",
+            "## Description\n\n### Seul titre\n",
+            "Intro seule.\n",
+            "# Ma fiche\n\n## Description\n\n> Citation\n> longue.\n\n## Suite\n",
+            "Description\n-----------\n\n```\n## code\n```\n\n## Description bis\n\nAutre.\n",
+            "## Contexte\n\n<!--\n## Description\n-->\n\n## Description\n\n    indenté\n",
+            "## Description\n\n[a]: https://exemple.fr\n\nTexte [a].\n",
+            "",
+            "\n\n",
+        ];
+        for body in bodies {
+            let by_parts = split(body).description.and_then(|d| first_block(&d.corps)).or_else(|| first_block(body));
+            assert_eq!(summary(body), by_parts, "{body:?}");
+        }
+        assert_eq!(summary(bodies[0]).as_deref(), Some("- Une.\n- Deux."));
+        assert_eq!(summary(bodies[1]).as_deref(), Some("Texte."));
+        assert_eq!(summary(bodies[6]).as_deref(), Some("    indenté"));
     }
 
     #[test]
