@@ -20,7 +20,8 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
     let out = args.out.clone().unwrap_or_else(|| loaded.root.join("_site"));
     let annee = views::bilan::latest_active_year(&loaded.repo, today);
     let documents = views::site::Documents { pdf: !args.sans_pdf, bilan: annee, carte: 0 };
-    // The bilan beside the site's lists: each takes one core for part of its time.
+    // The bilan beside the site's lists and the templates: each takes one core for
+    // part of its time.
     let (bilan, site) = rayon::join(
         || annee.map(|annee| bilan_of(&loaded, annee, today)),
         || site_and_renderer(&loaded, args.interne, documents),
@@ -76,7 +77,9 @@ pub fn site_and_renderer(
     let logos: Vec<crate::load::documents::Image> = loaded.documents.logos().cloned().collect();
     let names = logos.iter().map(|i| i.name.clone()).collect();
     let options = views::site::Options { interne, textes: loaded.documents.texts.clone(), logos: names, documents };
-    Ok((views::site::build(&loaded.repo, options), Renderer::new(&loaded.root)?.with_images(logos)))
+    // The templates are compiled while the views are made.
+    let (site, renderer) = rayon::join(|| views::site::build(&loaded.repo, options), || Renderer::new(&loaded.root));
+    Ok((site, renderer?.with_images(logos)))
 }
 
 /// `contrat.pdf` (and its volumes), one PDF per fiche in `fiches/`, and the bilan's
