@@ -11,6 +11,7 @@ pub mod chart;
 pub mod documents;
 pub mod ics;
 pub mod markdown;
+pub mod outbox;
 pub mod parallel;
 #[cfg(feature = "pdf")]
 pub mod pdf;

@@ -4,8 +4,6 @@
 //! Every link is relative (`racine` is `""` or `"../"`), so the site works opened
 //! from disk or served under any sub-path, and nothing is fetched from elsewhere.
 
-use std::sync::mpsc;
-
 use anyhow::Result;
 use serde::Serialize;
 use serde_json::json;
@@ -13,6 +11,7 @@ use tera::Context;
 
 use crate::files::write::Destination;
 use crate::limits;
+use crate::render::outbox::{Closing, Outbox};
 use crate::render::{Renderer, documents};
 use crate::views::bilan::{Annexe, Bilan};
 use crate::views::site::{AxeView, Site, map_points};
@@ -194,8 +193,9 @@ const LISTS: usize = 7;
 /// Pages are rendered on every core, the long ones one at a time, each written as
 /// it is rendered (see [`crate::render::parallel`]): the memory of a build stays
 /// that of the longest page, however many there are. The short ones are written
-/// by one thread as they come, since creating files in one folder does not go
-/// faster with more threads (they only wait on each other's lock on the folder).
+/// by one thread, in batches ([`crate::render::outbox`]), since creating files in
+/// one folder does not go faster with more threads: on a disk, they only wait on
+/// each other's lock on the folder, and take twice the processor time.
 pub fn write(
     site: &Site,
     bilan: Option<&Bilan>,
@@ -223,24 +223,33 @@ pub fn write(
     pages.extend((0..site.action_count()).map(Page::Action));
     let count = pages.len();
     let (long, short): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(Page::is_long);
-    let (sender, receiver) = mpsc::sync_channel::<(String, Vec<u8>)>(64);
+    let outbox = Outbox::default();
     // Set when the writer stops on an error: the long pages left are not made.
     let stopped = std::sync::atomic::AtomicBool::new(false);
     let interrupted = || anyhow::anyhow!("écriture du site interrompue");
     let (rendered, written) = std::thread::scope(|scope| {
-        let stopped = &stopped;
-        // The receiver moves into the writer, and goes with it when it stops: a
-        // page waiting to be sent then fails instead of waiting for ever.
+        let (stopped, outbox) = (&stopped, &outbox);
         let writer = scope.spawn(move || -> Result<()> {
-            for (path, html) in receiver {
-                if let Err(e) = out.write(&path, &html) {
+            let write = |path: &str, bytes: &[u8]| {
+                out.write(path, bytes).inspect_err(|_| {
                     stopped.store(true, std::sync::atomic::Ordering::Relaxed);
-                    return Err(e);
+                    outbox.fail();
+                })
+            };
+            // The files that are not pages, made while the first pages render.
+            write("style.css", renderer.stylesheet.as_bytes())?;
+            write("ressources.geojson", geojson(site).as_bytes())?;
+            write("calendrier.ics", crate::render::ics::calendar(site, site.contrat.url.as_deref()).as_bytes())?;
+            while let Some(batch) = outbox.next() {
+                for (path, html) in batch {
+                    write(&path, &html)?;
+                    step();
                 }
-                step();
             }
             Ok(())
         });
+        // Whatever happens to the rendering, the writer is told when it ends.
+        let closing = Closing(outbox);
         let rendered = crate::render::parallel::on_the_pool(
             &long,
             |page| {
@@ -254,18 +263,15 @@ pub fn write(
             &short,
             |page| {
                 let page = page.prepare(site, renderer).render(renderer)?;
-                // A closed channel means the writer failed: its error is reported below.
-                sender.send(page).map_err(|_| interrupted())
+                // The writer failed: its error is reported below.
+                outbox.send(page).map_err(|_| interrupted())
             },
         );
-        drop(sender);
+        drop(closing);
         (rendered, writer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
     written?;
     rendered?;
-    out.write("style.css", renderer.stylesheet.as_bytes())?;
-    out.write("ressources.geojson", geojson(site).as_bytes())?;
-    out.write("calendrier.ics", crate::render::ics::calendar(site, site.contrat.url.as_deref()).as_bytes())?;
     Ok(Written { pages: count })
 }
 
