@@ -545,7 +545,7 @@ impl Repository {
             })
             .collect::<Option<_>>()?;
         let mut actions = actions;
-        actions.sort_by_cached_key(|a| official_order(a, &ids));
+        actions.par_sort_by_cached_key(|a| official_order(a, &ids));
         let dimensions = dimensions(config)?;
         // The actions and the indicators, the bulk of a repository, on every core.
         let (actions, indicateurs) = rayon::join(
