@@ -223,6 +223,9 @@ pub fn write(
     pages.extend((0..site.action_count()).map(Page::Action));
     let count = pages.len();
     let (long, short): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(Page::is_long);
+    // The files that are not pages, made on rayon's threads, whose memory is warm.
+    let (map, calendar) =
+        rayon::join(|| geojson(site), || crate::render::ics::calendar(site, site.contrat.url.as_deref()));
     let outbox = Outbox::default();
     // Set when the writer stops on an error: the long pages left are not made.
     let stopped = std::sync::atomic::AtomicBool::new(false);
@@ -236,10 +239,9 @@ pub fn write(
                     outbox.fail();
                 })
             };
-            // The files that are not pages, made while the first pages render.
             write("style.css", renderer.stylesheet.as_bytes())?;
-            write("ressources.geojson", geojson(site).as_bytes())?;
-            write("calendrier.ics", crate::render::ics::calendar(site, site.contrat.url.as_deref()).as_bytes())?;
+            write("ressources.geojson", map.as_bytes())?;
+            write("calendrier.ics", calendar.as_bytes())?;
             while let Some(batch) = outbox.next() {
                 for (path, html) in batch {
                     write(&path, &html)?;
