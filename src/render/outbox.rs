@@ -5,7 +5,8 @@
 //! 10,000 fiches, each time taking a core from the rendering (about 6 % of a
 //! build's time). The writer now sleeps until a batch is ready or the pages end.
 //! Its queue is bounded: a writer slower than the rendering (a slow disk) makes
-//! the renderers wait, and memory stays that of a few dozen pages.
+//! the renderers wait, and memory stays that of at most twice [`MOST`] pages
+//! (those waiting, and the batch being written).
 
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
@@ -105,6 +106,16 @@ impl Drop for Closing<'_> {
     }
 }
 
+/// Fails its outbox when dropped: a writer that stops, even by a panic, frees the
+/// renderers waiting for room, which would otherwise wait for ever.
+pub struct Failing<'a>(pub &'a Outbox);
+
+impl Drop for Failing<'_> {
+    fn drop(&mut self) {
+        self.0.fail();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +158,28 @@ mod tests {
             assert_eq!(sender.join().unwrap(), Some(Err(Stopped)));
         });
         assert_eq!(outbox.send(page(1)), Err(Stopped));
+    }
+
+    #[test]
+    fn a_panicking_writer_frees_the_renderers() {
+        let outbox = std::sync::Arc::new(Outbox::default());
+        let theirs = std::sync::Arc::clone(&outbox);
+        let writer = std::thread::spawn(move || {
+            let _failing = Failing(&theirs);
+            let _ = theirs.next();
+            panic!("un disque en cause");
+        });
+        // Far more pages than the queue holds, on a thread of their own: without
+        // the writer's guard they would wait for room for ever, and the test fail
+        // at the end of its wait instead of hanging.
+        let (done, result) = std::sync::mpsc::channel();
+        let theirs = std::sync::Arc::clone(&outbox);
+        std::thread::spawn(move || {
+            let _ = done.send((0..10 * MOST).map(|n| theirs.send(page(n))).find(Result::is_err));
+        });
+        let sent = result.recv_timeout(std::time::Duration::from_secs(30));
+        assert_eq!(sent, Ok(Some(Err(Stopped))));
+        assert!(writer.join().is_err());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use tera::Context;
 
 use crate::files::write::Destination;
 use crate::limits;
-use crate::render::outbox::{Closing, Outbox};
+use crate::render::outbox::{Closing, Failing, Outbox};
 use crate::render::{Renderer, documents};
 use crate::views::bilan::{Annexe, Bilan};
 use crate::views::site::{AxeView, Site, map_points};
@@ -233,6 +233,8 @@ pub fn write(
     let (rendered, written) = std::thread::scope(|scope| {
         let (stopped, outbox) = (&stopped, &outbox);
         let writer = scope.spawn(move || -> Result<()> {
+            // However the writer stops, the renderers are told.
+            let _failing = Failing(outbox);
             let write = |path: &str, bytes: &[u8]| {
                 out.write(path, bytes).inspect_err(|_| {
                     stopped.store(true, std::sync::atomic::Ordering::Relaxed);

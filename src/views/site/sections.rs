@@ -51,7 +51,7 @@ type Heading = (usize, usize, u8, String);
 
 /// The blocks of a Markdown text outside lists, quotes and code, as comrak reads
 /// them: where each starts and ends (1-based lines), and, for a heading, its level
-/// and title. One parse gives what [`cut`] and [`first_block`] both need.
+/// and title. One parse gives what [`summary`] needs: the cuts and the first block.
 struct Outline {
     blocks: Vec<Block>,
 }
