@@ -79,6 +79,11 @@ impl Outbox {
         self.room.notify_all();
     }
 
+    /// Whether the writer stopped: once it has, nothing more is written.
+    pub fn stopped(&self) -> bool {
+        self.state().failed
+    }
+
     /// The next pages to write, or `None` once closed and emptied.
     pub fn next(&self) -> Option<Vec<Page>> {
         let mut state = self.state();
@@ -106,8 +111,9 @@ impl Drop for Closing<'_> {
     }
 }
 
-/// Fails its outbox when dropped: a writer that stops, even by a panic, frees the
-/// renderers waiting for room, which would otherwise wait for ever.
+/// Fails its outbox when dropped, held by the writer: a writer that stops, on an
+/// error or even by a panic, frees the renderers waiting for room, which would
+/// otherwise wait for ever. (After the last page, no renderer is left to tell.)
 pub struct Failing<'a>(pub &'a Outbox);
 
 impl Drop for Failing<'_> {
@@ -157,6 +163,7 @@ mod tests {
             outbox.fail();
             assert_eq!(sender.join().unwrap(), Some(Err(Stopped)));
         });
+        assert!(outbox.stopped());
         assert_eq!(outbox.send(page(1)), Err(Stopped));
     }
 

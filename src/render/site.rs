@@ -227,26 +227,19 @@ pub fn write(
     let (map, calendar) =
         rayon::join(|| geojson(site), || crate::render::ics::calendar(site, site.contrat.url.as_deref()));
     let outbox = Outbox::default();
-    // Set when the writer stops on an error: the long pages left are not made.
-    let stopped = std::sync::atomic::AtomicBool::new(false);
     let interrupted = || anyhow::anyhow!("écriture du site interrompue");
     let (rendered, written) = std::thread::scope(|scope| {
-        let (stopped, outbox) = (&stopped, &outbox);
+        let outbox = &outbox;
         let writer = scope.spawn(move || -> Result<()> {
-            // However the writer stops, the renderers are told.
+            // However the writer stops, the renderers are told, and the long pages
+            // left are not made.
             let _failing = Failing(outbox);
-            let write = |path: &str, bytes: &[u8]| {
-                out.write(path, bytes).inspect_err(|_| {
-                    stopped.store(true, std::sync::atomic::Ordering::Relaxed);
-                    outbox.fail();
-                })
-            };
-            write("style.css", renderer.stylesheet.as_bytes())?;
-            write("ressources.geojson", map.as_bytes())?;
-            write("calendrier.ics", calendar.as_bytes())?;
+            out.write("style.css", renderer.stylesheet.as_bytes())?;
+            out.write("ressources.geojson", map.as_bytes())?;
+            out.write("calendrier.ics", calendar.as_bytes())?;
             while let Some(batch) = outbox.next() {
                 for (path, html) in batch {
-                    write(&path, &html)?;
+                    out.write(&path, &html)?;
                     step();
                 }
             }
@@ -257,7 +250,7 @@ pub fn write(
         let rendered = crate::render::parallel::on_the_pool(
             &long,
             |page| {
-                if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+                if outbox.stopped() {
                     return Err(interrupted());
                 }
                 page.prepare(site, renderer).write(renderer, out)?;
