@@ -5,7 +5,6 @@ use serde::Serialize;
 
 use crate::model::checked::{Action, Ix};
 use crate::model::vocab;
-use crate::views::site::sections;
 use crate::views::{Lien, Names, Text};
 
 /// The actions under one strategic objective, by specific objective.
@@ -45,7 +44,8 @@ pub struct LigneCadre {
     pub moyens_a_rechercher: Option<String>,
 }
 
-pub(super) fn logframe_row(names: &Names, ix: Ix<Action>) -> LigneCadre {
+/// The row of action `ix`, whose body's [`super::sections::summary`] is `description`.
+pub(super) fn logframe_row(names: &Names, ix: Ix<Action>, description: Option<String>) -> LigneCadre {
     let a = names.repo.action(ix);
     let vocab = &names.repo.vocab;
     let mut public: Vec<String> = a.public.iter().map(|w| vocab.label(&vocab::PUBLIC, w).to_string()).collect();
@@ -54,7 +54,7 @@ pub(super) fn logframe_row(names: &Names, ix: Ix<Action>) -> LigneCadre {
         objectif_strategique: a.objectif_strategique.clone(),
         objectif_specifique: a.objectif_specifique.clone(),
         action: names.action(ix),
-        description: sections::summary(&a.corps),
+        description,
         prerequis: a.prerequis.clone(),
         public,
         dispositifs_existants: a.dispositifs_existants.clone(),

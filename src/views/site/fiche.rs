@@ -7,7 +7,7 @@ use crate::model::vocab;
 use crate::model::{Montant, PartialDate, Periode};
 use crate::model::{StatutFinancement, TypeIndicateur};
 use crate::views::indicators::{self, Point};
-use crate::views::site::sections::{self, Corps};
+use crate::views::site::sections::{self, Corps, Cuts};
 use crate::views::{Case, Compte, Lien, Mot, Names, Reste, Text, by_statut, rest};
 
 /// An axis and its actions.
@@ -308,7 +308,8 @@ fn public(names: &Names, a: &Action) -> Public {
     Public { cases, autre: !autres.is_empty(), autres, precision: a.public_precision.clone() }
 }
 
-pub(super) fn action_view(names: &Names, a: &Action) -> ActionView {
+/// The fiche of `a`, whose body is cut at `cuts`.
+pub(super) fn action_view(names: &Names, a: &Action, cuts: &Cuts) -> ActionView {
     let lexicon = &names.lexicon;
     let (resultat, processus): (Vec<Ix<Indicateur>>, Vec<Ix<Indicateur>>) =
         a.indicateurs.iter().partition(|ix| names.repo.indicateur(**ix).r#type == TypeIndicateur::Resultat);
@@ -371,6 +372,6 @@ pub(super) fn action_view(names: &Names, a: &Action) -> ActionView {
             })
             .collect(),
         corps: a.corps.clone(),
-        sections: sections::split(&a.corps),
+        sections: sections::split_at(&a.corps, cuts),
     }
 }

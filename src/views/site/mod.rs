@@ -26,6 +26,7 @@ use crate::load::documents::Texts;
 use crate::model::Periode;
 use crate::model::checked::Repository;
 use crate::model::vocab;
+use crate::views::site::sections::Cuts;
 use crate::views::{Compte, Lien, Mot, Names, by_statut};
 
 /// Options of the document set.
@@ -65,6 +66,8 @@ pub struct Site<'r> {
     pub logos: Vec<String>,
     /// The documents the site links to.
     pub documents: Documents,
+    /// Where each action's body is cut into its fiche's sections, in official order.
+    cuts: Vec<Cuts>,
 }
 
 /// What the site builds beside its pages, for the home page to link.
@@ -160,17 +163,24 @@ pub fn build(repo: &Repository, options: Options) -> Site<'_> {
     let interne = options.interne;
     let names = Names::new(repo);
     // The long lists on every core.
-    let (annuaire, (indicateurs, cadre_logique)) = rayon::join(
+    let (annuaire, (indicateurs, (cuts, cadre_logique))) = rayon::join(
         || annuaire::directory(&names, interne),
         || {
             rayon::join(
                 || indicateurs::indicator_views(&names),
                 || {
                     use rayon::prelude::*;
-                    let actions: Vec<_> =
-                        repo.actions_indexed().filter(|(_, a)| !a.est_piste()).map(|(ix, _)| ix).collect();
-                    let rows = actions.into_par_iter().map(|ix| cadre::logframe_row(&names, ix)).collect();
-                    cadre::grouped(rows)
+                    // One parse of each body finds where its fiche cuts it into
+                    // sections and what its row of the cadre logique shows of it.
+                    let actions: Vec<_> = repo.actions_indexed().collect();
+                    let (cuts, rows): (Vec<Cuts>, Vec<Option<cadre::LigneCadre>>) = actions
+                        .into_par_iter()
+                        .map(|(ix, a)| {
+                            let (summary, cuts) = sections::outline(&a.corps);
+                            (cuts, (!a.est_piste()).then(|| cadre::logframe_row(&names, ix, summary)))
+                        })
+                        .unzip();
+                    (cuts, cadre::grouped(rows.into_iter().flatten().collect()))
                 },
             )
         },
@@ -196,6 +206,7 @@ pub fn build(repo: &Repository, options: Options) -> Site<'_> {
             ..options.documents
         },
         names,
+        cuts,
     }
 }
 
@@ -237,7 +248,7 @@ impl Site<'_> {
     /// The fiche of the `n`th action in official order, made now. `n` comes from
     /// `0..`[`Site::action_count`] or [`Site::action_positions`]: beyond, it panics.
     pub fn action(&self, n: usize) -> ActionView {
-        fiche::action_view(&self.names, &self.names.repo.actions[n])
+        fiche::action_view(&self.names, &self.names.repo.actions[n], &self.cuts[n])
     }
 
     /// The fiches of every action, in official order, each made as it comes.

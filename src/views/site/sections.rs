@@ -30,7 +30,12 @@ pub struct Corps {
 
 /// Cuts `body` at its highest headings outside lists, quotes and code.
 pub fn split(body: &str) -> Corps {
-    let (introduction, sections) = cut(body);
+    split_at(body, &Cuts::of(body))
+}
+
+/// Cuts `body` where `cuts`, found in it, says: as [`split`], without parsing it.
+pub fn split_at(body: &str, cuts: &Cuts) -> Corps {
+    let (introduction, sections) = sections(body, cuts.0.iter().collect());
     let mut corps = Corps { introduction, ..Corps::default() };
     for section in sections {
         let name = slugify(&section.titre);
@@ -48,6 +53,31 @@ pub fn split(body: &str) -> Corps {
 /// A top heading of a Markdown text: its first and last lines (1-based), level and
 /// title.
 type Heading = (usize, usize, u8, String);
+
+/// Where a body is cut into its sections: its highest headings outside lists,
+/// quotes and code, as [`split`] finds them. Found with the body's [`summary`]
+/// by [`outline`], and kept for its fiche: one parse for both.
+#[derive(Debug, Default)]
+pub struct Cuts(Box<[Heading]>);
+
+impl Cuts {
+    /// The cuts of `body`.
+    pub fn of(body: &str) -> Self {
+        Cuts::within(&headings(body))
+    }
+
+    fn within(found: &[Heading]) -> Self {
+        Cuts(top_cuts(found).into_iter().cloned().collect())
+    }
+}
+
+/// The [`summary`] of `body` and its [`Cuts`], from one parse.
+pub fn outline(body: &str) -> (Option<String>, Cuts) {
+    let outline = Outline::of(body);
+    let found = outline.headings();
+    let cuts = top_cuts(&found);
+    (outline.summary(body, &cuts), Cuts::within(&found))
+}
 
 /// The blocks of a Markdown text outside lists, quotes and code, as comrak reads
 /// them: where each starts and ends (1-based lines), and, for a heading, its level
@@ -88,6 +118,17 @@ impl Outline {
             .iter()
             .filter_map(|b| b.heading.as_ref().map(|(level, title)| (b.start, b.end, *level, title.clone())))
             .collect()
+    }
+
+    /// The [`summary`] of `body`, whose outline this is, cut at `cuts`.
+    fn summary(&self, body: &str, cuts: &[&Heading]) -> Option<String> {
+        let description = cuts.iter().enumerate().find(|(_, h)| slugify(&h.3).starts_with("description")).map(
+            |(i, (_, end, _, _))| {
+                let before = cuts.get(i + 1).map_or(usize::MAX, |c| c.0);
+                self.first_block(body, *end, before)
+            },
+        );
+        description.flatten().or_else(|| self.first_block(body, 0, usize::MAX))
     }
 
     /// The first block that is not a heading and starts after line `after` and
@@ -142,15 +183,7 @@ fn top_cuts(found: &[Heading]) -> Vec<&Heading> {
 /// What a table cell shows of a fiche's body: the first block of its Description
 /// section, else of the whole body ([`first_block`]), as written.
 pub fn summary(body: &str) -> Option<String> {
-    let outline = Outline::of(body);
-    let found = outline.headings();
-    let cuts = top_cuts(&found);
-    let description =
-        cuts.iter().enumerate().find(|(_, h)| slugify(&h.3).starts_with("description")).map(|(i, (_, end, _, _))| {
-            let before = cuts.get(i + 1).map_or(usize::MAX, |c| c.0);
-            outline.first_block(body, *end, before)
-        });
-    description.flatten().or_else(|| outline.first_block(body, 0, usize::MAX))
+    outline(body).0
 }
 
 /// The same, cut at every heading of level 1 or 2 (a lone title at the very top
@@ -248,6 +281,10 @@ mod tests {
         for body in bodies {
             let by_parts = split(body).description.and_then(|d| first_block(&d.corps)).or_else(|| first_block(body));
             assert_eq!(summary(body), by_parts, "{body:?}");
+            // The cuts found with the summary cut the body as a parse of its own.
+            let (with_summary, cuts) = outline(body);
+            assert_eq!(with_summary, by_parts, "{body:?}");
+            assert_eq!(split_at(body, &cuts), split(body), "{body:?}");
         }
         assert_eq!(summary(bodies[0]).as_deref(), Some("- Une.\n- Deux."));
         assert_eq!(summary(bodies[1]).as_deref(), Some("Texte."));
