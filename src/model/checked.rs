@@ -549,11 +549,10 @@ impl Repository {
         let dimensions = dimensions(config)?;
         // The actions and the indicators, the bulk of a repository, on every core.
         let (actions, indicateurs) = rayon::join(
-            || actions.into_par_iter().map(|r| action(r, &ids, &indicateurs_raw)).collect::<Option<Vec<_>>>(),
-            || indicateurs_raw.par_iter().map(|r| indicator(r, &dimensions)).collect::<Option<Vec<_>>>(),
+            || all(actions.into_par_iter().map(|r| action(r, &ids, &indicateurs_raw)).collect()),
+            || all(indicateurs_raw.par_iter().map(|r| indicator(r, &dimensions)).collect()),
         );
-        let (mut actions, mut indicateurs) = (actions?, indicateurs?);
-        actions.shrink_to_fit();
+        let (actions, mut indicateurs) = (actions?, indicateurs?);
         let action_ix: HashMap<&str, Ix<Action>> =
             actions.iter().enumerate().map(|(i, a)| (&*a.id, Ix::new(i))).collect();
         let mut partenaires: Vec<Partenaire> = partenaires_raw.iter().map(partner).collect::<Option<_>>()?;
@@ -596,6 +595,13 @@ impl Repository {
             evenements,
         })
     }
+}
+
+/// Every record, or `None` if one is missing. Collected on every core as options
+/// of known number, each written in its place: collected as `Option<Vec<_>>`, they
+/// were gathered in pieces, then copied into one vector by one thread.
+fn all<T>(records: Vec<Option<T>>) -> Option<Vec<T>> {
+    records.into_iter().collect()
 }
 
 fn text(s: &str) -> Text {

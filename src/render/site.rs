@@ -178,6 +178,16 @@ impl Page<'_> {
     }
 }
 
+/// What is made one at a time, beside the short pages: the long pages, and the
+/// files that are not pages.
+enum Long<'a> {
+    Page(Page<'a>),
+    /// The partners' map, `ressources.geojson`.
+    Map,
+    /// The calendar's events, `calendrier.ics`.
+    Calendar,
+}
+
 /// The pages [`write`] makes: one per action and per axis, the lists, and the
 /// bilan with its annexes if there is one.
 pub fn page_count(site: &Site, bilan: Option<&Bilan>, per_annex: usize) -> usize {
@@ -236,9 +246,9 @@ pub fn write(
     pages.extend((0..site.action_count()).map(Page::Action));
     let count = pages.len();
     let (long, short): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(Page::is_long);
-    // The files that are not pages, made on rayon's threads, whose memory is warm.
-    let (map, calendar) =
-        rayon::join(|| geojson(site), || crate::render::ics::calendar(site, site.contrat.url.as_deref()));
+    // The files that are not pages are made among the long pages, while the short
+    // ones go on: before them, they kept a core waiting.
+    let long: Vec<Long> = long.into_iter().map(Long::Page).chain([Long::Map, Long::Calendar]).collect();
     let common = &common(site);
     let outbox = Outbox::default();
     let interrupted = || anyhow::anyhow!("écriture du site interrompue");
@@ -249,8 +259,6 @@ pub fn write(
             // left are not made.
             let _failing = Failing(outbox);
             out.write("style.css", renderer.stylesheet.as_bytes())?;
-            out.write("ressources.geojson", map.as_bytes())?;
-            out.write("calendrier.ics", calendar.as_bytes())?;
             while let Some(batch) = outbox.next() {
                 for (path, html) in batch {
                     out.write(&path, &html)?;
@@ -263,12 +271,21 @@ pub fn write(
         let closing = Closing(outbox);
         let rendered = crate::render::parallel::on_the_pool(
             &long,
-            |page| {
+            |long| {
                 if outbox.stopped() {
                     return Err(interrupted());
                 }
-                page.prepare(site, common, renderer).write(renderer, out)?;
-                step();
+                match long {
+                    Long::Page(page) => {
+                        page.prepare(site, common, renderer).write(renderer, out)?;
+                        step();
+                    }
+                    Long::Map => out.write("ressources.geojson", geojson(site).as_bytes())?,
+                    Long::Calendar => {
+                        let calendar = crate::render::ics::calendar(site, site.contrat.url.as_deref());
+                        out.write("calendrier.ics", calendar.as_bytes())?;
+                    }
+                }
                 Ok(())
             },
             &short,

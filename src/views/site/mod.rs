@@ -162,9 +162,14 @@ pub struct Chiffres {
 pub fn build(repo: &Repository, options: Options) -> Site<'_> {
     let interne = options.interne;
     let names = Names::new(repo);
-    // The long lists on every core.
-    let (annuaire, (indicateurs, (cuts, cadre_logique))) = rayon::join(
-        || annuaire::directory(&names, interne),
+    // The lists on every core: each of the long ones takes a core for a while.
+    let ((annuaire, (axes, pistes, calendrier)), (indicateurs, (cuts, cadre_logique))) = rayon::join(
+        || {
+            rayon::join(
+                || annuaire::directory(&names, interne),
+                || (fiche::axes(&names), pistes::pistes(&names), calendrier::calendar(&names)),
+            )
+        },
         || {
             rayon::join(
                 || indicateurs::indicator_views(&names),
@@ -188,12 +193,12 @@ pub fn build(repo: &Repository, options: Options) -> Site<'_> {
     Site {
         contrat: contract(&names),
         chiffres: counts(&names),
-        axes: fiche::axes(&names),
+        axes,
         annuaire,
         indicateurs,
         cadre_logique,
-        pistes: pistes::pistes(&names),
-        calendrier: calendrier::calendar(&names),
+        pistes,
+        calendrier,
         interne,
         textes: options.textes,
         logos: options
