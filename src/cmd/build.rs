@@ -35,8 +35,13 @@ pub fn run(repo: Option<&Path>, args: &BuildArgs) -> Result<Outcome> {
         "pages HTML",
         render::site::page_count(&site, bilan.as_ref(), args.entrees_par_annexe) as u64,
     );
-    let written =
-        render::site::write(&site, bilan.as_ref(), args.entrees_par_annexe, &renderer, &folder, &|| stage.step())?;
+    let step = || stage.step();
+    // Without PDFs, the pages are given the bilan, to free it once its own are done.
+    let (written, bilan) = if args.sans_pdf {
+        (render::site::write(&site, bilan, args.entrees_par_annexe, &renderer, &folder, &step)?, None)
+    } else {
+        (render::site::write(&site, bilan.as_ref(), args.entrees_par_annexe, &renderer, &folder, &step)?, bilan)
+    };
     stage.finish();
     let mut pdfs = 0;
     if !args.sans_pdf {
