@@ -18,7 +18,6 @@ fn main() -> ExitCode {
     // Typst lays pages out on the global thread pool too: give its threads the stack
     // a long document needs (the default 2 MiB overflows on hundreds of fiches).
     let _ = rayon::ThreadPoolBuilder::new().stack_size(32 << 20).build_global();
-    clsm::render::hash_keys();
     // Typst's panics are turned into an error naming the document (render::pdf); any
     // other would be a bug of clsm's own, said once, in French.
     std::panic::set_hook(Box::new(|info| {

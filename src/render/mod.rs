@@ -290,35 +290,6 @@ fn translate_tera(message: &str) -> String {
     }
 }
 
-/// Makes each thread draw the keys of the hash maps of Tera's values on its own.
-/// Call it first, before any map is made; later, it does nothing.
-///
-/// Every map of a template's data takes its own key, which ahash draws from one
-/// counter that every thread adds to: two threads rendering pages make tens of
-/// thousands of maps a second each, and took turns on that counter's cache line
-/// (2 % of the processor time of a build of 10,000 actions). Each thread now counts
-/// on its own. The keys are as random as before: ahash mixes each count with its
-/// seeds drawn once per process, which the count only tells apart.
-pub fn hash_keys() {
-    let _ = ahash::random_state::set_random_source(PerThread);
-}
-
-struct PerThread;
-
-impl ahash::random_state::RandomSource for PerThread {
-    fn gen_hasher_seed(&self) -> usize {
-        thread_local! {
-            static COUNT: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-        }
-        COUNT.with(|count| {
-            // Where the count lives tells the threads apart.
-            let next = count.get().wrapping_add(count as *const _ as usize);
-            count.set(next);
-            next
-        })
-    }
-}
-
 /// The filters templates use for French formatting and Markdown.
 fn register_filters(tera: &mut Tera) {
     // The French spellings, the same for the HTML as for the PDF (format::Spelling).
@@ -388,17 +359,6 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
-    }
-
-    #[test]
-    fn each_thread_draws_its_own_hash_keys_none_twice() {
-        use ahash::random_state::RandomSource;
-        let mine: Vec<usize> = (0..1000).map(|_| PerThread.gen_hasher_seed()).collect();
-        let distinct: std::collections::HashSet<&usize> = mine.iter().collect();
-        assert_eq!(distinct.len(), mine.len());
-        // Another thread, alive beside this one, starts elsewhere.
-        let theirs = std::thread::spawn(|| PerThread.gen_hasher_seed()).join().unwrap();
-        assert_ne!(theirs, mine[0]);
     }
 
     #[test]
