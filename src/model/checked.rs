@@ -549,8 +549,8 @@ impl Repository {
         let dimensions = dimensions(config)?;
         // The actions and the indicators, the bulk of a repository, on every core.
         let (actions, indicateurs) = rayon::join(
-            || all(actions.into_par_iter().map(|r| action(r, &ids, &indicateurs_raw)).collect()),
-            || all(indicateurs_raw.par_iter().map(|r| indicator(r, &dimensions)).collect()),
+            || all_present(actions.into_par_iter().map(|r| action(r, &ids, &indicateurs_raw)).collect()),
+            || all_present(indicateurs_raw.par_iter().map(|r| indicator(r, &dimensions)).collect()),
         );
         let (actions, mut indicateurs) = (actions?, indicateurs?);
         let action_ix: HashMap<&str, Ix<Action>> =
@@ -600,7 +600,7 @@ impl Repository {
 /// Every record, or `None` if one is missing. Collected on every core as options
 /// of known number, each written in its place: collected as `Option<Vec<_>>`, they
 /// were gathered in pieces, then copied into one vector by one thread.
-fn all<T>(records: Vec<Option<T>>) -> Option<Vec<T>> {
+fn all_present<T>(records: Vec<Option<T>>) -> Option<Vec<T>> {
     records.into_iter().collect()
 }
 

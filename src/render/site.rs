@@ -184,20 +184,26 @@ impl Page<'_> {
 /// What is made one at a time, beside the short pages: the long pages, and the
 /// files that are not pages.
 enum Long<'a> {
+    /// A long page of the site (see [`Page::is_long`]).
     Page(Page<'a>),
-    /// The bilan's page and its annexes, one after the other.
-    Bilan,
+    /// The `k`th page of the bilan: its own first, then its annexes.
+    Bilan(usize),
     /// The partners' map, `ressources.geojson`.
     Map,
     /// The calendar's events, `calendrier.ics`.
-    Calendar,
+    Ics,
 }
 
 /// The pages [`write`] makes: one per action and per axis, the lists, and the
 /// bilan with its annexes if there is one.
 pub fn page_count(site: &Site, bilan: Option<&Bilan>, per_annex: usize) -> usize {
-    let bilan = bilan.map_or(0, |b| 1 + bilan_annexes(b, per_annex).len());
+    let bilan = bilan.map_or(0, |b| bilan_page_count(&bilan_annexes(b, per_annex)));
     LISTS + site.axes.len() + site.action_count() + bilan
+}
+
+/// The bilan's pages: its own, and one per annex.
+fn bilan_page_count(annexes: &[Annexe]) -> usize {
+    1 + annexes.len()
 }
 
 /// The annex pages of the bilan's page: its sections of more than `per_annex`
@@ -226,7 +232,7 @@ const LISTS: usize = 7;
 /// each other's lock on the folder, and take twice the processor time.
 ///
 /// A bilan given rather than lent (`Bilan`, not `&Bilan`) is freed as soon as its
-/// pages are written, first of the long ones: at 10,000 actions it held 15 Mo that
+/// pages are written, first of the long ones: at 10,000 actions it held 15 MiB that
 /// the pages after need.
 pub fn write<B: Borrow<Bilan> + Send>(
     site: &Site,
@@ -249,7 +255,7 @@ pub fn write<B: Borrow<Bilan> + Send>(
         let annexes = bilan_annexes(b.borrow(), per_annex);
         (b, annexes)
     });
-    let bilan_pages = bilan.as_ref().map_or(0, |(_, annexes)| 1 + annexes.len());
+    let bilan_pages = bilan.as_ref().map_or(0, |(_, annexes)| bilan_page_count(annexes));
     let mut pages: Vec<Page> = lists.into_iter().collect();
     pages.extend(site.axes.iter().map(Page::Axis));
     pages.extend((0..site.action_count()).map(Page::Action));
@@ -258,12 +264,10 @@ pub fn write<B: Borrow<Bilan> + Send>(
     // The bilan's pages first, then the other long ones; the files that are not
     // pages among them, while the short pages go on: before them, they kept a core
     // waiting.
-    let long: Vec<Long> = bilan
-        .is_some()
-        .then_some(Long::Bilan)
-        .into_iter()
+    let long: Vec<Long> = (0..bilan_pages)
+        .map(Long::Bilan)
         .chain(long.into_iter().map(Long::Page))
-        .chain([Long::Map, Long::Calendar])
+        .chain([Long::Map, Long::Ics])
         .collect();
     let bilan = Mutex::new(bilan);
     let common = &common(site);
@@ -297,22 +301,24 @@ pub fn write<B: Borrow<Bilan> + Send>(
                         page.prepare(site, common, renderer).write(renderer, out)?;
                         step();
                     }
-                    Long::Bilan => {
-                        let taken = bilan.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-                        let Some((held, annexes)) = taken else { return Ok(()) };
-                        let b = held.borrow();
-                        let pages = std::iter::once(Page::Bilan(b, &annexes))
-                            .chain(annexes.iter().map(|a| Page::BilanAnnexe(b, &annexes, a)));
-                        for page in pages {
-                            if outbox.stopped() {
-                                return Err(interrupted());
-                            }
+                    Long::Bilan(k) => {
+                        let mut held = bilan.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                        if let Some((b, annexes)) = held.as_ref() {
+                            let b = b.borrow();
+                            let page = match k.checked_sub(1) {
+                                None => Page::Bilan(b, annexes),
+                                Some(a) => Page::BilanAnnexe(b, annexes, &annexes[a]),
+                            };
                             page.prepare(site, common, renderer).write(renderer, out)?;
                             step();
                         }
+                        // After its last page, the bilan is freed (when it was given).
+                        if held.as_ref().is_some_and(|(_, annexes)| *k == annexes.len()) {
+                            *held = None;
+                        }
                     }
                     Long::Map => out.write("ressources.geojson", geojson(site).as_bytes())?,
-                    Long::Calendar => {
+                    Long::Ics => {
                         let calendar = crate::render::ics::calendar(site, site.contrat.url.as_deref());
                         out.write("calendrier.ics", calendar.as_bytes())?;
                     }
@@ -440,10 +446,14 @@ mod tests {
                 write(&site, Some(&lent), 1, &renderer, &out, &|| ()).unwrap()
             };
             assert_eq!(written.pages, all);
-            // The pages, the stylesheet, the map and the calendar.
+            // The pages, the stylesheet, the map and the calendar, each once.
             let written = out.written.lock().unwrap();
-            assert_eq!(written.len(), all + 3);
-            assert!(written.iter().any(|p| p == &format!("bilan-{annee}-annexe-2.html")), "{written:?}");
+            let distinct: std::collections::BTreeSet<&str> = written.iter().map(String::as_str).collect();
+            assert_eq!((written.len(), distinct.len()), (all + 3, all + 3));
+            for file in ["style.css", "ressources.geojson", "calendrier.ics", "index.html"] {
+                assert!(distinct.contains(file), "{file}");
+            }
+            assert!(distinct.contains(format!("bilan-{annee}-annexe-2.html").as_str()), "{written:?}");
         }
     }
 }

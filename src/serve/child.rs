@@ -78,7 +78,8 @@ pub fn site(root: &Path, today: NaiveDate) -> Result<Built> {
         views::site::Documents { pdf: cfg!(feature = "pdf"), bilan: bilan.as_ref().map(|b| b.annee), carte: 0 };
     let (site, renderer) = crate::cmd::build::site_and_renderer(&checked, false, documents)?;
     let memory = Memory::default();
-    render::site::write(&site, bilan.as_ref(), crate::views::bilan::ENTREES_PAR_ANNEXE, &renderer, &memory, &|| ())?;
+    // Given, the bilan is freed once its pages are made.
+    render::site::write(&site, bilan, crate::views::bilan::ENTREES_PAR_ANNEXE, &renderer, &memory, &|| ())?;
     let pages = memory.0.into_inner().map_err(|_| anyhow!("construction interrompue"))?;
     Ok(Built::Site { pages, warnings })
 }

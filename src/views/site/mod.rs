@@ -26,8 +26,8 @@ use crate::load::documents::Texts;
 use crate::model::Periode;
 use crate::model::checked::Repository;
 use crate::model::vocab;
-use crate::views::site::sections::Cuts;
 use crate::views::{Compte, Lien, Mot, Names, by_statut};
+use sections::Cuts;
 
 /// Options of the document set.
 #[derive(Debug, Clone, Default)]
@@ -287,4 +287,37 @@ pub fn map_points<'s>(site: &'s Site) -> Vec<&'s PartenaireView> {
         site.annuaire.iter().flat_map(|g| g.partenaires.iter()).filter(|p| p.coordonnees.is_some()).collect();
     points.sort_by(|a, b| a.id.cmp(&b.id));
     points
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_fiche_and_cadre_row_shows_its_own_body() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let repo = Repository::from_loaded(crate::load::load(root).expect("Metz loads").repo).expect("checked");
+        let site = build(&repo, Options::default());
+        assert!(site.action_count() > 10);
+        // Each fiche's sections are those of its own body, cut on its own.
+        for (n, a) in repo.actions.iter().enumerate() {
+            assert_eq!(site.action(n).sections, sections::split(&a.corps), "{}", a.id);
+        }
+        assert!((0..site.action_count()).any(|n| site.action(n).sections.contexte.is_some()));
+        // Each row of the cadre logique shows its own action's summary.
+        let rows: Vec<&cadre::LigneCadre> =
+            site.cadre_logique.iter().flat_map(|s| &s.specifiques).flat_map(|s| &s.lignes).collect();
+        assert_eq!(rows.len(), repo.actions.iter().filter(|a| !a.est_piste()).count());
+        for row in rows {
+            let a = repo.actions.iter().find(|a| a.id == row.action.id).expect("the row's action");
+            assert_eq!(row.description, sections::summary(&a.corps), "{}", a.id);
+        }
+        assert!(
+            site.cadre_logique
+                .iter()
+                .flat_map(|s| &s.specifiques)
+                .flat_map(|s| &s.lignes)
+                .any(|l| l.description.is_some())
+        );
+    }
 }

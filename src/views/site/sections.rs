@@ -57,7 +57,7 @@ type Heading = (usize, usize, u8, String);
 /// Where a body is cut into its sections: its highest headings outside lists,
 /// quotes and code, as [`split`] finds them. Found with the body's [`summary`]
 /// by [`outline`], and kept for its fiche: one parse for both.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Cuts(Box<[Heading]>);
 
 impl Cuts {
@@ -74,9 +74,8 @@ impl Cuts {
 /// The [`summary`] of `body` and its [`Cuts`], from one parse.
 pub fn outline(body: &str) -> (Option<String>, Cuts) {
     let outline = Outline::of(body);
-    let found = outline.headings();
-    let cuts = top_cuts(&found);
-    (outline.summary(body, &cuts), Cuts::within(&found))
+    let cuts = Cuts::within(&outline.headings());
+    (outline.summary(body, &cuts.0), cuts)
 }
 
 /// The blocks of a Markdown text outside lists, quotes and code, as comrak reads
@@ -121,7 +120,7 @@ impl Outline {
     }
 
     /// The [`summary`] of `body`, whose outline this is, cut at `cuts`.
-    fn summary(&self, body: &str, cuts: &[&Heading]) -> Option<String> {
+    fn summary(&self, body: &str, cuts: &[Heading]) -> Option<String> {
         let description = cuts.iter().enumerate().find(|(_, h)| slugify(&h.3).starts_with("description")).map(
             |(i, (_, end, _, _))| {
                 let before = cuts.get(i + 1).map_or(usize::MAX, |c| c.0);
@@ -159,14 +158,7 @@ fn headings(body: &str) -> Vec<Heading> {
     Outline::of(body).headings()
 }
 
-/// The text before the first of the highest headings of `body` (outside lists,
-/// quotes and code), then each section they open, in order.
-pub fn cut(body: &str) -> (Option<String>, Vec<Section>) {
-    let found = headings(body);
-    sections(body, top_cuts(&found))
-}
-
-/// The highest headings of `found`, where [`cut`] cuts.
+/// The highest headings of `found`, where [`split`] cuts.
 fn top_cuts(found: &[Heading]) -> Vec<&Heading> {
     let Some(mut top) = found.iter().map(|h| h.2).min() else { return Vec::new() };
     // A lone title above the sections (`# Ma fiche`, then `## Contexte`…) is not a
@@ -281,10 +273,6 @@ mod tests {
         for body in bodies {
             let by_parts = split(body).description.and_then(|d| first_block(&d.corps)).or_else(|| first_block(body));
             assert_eq!(summary(body), by_parts, "{body:?}");
-            // The cuts found with the summary cut the body as a parse of its own.
-            let (with_summary, cuts) = outline(body);
-            assert_eq!(with_summary, by_parts, "{body:?}");
-            assert_eq!(split_at(body, &cuts), split(body), "{body:?}");
         }
         assert_eq!(summary(bodies[0]).as_deref(), Some("- Une.\n- Deux."));
         assert_eq!(summary(bodies[1]).as_deref(), Some("Texte."));
