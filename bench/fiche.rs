@@ -93,7 +93,10 @@ fn typst_command() -> Result<PathBuf> {
 
 fn cli_compile(typst: &Path, root: &Path, input: &str, output: &Path) -> Result<()> {
     let status = Command::new(typst)
-        .args(["compile", "--ignore-system-fonts", "--root"])
+        // The same document as clsm's: its Typst features, and its PDF standards
+        // (render::pdf).
+        .args(["compile", "--ignore-system-fonts", "--features", "a11y-extras", "--pdf-standard", "a-2a,ua-1"])
+        .arg("--root")
         .arg(root)
         .args(["--input", input])
         .arg(root.join("fiche.typ"))
