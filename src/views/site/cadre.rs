@@ -7,74 +7,74 @@ use crate::model::checked::{Action, Ix};
 use crate::model::vocab;
 use crate::views::{Lien, Names, Text};
 
-/// The actions under one strategic objective, by specific objective.
+/// The actions under one strategic objective, by specific objective. The rows
+/// borrow their texts from the repository, `'r`: copied, they held 10,000
+/// actions' texts a second time.
 #[derive(Debug, Clone, Serialize)]
-pub struct ObjectifStrategique {
-    pub objectif: Option<String>,
-    pub specifiques: Vec<ObjectifSpecifique>,
+pub struct ObjectifStrategique<'r> {
+    pub objectif: Option<&'r str>,
+    pub specifiques: Vec<ObjectifSpecifique<'r>>,
 }
 
 /// The actions under one specific objective.
 #[derive(Debug, Clone, Serialize)]
-pub struct ObjectifSpecifique {
-    pub objectif: Option<String>,
-    pub lignes: Vec<LigneCadre>,
+pub struct ObjectifSpecifique<'r> {
+    pub objectif: Option<&'r str>,
+    pub lignes: Vec<LigneCadre<'r>>,
 }
 
 /// An indicator of a row with its own sources of verification.
 #[derive(Debug, Clone, Serialize)]
-pub struct IndicateurCadre {
+pub struct IndicateurCadre<'r> {
     pub indicateur: Lien,
-    pub sources: Vec<Text>,
+    pub sources: &'r [Text],
 }
 
 /// One row of the cadre logique.
 #[derive(Debug, Clone, Serialize)]
-pub struct LigneCadre {
-    pub objectif_strategique: Option<String>,
-    pub objectif_specifique: Option<String>,
+pub struct LigneCadre<'r> {
+    pub objectif_strategique: Option<&'r str>,
+    pub objectif_specifique: Option<&'r str>,
     pub action: Lien,
     pub description: Option<String>,
-    pub prerequis: Option<String>,
-    pub public: Vec<String>,
-    pub dispositifs_existants: Option<String>,
-    pub resultats_attendus: Option<String>,
-    pub indicateurs: Vec<IndicateurCadre>,
-    pub moyens_mobilisables: Option<String>,
-    pub moyens_a_rechercher: Option<String>,
+    pub prerequis: Option<&'r str>,
+    pub public: Vec<&'r str>,
+    pub dispositifs_existants: Option<&'r str>,
+    pub resultats_attendus: Option<&'r str>,
+    pub indicateurs: Vec<IndicateurCadre<'r>>,
+    pub moyens_mobilisables: Option<&'r str>,
+    pub moyens_a_rechercher: Option<&'r str>,
 }
 
 /// The row of action `ix`, whose body's [`super::sections::summary`] is `description`.
-pub(super) fn logframe_row(names: &Names, ix: Ix<Action>, description: Option<String>) -> LigneCadre {
-    let a = names.repo.action(ix);
-    let vocab = &names.repo.vocab;
-    let mut public: Vec<String> = a.public.iter().map(|w| vocab.label(&vocab::PUBLIC, w).to_string()).collect();
-    public.extend(a.public_precision.clone());
+pub(super) fn logframe_row<'r>(names: &Names<'r>, ix: Ix<Action>, description: Option<String>) -> LigneCadre<'r> {
+    let repo = names.repo;
+    let a = repo.action(ix);
+    let vocab = &repo.vocab;
+    let mut public: Vec<&str> = a.public.iter().map(|w| vocab.label(&vocab::PUBLIC, w)).collect();
+    public.extend(a.public_precision.as_deref());
     LigneCadre {
-        objectif_strategique: a.objectif_strategique.clone(),
-        objectif_specifique: a.objectif_specifique.clone(),
+        objectif_strategique: a.objectif_strategique.as_deref(),
+        objectif_specifique: a.objectif_specifique.as_deref(),
         action: names.action(ix),
         description,
-        prerequis: a.prerequis.clone(),
+        prerequis: a.prerequis.as_deref(),
         public,
-        dispositifs_existants: a.dispositifs_existants.clone(),
-        resultats_attendus: a.resultats_attendus.clone(),
+        dispositifs_existants: a.dispositifs_existants.as_deref(),
+        resultats_attendus: a.resultats_attendus.as_deref(),
         indicateurs: a
             .indicateurs
             .iter()
-            .map(|i| IndicateurCadre {
-                indicateur: names.indicator(*i),
-                sources: names.repo.indicateur(*i).sources.clone(),
-            })
+            .map(|i| IndicateurCadre { indicateur: names.indicator(*i), sources: &repo.indicateur(*i).sources })
             .collect(),
-        moyens_mobilisables: a.moyens_mobilisables.clone(),
-        moyens_a_rechercher: a.moyens_a_rechercher.clone(),
+        moyens_mobilisables: a.moyens_mobilisables.as_deref(),
+        moyens_a_rechercher: a.moyens_a_rechercher.as_deref(),
     }
 }
 
 /// Rows by strategic then specific objective, each group where its first row is
 /// and every row with the same objective in it (the rows without one together).
-pub(super) fn grouped(rows: Vec<LigneCadre>) -> Vec<ObjectifStrategique> {
+pub(super) fn grouped(rows: Vec<LigneCadre<'_>>) -> Vec<ObjectifStrategique<'_>> {
     let mut out: Vec<ObjectifStrategique> = Vec::new();
     // Where each row goes first, then each group's room at once: grown a row at a
     // time, the rows of 10,000 actions were copied into twice as much new memory.
@@ -84,7 +84,7 @@ pub(super) fn grouped(rows: Vec<LigneCadre>) -> Vec<ObjectifStrategique> {
         let at = match out.iter().position(|g| g.objectif == row.objectif_strategique) {
             Some(at) => at,
             None => {
-                out.push(ObjectifStrategique { objectif: row.objectif_strategique.clone(), specifiques: Vec::new() });
+                out.push(ObjectifStrategique { objectif: row.objectif_strategique, specifiques: Vec::new() });
                 sizes.push(Vec::new());
                 out.len() - 1
             }
@@ -93,7 +93,7 @@ pub(super) fn grouped(rows: Vec<LigneCadre>) -> Vec<ObjectifStrategique> {
         let within = match group.iter().position(|g| g.objectif == row.objectif_specifique) {
             Some(within) => within,
             None => {
-                group.push(ObjectifSpecifique { objectif: row.objectif_specifique.clone(), lignes: Vec::new() });
+                group.push(ObjectifSpecifique { objectif: row.objectif_specifique, lignes: Vec::new() });
                 sizes[at].push(0);
                 group.len() - 1
             }
@@ -116,10 +116,10 @@ pub(super) fn grouped(rows: Vec<LigneCadre>) -> Vec<ObjectifStrategique> {
 mod tests {
     use super::*;
 
-    fn row(id: &str, strategic: Option<&str>, specific: Option<&str>) -> LigneCadre {
+    fn row<'r>(id: &str, strategic: Option<&'r str>, specific: Option<&'r str>) -> LigneCadre<'r> {
         LigneCadre {
-            objectif_strategique: strategic.map(str::to_string),
-            objectif_specifique: specific.map(str::to_string),
+            objectif_strategique: strategic,
+            objectif_specifique: specific,
             action: Lien { id: id.into(), titre: id.into(), numero: None, sigle: None },
             description: None,
             prerequis: None,

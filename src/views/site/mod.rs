@@ -56,7 +56,7 @@ pub struct Site<'r> {
     pub annuaire: Vec<GroupePartenaires>,
     pub indicateurs: Vec<IndicateurView>,
     /// The actions other than pistes, by strategic then specific objective.
-    pub cadre_logique: Vec<ObjectifStrategique>,
+    pub cadre_logique: Vec<ObjectifStrategique<'r>>,
     pub pistes: Vec<PistesAxe>,
     pub calendrier: Vec<Annee>,
     pub interne: bool,

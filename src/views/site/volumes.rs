@@ -124,7 +124,7 @@ pub fn volumes(axes: &[AxeView], max: usize) -> Vec<Volume> {
 
 /// The cadre logique of one volume: the rows of its own fiches, under their
 /// objectives.
-pub fn logframe_of(cadre: &[ObjectifStrategique], volume: &Volume) -> Vec<ObjectifStrategique> {
+pub fn logframe_of<'r>(cadre: &[ObjectifStrategique<'r>], volume: &Volume) -> Vec<ObjectifStrategique<'r>> {
     let ids: std::collections::HashSet<&str> =
         volume.axes.iter().flat_map(|a| a.actions.iter()).map(|a| &*a.id).collect();
     cadre
@@ -135,10 +135,10 @@ pub fn logframe_of(cadre: &[ObjectifStrategique], volume: &Volume) -> Vec<Object
                 .iter()
                 .filter_map(|sp| {
                     let lignes: Vec<_> = sp.lignes.iter().filter(|l| ids.contains(&*l.action.id)).cloned().collect();
-                    (!lignes.is_empty()).then(|| ObjectifSpecifique { objectif: sp.objectif.clone(), lignes })
+                    (!lignes.is_empty()).then_some(ObjectifSpecifique { objectif: sp.objectif, lignes })
                 })
                 .collect();
-            (!specifiques.is_empty()).then(|| ObjectifStrategique { objectif: s.objectif.clone(), specifiques })
+            (!specifiques.is_empty()).then_some(ObjectifStrategique { objectif: s.objectif, specifiques })
         })
         .collect()
 }
