@@ -253,7 +253,13 @@ fn assemble(
 ) -> Repository {
     let config_unreadable = config.is_none();
     let mut repo = Repository { config: config.unwrap_or_default(), config_unreadable, ..Repository::default() };
-    let (mut actions, mut partenaires, mut indicateurs, mut evenements) = (vec![], vec![], vec![], vec![]);
+    // Room for every record at once: grown as they came, the records were copied
+    // into twice as much new memory.
+    let count = |kind: fn(&AnyRecord) -> bool| results.iter().filter(|r| kind(&r.record)).count();
+    let mut actions = Vec::with_capacity(count(|r| matches!(r, AnyRecord::Action(..))));
+    let mut partenaires = Vec::with_capacity(count(|r| matches!(r, AnyRecord::Partenaire(..))));
+    let mut indicateurs = Vec::with_capacity(count(|r| matches!(r, AnyRecord::Indicateur(..))));
+    let mut evenements = Vec::with_capacity(count(|r| matches!(r, AnyRecord::Evenement(..))));
     for result in results {
         let FileResult { file, id, record, source, diagnostics: diags } = result;
         if let Some(source) = source {

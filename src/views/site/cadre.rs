@@ -7,9 +7,7 @@ use crate::model::checked::{Action, Ix};
 use crate::model::vocab;
 use crate::views::{Lien, Names, Text};
 
-/// The actions under one strategic objective, by specific objective. The rows
-/// borrow their texts from the repository, `'r`: copied, they held 10,000
-/// actions' texts a second time.
+/// The actions under one strategic objective, by specific objective.
 #[derive(Debug, Clone, Serialize)]
 pub struct ObjectifStrategique<'r> {
     pub objectif: Option<&'r str>,
@@ -30,7 +28,8 @@ pub struct IndicateurCadre<'r> {
     pub sources: &'r [Text],
 }
 
-/// One row of the cadre logique.
+/// One row of the cadre logique. It borrows its action's texts from the
+/// repository, `'r`: copied, the rows held 10,000 actions' texts a second time.
 #[derive(Debug, Clone, Serialize)]
 pub struct LigneCadre<'r> {
     pub objectif_strategique: Option<&'r str>,
